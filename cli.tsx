@@ -1,0 +1,30 @@
+#!/usr/bin/env node
+import meow from 'meow';
+import {fail} from './source/cli/fail.js';
+import {flagSpec, helpText} from './source/cli/help.js';
+
+const cli = meow(helpText, {importMeta: import.meta, flags: flagSpec, allowUnknownFlags: false});
+
+async function main(): Promise<number> {
+	const [command, action] = cli.input;
+	switch (command) {
+		case 'report':
+			return (await import('./source/cli/run-report.js')).runReport(cli.flags);
+		case 'lab':
+			return (await import('./source/cli/run-lab.js')).runLab(action, cli.flags);
+		case undefined:
+			return (await import('./source/cli/run-console.js')).runConsole(cli.flags);
+		default:
+			process.stderr.write(`layerscope: unknown command "${command}". Try: layerscope --help\n`);
+			return 2;
+	}
+}
+
+main().then(
+	code => {
+		process.exitCode = code;
+	},
+	error => {
+		process.exitCode = fail(error, cli.flags.debug);
+	},
+);

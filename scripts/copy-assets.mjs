@@ -1,0 +1,12 @@
+// Copies run-time assets that tsc does not emit next to the compiled code.
+import {chmodSync, copyFileSync, existsSync, mkdirSync} from 'node:fs';
+import {dirname, join} from 'node:path';
+
+const assets = ['source/adapters/fs/walk-worker.cjs', 'source/adapters/cri/runtime-v1.proto'];
+for (const asset of assets) {
+	if (!existsSync(asset)) continue;
+	const target = join('dist', asset);
+	mkdirSync(dirname(target), {recursive: true});
+	copyFileSync(asset, target);
+}
+if (existsSync('dist/cli.js')) chmodSync('dist/cli.js', 0o755);

@@ -1,0 +1,147 @@
+import {accessSync, constants} from 'node:fs';
+import {join} from 'node:path';
+import type {ContainerInspectInfo, ContainerInfo, ImageInfo} from 'dockerode';
+import type {BuildCacheRecord, ContainerRecord, ContainerState, EngineUsage, ImageRecord, RuntimeInfo, VolumeRecord} from '../../domain/types.js';
+import {mapLimit} from '../../lib/map-limit.js';
+import type {DockerClient} from './docker-client.js';
+import {layersFromDisk, layersFromHistory} from './layer-sizes.js';
+
+/** dockerode's JS accepts these options (abortSignal, size) where its typings lag behind. */
+const opts = (options: Record<string, unknown>) => options;
+
+const states = new Set<ContainerState>(['running', 'paused', 'restarting', 'created', 'exited', 'dead', 'removing']);
+
+function readableDir(path: string | undefined): boolean {
+	if (!path) return false;
+	try {
+		accessSync(path, constants.R_OK | constants.X_OK);
+		return true;
+	} catch {
+		return false;
+	}
+}
+
+export function isAnonymousVolume(name: string, labels: Record<string, string> | null | undefined): boolean {
+	return Boolean(labels && 'com.docker.volume.anonymous' in labels) || /^[0-9a-f]{64}$/.test(name);
+}
+
+/** Read-only view of one Docker engine. It has no method that changes anything. */
+export class DockerReader {
+	constructor(
+		readonly client: DockerClient,
+		readonly concurrency = 8,
+	) {}
+
+	async runtime(): Promise<RuntimeInfo> {
+		const info = await this.client.call<any>('info', (d: any, abortSignal) => d.info(opts({abortSignal})));
+		const status: Array<[string, string]> = info.DriverStatus ?? [];
+		return {
+			id: 'docker',
+			kind: 'docker',
+			name: 'docker',
+			endpoint: this.client.endpoint.display,
+			version: info.ServerVersion,
+			apiVersion: await this.client.call<any>('version', (d: any, abortSignal) => d.version(opts({abortSignal}))).then(v => v.ApiVersion, () => undefined),
+			storageDriver: info.Driver,
+			backingFilesystem: status.find(([key]) => key === 'Backing Filesystem')?.[1] ?? 'unknown',
+			rootDir: info.DockerRootDir,
+		};
+	}
+
+	/** Containers with their layer and log paths; sizes are filled in later. */
+	async containers(rootDir?: string): Promise<ContainerRecord[]> {
+		const list: ContainerInfo[] = await this.client.call<any>('list containers', (d: any, abortSignal) => d.listContainers({all: true, abortSignal}));
+		const records = await mapLimit(list, this.concurrency, async summary => {
+			const detail = await this.client
+				.call<any>(`inspect container ${summary.Id.slice(0, 12)}`, (d: any, abortSignal) => d.getContainer(summary.Id).inspect({abortSignal}))
+				.catch(() => null); // removed between list and inspect
+			return detail && toContainer(summary, detail, rootDir);
+		});
+		return records.filter((r): r is ContainerRecord => r !== null);
+	}
+
+	/** One container sized by the engine (inspect ?size=1): the fallback without host access. */
+	async engineSize(id: string): Promise<{sizeRw: number; sizeRootFs: number}> {
+		const detail = await this.client.call<any>(`size container ${id.slice(0, 12)}`, (d: any, abortSignal) =>
+			d.getContainer(id).inspect(opts({size: true, abortSignal})),
+		);
+		const sized = detail as ContainerInspectInfo & {SizeRw?: number; SizeRootFs?: number};
+		return {sizeRw: sized.SizeRw ?? 0, sizeRootFs: sized.SizeRootFs ?? 0};
+	}
+
+	async images(runtime: RuntimeInfo): Promise<ImageRecord[]> {
+		const list: ImageInfo[] = await this.client.call<any>('list images', (d: any, abortSignal) => d.listImages({all: false, abortSignal}));
+		return mapLimit(list, this.concurrency, async image => {
+			const record: ImageRecord = {
+				engine: 'docker',
+				id: image.Id,
+				tags: (image.RepoTags ?? []).filter(tag => tag !== '<none>:<none>'),
+				digests: (image.RepoDigests ?? []).filter(digest => !digest.startsWith('<none>')),
+				createdAt: image.Created ? image.Created * 1000 : undefined,
+				virtualBytes: image.Size,
+				layers: [],
+			};
+			try {
+				const detail = await this.client.call<any>('inspect image', (d: any, abortSignal) => d.getImage(image.Id).inspect(opts({abortSignal})));
+				const diffIds = detail.RootFS?.Layers ?? [];
+				const fromDisk = runtime.rootDir && this.client.endpoint.local ? layersFromDisk(runtime.rootDir, runtime.storageDriver, diffIds) : null;
+				record.layers =
+					fromDisk ?? layersFromHistory(diffIds, await this.client.call<any>('image history', (d: any, abortSignal) => d.getImage(image.Id).history(opts({abortSignal}))));
+			} catch {
+				// removed meanwhile: keep the virtual size as one pseudo-layer
+			}
+			return record;
+		});
+	}
+
+	/** /system/df: the only source for build cache; slow on big nodes, so callers keep it off the critical path. */
+	async diskUsage(timeoutMs = 120_000): Promise<EngineUsage & {sizeRw: Map<string, number>}> {
+		const df = await this.client.call<any>('system df', (d: any, abortSignal) => d.df(opts({abortSignal})), {timeoutMs});
+		const volumes: VolumeRecord[] = (df.Volumes ?? []).map((v: any) => ({
+			engine: 'docker',
+			name: v.Name,
+			driver: v.Driver,
+			mountpoint: v.Mountpoint,
+			anonymous: isAnonymousVolume(v.Name, v.Labels),
+			bytes: v.UsageData && v.UsageData.Size >= 0 ? v.UsageData.Size : null,
+			refCount: v.UsageData && v.UsageData.RefCount >= 0 ? v.UsageData.RefCount : null,
+		}));
+		const buildCache: BuildCacheRecord[] = (df.BuildCache ?? []).map((r: any) => ({
+			id: r.ID,
+			type: r.Type,
+			description: r.Description ?? '',
+			bytes: r.Size,
+			inUse: Boolean(r.InUse),
+			shared: Boolean(r.Shared),
+			lastUsedAt: r.LastUsedAt ? Date.parse(r.LastUsedAt) : undefined,
+		}));
+		const sizeRw = new Map<string, number>((df.Containers ?? []).map((c: any) => [c.Id, c.SizeRw ?? 0]));
+		return {buildCache, volumes, layersSize: df.LayersSize ?? null, sizeRw};
+	}
+}
+
+function toContainer(summary: ContainerInfo, detail: ContainerInspectInfo, rootDir?: string): ContainerRecord {
+	const state = (detail.State?.Status ?? summary.State) as ContainerState;
+	const data = (detail.GraphDriver?.Data ?? {}) as Record<string, string>;
+	const logType = detail.HostConfig?.LogConfig?.Type ?? 'json-file';
+	const logPath =
+		detail.LogPath || (logType === 'local' && rootDir ? join(rootDir, 'containers', detail.Id, 'local-logs', 'container.log') : null);
+	return {
+		engine: 'docker',
+		id: detail.Id,
+		name: (detail.Name ?? summary.Names?.[0] ?? '').replace(/^\//, ''),
+		image: summary.Image ?? detail.Config?.Image ?? '',
+		imageId: detail.Image ?? summary.ImageID,
+		state: states.has(state) ? state : 'unknown',
+		createdAt: Date.parse(detail.Created) || summary.Created * 1000,
+		labels: detail.Config?.Labels ?? summary.Labels ?? {},
+		writableBytes: null,
+		writableAllocatedBytes: null,
+		writableInodes: null,
+		sizeSource: 'pending',
+		logPath: logPath || null,
+		logBytes: 0,
+		upperDir: readableDir(data.UpperDir) ? data.UpperDir! : null,
+		lowerDirs: data.LowerDir ? data.LowerDir.split(':') : [],
+	};
+}

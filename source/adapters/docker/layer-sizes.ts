@@ -1,0 +1,43 @@
+import {createHash} from 'node:crypto';
+import {readFileSync} from 'node:fs';
+import {join} from 'node:path';
+import type {LayerRef} from '../../domain/types.js';
+
+/** Chain ids as Docker computes them: chain[0] = diff[0], chain[i] = sha256(chain[i-1] + " " + diff[i]). */
+export function chainIds(diffIds: readonly string[]): string[] {
+	const chain: string[] = [];
+	for (const diff of diffIds) {
+		const parent = chain.at(-1);
+		chain.push(parent ? `sha256:${createHash('sha256').update(`${parent} ${diff}`).digest('hex')}` : diff);
+	}
+	return chain;
+}
+
+/** Exact layer sizes from Docker's layer store on disk; null when it is not readable here. */
+export function layersFromDisk(rootDir: string, driver: string, diffIds: readonly string[]): LayerRef[] | null {
+	try {
+		return chainIds(diffIds).map(chainId => {
+			const file = join(rootDir, 'image', driver, 'layerdb', 'sha256', chainId.replace(/^sha256:/, ''), 'size');
+			return {chainId, bytes: Number(readFileSync(file, 'utf8').trim())};
+		});
+	} catch {
+		return null;
+	}
+}
+
+export interface HistoryEntry {
+	Size: number;
+}
+
+/**
+ * Layer sizes from image history (newest first, as the API returns it). Empty-layer
+ * entries have size 0 and are not told apart from empty layers, which also weigh 0,
+ * so the non-zero sizes are matched to layers from the top down.
+ */
+export function layersFromHistory(diffIds: readonly string[], history: readonly HistoryEntry[]): LayerRef[] {
+	const chain = chainIds(diffIds);
+	const sizes = history.map(h => h.Size).filter(size => size > 0);
+	const layers = chain.map(chainId => ({chainId, bytes: 0}));
+	for (let i = 0; i < Math.min(sizes.length, layers.length); i++) layers[layers.length - 1 - i]!.bytes = sizes[i]!;
+	return layers;
+}

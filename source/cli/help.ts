@@ -1,0 +1,48 @@
+export const helpText = `
+  Usage
+    $ layerscope [options]                    full-screen console (needs a terminal)
+    $ layerscope report [--json]              where the bytes live, once, non-interactive
+    $ layerscope lab up|down|env [--dir DIR]  private engines for tests and demos
+
+  Engines
+    --runtime docker|cri|auto   which engines to read (default auto: every engine that answers)
+    --host URL                  Docker endpoint (default: DOCKER_HOST, then unix:///var/run/docker.sock)
+    --runtime-endpoint URL      CRI endpoint (default: CONTAINER_RUNTIME_ENDPOINT, then crictl's defaults)
+    --timeout SECONDS           deadline for each engine call (default 10)
+    --df-timeout SECONDS        deadline for Docker's disk-usage call (default 120)
+
+  Console and report
+    --interval SECONDS          sampling period (default 5)
+    --samples N                 report: take N samples and add growth rates (default 1)
+    --json                      report: machine-readable output
+    --container NAME|ID         open (or report) one container's writable layer
+
+  Lab
+    --dir DIR                   directory for the private engines (default /tmp/layerscope-lab)
+    --purge                     lab down: also delete the lab directory
+
+  Other
+    --debug                     show stack traces on errors
+    --version                   print the version
+    --help                      this help
+
+  Examples
+    $ sudo layerscope report
+    $ layerscope report --json | jq .ledger
+    $ eval "$(layerscope lab env)" && layerscope report
+`;
+
+export const flagSpec = {
+	runtime: {type: 'string', default: 'auto', choices: ['docker', 'cri', 'auto'] as string[]},
+	host: {type: 'string'},
+	runtimeEndpoint: {type: 'string'},
+	timeout: {type: 'number', default: 10},
+	dfTimeout: {type: 'number', default: 120},
+	interval: {type: 'number', default: 5},
+	samples: {type: 'number', default: 1},
+	json: {type: 'boolean', default: false},
+	container: {type: 'string'},
+	dir: {type: 'string', default: '/tmp/layerscope-lab'},
+	purge: {type: 'boolean', default: false},
+	debug: {type: 'boolean', default: false},
+} satisfies Record<string, {type: 'string' | 'number' | 'boolean'; default?: unknown; choices?: string[]}>;

@@ -1,0 +1,20 @@
+import {formatEnv, labDown, labEnv, labUp} from '../adapters/lab/lab.js';
+
+export async function runLab(action: string | undefined, flags: {dir: string; purge: boolean}): Promise<number> {
+	const log = (line: string) => process.stderr.write(`lab: ${line}\n`);
+	switch (action) {
+		case 'up':
+			process.stdout.write(formatEnv(await labUp(flags.dir, log)) + '\n');
+			return 0;
+		case 'down':
+			await labDown(flags.dir, {purge: flags.purge});
+			log(`stopped the private engines in ${flags.dir}`);
+			return 0;
+		case 'env':
+			process.stdout.write(formatEnv(labEnv(flags.dir)) + '\n');
+			return 0;
+		default:
+			process.stderr.write(`layerscope: unknown lab action "${action ?? ''}". Use: layerscope lab up|down|env [--dir DIR]\n`);
+			return 2;
+	}
+}

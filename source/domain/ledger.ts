@@ -1,0 +1,122 @@
+import type {ContainerRecord, EngineSnapshot, ImageRecord} from './types.js';
+
+export interface LedgerEntry {
+	bytes: number;
+	count: number;
+	reclaimableBytes?: number;
+}
+
+export interface Ledger {
+	liveLayers: LedgerEntry;
+	stoppedContainers: LedgerEntry;
+	containerLogs: LedgerEntry;
+	imagesInUse: LedgerEntry;
+	unusedImages: LedgerEntry;
+	danglingImages: LedgerEntry;
+	/** null until the engine's disk-usage answer arrives (or when it has none). */
+	buildCache: LedgerEntry | null;
+	volumes: LedgerEntry | null;
+}
+
+export type LedgerCategory = keyof Ledger;
+
+export const ledgerCategories: readonly LedgerCategory[] = [
+	'liveLayers',
+	'stoppedContainers',
+	'containerLogs',
+	'imagesInUse',
+	'unusedImages',
+	'danglingImages',
+	'buildCache',
+	'volumes',
+];
+
+const liveStates = new Set(['running', 'paused', 'restarting']);
+
+export function isLive(container: ContainerRecord): boolean {
+	return liveStates.has(container.state);
+}
+
+export function isDangling(image: ImageRecord): boolean {
+	return image.tags.filter(tag => tag !== '<none>:<none>').length === 0;
+}
+
+export type ImageClass = 'inUse' | 'unused' | 'dangling';
+
+/** Ids of images referenced by any container (running or not). */
+export function imagesReferenced(containers: readonly ContainerRecord[]): Set<string> {
+	return new Set(containers.map(c => c.imageId).filter(Boolean));
+}
+
+export function classifyImage(image: ImageRecord, referenced: ReadonlySet<string>): ImageClass {
+	if (referenced.has(image.id)) return 'inUse';
+	return isDangling(image) ? 'dangling' : 'unused';
+}
+
+const rank: Record<ImageClass, number> = {inUse: 0, unused: 1, dangling: 2};
+
+/**
+ * Splits image bytes into in-use / unused / dangling so that every layer counts
+ * once: a layer shared by an in-use and an unused image is in use, a layer shared
+ * by an unused and a dangling image is unused.
+ */
+export function imageLedger(images: readonly ImageRecord[], containers: readonly ContainerRecord[]) {
+	const referenced = imagesReferenced(containers);
+	const layerClass = new Map<string, {cls: ImageClass; bytes: number}>();
+	const result = {
+		inUse: {bytes: 0, count: 0},
+		unused: {bytes: 0, count: 0},
+		dangling: {bytes: 0, count: 0},
+	};
+	for (const image of images) {
+		const cls = classifyImage(image, referenced);
+		result[cls].count++;
+		const layers = image.layers.length > 0 ? image.layers : [{chainId: `image:${image.id}`, bytes: image.virtualBytes}];
+		for (const layer of layers) {
+			const seen = layerClass.get(layer.chainId);
+			if (!seen || rank[cls] < rank[seen.cls]) layerClass.set(layer.chainId, {cls, bytes: layer.bytes});
+		}
+	}
+	for (const {cls, bytes} of layerClass.values()) result[cls].bytes += bytes;
+	return result;
+}
+
+export function buildLedger(engine: EngineSnapshot): Ledger {
+	const live = engine.containers.filter(isLive);
+	const stopped = engine.containers.filter(c => !isLive(c));
+	const sum = (list: readonly ContainerRecord[], pick: (c: ContainerRecord) => number | null) =>
+		list.reduce((total, c) => total + (pick(c) ?? 0), 0);
+	const images = imageLedger(engine.images, engine.containers);
+	const {buildCache, volumes} = engine.usage;
+	return {
+		liveLayers: {bytes: sum(live, c => c.writableBytes), count: live.length},
+		stoppedContainers: {bytes: sum(stopped, c => c.writableBytes), count: stopped.length},
+		containerLogs: {
+			bytes: sum(engine.containers, c => c.logBytes),
+			count: engine.containers.filter(c => c.logPath).length,
+		},
+		imagesInUse: images.inUse,
+		unusedImages: images.unused,
+		danglingImages: images.dangling,
+		buildCache: buildCache && {
+			bytes: buildCache.filter(r => !r.shared).reduce((t, r) => t + r.bytes, 0),
+			count: buildCache.length,
+			reclaimableBytes: buildCache.filter(r => !r.shared && !r.inUse).reduce((t, r) => t + r.bytes, 0),
+		},
+		volumes: volumes && {
+			bytes: volumes.reduce((t, v) => t + Math.max(0, v.bytes ?? 0), 0),
+			count: volumes.length,
+			reclaimableBytes: volumes.filter(v => v.refCount === 0).reduce((t, v) => t + Math.max(0, v.bytes ?? 0), 0),
+		},
+	};
+}
+
+/** Sum of every category's bytes; build cache and volumes count 0 until known. */
+export function ledgerTotal(ledger: Ledger): number {
+	return ledgerCategories.reduce((total, key) => total + (ledger[key]?.bytes ?? 0), 0);
+}
+
+/** Bytes on the filesystem that none of the categories accounts for. */
+export function otherBytes(ledger: Ledger, usedBytes: number): number {
+	return Math.max(0, usedBytes - ledgerTotal(ledger));
+}

@@ -1,0 +1,97 @@
+import {buildLedger, type Ledger} from '../domain/ledger.js';
+import type {ContainerRecord, EngineSnapshot, FilesystemStats, NodeSnapshot, PodRef, RuntimeInfo, SizeSource} from '../domain/types.js';
+
+/** The `report --json` contract. Scripts and later features rely on these names. */
+export interface ReportContainer {
+	id: string;
+	name: string;
+	image: string;
+	state: string;
+	engine: string;
+	writableBytes: number | null;
+	writableAllocatedBytes: number | null;
+	writableInodes: number | null;
+	logBytes: number;
+	logPath: string | null;
+	sizeSource: SizeSource;
+	pod?: string;
+	namespace?: string;
+	growthBytesPerSec?: number;
+}
+
+export interface ReportEngine {
+	runtime: RuntimeInfo;
+	filesystem: FilesystemStats | null;
+	ledger: Ledger;
+	sizedByEngine: boolean;
+	warnings: string[];
+}
+
+export interface Report {
+	schemaVersion: 1;
+	generatedAt: string;
+	/** The first (or only) engine, kept for single-engine scripts. */
+	runtime: RuntimeInfo;
+	filesystem: FilesystemStats | null;
+	ledger: Ledger;
+	runtimes: ReportEngine[];
+	containers: ReportContainer[];
+	sizing: {method: 'walk' | 'engine' | 'mixed'; note: string};
+	warnings: string[];
+}
+
+function container(record: ContainerRecord): ReportContainer {
+	const pod: Partial<PodRef> = record.pod ?? {};
+	return {
+		id: record.id,
+		name: record.name,
+		image: record.image,
+		state: record.state,
+		engine: record.engine,
+		writableBytes: record.writableBytes,
+		writableAllocatedBytes: record.writableAllocatedBytes,
+		writableInodes: record.writableInodes,
+		logBytes: record.logBytes,
+		logPath: record.logPath,
+		sizeSource: record.sizeSource,
+		...(pod.name ? {pod: pod.name, namespace: pod.namespace} : {}),
+	};
+}
+
+function engineReport(engine: EngineSnapshot): ReportEngine {
+	return {
+		runtime: engine.runtime,
+		filesystem: engine.filesystem,
+		ledger: buildLedger(engine),
+		sizedByEngine: engine.sizedByEngine,
+		warnings: engine.warnings,
+	};
+}
+
+export function buildReport(snapshot: NodeSnapshot): Report {
+	const engines = snapshot.engines.map(engineReport);
+	const first = engines[0]!;
+	const containers = snapshot.engines
+		.flatMap(engine => engine.containers)
+		.map(container)
+		.sort((a, b) => (b.writableBytes ?? -1) - (a.writableBytes ?? -1) || a.name.localeCompare(b.name));
+	const byEngine = snapshot.engines.filter(e => e.sizedByEngine).length;
+	const method = byEngine === 0 ? 'walk' : byEngine === snapshot.engines.length ? 'engine' : 'mixed';
+	return {
+		schemaVersion: 1,
+		generatedAt: new Date(snapshot.takenAt).toISOString(),
+		runtime: first.runtime,
+		filesystem: first.filesystem,
+		ledger: first.ledger,
+		runtimes: engines,
+		containers,
+		sizing: {
+			method,
+			note:
+				method === 'walk'
+					? 'writable layers walked on the host (apparent bytes, hard links once)'
+					: 'some writable layers were sized by the engine one at a time; host paths were not readable',
+		},
+		warnings: engines.flatMap(e => e.warnings),
+	};
+}

@@ -1,0 +1,109 @@
+import type {DockerReader} from '../adapters/docker/docker-reader.js';
+import {logFileBytes} from '../adapters/fs/log-files.js';
+import {tryFilesystemStats} from '../adapters/fs/statfs.js';
+import type {WalkPool} from '../adapters/fs/walk-pool.js';
+import type {ContainerRecord, EngineSnapshot} from '../domain/types.js';
+
+export interface ScanProgress {
+	phase: 'containers' | 'sizing' | 'images' | 'disk-usage' | 'done';
+	done: number;
+	total: number;
+}
+
+export interface DockerScanOptions {
+	pool: WalkPool;
+	/** Time allowed for /system/df, which sizes everything and is slow on big nodes. */
+	diskUsageTimeoutMs?: number;
+	/** Skip /system/df entirely (build cache and volume sizes stay unknown). */
+	skipDiskUsage?: boolean;
+	onProgress?: (progress: ScanProgress) => void;
+	/** Called with a partial snapshot whenever a phase completes, for progressive display. */
+	onPartial?: (snapshot: EngineSnapshot) => void;
+}
+
+/**
+ * One full scan of a Docker engine. The container list comes first; writable layers
+ * are walked on the host when readable (bounded by the walk pool), otherwise sized by
+ * the engine one container at a time; /system/df runs beside it with its own timeout.
+ */
+export async function scanDocker(reader: DockerReader, options: DockerScanOptions): Promise<EngineSnapshot> {
+	const runtime = await reader.runtime();
+	const local = reader.client.endpoint.local;
+	const snapshot: EngineSnapshot = {
+		runtime,
+		filesystem: local ? tryFilesystemStats(runtime.rootDir) : null,
+		containers: [],
+		images: [],
+		usage: {buildCache: null, volumes: null, layersSize: null},
+		sizedByEngine: false,
+		warnings: [],
+	};
+	options.onProgress?.({phase: 'containers', done: 0, total: 0});
+	snapshot.containers = await reader.containers(runtime.rootDir);
+	options.onPartial?.(snapshot);
+
+	const diskUsage = options.skipDiskUsage
+		? Promise.resolve()
+		: reader.diskUsage(options.diskUsageTimeoutMs).then(
+				usage => {
+					snapshot.usage = {buildCache: usage.buildCache, volumes: usage.volumes, layersSize: usage.layersSize};
+				},
+				(error: Error) => {
+					snapshot.warnings.push(`build cache and volume sizes unknown: ${error.message}`);
+				},
+			);
+
+	await sizeContainers(reader, snapshot, options);
+	options.onPartial?.(snapshot);
+	options.onProgress?.({phase: 'images', done: 0, total: 0});
+	snapshot.images = await reader.images(runtime);
+	options.onPartial?.(snapshot);
+	options.onProgress?.({phase: 'disk-usage', done: 0, total: 0});
+	await diskUsage;
+	options.onProgress?.({phase: 'done', done: 1, total: 1});
+	return snapshot;
+}
+
+async function sizeContainers(reader: DockerReader, snapshot: EngineSnapshot, options: DockerScanOptions): Promise<void> {
+	const {containers} = snapshot;
+	let done = 0;
+	const tick = () => options.onProgress?.({phase: 'sizing', done: ++done, total: containers.length});
+	const local = reader.client.endpoint.local;
+	const walked = containers.filter(c => local && c.upperDir);
+	const viaEngine = containers.filter(c => !(local && c.upperDir));
+	if (viaEngine.length > 0) {
+		snapshot.sizedByEngine = true;
+		snapshot.warnings.push(
+			`${viaEngine.length} writable layer(s) sized by the engine one at a time: their directories are not readable here (remote engine or not root)`,
+		);
+	}
+	const walks = walked.map(async container => {
+		try {
+			const size = await options.pool.sizeTree(container.upperDir!);
+			applyWalk(container, size);
+			if (size.errors > 0) snapshot.warnings.push(`${container.name}: ${size.errors} entries could not be read while sizing`);
+		} catch (error) {
+			container.sizeSource = 'unavailable';
+			snapshot.warnings.push(`${container.name}: writable layer not sized: ${(error as Error).message}`);
+		}
+		tick();
+	});
+	for (const container of viaEngine) {
+		try {
+			const {sizeRw} = await reader.engineSize(container.id);
+			Object.assign(container, {writableBytes: sizeRw, sizeSource: 'engine'});
+		} catch {
+			container.sizeSource = 'unavailable';
+		}
+		tick();
+	}
+	await Promise.all(walks);
+	for (const container of containers) container.logBytes = local ? logFileBytes(container.logPath) : 0;
+}
+
+function applyWalk(container: ContainerRecord, size: {apparentBytes: number; allocatedBytes: number; inodes: number}): void {
+	container.writableBytes = size.apparentBytes;
+	container.writableAllocatedBytes = size.allocatedBytes;
+	container.writableInodes = size.inodes;
+	container.sizeSource = 'walk';
+}
