@@ -3,13 +3,16 @@ import meow from 'meow';
 import {fail} from './source/cli/fail.js';
 import {flagSpec, helpText} from './source/cli/help.js';
 
-const cli = meow(helpText, {importMeta: import.meta, flags: flagSpec, allowUnknownFlags: false});
+// The single executable defines __LAYERSCOPE_PKG__ (its version names the git commit); otherwise meow reads package.json.
+const cli = meow(helpText, {importMeta: import.meta, flags: flagSpec, allowUnknownFlags: false, pkg: (globalThis as {__LAYERSCOPE_PKG__?: Record<string, unknown>}).__LAYERSCOPE_PKG__});
 
 async function main(): Promise<number> {
 	const [command, action] = cli.input;
 	switch (command) {
 		case 'report':
 			return (await import('./source/cli/run-report.js')).runReport(cli.flags);
+		case 'plan':
+			return (await import('./source/cli/run-plan.js')).runPlan(cli.flags);
 		case 'lab':
 			return (await import('./source/cli/run-lab.js')).runLab(action, cli.flags);
 		case undefined:

@@ -86,7 +86,7 @@ export class DockerReader {
 				const diffIds = detail.RootFS?.Layers ?? [];
 				const fromDisk = runtime.rootDir && this.client.endpoint.local ? layersFromDisk(runtime.rootDir, runtime.storageDriver, diffIds) : null;
 				record.layers =
-					fromDisk ?? layersFromHistory(diffIds, await this.client.call<any>('image history', (d: any, abortSignal) => d.getImage(image.Id).history(opts({abortSignal}))));
+					fromDisk ?? layersFromHistory(diffIds, await this.client.call<any>('image history', (d: any, abortSignal) => d.getImage(image.Id).history()));
 			} catch {
 				// removed meanwhile: keep the virtual size as one pseudo-layer
 			}

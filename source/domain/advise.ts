@@ -1,0 +1,116 @@
+import {cleanupPlans} from './cleanup-candidates.js';
+import {bytes as fmt} from './format.js';
+import type {ImageFinding} from './image-findings.js';
+import type {PlanItem, PrunePlan} from './prune-plan.js';
+import type {ContainerRecord, EngineSnapshot} from './types.js';
+
+/** Bytes per class in one container's writable layer, with the biggest path of each class. */
+export interface ContainerClasses {
+	containerId: string;
+	classes: Array<{class: string; bytes: number; topPath?: string; lowerBytes?: number}>;
+}
+
+export interface Suggestion {
+	kind: 'cleanup' | 'redesign';
+	engine: string;
+	title: string;
+	bytes: number;
+	/** One line grounded in what was observed. */
+	reason: string;
+	/** cleanup: exactly what would be removed. */
+	plan?: PrunePlan;
+	/** redesign: the concrete change. */
+	change?: string;
+	/** What the suggestion is about (container or image name), raw. */
+	subject?: string;
+	items?: PlanItem[];
+	/** Security findings rank above any size. */
+	security?: boolean;
+}
+
+export interface AdviceInput {
+	engines: EngineSnapshot[];
+	classes?: ContainerClasses[];
+	imageFindings?: Array<{engine: string; image: string; findings: ImageFinding[]}>;
+	/** Below this many bytes a redesign is not worth the operator's attention. */
+	minBytes?: number;
+}
+
+const isK8s = (c: ContainerRecord) => Boolean(c.pod);
+
+function classAdvice(container: ContainerRecord, cls: ContainerClasses['classes'][number]): Pick<Suggestion, 'title' | 'reason' | 'change'> | null {
+	const where = cls.topPath ? ` (largest: ${cls.topPath})` : '';
+	const size = fmt(cls.bytes);
+	switch (cls.class) {
+		case 'logs':
+			return {
+				title: 'Logs written inside the container',
+				reason: `${size} of log files in the writable layer${where}; they grow until the disk fills and vanish with the container`,
+				change: 'log to stdout/stderr (or mount a volume on the log directory) and cap the json-file driver with max-size/max-file',
+			};
+		case 'database':
+			return {
+				title: 'Database files in the writable layer',
+				reason: `${size} of database files${where} live in the writable layer: slow copy-on-write I/O, lost on removal`,
+				change: isK8s(container) ? 'put the data directory on a PersistentVolume' : 'mount a named volume on the data directory',
+			};
+		case 'cache':
+		case 'temp':
+			return {
+				title: cls.class === 'cache' ? 'Package caches kept in the container' : 'Temporary files in the writable layer',
+				reason: `${size} of ${cls.class} files${where} accumulate in the writable layer`,
+				change: isK8s(container)
+					? 'mount an emptyDir with sizeLimit there (or clean the cache in the image build)'
+					: 'mount a tmpfs there with a size= limit (or clean the cache in the image build)',
+			};
+		case 'copy-up':
+			return {
+				title: 'Large image file copied up',
+				reason: `modifying ${cls.topPath ?? 'a large image file'} copied the whole ${fmt(cls.lowerBytes ?? cls.bytes)} file into the writable layer`,
+				change: 'keep the mutable file out of the image: put it on a volume and seed it at start-up',
+			};
+		case 'crash':
+			return {
+				title: 'Crash dumps in the container',
+				reason: `${size} of core dumps${where}`,
+				change: 'set a core_pattern or ulimit -c 0 for the container, and collect dumps on a volume if you need them',
+			};
+		default:
+			return null;
+	}
+}
+
+/** Ranked cleanup and redesign suggestions for every engine. */
+export function advise(input: AdviceInput): Suggestion[] {
+	const minBytes = input.minBytes ?? 1024 * 1024;
+	const out: Suggestion[] = [];
+	for (const engine of input.engines) {
+		for (const plan of cleanupPlans(engine)) {
+			out.push({kind: 'cleanup', engine: engine.runtime.id, title: plan.title, bytes: plan.totalBytes, reason: `${plan.items.length} item(s), ${fmt(plan.totalBytes)} estimated`, plan, items: plan.items});
+		}
+		for (const container of engine.containers) {
+			if (container.logBytes >= 10 * minBytes) {
+				out.push({
+					kind: 'redesign', engine: engine.runtime.id, subject: container.name, bytes: container.logBytes,
+					title: 'Container log file is large',
+					reason: `${container.name} has ${fmt(container.logBytes)} of engine log files`,
+					change: isK8s(container)
+						? 'lower containerLogMaxSize / containerLogMaxFiles in the kubelet config, and log less'
+						: 'set --log-opt max-size=10m --log-opt max-file=3 (json-file or local driver), and log less',
+				});
+			}
+			const classes = input.classes?.find(c => c.containerId === container.id)?.classes ?? [];
+			for (const cls of classes) {
+				if (cls.bytes < minBytes) continue;
+				const advice = classAdvice(container, cls);
+				if (advice) out.push({kind: 'redesign', engine: engine.runtime.id, subject: container.name, bytes: cls.bytes, ...advice});
+			}
+		}
+	}
+	for (const {engine, image, findings} of input.imageFindings ?? []) {
+		for (const finding of findings) {
+			out.push({kind: 'redesign', engine, subject: image, bytes: finding.bytes, title: `Image build: ${finding.kind.replace(/-/g, ' ')}`, reason: finding.reason, change: finding.change, security: finding.kind === 'sensitive-file-shipped'});
+		}
+	}
+	return out.sort((a, b) => Number(Boolean(b.security)) - Number(Boolean(a.security)) || b.bytes - a.bytes);
+}
