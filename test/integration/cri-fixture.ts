@@ -10,7 +10,7 @@ import {copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, 
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {CriClient} from '../../source/adapters/cri/cri-client.js';
-import {criSocketPath} from '../../source/adapters/cri/cri-endpoint.js';
+import {criSocketPath, normalizeCriEndpoint} from '../../source/adapters/cri/cri-endpoint.js';
 import {importImage, startContainerd, stopContainerd} from '../../source/adapters/lab/containerd-lab.js';
 
 export const BUSYBOX_IMAGE = 'layerscope.local/busybox:latest';
@@ -26,7 +26,22 @@ export interface CriFixture {
 export async function startCriFixture(env: NodeJS.ProcessEnv = process.env): Promise<CriFixture> {
 	const external = env.LAYERSCOPE_TEST_CRI_ENDPOINT;
 	const dir = external ? null : mkdtempSync(join(tmpdir(), 'layerscope-cri-test-'));
-	const endpoint = external ?? `unix://${(await startContainerd(dir!)).socket}`;
+	const stop = async () => {
+		if (!dir) return;
+		await stopContainerd(dir);
+		rmSync(dir, {recursive: true, force: true});
+	};
+	try {
+		const endpoint = normalizeCriEndpoint(external ?? (await startContainerd(dir!)).socket);
+		await ensureImages(endpoint, dir, env.LAYERSCOPE_TEST_IMAGE_DIR);
+		return {endpoint, owned: dir !== null, stop};
+	} catch (error) {
+		await stop();
+		throw error;
+	}
+}
+
+async function ensureImages(endpoint: string, dir: string | null, imageDir: string | undefined): Promise<void> {
 	const client = CriClient.connect(endpoint, {timeoutMs: 20_000});
 	try {
 		const missing: Array<'busybox' | 'pause'> = [];
@@ -34,24 +49,17 @@ export async function startCriFixture(env: NodeJS.ProcessEnv = process.env): Pro
 			if (!(await client.imageStatus(ref))) missing.push(name);
 		}
 		if (missing.length > 0) {
-			const tars = imageTars(env.LAYERSCOPE_TEST_IMAGE_DIR, dir ?? mkdtempSync(join(tmpdir(), 'layerscope-cri-img-')));
+			const scratch = dir ?? mkdtempSync(join(tmpdir(), 'layerscope-cri-img-'));
+			const tars = imageTars(imageDir, scratch);
 			for (const name of missing) {
 				if (dir) importImage(dir, tars[name]);
 				else importTar(criSocketPath(endpoint)!, tars[name]);
 			}
+			if (!dir) rmSync(scratch, {recursive: true, force: true});
 		}
 	} finally {
 		client.close();
 	}
-	return {
-		endpoint,
-		owned: dir !== null,
-		async stop() {
-			if (!dir) return;
-			await stopContainerd(dir);
-			rmSync(dir, {recursive: true, force: true});
-		},
-	};
 }
 
 function importTar(socket: string, tar: string): void {

@@ -94,7 +94,9 @@ describe('readCriSnapshot against a real containerd', () => {
 
 	it('sizes a pod container writing N MiB within 5 %, with its pod', async () => {
 		const writer = snap.containers.find(c => c.id === writerId)!;
-		expect(writer).toMatchObject({name: 'writer', state: 'running', sizeSource: 'cri-stats'});
+		expect(writer).toMatchObject({name: 'writer', state: 'running', sizeSource: 'cri-stats', image: BUSYBOX_IMAGE});
+		expect(writer.labels['io.kubernetes.container.name']).toBe('writer');
+		expect(Math.abs(writer.createdAt! - Date.now())).toBeLessThan(10 * 60_000);
 		expect(writer.pod).toEqual({name: pod.name, namespace: pod.namespace, uid: pod.uid});
 		const engine = (await client.listContainerStats()).find(s => s.attributes?.id === writerId)!.writableLayer!;
 		expect(Math.abs(writer.writableBytes! - WRITE_MIB * MiB) / (WRITE_MIB * MiB)).toBeLessThan(0.05);

@@ -1,3 +1,4 @@
+import {realpathSync} from 'node:fs';
 import type {ContainerRecord, RuntimeInfo} from '../../domain/types.js';
 import {rootDirFromImageFs, storageDriverFromImageFs} from './cri-map.js';
 import {mountForPath, type MountInfo} from './mountinfo.js';
@@ -24,9 +25,18 @@ export function runtimeStorage(imageFsPath: string | null, mounts: MountInfo[], 
 		const overlay = containers.some(c => c.state === 'running' && findMountFor(mounts, c.id)?.fsType === 'overlay');
 		storageDriver = overlay ? 'overlayfs' : 'unknown';
 	}
-	const backing = imageFsPath ? mountForPath(mounts, imageFsPath)?.fsType : undefined;
+	const backing = imageFsPath ? mountForPath(mounts, realpathOr(imageFsPath))?.fsType : undefined;
 	const storage: Storage = {storageDriver, backingFilesystem: backing ?? 'unknown'};
 	const rootDir = imageFsPath ? rootDirFromImageFs(imageFsPath) : undefined;
 	if (rootDir) storage.rootDir = rootDir;
 	return storage;
+}
+
+/** mountinfo lists resolved paths; the runtime may report one through a symlink. */
+function realpathOr(path: string): string {
+	try {
+		return realpathSync(path);
+	} catch {
+		return path;
+	}
 }

@@ -33,7 +33,6 @@ disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshot
   address = ${s('containerd-ttrpc.sock')}
 [debug]
   address = ""
-  level = "info"
 [metrics]
   address = ""
 [plugins."io.containerd.internal.v1.opt"]
@@ -70,18 +69,17 @@ export async function startContainerd(dir: string, options: {timeoutMs?: number;
 	const child = spawn(options.binary ?? 'containerd', ['--config', configFile(dir)], {detached: true, stdio: ['ignore', log, log]});
 	closeSync(log);
 	let exited = false;
-	child.once('exit', () => (exited = true));
-	child.once('error', () => (exited = true));
-	child.unref();
-	if (!child.pid) throw new Error(`cannot start containerd: ${logTail(dir)}`);
-	writeFileSync(pidFile(dir), `${child.pid}\n`);
-	const deadline = Date.now() + (options.timeoutMs ?? 30_000);
-	while (Date.now() < deadline && !exited) {
+	let spawnError = '';
+	child.once('exit', () => (exited = true)).once('error', e => ((exited = true), (spawnError = e.message))).unref();
+	if (child.pid) writeFileSync(pidFile(dir), `${child.pid}\n`);
+	const timeoutMs = options.timeoutMs ?? 30_000;
+	for (const deadline = Date.now() + timeoutMs; child.pid && Date.now() < deadline && !exited; ) {
 		if (existsSync(socket) && (await probeCriEndpoint(socket, 2000)) === null) return {socket, pid: child.pid};
 		await sleep(200);
 	}
 	await stopContainerd(dir);
-	throw new Error(`private containerd in ${base(dir)} ${exited ? 'exited' : 'did not answer CRI within 30 s'}: ${logTail(dir)}`);
+	const what = exited || !child.pid ? 'exited' : `did not answer CRI within ${timeoutMs / 1000} s`;
+	throw new Error(`private containerd in ${base(dir)} ${what}: ${spawnError || logTail(dir)}`);
 }
 
 /** Remove its pods, stop the daemon (SIGTERM, then SIGKILL), kill its leftover shims, unmount leftovers. */
@@ -106,16 +104,12 @@ export function importImage(dir: string, tarPath: string): void {
 
 async function removeAllPods(socket: string): Promise<void> {
 	const client = CriClient.connect(socket, {timeoutMs: 20_000});
-	try {
-		for (const pod of await client.listPodSandboxes()) {
-			await client.stopPodSandbox(pod.id).catch(() => undefined);
-			await client.removePodSandbox(pod.id).catch(() => undefined);
-		}
-	} catch {
-		// best effort: the daemon is going away anyway
-	} finally {
-		client.close();
+	const pods = await client.listPodSandboxes().catch(() => []);
+	for (const pod of pods) {
+		await client.stopPodSandbox(pod.id).catch(() => undefined);
+		await client.removePodSandbox(pod.id).catch(() => undefined);
 	}
+	client.close();
 }
 
 /** The pid from the pid file, only if that process is alive and is our containerd (guards against pid reuse). */
@@ -134,19 +128,17 @@ function shimPids(socket: string): number[] {
 }
 
 async function terminate(pid: number, graceMs: number): Promise<void> {
-	if (!signal(pid, 'SIGTERM')) return;
-	for (const end = Date.now() + graceMs; Date.now() < end; await sleep(100)) if (!signal(pid, 0)) return;
-	signal(pid, 'SIGKILL');
-	for (const end = Date.now() + 5000; Date.now() < end && signal(pid, 0); ) await sleep(100);
-}
-
-function signal(pid: number, sig: NodeJS.Signals | 0): boolean {
-	try {
-		process.kill(pid, sig);
-		return true;
-	} catch {
-		return false;
-	}
+	const alive = (sig: NodeJS.Signals | 0) => {
+		try {
+			return process.kill(pid, sig);
+		} catch {
+			return false;
+		}
+	};
+	if (!alive('SIGTERM')) return;
+	for (const end = Date.now() + graceMs; Date.now() < end && alive(0); ) await sleep(100);
+	if (!alive('SIGKILL')) return;
+	for (const end = Date.now() + 5000; Date.now() < end && alive(0); ) await sleep(100);
 }
 
 function unmountUnder(root: string): void {
