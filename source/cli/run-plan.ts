@@ -1,28 +1,25 @@
-import {DockerClient} from '../adapters/docker/docker-client.js';
-import {DockerReader} from '../adapters/docker/docker-reader.js';
-import {resolveDockerEndpoint} from '../adapters/docker/endpoint.js';
 import {WalkPool} from '../adapters/fs/walk-pool.js';
 import {advise} from '../domain/advise.js';
 import {bytes} from '../domain/format.js';
 import {sanitize} from '../domain/sanitize.js';
-import {scanDocker} from '../services/docker-scan.js';
+import {connectEngines, type EngineFlags} from '../services/engines.js';
 import {dockerImageFindings} from '../services/image-advice.js';
 
-export interface PlanFlags {
-	host?: string;
+export interface PlanFlags extends EngineFlags {
 	json: boolean;
-	timeout: number;
 	dfTimeout: number;
 }
 
 /** `layerscope plan`: suggestions and exact cleanup plans. Changes nothing: no mutation service is built here. */
 export async function runPlan(flags: PlanFlags): Promise<number> {
-	const client = new DockerClient(resolveDockerEndpoint(flags.host), flags.timeout * 1000);
+	const {sources} = await connectEngines(flags);
 	const pool = new WalkPool();
 	try {
-		const engine = await scanDocker(new DockerReader(client), {pool, diskUsageTimeoutMs: flags.dfTimeout * 1000});
-		const imageFindings = await dockerImageFindings(client, engine);
-		const suggestions = advise({engines: [engine], imageFindings});
+		const engines = await Promise.all(sources.map(source => source.scan({pool, diskUsageTimeoutMs: flags.dfTimeout * 1000})));
+		const imageFindings = (
+			await Promise.all(sources.map((source, i) => (source.docker ? dockerImageFindings(source.docker.client, engines[i]!) : [])))
+		).flat();
+		const suggestions = advise({engines, imageFindings});
 		if (flags.json) {
 			process.stdout.write(JSON.stringify({schemaVersion: 1, generatedAt: new Date().toISOString(), suggestions}, null, 2) + '\n');
 			return 0;
@@ -36,6 +33,7 @@ export async function runPlan(flags: PlanFlags): Promise<number> {
 		if (suggestions.length === 0) process.stdout.write('Nothing to suggest: no reclaimable items and no redesign findings.\n');
 		return 0;
 	} finally {
+		for (const source of sources) source.close();
 		await pool.close();
 	}
 }

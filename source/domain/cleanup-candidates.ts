@@ -50,7 +50,7 @@ export function cleanupPlans(engine: EngineSnapshot, options: {now?: number; bui
 		),
 	);
 	const referenced = imagesReferenced(engine.containers);
-	const removable = (image: ImageRecord) => !image.pinned;
+	const removable = (image: ImageRecord) => !image.pinned && !image.sandbox;
 	const dangling = engine.images.filter(i => classifyImage(i, referenced) === 'dangling' && removable(i));
 	const unused = engine.images.filter(i => classifyImage(i, referenced) === 'unused' && removable(i));
 	plans.push(withImageTotal(makePlan('Remove dangling images', imageItems(engine, dangling)), engine));

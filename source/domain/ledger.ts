@@ -43,13 +43,13 @@ export function isDangling(image: ImageRecord): boolean {
 
 export type ImageClass = 'inUse' | 'unused' | 'dangling';
 
-/** Ids of images referenced by any container (running or not). */
+/** Ids of images referenced by any container (running or not). Sandbox images count as in use too. */
 export function imagesReferenced(containers: readonly ContainerRecord[]): Set<string> {
 	return new Set(containers.map(c => c.imageId).filter(Boolean));
 }
 
 export function classifyImage(image: ImageRecord, referenced: ReadonlySet<string>): ImageClass {
-	if (referenced.has(image.id)) return 'inUse';
+	if (referenced.has(image.id) || image.sandbox) return 'inUse';
 	return isDangling(image) ? 'dangling' : 'unused';
 }
 

@@ -61,6 +61,7 @@ export function revalidate(item: PlanItem, now: EngineSnapshot): Verdict {
 			const users = now.containers.filter(c => c.imageId === item.id);
 			if (users.length > 0) return {ok: false, reason: `now used by ${users.length} container(s)`};
 			if (image.pinned) return {ok: false, reason: 'is pinned'};
+			if (image.sandbox) return {ok: false, reason: 'is the sandbox (pause) image'};
 			if (classifyImage(image, imagesReferenced(now.containers)) === 'inUse') return {ok: false, reason: 'is in use'};
 			return {ok: true};
 		}

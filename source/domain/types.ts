@@ -74,6 +74,8 @@ export interface ImageRecord {
 	/** Layers in order, bottom first, identified by chain id. */
 	layers: LayerRef[];
 	pinned?: boolean;
+	/** The CRI sandbox (pause) image: in use by every pod, never reclaimable. */
+	sandbox?: boolean;
 }
 
 export interface LayerRef {

@@ -1,4 +1,4 @@
-import {buildLedger, type Ledger} from '../domain/ledger.js';
+import {buildLedger, ledgerCategories, type Ledger, type LedgerEntry} from '../domain/ledger.js';
 import type {ContainerRecord, EngineSnapshot, FilesystemStats, NodeSnapshot, PodRef, RuntimeInfo, SizeSource} from '../domain/types.js';
 
 /** The `report --json` contract. Scripts and later features rely on these names. */
@@ -33,8 +33,12 @@ export interface Report {
 	/** The first (or only) engine, kept for single-engine scripts. */
 	runtime: RuntimeInfo;
 	filesystem: FilesystemStats | null;
+	/** Every engine's ledger added up (engines never share containers, images or volumes). */
 	ledger: Ledger;
 	runtimes: ReportEngine[];
+	/** Distinct filesystems holding engine data, each counted once even when engines share it. */
+	filesystems: FilesystemStats[];
+	notes: string[];
 	containers: ReportContainer[];
 	sizing: {method: 'walk' | 'engine' | 'mixed'; note: string};
 	warnings: string[];
@@ -68,7 +72,32 @@ function engineReport(engine: EngineSnapshot): ReportEngine {
 	};
 }
 
-export function buildReport(snapshot: NodeSnapshot): Report {
+function addEntries(a: LedgerEntry | null, b: LedgerEntry | null): LedgerEntry | null {
+	if (!a || !b) return a ?? b;
+	const sum: LedgerEntry = {bytes: a.bytes + b.bytes, count: a.count + b.count};
+	if (a.reclaimableBytes !== undefined || b.reclaimableBytes !== undefined) sum.reclaimableBytes = (a.reclaimableBytes ?? 0) + (b.reclaimableBytes ?? 0);
+	return sum;
+}
+
+export function combineLedgers(ledgers: Ledger[]): Ledger {
+	const [first, ...rest] = ledgers;
+	const total = structuredClone(first!);
+	for (const ledger of rest) {
+		for (const key of ledgerCategories) (total as unknown as Record<string, LedgerEntry | null>)[key] = addEntries(total[key], ledger[key]);
+	}
+	return total;
+}
+
+export function distinctFilesystems(list: Array<FilesystemStats | null>): FilesystemStats[] {
+	const seen = new Map<string, FilesystemStats>();
+	for (const fs of list) {
+		const key = fs && (fs.device !== undefined ? `dev:${fs.device}` : `path:${fs.path}`);
+		if (fs && key && !seen.has(key)) seen.set(key, fs);
+	}
+	return [...seen.values()];
+}
+
+export function buildReport(snapshot: NodeSnapshot, notes: string[] = []): Report {
 	const engines = snapshot.engines.map(engineReport);
 	const first = engines[0]!;
 	const containers = snapshot.engines
@@ -82,8 +111,10 @@ export function buildReport(snapshot: NodeSnapshot): Report {
 		generatedAt: new Date(snapshot.takenAt).toISOString(),
 		runtime: first.runtime,
 		filesystem: first.filesystem,
-		ledger: first.ledger,
+		ledger: combineLedgers(engines.map(e => e.ledger)),
 		runtimes: engines,
+		filesystems: distinctFilesystems(engines.map(e => e.filesystem)),
+		notes,
 		containers,
 		sizing: {
 			method,

@@ -3,9 +3,20 @@ import {ledgerCategories, otherBytes} from '../domain/ledger.js';
 import {ledgerLabels, reclaimable} from '../domain/ledger-labels.js';
 import {sanitize} from '../domain/sanitize.js';
 import {fitWidth} from '../domain/text-width.js';
+import type {FilesystemStats} from '../domain/types.js';
 import type {Report, ReportEngine} from './report-model.js';
 
 const row = (cells: Array<[string, number, 'left' | 'right']>) => cells.map(([text, width, align]) => fitWidth(text, width, align)).join(' ').trimEnd();
+
+function filesystemLines(fs: FilesystemStats): string[] {
+	return [
+		`Filesystem  ${sanitize(fs.path)}`,
+		`            ${bytes(fs.usedBytes)} used of ${bytes(fs.sizeBytes)} (${percent(fs.usedBytes, fs.sizeBytes)}), ${bytes(fs.availableBytes)} available`,
+		`            inodes ${count(fs.inodesTotal - fs.inodesFree)} used of ${count(fs.inodesTotal)} (${percent(fs.inodesTotal - fs.inodesFree, fs.inodesTotal)})`,
+	];
+}
+
+const sameFs = (a: FilesystemStats | null, b: FilesystemStats) => Boolean(a) && (a!.device !== undefined ? a!.device === b.device : a!.path === b.path);
 
 function engineSection(engine: ReportEngine): string[] {
 	const {runtime: rt, filesystem: fs, ledger} = engine;
@@ -14,12 +25,7 @@ function engineSection(engine: ReportEngine): string[] {
 		`Endpoint    ${sanitize(rt.endpoint)}`,
 		`Storage     ${sanitize(rt.storageDriver)} on ${sanitize(rt.backingFilesystem)}${rt.rootDir ? `, root ${sanitize(rt.rootDir)}` : ''}`,
 	];
-	if (fs) {
-		lines.push(
-			`Filesystem  ${bytes(fs.usedBytes)} used of ${bytes(fs.sizeBytes)} (${percent(fs.usedBytes, fs.sizeBytes)}), ${bytes(fs.availableBytes)} available`,
-			`Inodes      ${count(fs.inodesTotal - fs.inodesFree)} used of ${count(fs.inodesTotal)} (${percent(fs.inodesTotal - fs.inodesFree, fs.inodesTotal)})`,
-		);
-	} else lines.push('Filesystem  not readable from here (remote engine or not root)');
+	if (!fs) lines.push('Filesystem  not readable from here (remote engine or not root)');
 	lines.push('', row([['Where the bytes live', 28, 'left'], ['bytes', 10, 'right'], ['count', 7, 'right'], ['reclaimable', 12, 'right'], ['of used', 8, 'right']]));
 	for (const key of ledgerCategories) {
 		const entry = ledger[key];
@@ -27,40 +33,71 @@ function engineSection(engine: ReportEngine): string[] {
 		lines.push(
 			row([
 				[`  ${ledgerLabels[key]}`, 28, 'left'],
-				[entry ? bytes(entry.bytes) : 'pending', 10, 'right'],
+				[entry ? bytes(entry.bytes) : rt.kind === 'cri' ? 'n/a' : 'pending', 10, 'right'],
 				[entry ? String(entry.count) : '—', 7, 'right'],
 				[bytes(reclaimable(key, entry)), 12, 'right'],
 				[entry && used ? percent(entry.bytes, used) : '—', 8, 'right'],
 			]),
 		);
 	}
-	if (fs) {
-		const other = otherBytes(ledger, fs.usedBytes);
-		lines.push(row([['  Other files on this fs', 28, 'left'], [bytes(other), 10, 'right'], ['', 7, 'right'], ['', 12, 'right'], [percent(other, fs.usedBytes), 8, 'right']]));
-	}
 	return lines;
+}
+
+/** Used bytes on each filesystem that no engine on it accounts for: the pressure may not be containers at all. */
+function otherLines(report: Report): string[] {
+	return report.filesystems.map(fs => {
+		const engines = report.runtimes.filter(e => sameFs(e.filesystem, fs));
+		const accounted = engines.reduce((t, e) => t + (fs.usedBytes - otherBytes(e.ledger, fs.usedBytes)), 0);
+		const other = Math.max(0, fs.usedBytes - accounted);
+		return row([[`Other files on ${sanitize(fs.path)}`, 38, 'left'], [bytes(other), 10, 'right'], [`${percent(other, fs.usedBytes)} of used`, 14, 'right']]);
+	});
+}
+
+function containerLines(report: Report): string[] {
+	const multi = report.runtimes.length > 1;
+	const cols = (name: string, engine: string, state: string, w: string, a: string, l: string, image: string) =>
+		row([
+			[`  ${name}`, multi ? 19 : 22, 'left'],
+			...(multi ? ([[engine, 10, 'left']] as Array<[string, number, 'left']>) : []),
+			[state, 8, 'left'],
+			[w, 9, 'right'],
+			[a, 9, 'right'],
+			[l, multi ? 8 : 9, 'right'],
+			[image, multi ? 9 : 18, 'left'],
+		]);
+	const lines = [`Containers, largest writable layer first (${report.containers.length})`, cols('NAME', 'ENGINE', 'STATE', 'WRITABLE', 'ON DISK', 'LOGS', 'IMAGE')];
+	for (const c of report.containers) {
+		const name = c.pod ? `${c.pod}/${c.name}` : c.name;
+		lines.push(cols(sanitize(name), sanitize(c.engine), c.state, bytes(c.writableBytes), bytes(c.writableAllocatedBytes), bytes(c.logBytes), sanitize(c.image)));
+	}
+	if (report.containers.length === 0) lines.push('  (no containers)');
+	return lines;
+}
+
+/** Word-wraps to 80 columns, continuation lines indented. */
+function wrap(text: string, width = 80): string[] {
+	const lines: string[] = [];
+	let line = '';
+	for (const word of text.split(' ')) {
+		if (line && line.length + 1 + word.length > width) {
+			lines.push(line);
+			line = '  ' + word;
+		} else line = line ? `${line} ${word}` : word;
+	}
+	if (line) lines.push(line);
+	return lines.flatMap(l => (l.length > width ? l.match(new RegExp(`.{1,${width}}`, 'g'))! : [l]));
 }
 
 /** The human report: readable in 80 columns, every engine string sanitised. */
 export function renderReportText(report: Report): string {
 	const lines = [`layerscope report, ${report.generatedAt}`, ''];
+	for (const fs of report.filesystems) lines.push(...filesystemLines(fs));
+	lines.push('');
 	for (const engine of report.runtimes) lines.push(...engineSection(engine), '');
-	lines.push(`Containers, largest writable layer first (${report.containers.length})`);
-	lines.push(row([['  NAME', 22, 'left'], ['STATE', 8, 'left'], ['WRITABLE', 9, 'right'], ['ON DISK', 9, 'right'], ['LOGS', 9, 'right'], ['IMAGE', 18, 'left']]));
-	for (const c of report.containers) {
-		lines.push(
-			row([
-				[`  ${sanitize(c.name)}`, 22, 'left'],
-				[c.state, 8, 'left'],
-				[bytes(c.writableBytes), 9, 'right'],
-				[bytes(c.writableAllocatedBytes), 9, 'right'],
-				[bytes(c.logBytes), 9, 'right'],
-				[sanitize(c.image), 18, 'left'],
-			]),
-		);
-	}
-	if (report.containers.length === 0) lines.push('  (no containers)');
+	lines.push(...otherLines(report), '');
+	lines.push(...containerLines(report));
 	lines.push('', `Sizing: ${report.sizing.note}.`);
-	for (const warning of report.warnings) lines.push(`warning: ${sanitize(warning)}`);
+	for (const note of report.notes) lines.push(...wrap(`note: ${sanitize(note)}`));
+	for (const warning of report.warnings) lines.push(...wrap(`warning: ${sanitize(warning)}`));
 	return lines.join('\n') + '\n';
 }

@@ -9,6 +9,7 @@ import {criSocketPath} from '../../source/adapters/cri/cri-endpoint.js';
 import {removeImage} from '../../source/adapters/cri/cri-mutations.js';
 import {readCriSnapshot, type CriSnapshot} from '../../source/adapters/cri/cri-snapshot.js';
 import {podEphemeral} from '../../source/adapters/cri/pod-ephemeral.js';
+import {lab} from '../helpers/lab.js';
 import {BUSYBOX_IMAGE, PAUSE_IMAGE, buildBusyboxImage, startCriFixture, type CriFixture} from './cri-fixture.js';
 
 const MiB = 1024 * 1024;
@@ -32,7 +33,7 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, tim
 }
 
 beforeAll(async () => {
-	fixture = await startCriFixture();
+	fixture = await startCriFixture({LAYERSCOPE_TEST_CRI_ENDPOINT: lab().criEndpoint, LAYERSCOPE_TEST_IMAGE_DIR: lab().imagesDir});
 	client = CriClient.connect(fixture.endpoint, {timeoutMs: 30_000});
 	work = mkdtempSync(join(tmpdir(), 'layerscope-cri-it-'));
 	const tar = buildBusyboxImage(join(work, 'images'), unusedTag, {Cmd: ['/bin/true'], Labels: {unused: pod.uid}});

@@ -1,0 +1,85 @@
+import {DockerClient} from '../adapters/docker/docker-client.js';
+import {DockerReader} from '../adapters/docker/docker-reader.js';
+import {resolveDockerEndpoint} from '../adapters/docker/endpoint.js';
+import type {WalkPool} from '../adapters/fs/walk-pool.js';
+import type {EngineSnapshot} from '../domain/types.js';
+import {EngineError} from '../adapters/engine-error.js';
+import {scanDocker, type DockerScanOptions} from './docker-scan.js';
+
+export type RuntimeChoice = 'docker' | 'cri' | 'auto';
+
+export interface EngineFlags {
+	runtime?: string;
+	host?: string;
+	runtimeEndpoint?: string;
+	timeout: number;
+	dfTimeout?: number;
+}
+
+/** One connected engine, read-only: it can scan, nothing else. */
+export interface EngineSource {
+	kind: 'docker' | 'cri';
+	endpoint: string;
+	scan(options: Omit<DockerScanOptions, 'pool'> & {pool: WalkPool}): Promise<EngineSnapshot>;
+	docker?: DockerReader;
+	close(): void;
+}
+
+function dockerSource(flags: EngineFlags): EngineSource {
+	const reader = new DockerReader(new DockerClient(resolveDockerEndpoint(flags.host), flags.timeout * 1000));
+	return {kind: 'docker', endpoint: reader.client.endpoint.display, docker: reader, scan: options => scanDocker(reader, options), close: () => {}};
+}
+
+async function criSource(flags: EngineFlags): Promise<EngineSource> {
+	// The CRI modules (grpc) load only when a CRI engine is wanted.
+	const {CriClient, resolveCriEndpoint, readCriSnapshot} = await import('../adapters/cri/index.js');
+	const endpoint = await resolveCriEndpoint(flags.runtimeEndpoint);
+	const client = CriClient.connect(endpoint, {timeoutMs: flags.timeout * 1000});
+	await client.version();
+	return {
+		kind: 'cri',
+		endpoint,
+		async scan() {
+			const snapshot = await readCriSnapshot(client);
+			const sandboxIds = new Set(snapshot.cri.sandboxImageIds);
+			for (const image of snapshot.images) if (sandboxIds.has(image.id)) image.sandbox = true;
+			return snapshot;
+		},
+		close: () => client.close(),
+	};
+}
+
+/**
+ * Connects the engines asked for. With `auto`, every engine that answers is used and
+ * the ones that do not are noted; it fails only when none answers.
+ */
+export async function connectEngines(flags: EngineFlags): Promise<{sources: EngineSource[]; notes: string[]}> {
+	const choice = (flags.runtime ?? 'auto') as RuntimeChoice;
+	if (choice === 'docker') {
+		const docker = dockerSource(flags);
+		await docker.docker!.runtime();
+		return {sources: [docker], notes: []};
+	}
+	if (choice === 'cri') return {sources: [await criSource(flags)], notes: []};
+	const attempts = await Promise.allSettled([
+		(async () => {
+			const docker = dockerSource(flags);
+			await docker.docker!.runtime();
+			return docker;
+		})(),
+		criSource(flags),
+	]);
+	const sources = attempts.flatMap(a => (a.status === 'fulfilled' ? [a.value] : []));
+	const message = (a: PromiseSettledResult<unknown>) => {
+		if (a.status !== 'rejected') return '';
+		const {message: text, hint} = a.reason as Error & {hint?: string};
+		return text.split('\n')[0]! + (hint ? ` (hint: ${hint})` : '');
+	};
+	const [docker, cri] = attempts.map(message);
+	if (sources.length === 0) throw new EngineError(`no container engine answered. Docker: ${docker} CRI: ${cri}`, 'NO_ENGINE');
+	// An engine the operator named but that did not answer is worth a note; an absent default is not.
+	const notes: string[] = [];
+	if (docker && (flags.host || process.env.DOCKER_HOST)) notes.push(`Docker skipped: ${docker}`);
+	if (cri && (flags.runtimeEndpoint || process.env.CONTAINER_RUNTIME_ENDPOINT)) notes.push(`CRI skipped: ${cri}`);
+	return {sources, notes};
+}
