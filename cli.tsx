@@ -6,6 +6,12 @@ import {flagSpec, helpText} from './source/cli/help.js';
 // The single executable defines __LAYERSCOPE_PKG__ (its version names the git commit); otherwise meow reads package.json.
 const cli = meow(helpText, {importMeta: import.meta, flags: flagSpec, allowUnknownFlags: false, pkg: (globalThis as {__LAYERSCOPE_PKG__?: Record<string, unknown>}).__LAYERSCOPE_PKG__});
 
+// `layerscope report | head` closes the pipe early: that is not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+	if (error.code === 'EPIPE') process.exit(0);
+	throw error;
+});
+
 async function main(): Promise<number> {
 	const [command, action] = cli.input;
 	switch (command) {

@@ -2,7 +2,9 @@ export const helpText = `
   Usage
     $ layerscope [options]                    full-screen console (needs a terminal)
     $ layerscope report [--json]              where the bytes live, once, non-interactive
+    $ layerscope plan [--json]                cleanup plans and redesign suggestions (changes nothing)
     $ layerscope lab up|down|env [--dir DIR]  private engines for tests and demos
+    $ layerscope lab seed [--reset]           seed the lab with a disk-pressure scenario
 
   Engines
     --runtime docker|cri|auto   which engines to read (default auto: every engine that answers)
@@ -20,6 +22,7 @@ export const helpText = `
   Lab
     --dir DIR                   directory for the private engines (default /tmp/layerscope-lab)
     --purge                     lab down: also delete the lab directory
+    --reset                     lab seed: remove the previous scenario first
 
   Other
     --debug                     show stack traces on errors
@@ -44,5 +47,6 @@ export const flagSpec = {
 	container: {type: 'string'},
 	dir: {type: 'string', default: '/tmp/layerscope-lab'},
 	purge: {type: 'boolean', default: false},
+	reset: {type: 'boolean', default: false},
 	debug: {type: 'boolean', default: false},
 } satisfies Record<string, {type: 'string' | 'number' | 'boolean'; default?: unknown; choices?: string[]}>;

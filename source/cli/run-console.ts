@@ -1,5 +1,130 @@
-/** Placeholder until the console lands: the console helper replaces this file. */
-export async function runConsole(_flags: Record<string, unknown>): Promise<number> {
-	process.stderr.write('layerscope: the console is not built yet; use `layerscope report`\n');
-	return 2;
+import type {ConsoleFeed, FeedState} from '../services/console-feed.js';
+
+export interface ConsoleFlags {
+	host?: string;
+	runtime?: string;
+	timeout?: number;
+	dfTimeout?: number;
+	interval?: number;
+	debug?: boolean;
+}
+
+const enterAltScreen = '\x1b[?1049h\x1b[?25l';
+const leaveAltScreen = '\x1b[?25h\x1b[?1049l';
+
+/** Shown until the engine modules are loaded: the first frame does not wait for dockerode. */
+function pendingFeed(intervalMs: number, state: Partial<FeedState>): ConsoleFeed {
+	const value: FeedState = {
+		snapshot: null,
+		progress: {phase: 'containers', done: 0, total: 0},
+		refreshedAt: null,
+		intervalMs,
+		error: null,
+		thresholds: {nodefsAvailable: {kind: 'percent', value: 10}, imagefsAvailable: {kind: 'percent', value: 15}, nodefsInodesFree: {kind: 'percent', value: 5}, source: 'kubelet-defaults'},
+		notices: [],
+		growth: new Map(),
+		history: new Map(),
+		...state,
+	};
+	return {getState: () => value, subscribe: () => () => {}, refresh: () => {}};
+}
+
+function oneLine(error: unknown): string {
+	return (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
+}
+
+/**
+ * The full-screen console. Needs a terminal; restores it (main screen, cursor)
+ * on q, Ctrl-C, SIGTERM, SIGHUP and uncaught errors.
+ */
+export async function runConsole(flags: ConsoleFlags): Promise<number> {
+	const {stdout, stderr} = process;
+	if (!stdout.isTTY || !process.stdin.isTTY) {
+		stderr.write('layerscope: the console needs a terminal; use `layerscope report` (or report --json) for scripts\n');
+		return 2;
+	}
+	if (flags.runtime === 'cri') {
+		stderr.write('layerscope: the console reads Docker only for now; use `layerscope report --runtime cri` for CRI engines\n');
+		return 2;
+	}
+	const intervalMs = Math.max(0.2, flags.interval ?? 5) * 1000;
+	// React's production build loads several times faster; the console never needs dev checks.
+	process.env.NODE_ENV ??= 'production';
+	const [{render}, React, {App}] = await Promise.all([import('ink'), import('react'), import('../ui/app.js')]);
+
+	let restored = false;
+	const restore = () => {
+		if (restored) return;
+		restored = true;
+		stdout.write(leaveAltScreen);
+	};
+	stdout.write(enterAltScreen);
+	process.on('exit', restore);
+
+	let stopFeed: () => Promise<void> = async () => {};
+	let fatal: unknown;
+	const element = (feed: ConsoleFeed) => React.createElement(App, {feed});
+	const instance = render(element(pendingFeed(intervalMs, {})), {exitOnCtrlC: false});
+
+	const finish = (code: number, error?: unknown, hangup = false) => {
+		fatal ??= error;
+		try {
+			instance.unmount();
+			restore();
+		} catch {
+			// the terminal is gone
+		}
+		if (error !== undefined) {
+			stderr.write(`layerscope: ${oneLine(error)}\n`);
+			if (flags.debug && error instanceof Error && error.stack) stderr.write(error.stack + '\n');
+		}
+		// After a hangup the tty is gone and Node's exit-time tty reset aborts on EIO:
+		// leave by the default SIGHUP action instead.
+		const leave = hangup
+			? () => {
+					process.removeAllListeners('SIGHUP');
+					process.kill(process.pid, 'SIGHUP');
+				}
+			: () => process.exit(code);
+		void stopFeed().finally(leave);
+		setTimeout(leave, 1000).unref();
+	};
+	const signals: Array<[NodeJS.Signals, number]> = [
+		['SIGINT', 130],
+		['SIGTERM', 143],
+		['SIGHUP', 129],
+	];
+	for (const [signal, code] of signals) process.on(signal, () => finish(code, undefined, signal === 'SIGHUP'));
+	process.on('uncaughtException', error => finish(2, error));
+	process.on('unhandledRejection', error => finish(2, error));
+
+	try {
+		const [{DockerClient}, {DockerReader}, {resolveDockerEndpoint}, {DockerSampler}, {readKubeletEviction}] = await Promise.all([
+			import('../adapters/docker/docker-client.js'),
+			import('../adapters/docker/docker-reader.js'),
+			import('../adapters/docker/endpoint.js'),
+			import('../services/sampler.js'),
+			import('../adapters/kubelet-config.js'),
+		]);
+		const eviction = readKubeletEviction();
+		const reader = new DockerReader(new DockerClient(resolveDockerEndpoint(flags.host), (flags.timeout ?? 10) * 1000));
+		const sampler = new DockerSampler(reader, {
+			intervalMs,
+			dfTimeoutMs: (flags.dfTimeout ?? 120) * 1000,
+			thresholds: eviction.thresholds,
+			notices: eviction.warnings,
+		});
+		stopFeed = () => sampler.stop();
+		instance.rerender(element(sampler));
+		sampler.start();
+	} catch (error) {
+		instance.rerender(element(pendingFeed(intervalMs, {progress: null, error: oneLine(error)})));
+	}
+
+	await instance.waitUntilExit();
+	restore();
+	await stopFeed();
+	if (fatal !== undefined) return 2;
+	setTimeout(() => process.exit(0), 500).unref();
+	return 0;
 }

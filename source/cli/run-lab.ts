@@ -1,6 +1,6 @@
 import {formatEnv, labDown, labEnv, labUp} from '../adapters/lab/lab.js';
 
-export async function runLab(action: string | undefined, flags: {dir: string; purge: boolean}): Promise<number> {
+export async function runLab(action: string | undefined, flags: {dir: string; purge: boolean; reset: boolean}): Promise<number> {
 	const log = (line: string) => process.stderr.write(`lab: ${line}\n`);
 	switch (action) {
 		case 'up':
@@ -10,11 +10,17 @@ export async function runLab(action: string | undefined, flags: {dir: string; pu
 			await labDown(flags.dir, {purge: flags.purge});
 			log(`stopped the private engines in ${flags.dir}`);
 			return 0;
+		case 'seed': {
+			const {labSeed} = await import('../adapters/lab/seed.js');
+			await labSeed(flags.dir, {reset: flags.reset, log});
+			log('scenario seeded; growth continues in the background (capped)');
+			return 0;
+		}
 		case 'env':
 			process.stdout.write(formatEnv(labEnv(flags.dir)) + '\n');
 			return 0;
 		default:
-			process.stderr.write(`layerscope: unknown lab action "${action ?? ''}". Use: layerscope lab up|down|env [--dir DIR]\n`);
+			process.stderr.write(`layerscope: unknown lab action "${action ?? ''}". Use: layerscope lab up|down|env|seed [--dir DIR]\n`);
 			return 2;
 	}
 }

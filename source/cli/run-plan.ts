@@ -2,6 +2,7 @@ import {WalkPool} from '../adapters/fs/walk-pool.js';
 import {advise} from '../domain/advise.js';
 import {bytes} from '../domain/format.js';
 import {sanitize} from '../domain/sanitize.js';
+import {wrap} from '../domain/text-width.js';
 import {connectEngines, type EngineFlags} from '../services/engines.js';
 import {dockerImageFindings} from '../services/image-advice.js';
 
@@ -25,9 +26,10 @@ export async function runPlan(flags: PlanFlags): Promise<number> {
 			return 0;
 		}
 		for (const s of suggestions) {
-			process.stdout.write(`${s.kind === 'cleanup' ? 'CLEANUP ' : 'REDESIGN'} ${bytes(s.bytes).padStart(9)}  ${sanitize(s.title)}${s.subject ? ` (${sanitize(s.subject)})` : ''}\n`);
-			process.stdout.write(`         ${sanitize(s.reason)}\n`);
-			if (s.change) process.stdout.write(`         → ${sanitize(s.change)}\n`);
+			const head = `${s.kind === 'cleanup' ? 'CLEANUP ' : 'REDESIGN'} ${bytes(s.bytes).padStart(9)}  ${sanitize(s.title)}${s.subject ? ` (${sanitize(s.subject)})` : ''}`;
+			process.stdout.write(wrap(head, 80, '                     ').join('\n') + '\n');
+			for (const line of wrap(sanitize(s.reason), 71, '')) process.stdout.write(`         ${line}\n`);
+			if (s.change) for (const line of wrap(`→ ${sanitize(s.change)}`, 71, '  ')) process.stdout.write(`         ${line}\n`);
 			for (const item of s.plan?.items ?? []) process.stdout.write(`           - ${item.kind} ${sanitize(item.name)} ${bytes(item.bytes)}\n`);
 		}
 		if (suggestions.length === 0) process.stdout.write('Nothing to suggest: no reclaimable items and no redesign findings.\n');

@@ -23,3 +23,31 @@ export function fitWidth(text: string, width: number, align: 'left' | 'right' = 
 }
 
 export {stringWidth};
+
+/** Word-wraps sanitised text to `width` columns; continuation lines get `indent`. */
+export function wrap(text: string, width = 80, indent = '  '): string[] {
+	const lines: string[] = [];
+	let line = '';
+	for (const word of text.split(' ')) {
+		if (line && stringWidth(line) + 1 + stringWidth(word) > width) {
+			lines.push(line);
+			line = indent + word;
+		} else line = line ? `${line} ${word}` : word;
+	}
+	if (line) lines.push(line);
+	return lines.flatMap(l => (stringWidth(l) > width ? splitWidth(l, width) : [l]));
+}
+
+function splitWidth(text: string, width: number): string[] {
+	const parts: string[] = [];
+	let part = '';
+	for (const ch of text) {
+		if (stringWidth(part + ch) > width) {
+			parts.push(part);
+			part = '';
+		}
+		part += ch;
+	}
+	if (part) parts.push(part);
+	return parts;
+}

@@ -2,7 +2,7 @@ import {count, bytes, percent} from '../domain/format.js';
 import {ledgerCategories, otherBytes} from '../domain/ledger.js';
 import {ledgerLabels, reclaimable} from '../domain/ledger-labels.js';
 import {sanitize} from '../domain/sanitize.js';
-import {fitWidth} from '../domain/text-width.js';
+import {fitWidth, wrap} from '../domain/text-width.js';
 import type {FilesystemStats} from '../domain/types.js';
 import type {Report, ReportEngine} from './report-model.js';
 
@@ -72,20 +72,6 @@ function containerLines(report: Report): string[] {
 	}
 	if (report.containers.length === 0) lines.push('  (no containers)');
 	return lines;
-}
-
-/** Word-wraps to 80 columns, continuation lines indented. */
-function wrap(text: string, width = 80): string[] {
-	const lines: string[] = [];
-	let line = '';
-	for (const word of text.split(' ')) {
-		if (line && line.length + 1 + word.length > width) {
-			lines.push(line);
-			line = '  ' + word;
-		} else line = line ? `${line} ${word}` : word;
-	}
-	if (line) lines.push(line);
-	return lines.flatMap(l => (l.length > width ? l.match(new RegExp(`.{1,${width}}`, 'g'))! : [l]));
 }
 
 /** The human report: readable in 80 columns, every engine string sanitised. */

@@ -1,0 +1,82 @@
+/**
+ * The demo's disk-pressure scenario: every mechanism the guide explains, on real
+ * engines, at sizes that seed in seconds. Growth loops stop at a cap so a forgotten
+ * lab never fills the disk.
+ */
+
+export const demoLabel = 'layerscope.demo';
+
+export interface DemoImage {
+	tag: string;
+	dockerfile: string;
+	files?: Record<string, string>;
+	/** Build twice with a changed step: the first build becomes a dangling image. */
+	rebuild?: string;
+}
+
+export interface DemoContainer {
+	name: string;
+	image: string;
+	script: string;
+	/** Wait for it to exit (a stopped container with data). */
+	exits?: boolean;
+	binds?: string[];
+	logOpts?: Record<string, string>;
+}
+
+const base = 'layerscope.local/busybox:latest';
+
+export const demoImages: DemoImage[] = [
+	{
+		tag: 'demo/model-server:1',
+		dockerfile: `FROM ${base}\nRUN mkdir -p /srv/model && dd if=/dev/urandom of=/srv/model/weights.bin bs=1M count=24 2>/dev/null && echo v1 > /srv/model/VERSION\n`,
+	},
+	{
+		tag: 'demo/toolchain:1',
+		dockerfile: [
+			`FROM ${base}`,
+			'RUN mkdir -p /opt/sdk && dd if=/dev/urandom of=/opt/sdk/sdk.tar bs=1M count=12 2>/dev/null',
+			'RUN echo apt-get update > /var/tmp/index-updated',
+			'RUN rm -rf /opt/sdk',
+			'',
+		].join('\n'),
+	},
+	{
+		tag: 'demo/web:latest',
+		dockerfile: [`FROM ${base}`, 'COPY . /app', 'RUN echo "npm ci" && mkdir -p /app/node_modules && dd if=/dev/urandom of=/app/node_modules/deps.bin bs=1M count=4 2>/dev/null', 'RUN rm /app/.env', 'RUN echo build-1 > /app/BUILD', ''].join('\n'),
+		files: {'.env': 'DATABASE_PASSWORD=demo-not-a-secret\n', 'package.json': '{"name":"web","version":"1.0.0"}\n', 'server.js': 'console.log("hello")\n'},
+		rebuild: 'RUN echo build-2 > /app/BUILD',
+	},
+];
+
+/** A loop that appends `chunk` every `sleep` seconds until `capMiB` is reached, then idles. */
+const capped = (file: string, chunk: string, sleep: string, capMiB: number) =>
+	`mkdir -p $(dirname ${file}); touch ${file}; while [ $(du -m ${file} | cut -f1) -lt ${capMiB} ]; do ${chunk} >> ${file}; sleep ${sleep}; done; sleep 2147483647`;
+
+export const demoContainers: DemoContainer[] = [
+	{
+		name: 'demo-log-writer',
+		image: base,
+		script: capped('/var/log/app/access.log', 'for i in $(seq 32); do echo "$(date) GET /api/orders/$RANDOM 200 12ms user-agent=demo-client/1.0 request-id=$RANDOM$RANDOM"; done', '0.05', 400),
+	},
+	{name: 'demo-idle-big', image: base, script: 'mkdir -p /var/cache/pkgs && dd if=/dev/zero of=/var/cache/pkgs/bundle.bin bs=1M count=48 2>/dev/null; sleep 2147483647'},
+	{name: 'demo-copy-up', image: 'demo/model-server:1', script: 'echo "tuned $(date)" >> /srv/model/weights.bin; sleep 2147483647'},
+	{name: 'demo-whiteout', image: 'demo/model-server:1', script: 'rm -f /srv/model/weights.bin; sleep 2147483647'},
+	{name: 'demo-stopped-job', image: base, script: 'mkdir -p /var/lib/job && dd if=/dev/zero of=/var/lib/job/results.db bs=1M count=16 2>/dev/null', exits: true},
+	{name: 'demo-volume-writer', image: base, script: 'dd if=/dev/zero of=/data/export.bin bs=1M count=8 2>/dev/null', exits: true, binds: ['demo-orphan-data:/data']},
+	{
+		name: 'demo-chatty',
+		image: base,
+		script: 'i=0; while [ $i -lt 2000000 ]; do echo "chatty worker tick $i: processed batch, queue depth $RANDOM, cache miss ratio 0.$RANDOM"; i=$((i+1)); [ $((i % 200)) -eq 0 ] && sleep 0.2; done; sleep 2147483647',
+	},
+];
+
+/** Removed after seeding, so its volume is left unreferenced. */
+export const transientContainers = new Set(['demo-volume-writer']);
+
+export const demoPod = {
+	name: 'demo-grower',
+	namespace: 'demo',
+	container: 'grower',
+	script: 'mkdir -p /data; i=0; while [ $i -lt 2000 ]; do dd if=/dev/zero bs=64k count=1 >> /data/blob 2>/dev/null; i=$((i+1)); sleep 0.25; done; sleep 2147483647',
+};

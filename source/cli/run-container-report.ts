@@ -1,0 +1,78 @@
+import {DockerChanges} from '../adapters/docker/docker-changes.js';
+import {WalkPool} from '../adapters/fs/walk-pool.js';
+import {explainClass, type ClassBytes} from '../domain/classify.js';
+import type {DrillChange, DrillTree} from '../domain/drill-model.js';
+import {bytes} from '../domain/format.js';
+import {sanitize} from '../domain/sanitize.js';
+import {fitWidth} from '../domain/text-width.js';
+import {buildReport, type Report, type ReportContainer} from '../report/report-model.js';
+import {renderReportText} from '../report/report-text.js';
+import {connectEngines} from '../services/engines.js';
+import type {ContainerRecord} from '../domain/types.js';
+import {drillContainer} from '../services/drill.js';
+import type {ReportFlags} from './run-report.js';
+
+export interface ContainerReportFlags extends ReportFlags {
+	container: string;
+}
+
+export type ContainerReport = Omit<Report, 'containers'> & {
+	containers: Array<ReportContainer & {changes: DrillChange[]; classes: ClassBytes[]; drill: {source: string; approximate: boolean; warnings: string[]}}>;
+};
+
+function textSection(tree: DrillTree): string {
+	const lines = ['', `Changes     ${tree.totals.marks.A} added, ${tree.totals.marks.C} changed, ${tree.totals.marks.D} deleted${tree.approximate ? ' (approximate)' : ''}`, ''];
+	for (const c of tree.classes) {
+		lines.push(`  ${fitWidth(c.class, 14, 'left')} ${fitWidth(bytes(c.bytes), 10, 'right')}${c.lowerBytes ? `  lower ${bytes(c.lowerBytes)}` : ''}  ${explainClass(c.class)}`);
+	}
+	const biggest = [...tree.changes].filter(c => !c.dir).sort((a, b) => b.bytes + (b.lowerBytes ?? 0) - (a.bytes + (a.lowerBytes ?? 0))).slice(0, 20);
+	if (biggest.length > 0) lines.push('', 'Largest changed paths');
+	for (const c of biggest) lines.push(`  ${c.kind} ${fitWidth(bytes(c.bytes), 10, 'right')}  ${fitWidth(c.class, 13, "left")} ${fitWidth(c.path, 90, "left")}`.trimEnd());
+	for (const w of tree.warnings) lines.push(`warning: ${sanitize(w)}`);
+	return lines.join('\n') + '\n';
+}
+
+function findContainer(records: ContainerRecord[], wanted: string): ContainerRecord | string {
+	const exact = records.filter(c => c.id === wanted || c.name === wanted || c.name === wanted.replace(/^\//, ''));
+	if (exact.length === 1) return exact[0]!;
+	const prefix = records.filter(c => wanted.length >= 3 && c.id.startsWith(wanted));
+	if (prefix.length === 1) return prefix[0]!;
+	const what = sanitize(wanted);
+	if (exact.length + prefix.length > 1) return `${what} matches ${exact.length + prefix.length} containers; give more of the id.`;
+	return `no container named ${what}; \`layerscope report\` lists them.`;
+}
+
+/** `layerscope report [--json] --container NAME|ID`: the normal report narrowed to one container, with its changes and classes. */
+export async function runContainerReport(flags: ContainerReportFlags): Promise<number> {
+	const {sources, notes} = await connectEngines(flags);
+	const pool = new WalkPool();
+	try {
+		const engines = await Promise.all(sources.map(source => source.scan({pool, diskUsageTimeoutMs: (flags.dfTimeout ?? 120) * 1000})));
+		const found = findContainer(
+			engines.flatMap(e => e.containers),
+			flags.container,
+		);
+		if (typeof found === 'string') {
+			process.stderr.write(`layerscope: ${found}\n`);
+			return 2;
+		}
+		const docker = found.engine === 'docker' ? sources.find(s => s.kind === 'docker')?.docker : undefined;
+		const tree = await drillContainer(found, {
+			listAdded: true,
+			local: docker ? docker.client.endpoint.local : true,
+			engine: docker ? new DockerChanges(docker.client) : undefined,
+		});
+		const base = buildReport({takenAt: Date.now(), engines}, notes);
+		const report: ContainerReport = {
+			...base,
+			containers: base.containers
+				.filter(c => c.id === found.id)
+				.map(c => ({...c, changes: tree.changes, classes: tree.classes, drill: {source: tree.source, approximate: tree.approximate, warnings: tree.warnings}})),
+		};
+		process.stdout.write(flags.json ? JSON.stringify(report, null, 2) + '\n' : renderReportText({...base, containers: report.containers}) + textSection(tree));
+		return 0;
+	} finally {
+		for (const source of sources) source.close();
+		await pool.close();
+	}
+}
