@@ -13,10 +13,17 @@ export const helpText = `
     --timeout SECONDS           deadline for each engine call (default 10)
     --df-timeout SECONDS        deadline for Docker's disk-usage call (default 120)
 
+  Safety
+    --read-only                 no remove or prune can reach any engine (also LAYERSCOPE_READ_ONLY=1,
+                                or "read-only = true" in ~/.config/layerscope/config or /etc/layerscope/config)
+    --audit-log PATH            where executed actions are logged (default $XDG_STATE_HOME/layerscope/actions.jsonl)
+
   Console and report
     --interval SECONDS          sampling period (default 5)
     --samples N                 report: take N samples and add growth rates (default 1)
-    --json                      report: machine-readable output
+    --json                      report, plan: machine-readable output
+    --format text|json|markdown report: output format (markdown: an audit/incident record)
+    --output FILE               report: write to FILE instead of standard output
     --container NAME|ID         open (or report) one container's writable layer
 
   Lab
@@ -44,6 +51,10 @@ export const flagSpec = {
 	interval: {type: 'number', default: 5},
 	samples: {type: 'number', default: 1},
 	json: {type: 'boolean', default: false},
+	format: {type: 'string' as const, choices: ['text', 'json', 'markdown'] as string[]},
+	output: {type: 'string'},
+	readOnly: {type: 'boolean', default: false},
+	auditLog: {type: 'string'},
 	container: {type: 'string'},
 	dir: {type: 'string', default: '/tmp/layerscope-lab'},
 	purge: {type: 'boolean', default: false},
