@@ -1,10 +1,9 @@
 import {WalkPool} from '../adapters/fs/walk-pool.js';
-import {advise} from '../domain/advise.js';
 import {bytes} from '../domain/format.js';
 import {sanitize} from '../domain/sanitize.js';
 import {wrap} from '../domain/text-width.js';
 import {connectEngines, type EngineFlags} from '../services/engines.js';
-import {dockerImageFindings} from '../services/image-advice.js';
+import {gatherAdvice} from '../services/gather-advice.js';
 
 export interface PlanFlags extends EngineFlags {
 	json: boolean;
@@ -17,10 +16,7 @@ export async function runPlan(flags: PlanFlags): Promise<number> {
 	const pool = new WalkPool();
 	try {
 		const engines = await Promise.all(sources.map(source => source.scan({pool, diskUsageTimeoutMs: flags.dfTimeout * 1000})));
-		const imageFindings = (
-			await Promise.all(sources.map((source, i) => (source.docker ? dockerImageFindings(source.docker.client, engines[i]!) : [])))
-		).flat();
-		const suggestions = advise({engines, imageFindings});
+		const {suggestions} = await gatherAdvice(engines, sources);
 		if (flags.json) {
 			process.stdout.write(JSON.stringify({schemaVersion: 1, generatedAt: new Date().toISOString(), suggestions}, null, 2) + '\n');
 			return 0;

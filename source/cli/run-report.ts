@@ -1,20 +1,51 @@
+import {writeFileSync} from 'node:fs';
+import {hostname} from 'node:os';
 import {WalkPool} from '../adapters/fs/walk-pool.js';
-import {buildReport} from '../report/report-model.js';
+import {buildReport, type Report} from '../report/report-model.js';
 import {renderReportText} from '../report/report-text.js';
 import {connectEngines, type EngineFlags} from '../services/engines.js';
+import {resolveReadOnly} from '../services/read-only.js';
+import {sampleEngine} from '../services/report-samples.js';
 
 export interface ReportFlags extends EngineFlags {
 	json: boolean;
+	format?: string;
+	output?: string;
 	dfTimeout: number;
+	samples: number;
+	interval: number;
+	readOnly: boolean;
+	container?: string;
 }
 
 export async function runReport(flags: ReportFlags): Promise<number> {
+	if (flags.container) return (await import('./run-container-report.js')).runContainerReport({...flags, container: flags.container});
+	const format = flags.format ?? (flags.json ? 'json' : 'text');
+	if (!Number.isInteger(flags.samples) || flags.samples < 1) throw new Error(`--samples must be a whole number ≥ 1 (got ${flags.samples})`);
+	if (!(flags.interval > 0)) throw new Error(`--interval must be a number of seconds > 0 (got ${flags.interval})`);
 	const {sources, notes} = await connectEngines(flags);
 	const pool = new WalkPool();
 	try {
-		const engines = await Promise.all(sources.map(source => source.scan({pool, diskUsageTimeoutMs: flags.dfTimeout * 1000})));
-		const report = buildReport({takenAt: Date.now(), engines}, notes);
-		process.stdout.write(flags.json ? JSON.stringify(report, null, 2) + '\n' : renderReportText(report));
+		const sampled = await Promise.all(
+			sources.map(source => sampleEngine(source, {samples: flags.samples, intervalSeconds: flags.interval, pool, dfTimeoutMs: flags.dfTimeout * 1000})),
+		);
+		const report: Report = buildReport({takenAt: Date.now(), engines: sampled.map(s => s.engine)}, notes);
+		if (flags.samples > 1) {
+			const rates = new Map(sampled.flatMap(s => [...s.growthBytesPerSec]));
+			for (const c of report.containers) c.growthBytesPerSec = rates.get(c.id) ?? 0;
+		}
+		let text: string;
+		if (format === 'json') text = JSON.stringify(report, null, 2) + '\n';
+		else if (format === 'markdown') {
+			const {markdownExtras} = await import('../services/markdown-extras.js');
+			const {renderReportMarkdown} = await import('../report/report-markdown.js');
+			const extras = await markdownExtras(report, sources, sampled);
+			text = renderReportMarkdown(report, {...extras, hostname: hostname(), readOnly: resolveReadOnly(flags.readOnly).on, sampledSeconds: flags.samples > 1 ? (flags.samples - 1) * flags.interval : null});
+		} else text = renderReportText(report);
+		if (flags.output) {
+			writeFileSync(flags.output, text);
+			process.stderr.write(`layerscope: report written to ${flags.output}\n`);
+		} else process.stdout.write(text);
 		return 0;
 	} finally {
 		for (const source of sources) source.close();

@@ -54,10 +54,10 @@ function classAdvice(container: ContainerRecord, cls: ContainerClasses['classes'
 				reason: `${size} of database files${where} live in the writable layer: slow copy-on-write I/O, lost on removal`,
 				change: isK8s(container) ? 'put the data directory on a PersistentVolume' : 'mount a named volume on the data directory',
 			};
-		case 'cache':
+		case 'package-cache':
 		case 'temp':
 			return {
-				title: cls.class === 'cache' ? 'Package caches kept in the container' : 'Temporary files in the writable layer',
+				title: cls.class === 'package-cache' ? 'Package caches kept in the container' : 'Temporary files in the writable layer',
 				reason: `${size} of ${cls.class} files${where} accumulate in the writable layer`,
 				change: isK8s(container)
 					? 'mount an emptyDir with sizeLimit there (or clean the cache in the image build)'
@@ -69,7 +69,7 @@ function classAdvice(container: ContainerRecord, cls: ContainerClasses['classes'
 				reason: `modifying ${cls.topPath ?? 'a large image file'} copied the whole ${fmt(cls.lowerBytes ?? cls.bytes)} file into the writable layer`,
 				change: 'keep the mutable file out of the image: put it on a volume and seed it at start-up',
 			};
-		case 'crash':
+		case 'crash-dump':
 			return {
 				title: 'Crash dumps in the container',
 				reason: `${size} of core dumps${where}`,

@@ -93,6 +93,7 @@ function sizeTree(root) {
 
 if (parentPort) {
 	parentPort.on('message', msg => {
+		if (msg.type) return; // typed messages belong to tree-walk-worker.cjs, appended to this script
 		let result;
 		try {
 			result = sizeTree(msg.root);
@@ -103,4 +104,4 @@ if (parentPort) {
 	});
 }
 
-module.exports = {sizeTree};
+module.exports = {sizeTree, listDir, join};

@@ -51,13 +51,14 @@ export const demoImages: DemoImage[] = [
 
 /** A loop that appends `chunk` every `sleep` seconds until `capMiB` is reached, then idles. */
 const capped = (file: string, chunk: string, sleep: string, capMiB: number) =>
-	`mkdir -p $(dirname ${file}); touch ${file}; while [ $(du -m ${file} | cut -f1) -lt ${capMiB} ]; do ${chunk} >> ${file}; sleep ${sleep}; done; sleep 2147483647`;
+	`mkdir -p $(dirname ${file}); touch ${file}; while [ $(du -m ${file} | cut -f1) -lt ${capMiB} ]; do t=$(date +%FT%T); ${chunk} >> ${file}; sleep ${sleep}; done; sleep 2147483647`;
 
 export const demoContainers: DemoContainer[] = [
 	{
 		name: 'demo-log-writer',
 		image: base,
-		script: capped('/var/log/app/access.log', 'for i in $(seq 32); do echo "$(date) GET /api/orders/$RANDOM 200 12ms user-agent=demo-client/1.0 request-id=$RANDOM$RANDOM"; done', '0.05', 400),
+		// ~2,000 lines (about 200 kB) every second, built-in shell only: cheap on CPU, visible growth.
+		script: capped('/var/log/app/access.log', 'i=0; while [ $i -lt 2000 ]; do echo "$t GET /api/orders/$RANDOM 200 12ms user-agent=demo-client/1.0 request-id=$RANDOM$RANDOM"; i=$((i+1)); done', '1', 400),
 	},
 	{name: 'demo-idle-big', image: base, script: 'mkdir -p /var/cache/pkgs && dd if=/dev/zero of=/var/cache/pkgs/bundle.bin bs=1M count=48 2>/dev/null; sleep 2147483647'},
 	{name: 'demo-copy-up', image: 'demo/model-server:1', script: 'echo "tuned $(date)" >> /srv/model/weights.bin; sleep 2147483647'},

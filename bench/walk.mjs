@@ -1,0 +1,90 @@
+#!/usr/bin/env node
+// Times the drill-down tree walker (dist/source/adapters/fs/tree-walk.js) against GNU `du -s`
+// on a generated tree of about 1,000,000 files, warm cache, median of RUNS runs each, with the
+// peak RSS of each process (/usr/bin/time -f %M). Build first: npm run build.
+// Usage: node bench/walk.mjs [--runs N] [--dir /tmp/ls-bench-walk]
+import {execFileSync, spawnSync} from 'node:child_process';
+import {existsSync, linkSync, mkdirSync, rmSync, symlinkSync, truncateSync, writeFileSync} from 'node:fs';
+import {join} from 'node:path';
+import {fileURLToPath} from 'node:url';
+
+const arg = (name, fallback) => {
+	const i = process.argv.indexOf(name);
+	return i > 0 ? process.argv[i + 1] : fallback;
+};
+const runs = Number(arg('--runs', 3));
+const root = arg('--dir', '/tmp/ls-bench-walk');
+const tree = join(root, 'tree');
+const marker = join(root, '.complete-v1');
+const walker = fileURLToPath(new URL('../dist/source/adapters/fs/tree-walk.js', import.meta.url));
+
+function generate() {
+	rmSync(root, {recursive: true, force: true});
+	mkdirSync(tree, {recursive: true});
+	const started = Date.now();
+	const content = Buffer.alloc(4096, 'x');
+	let files = 0;
+	// 50 x 50 x 50 directories, 8 names each: ~1M files, ~128k directories.
+	for (let a = 0; a < 50; a++) {
+		for (let b = 0; b < 50; b++) {
+			for (let c = 0; c < 50; c++) {
+				const dir = join(tree, `a${a}`, `b${b}`, `c${c}`);
+				mkdirSync(dir, {recursive: true});
+				for (let f = 0; f < 8; f++) {
+					const path = join(dir, `file-${f}.dat`);
+					files++;
+					if (files % 997 === 0) symlinkSync(`file-${(f + 1) % 8}.dat`, path);
+					else if (files % 1009 === 0 && f > 0) linkSync(join(dir, 'file-0.dat'), path);
+					else writeFileSync(path, content.subarray(0, (files * 37) % 4096));
+				}
+			}
+		}
+		process.stderr.write(`\rgenerating ${files} files`);
+	}
+	writeFileSync(join(tree, 'sparse.img'), '');
+	truncateSync(join(tree, 'sparse.img'), 10 * 1024 ** 3);
+	symlinkSync('loop', join(tree, 'loop'));
+	symlinkSync('/', join(tree, 'rootlink'));
+	writeFileSync(marker, String(files));
+	process.stderr.write(`\rgenerated ${files} files in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+}
+
+/** Wall seconds and peak RSS (KiB) of one command. */
+function measure(cmd, args) {
+	const started = process.hrtime.bigint();
+	const r = spawnSync('/usr/bin/time', ['-f', '%M', cmd, ...args], {encoding: 'utf8', maxBuffer: 64 << 20});
+	const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+	if (r.status !== 0) throw new Error(`${cmd} failed: ${r.stderr}`);
+	const rssKiB = Number(r.stderr.trim().split('\n').pop());
+	return {seconds, rssKiB, stdout: r.stdout};
+}
+
+const median = values => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+if (!existsSync(walker)) throw new Error('dist/ is missing: run `npm run build` first');
+if (!existsSync(marker)) generate();
+const child = join(root, 'walk-child.mjs');
+writeFileSync(
+	child,
+	`const {walkTree} = await import(${JSON.stringify(walker)});\nconst t = await walkTree(process.argv[2]);\nprocess.stdout.write(JSON.stringify({apparent: t.totals.apparentBytes, allocated: t.totals.allocatedBytes, inodes: t.totals.inodes, dirs: t.dirs.length}));\n`,
+);
+
+measure('du', ['-s', tree]); // warm the cache
+const du = [];
+const walk = [];
+let result;
+for (let i = 0; i < runs; i++) {
+	du.push(measure('du', ['-s', tree]));
+	const w = measure(process.execPath, [child, tree]);
+	result = JSON.parse(w.stdout);
+	walk.push(w);
+}
+const duBlocks = Number(execFileSync('du', ['-s', '-B1', tree], {encoding: 'utf8'}).split('\t')[0]);
+const duS = median(du.map(r => r.seconds));
+const walkS = median(walk.map(r => r.seconds));
+const walkRss = Math.max(...walk.map(r => r.rssKiB)) / 1024;
+console.log(`tree: ${tree} (${result.inodes} inodes, ${result.dirs} directories)`);
+console.log(`du -s:      median ${duS.toFixed(2)} s of [${du.map(r => r.seconds.toFixed(2)).join(', ')}], peak RSS ${(Math.max(...du.map(r => r.rssKiB)) / 1024).toFixed(0)} MB`);
+console.log(`tree walk:  median ${walkS.toFixed(2)} s of [${walk.map(r => r.seconds.toFixed(2)).join(', ')}], peak RSS ${walkRss.toFixed(0)} MB`);
+console.log(`ratio:      ${(walkS / duS).toFixed(2)}x du -s (target <= 1.3x); RSS target <= 300 MB`);
+console.log(`allocated:  walker ${result.allocated} bytes, du -B1 ${duBlocks} bytes`);

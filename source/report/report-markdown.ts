@@ -1,0 +1,90 @@
+import type {ContainerClasses, Suggestion} from '../domain/advise.js';
+import type {FilesystemPressure} from '../domain/eviction.js';
+import {bytes, count, duration, percent} from '../domain/format.js';
+import {ledgerCategories} from '../domain/ledger.js';
+import {ledgerLabels, reclaimable} from '../domain/ledger-labels.js';
+import {sanitize} from '../domain/sanitize.js';
+import type {FilesystemStats} from '../domain/types.js';
+import type {Report, ReportContainer} from './report-model.js';
+
+export interface MarkdownExtras {
+	hostname: string;
+	readOnly: boolean;
+	pressure: Array<{fs: FilesystemStats; pressure: FilesystemPressure}>;
+	suggestions: Suggestion[];
+	classes: ContainerClasses[];
+	/** Seconds between the samples that gave growth rates; null with one sample. */
+	sampledSeconds: number | null;
+}
+
+/** Markdown-safe cell: sanitised, with pipes and backticks escaped. */
+const cell = (text: string) => sanitize(text).replace(/([|`*_[\]<>])/g, '\\$1');
+
+function filesystemSection(extras: MarkdownExtras): string[] {
+	const lines = ['## Filesystems and eviction headroom', '', '| filesystem | used | available | inodes used | eviction starts at | headroom | state |', '|---|---|---|---|---|---|---|'];
+	for (const {fs, pressure} of extras.pressure) {
+		const headroom = fs.availableBytes - pressure.thresholdBytes;
+		lines.push(
+			`| ${cell(fs.path)} | ${bytes(fs.usedBytes)} of ${bytes(fs.sizeBytes)} (${percent(fs.usedBytes, fs.sizeBytes)}) | ${bytes(fs.availableBytes)} | ${count(fs.inodesTotal - fs.inodesFree)} of ${count(fs.inodesTotal)} | ${pressure.signal} < ${bytes(pressure.thresholdBytes)} | ${headroom > 0 ? bytes(headroom) : '**crossed**'} | ${pressure.worst} |`,
+		);
+	}
+	return [...lines, ''];
+}
+
+function ledgerSection(report: Report): string[] {
+	const lines = ['## Where the bytes live', ''];
+	for (const engine of report.runtimes) {
+		lines.push(`### ${cell(engine.runtime.name)} ${cell(engine.runtime.version)} (${cell(engine.runtime.endpoint)})`, '', '| category | bytes | count | reclaimable |', '|---|---:|---:|---:|');
+		for (const key of ledgerCategories) {
+			const entry = engine.ledger[key];
+			lines.push(`| ${ledgerLabels[key]} | ${entry ? bytes(entry.bytes) : 'n/a'} | ${entry?.count ?? '—'} | ${bytes(reclaimable(key, entry))} |`);
+		}
+		lines.push('');
+	}
+	return lines;
+}
+
+function growerSection(report: Report, extras: MarkdownExtras): string[] {
+	const rate = (c: ReportContainer) => c.growthBytesPerSec ?? 0;
+	const top = [...report.containers].sort((a, b) => rate(b) - rate(a) || (b.writableBytes ?? 0) - (a.writableBytes ?? 0)).slice(0, 10);
+	const title = extras.sampledSeconds ? `## Top growers (over ${duration(extras.sampledSeconds)})` : '## Largest writable layers (one sample: no growth rates)';
+	const lines = [title, '', '| container | engine | state | writable | growth/min | logs | classes |', '|---|---|---|---:|---:|---:|---|'];
+	for (const c of top) {
+		const classes = extras.classes.find(x => x.containerId === c.id)?.classes ?? [];
+		const breakdown = classes.length ? classes.map(x => `${x.class} ${bytes(x.bytes)}`).join(', ') : '—';
+		const growth = c.growthBytesPerSec === undefined ? '—' : bytes(c.growthBytesPerSec * 60);
+		lines.push(`| ${cell(c.pod ? `${c.namespace}/${c.pod}/${c.name}` : c.name)} | ${cell(c.engine)} | ${c.state} | ${bytes(c.writableBytes)} | ${growth} | ${bytes(c.logBytes)} | ${cell(breakdown)} |`);
+	}
+	return [...lines, ''];
+}
+
+function suggestionSection(extras: MarkdownExtras): string[] {
+	const lines = ['## Suggested actions', ''];
+	if (extras.suggestions.length === 0) lines.push('Nothing to suggest.');
+	for (const s of extras.suggestions) {
+		lines.push(`- **${s.kind}** (${bytes(s.bytes)}): ${cell(s.title)}${s.subject ? ` — ${cell(s.subject)}` : ''}. ${cell(s.reason)}.${s.change ? ` Change: ${cell(s.change)}.` : ''}`);
+		for (const item of s.plan?.items.slice(0, 20) ?? []) lines.push(`  - ${item.kind} \`${sanitize(item.name).replace(/`/g, "'")}\` (${bytes(item.bytes)})`);
+		if ((s.plan?.items.length ?? 0) > 20) lines.push(`  - … and ${s.plan!.items.length - 20} more`);
+	}
+	return [...lines, ''];
+}
+
+/** A document to attach to an incident or audit record. */
+export function renderReportMarkdown(report: Report, extras: MarkdownExtras): string {
+	const engines = report.runtimes.map(e => `${cell(e.runtime.name)} ${cell(e.runtime.version)} (${cell(e.runtime.storageDriver)} on ${cell(e.runtime.backingFilesystem)})`).join('; ');
+	const lines = [
+		`# layerscope disk report: ${cell(extras.hostname)}`,
+		'',
+		`- Time: ${report.generatedAt}`,
+		`- Node: ${cell(extras.hostname)}`,
+		`- Engines: ${engines}`,
+		`- Mode: ${extras.readOnly ? 'read-only (no action could be taken)' : 'read-write'}`,
+		'',
+		...filesystemSection(extras),
+		...ledgerSection(report),
+		...growerSection(report, extras),
+		...suggestionSection(extras),
+	];
+	for (const warning of report.warnings) lines.push(`> warning: ${cell(warning)}`);
+	return lines.join('\n') + '\n';
+}

@@ -1,0 +1,34 @@
+import {advise, type ContainerClasses, type Suggestion} from '../domain/advise.js';
+import type {ContainerRecord, EngineSnapshot} from '../domain/types.js';
+import {containerClasses} from './container-classes.js';
+import {drillContainer} from './drill.js';
+import type {EngineSource} from './engines.js';
+import {dockerImageFindings} from './image-advice.js';
+
+/**
+ * Everything advice needs: the classified writable layers of the top containers
+ * (by growth, then size) and image findings, then the ranked suggestions.
+ */
+export async function gatherAdvice(
+	engines: EngineSnapshot[],
+	sources: EngineSource[],
+	options: {growth?: (container: ContainerRecord) => number; drillTop?: number} = {},
+): Promise<{classes: ContainerClasses[]; suggestions: Suggestion[]}> {
+	const growth = options.growth ?? (() => 0);
+	const top = engines
+		.flatMap(e => e.containers)
+		.filter(c => c.upperDir)
+		.sort((a, b) => growth(b) - growth(a) || (b.writableBytes ?? 0) - (a.writableBytes ?? 0))
+		.slice(0, options.drillTop ?? 3);
+	const classes: ContainerClasses[] = [];
+	for (const container of top) {
+		try {
+			const tree = await drillContainer(container, {signal: AbortSignal.timeout(30_000), listAdded: true});
+			classes.push(containerClasses(tree));
+		} catch {
+			// vanished meanwhile, or too slow: advice goes on without its breakdown
+		}
+	}
+	const imageFindings = (await Promise.all(sources.map((s, i) => (s.docker ? dockerImageFindings(s.docker.client, engines[i]!) : [])))).flat();
+	return {classes, suggestions: advise({engines, classes, imageFindings})};
+}
