@@ -1,7 +1,8 @@
 import type {DockerReader} from '../adapters/docker/docker-reader.js';
 import {logFileBytes} from '../adapters/fs/log-files.js';
 import {tryFilesystemStats} from '../adapters/fs/statfs.js';
-import type {WalkPool} from '../adapters/fs/walk-pool.js';
+import type {TreeSize, WalkPool} from '../adapters/fs/walk-pool.js';
+import {findSizes, hasGnuFind} from '../adapters/fs/find-sizer.js';
 import type {ContainerRecord, EngineSnapshot} from '../domain/types.js';
 
 export interface ScanProgress {
@@ -77,17 +78,7 @@ async function sizeContainers(reader: DockerReader, snapshot: EngineSnapshot, op
 			`${viaEngine.length} writable layer(s) sized by the engine one at a time: their directories are not readable here (remote engine or not root)`,
 		);
 	}
-	const walks = walked.map(async container => {
-		try {
-			const size = await options.pool.sizeTree(container.upperDir!);
-			applyWalk(container, size);
-			if (size.errors > 0) snapshot.warnings.push(`${container.name}: ${size.errors} entries could not be read while sizing`);
-		} catch (error) {
-			container.sizeSource = 'unavailable';
-			snapshot.warnings.push(`${container.name}: writable layer not sized: ${(error as Error).message}`);
-		}
-		tick();
-	});
+	const walks = sizeWalked(walked, options.pool, snapshot, tick);
 	for (const container of viaEngine) {
 		try {
 			const {sizeRw} = await reader.engineSize(container.id);
@@ -97,8 +88,35 @@ async function sizeContainers(reader: DockerReader, snapshot: EngineSnapshot, op
 		}
 		tick();
 	}
-	await Promise.all(walks);
+	await walks;
 	for (const container of containers) container.logBytes = local ? logFileBytes(container.logPath) : 0;
+}
+
+/** GNU find when present (cheapest per entry), else the worker pool; each layer's errors become warnings. */
+async function sizeWalked(containers: ContainerRecord[], pool: WalkPool, snapshot: EngineSnapshot, tick: () => void): Promise<void> {
+	const record = (container: ContainerRecord, size: TreeSize | undefined) => {
+		if (!size) container.sizeSource = 'unavailable';
+		else {
+			applyWalk(container, size);
+			if (size.errors > 0) snapshot.warnings.push(`${container.name}: ${size.errors} entries could not be read while sizing`);
+		}
+		tick();
+	};
+	if (hasGnuFind() && containers.length > 0) {
+		const sizes = await findSizes(containers.map(c => c.upperDir!));
+		for (const container of containers) record(container, sizes.get(container.upperDir!));
+		return;
+	}
+	await Promise.all(
+		containers.map(async container => {
+			try {
+				record(container, await pool.sizeTree(container.upperDir!));
+			} catch (error) {
+				snapshot.warnings.push(`${container.name}: writable layer not sized: ${(error as Error).message}`);
+				record(container, undefined);
+			}
+		}),
+	);
 }
 
 function applyWalk(container: ContainerRecord, size: {apparentBytes: number; allocatedBytes: number; inodes: number}): void {

@@ -1,5 +1,5 @@
 import {spawn} from 'node:child_process';
-import {createReadStream, createWriteStream, existsSync, mkdirSync, openSync, renameSync, writeFileSync} from 'node:fs';
+import {createReadStream, createWriteStream, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, writeFileSync} from 'node:fs';
 import {pipeline} from 'node:stream/promises';
 import Docker from 'dockerode';
 import {labImages, type LabPaths} from './lab-paths.js';
@@ -61,10 +61,46 @@ export async function startDockerd(paths: LabPaths): Promise<void> {
 	throw new LabError(`private dockerd did not start (log ${p.log}): ${tail(p.log)}`);
 }
 
+/**
+ * Stops the private dockerd. Its containers are killed first through its own API
+ * (this is the lab's private engine, never the host's), so no shim outlives it; any shim
+ * still holding this lab's exec root afterwards is ended by pid.
+ */
 export async function stopDockerd(paths: LabPaths): Promise<boolean> {
-	const stopped = await stopByPidFile(paths.docker.pidFile);
+	const docker = labDocker(paths);
+	const pid = readPid(paths.docker.pidFile);
+	if (pid && isAlive(pid) && (await answers(docker))) {
+		const running = await docker.listContainers().catch(() => []);
+		await Promise.all(running.map(c => docker.getContainer(c.Id).kill().catch(() => {})));
+	}
+	const stopped = await stopByPidFile(paths.docker.pidFile, 60_000);
+	killShimsUnder(paths.docker.execRoot);
 	unmountBelow(paths.docker.dir);
 	return stopped;
+}
+
+/** Ends containerd shims whose command line names this lab's exec root, and their children. */
+function killShimsUnder(execRoot: string): void {
+	for (const entry of readdirSync('/proc')) {
+		if (!/^\d+$/.test(entry)) continue;
+		let cmdline: string;
+		try {
+			cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+		} catch {
+			continue;
+		}
+		if (!cmdline.startsWith('containerd-shim') && !cmdline.includes('/containerd-shim')) continue;
+		if (!cmdline.split('\0').some(arg => arg.startsWith(execRoot))) continue;
+		try {
+			process.kill(-Number(entry), 'SIGKILL');
+		} catch {
+			try {
+				process.kill(Number(entry), 'SIGKILL');
+			} catch {
+				// already gone
+			}
+		}
+	}
 }
 
 async function hasImage(docker: Docker, ref: string): Promise<boolean> {
