@@ -22,6 +22,8 @@ export interface EngineSource {
 	endpoint: string;
 	scan(options: Omit<DockerScanOptions, 'pool'> & {pool: WalkPool}): Promise<EngineSnapshot>;
 	docker?: DockerReader;
+	/** CRI only: the client (read and, through services/mutations only, remove) and the runtime's id. */
+	cri?: {client: import('../adapters/cri/cri-client.js').CriClient; id: string};
 	close(): void;
 }
 
@@ -35,10 +37,11 @@ async function criSource(flags: EngineFlags): Promise<EngineSource> {
 	const {CriClient, resolveCriEndpoint, readCriSnapshot} = await import('../adapters/cri/index.js');
 	const endpoint = await resolveCriEndpoint(flags.runtimeEndpoint);
 	const client = CriClient.connect(endpoint, {timeoutMs: flags.timeout * 1000});
-	await client.version();
+	const version = await client.version();
 	return {
 		kind: 'cri',
 		endpoint,
+		cri: {client, id: version.runtimeName || 'cri'},
 		async scan() {
 			const snapshot = await readCriSnapshot(client);
 			const sandboxIds = new Set(snapshot.cri.sandboxImageIds);

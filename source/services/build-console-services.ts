@@ -1,0 +1,38 @@
+import {AuditLog, defaultAuditPath} from './audit-log.js';
+import type {ConsoleServices} from './console-services.js';
+import {criMutationTarget} from './cri-target.js';
+import {dockerMutationTarget} from './docker-target.js';
+import {DockerChanges} from '../adapters/docker/docker-changes.js';
+import {drillContainer} from './drill.js';
+import type {EngineSource} from './engines.js';
+import {gatherAdvice} from './gather-advice.js';
+import {createMutationService, type EngineMutationTarget} from './mutations.js';
+import type {ReadOnlyMode} from './read-only.js';
+
+/**
+ * The composition root for the console's actions. In read-only mode the mutation
+ * service is not built at all (and no audit log is opened): the screens receive null.
+ */
+export function buildConsoleServices(
+	sources: EngineSource[],
+	options: {readOnly: ReadOnlyMode; auditLog?: string; rootDirs?: Map<string, string | undefined>},
+): ConsoleServices {
+	const mutations = createMutationService({readOnly: options.readOnly.on}, () => {
+		const targets = new Map<string, EngineMutationTarget>();
+		for (const source of sources) {
+			if (source.docker) targets.set('docker', dockerMutationTarget(source.docker, options.rootDirs?.get('docker')));
+			if (source.cri) targets.set(source.cri.id, criMutationTarget(source as Parameters<typeof criMutationTarget>[0]));
+		}
+		return {targets, audit: new AuditLog(options.auditLog ?? defaultAuditPath())};
+	});
+	return {
+		readOnly: options.readOnly,
+		mutations,
+		drill: (container, {signal, onProgress}) => {
+			const docker = sources.find(s => s.docker)?.docker;
+			const local = docker ? docker.client.endpoint.local : true;
+			return drillContainer(container, {signal, onProgress, local, engine: docker ? new DockerChanges(docker.client) : undefined});
+		},
+		advice: async snapshot => gatherAdvice(snapshot.engines, sources),
+	};
+}

@@ -1,0 +1,23 @@
+/**
+ * What the console's screens may call besides the sampling feed. Types only: the UI
+ * imports this file without pulling in engine clients. Built by cli/run-console.ts.
+ */
+import type {ContainerClasses, Suggestion} from '../domain/advise.js';
+import type {DrillProgress, DrillTree} from '../domain/drill-model.js';
+import type {ContainerRecord, NodeSnapshot} from '../domain/types.js';
+import type {MutationService} from './mutations.js';
+import type {ReadOnlyMode} from './read-only.js';
+
+export interface ConsoleServices {
+	/** Decided at start-up and frozen. */
+	readOnly: ReadOnlyMode;
+	/**
+	 * The only way to remove anything. null in read-only mode: the service is never
+	 * constructed, so no screen can reach a remove call whatever it does.
+	 */
+	mutations: MutationService | null;
+	/** Walks (or asks the engine for) one container's writable layer; abort when leaving the view. */
+	drill(container: ContainerRecord, options: {signal: AbortSignal; onProgress?: (progress: DrillProgress) => void}): Promise<DrillTree>;
+	/** Cleanup plans and redesign suggestions for the current snapshot (drills the top containers, reads image history). */
+	advice(snapshot: NodeSnapshot, options?: {signal?: AbortSignal}): Promise<{suggestions: Suggestion[]; classes: ContainerClasses[]}>;
+}
