@@ -40,7 +40,7 @@ export async function scanDocker(reader: DockerReader, options: DockerScanOption
 		warnings: [],
 	};
 	options.onProgress?.({phase: 'containers', done: 0, total: 0});
-	snapshot.containers = await reader.containers(runtime.rootDir);
+	snapshot.containers = await reader.containers(runtime.rootDir, runtime.storageDriver);
 	options.onPartial?.(snapshot);
 
 	const diskUsage = options.skipDiskUsage

@@ -10,7 +10,7 @@ export async function refreshDocker(reader: DockerReader, plan: PrunePlan): Prom
 	const runtime = await reader.runtime();
 	const needsUsage = plan.items.some(item => item.kind === 'volume' || item.kind === 'build-cache');
 	const [containers, images, usage] = await Promise.all([
-		reader.containers(runtime.rootDir),
+		reader.containers(runtime.rootDir, runtime.storageDriver),
 		plan.items.some(item => item.kind === 'image') ? reader.images(runtime) : Promise.resolve([]),
 		needsUsage ? reader.diskUsage() : Promise.resolve({buildCache: null, volumes: null, layersSize: null}),
 	]);
