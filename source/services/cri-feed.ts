@@ -1,0 +1,85 @@
+import {tryFilesystemStats} from '../adapters/fs/statfs.js';
+import {defaultThresholds, type EvictionThresholds} from '../domain/eviction.js';
+import {GrowthTracker} from '../domain/growth.js';
+import type {EngineSnapshot} from '../domain/types.js';
+import type {ConsoleFeed, FeedState} from './console-feed.js';
+import type {EngineSource} from './engines.js';
+
+/**
+ * Samples a CRI engine for the console. The runtime already measures writable layers
+ * (ListContainerStats), so each sample is a handful of cheap RPCs: no walk at all.
+ */
+export class CriFeed implements ConsoleFeed {
+	private state: FeedState;
+	private readonly listeners = new Set<() => void>();
+	private readonly tracker = new GrowthTracker();
+	private timer: NodeJS.Timeout | undefined;
+	private busy = false;
+	private stopped = false;
+
+	constructor(
+		private readonly source: EngineSource,
+		options: {intervalMs?: number; thresholds?: EvictionThresholds} = {},
+	) {
+		this.state = {
+			snapshot: null,
+			progress: {phase: 'containers', done: 0, total: 0},
+			refreshedAt: null,
+			intervalMs: options.intervalMs ?? 5000,
+			error: null,
+			thresholds: options.thresholds ?? defaultThresholds,
+			notices: [],
+			growth: new Map(),
+			history: new Map(),
+		};
+	}
+
+	getState = (): FeedState => this.state;
+
+	subscribe = (listener: () => void): (() => void) => {
+		this.listeners.add(listener);
+		return () => this.listeners.delete(listener);
+	};
+
+	refresh = (): void => void this.sample();
+
+	start(): void {
+		void this.sample();
+		this.timer = setInterval(() => void this.sample(), this.state.intervalMs);
+		this.timer.unref?.();
+	}
+
+	async stop(): Promise<void> {
+		this.stopped = true;
+		clearInterval(this.timer);
+	}
+
+	private async sample(): Promise<void> {
+		if (this.busy || this.stopped) return;
+		this.busy = true;
+		try {
+			const engine: EngineSnapshot = await this.source.scan({pool: undefined as never});
+			if (engine.filesystem) engine.filesystem = tryFilesystemStats(engine.filesystem.path) ?? engine.filesystem;
+			const at = Date.now();
+			this.tracker.record(at, engine.containers);
+			const keys = engine.containers.map(c => GrowthTracker.key(c));
+			this.publish({
+				snapshot: {takenAt: at, engines: [engine]},
+				progress: null,
+				refreshedAt: at,
+				error: null,
+				growth: new Map(keys.map(k => [k, this.tracker.rate(k)])),
+				history: new Map(keys.map(k => [k, this.tracker.samples(k)])),
+			});
+		} catch (error) {
+			this.publish({error: `${this.source.endpoint}: ${(error as Error).message.split('\n')[0]}`});
+		} finally {
+			this.busy = false;
+		}
+	}
+
+	private publish(patch: Partial<FeedState>): void {
+		this.state = {...this.state, ...patch};
+		for (const listener of this.listeners) listener();
+	}
+}
