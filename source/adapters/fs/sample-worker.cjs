@@ -1,0 +1,332 @@
+'use strict';
+// Incremental sizing of writable layers, run in one worker thread (see sampler.ts).
+// Per container it keeps an index of directories (with their mtime/ctime) and
+// files. Each tick it lstat's every known directory and re-reads only those whose
+// mtime or ctime changed, re-stats files seen growing ("hot"), and re-stats a
+// budgeted round-robin slice of the other files, so a file that starts growing in
+// place is found within a few ticks. Semantics match walk-worker.cjs: apparent
+// bytes of non-directories (hard links once), allocated bytes of every inode,
+// never follows symlinks, stays on one filesystem, reads names as bytes when a
+// listing is not valid UTF-8. Plain CommonJS, loaded as an eval'd string.
+const fs = require('node:fs');
+const {parentPort} = require('node:worker_threads');
+
+const SLASH = Buffer.from('/');
+const S_IFMT = 0o170000;
+const S_IFDIR = 0o040000;
+const HOT_TICKS = 6; // a file stays hot for this many ticks after it last changed
+
+function join(dir, name) {
+	if (typeof dir === 'string' && typeof name === 'string') return dir === '/' ? '/' + name : dir + '/' + name;
+	const d = typeof dir === 'string' ? Buffer.from(dir) : dir;
+	const n = typeof name === 'string' ? Buffer.from(name) : name;
+	return Buffer.concat([d, SLASH, n]);
+}
+
+function listDir(dir) {
+	const names = fs.readdirSync(dir);
+	for (const name of names) if (name.includes('\uFFFD')) return fs.readdirSync(dir, {encoding: 'buffer'});
+	return names;
+}
+
+const keyOf = name => (typeof name === 'string' ? name : 'b:' + name.toString('latin1'));
+
+class Layer {
+	constructor(root) {
+		this.root = root;
+		this.dev = null;
+		this.dirs = new Map(); // path key -> {path, mtime, ctime, alloc, entries: Map<name key, entry>}
+		this.links = new Map(); // ino -> {refs, size, alloc}, for every file
+		this.files = []; // round-robin list of file entries (lazily compacted)
+		this.cursor = 0;
+		this.hot = new Set();
+		this.apparentBytes = 0;
+		this.allocatedBytes = 0;
+		this.inodes = 0;
+		this.errors = 0;
+		this.indexed = false;
+	}
+
+	// Every inode is counted once, whatever its number of names: `links` maps dev:ino
+	// to the figures counted for it, shared by all its names (hard links, renames).
+	addFile(entry, st) {
+		entry.mtime = st.mtimeMs;
+		entry.link = st.ino; // one filesystem per layer: the inode number is the identity
+		entry.live = true;
+		this.files.push(entry);
+		const shared = this.links.get(entry.link);
+		if (shared) {
+			shared.refs++;
+			return;
+		}
+		const size = st.size;
+		const alloc = st.blocks * 512;
+		this.links.set(entry.link, {refs: 1, size, alloc});
+		this.apparentBytes += size;
+		this.allocatedBytes += alloc;
+		this.inodes++;
+	}
+
+	removeFile(entry) {
+		entry.live = false;
+		this.hot.delete(entry);
+		const shared = this.links.get(entry.link);
+		if (!shared || --shared.refs > 0) return;
+		this.links.delete(entry.link);
+		this.apparentBytes -= shared.size;
+		this.allocatedBytes -= shared.alloc;
+		this.inodes--;
+	}
+
+	/** Re-stat one file; returns true when it changed. */
+	restat(entry) {
+		let st;
+		try {
+			st = fs.lstatSync(entry.path);
+		} catch {
+			return false; // vanished: the directory re-read drops it
+		}
+		if ((st.mode & S_IFMT) === S_IFDIR) return false; // replaced by a directory: the parent's re-read handles it
+		const link = st.ino;
+		if (link !== entry.link) {
+			// Replaced under the same name (rename over it).
+			this.removeFile(entry);
+			this.addFile(entry, st);
+			return true;
+		}
+		const shared = this.links.get(link);
+		const size = st.size;
+		const alloc = st.blocks * 512;
+		const changed = st.mtimeMs !== entry.mtime || (shared && (shared.size !== size || shared.alloc !== alloc));
+		entry.mtime = st.mtimeMs;
+		if (shared) {
+			this.apparentBytes += size - shared.size;
+			this.allocatedBytes += alloc - shared.alloc;
+			shared.size = size;
+			shared.alloc = alloc;
+		}
+		return Boolean(changed);
+	}
+
+	addDir(path, st, counter) {
+		if (st.dev !== this.dev) return null;
+		const dir = {path, mtime: st.mtimeMs, ctime: st.ctimeMs, alloc: st.blocks * 512, entries: new Map()};
+		this.dirs.set(keyOf(path), dir);
+		this.allocatedBytes += dir.alloc;
+		this.inodes++;
+		this.readDir(dir, counter);
+		return dir;
+	}
+
+	removeDir(dir) {
+		this.dirs.delete(keyOf(dir.path));
+		this.allocatedBytes -= dir.alloc;
+		this.inodes--;
+		for (const entry of dir.entries.values()) {
+			if (entry.dir) this.removeDir(entry.dir);
+			else if (entry.live) this.removeFile(entry);
+		}
+		dir.entries.clear();
+	}
+
+	/** (Re-)reads a directory's names: new names are stat'ed (new subdirectories walked), gone names dropped. */
+	readDir(dir, counter) {
+		let names;
+		try {
+			names = listDir(dir.path);
+		} catch {
+			this.errors++;
+			return;
+		}
+		const seen = new Set();
+		const recent = Date.now() - 60_000;
+		for (const name of names) {
+			const key = keyOf(name);
+			seen.add(key);
+			if (dir.entries.has(key)) continue;
+			const path = join(dir.path, name);
+			let st;
+			counter.stats++;
+			try {
+				st = fs.lstatSync(path);
+			} catch {
+				this.errors++;
+				continue;
+			}
+			if ((st.mode & S_IFMT) === S_IFDIR) {
+				const sub = this.addDir(path, st, counter);
+				dir.entries.set(key, {dir: sub});
+			} else {
+				const entry = {path};
+				this.addFile(entry, st);
+				if (st.mtimeMs > recent) {
+					entry.hot = HOT_TICKS;
+					this.hot.add(entry);
+				}
+				dir.entries.set(key, entry);
+			}
+		}
+		for (const [key, entry] of dir.entries) {
+			if (seen.has(key)) continue;
+			dir.entries.delete(key);
+			if (entry.dir) this.removeDir(entry.dir);
+			else if (entry.live) this.removeFile(entry);
+		}
+	}
+
+	index(counter) {
+		this.reset();
+		let st;
+		try {
+			st = fs.lstatSync(this.root);
+		} catch {
+			this.errors++;
+			return;
+		}
+		this.dev = st.dev;
+		this.addDir(this.root, st, counter);
+		this.indexed = true;
+	}
+
+	reset() {
+		this.dirs.clear();
+		this.links.clear();
+		this.files = [];
+		this.hot.clear();
+		this.apparentBytes = this.allocatedBytes = this.inodes = this.errors = 0;
+		this.indexed = false;
+	}
+
+	/** One incremental pass; `budget` limits the round-robin re-stat of cold files. */
+	tick(counter, budget) {
+		for (const dir of [...this.dirs.values()]) {
+			if (!this.dirs.has(keyOf(dir.path))) continue; // removed by a parent's re-read in this pass
+			counter.stats++;
+			let st;
+			try {
+				st = fs.lstatSync(dir.path);
+			} catch {
+				continue; // vanished: its parent's re-read removes it
+			}
+			const alloc = st.blocks * 512;
+			if (alloc !== dir.alloc) {
+				this.allocatedBytes += alloc - dir.alloc;
+				dir.alloc = alloc;
+			}
+			if (st.mtimeMs !== dir.mtime || st.ctimeMs !== dir.ctime) {
+				dir.mtime = st.mtimeMs;
+				dir.ctime = st.ctimeMs;
+				counter.reads++;
+				this.readDir(dir, counter);
+			}
+		}
+		for (const entry of [...this.hot]) {
+			counter.stats++;
+			if (!entry.live) continue;
+			if (this.restat(entry)) entry.hot = HOT_TICKS;
+			else if (--entry.hot <= 0) this.hot.delete(entry);
+		}
+		if (this.files.length > 2 * this.inodes + 64) this.files = this.files.filter(e => e.live);
+		const n = Math.min(budget, this.files.length);
+		for (let i = 0; i < n; i++) {
+			if (this.cursor >= this.files.length) this.cursor = 0;
+			const entry = this.files[this.cursor++];
+			if (!entry.live || this.hot.has(entry)) continue;
+			counter.stats++;
+			if (this.restat(entry)) {
+				entry.hot = HOT_TICKS;
+				this.hot.add(entry);
+			}
+		}
+		return n;
+	}
+}
+
+function logBytes(logPath) {
+	if (!logPath) return 0;
+	const slash = logPath.lastIndexOf('/');
+	const dir = logPath.slice(0, slash) || '/';
+	const base = logPath.slice(slash + 1);
+	let names;
+	try {
+		names = fs.readdirSync(dir);
+	} catch {
+		return 0;
+	}
+	let total = 0;
+	for (const name of names) {
+		if (name !== base && !name.startsWith(base + '.')) continue;
+		try {
+			const st = fs.lstatSync(dir + '/' + name);
+			if (st.isFile()) total += st.size;
+		} catch {}
+	}
+	return total;
+}
+
+const layers = new Map(); // writable layer root -> Layer
+
+/** Full index of one layer (the first scan and `r`), with walk-worker's TreeSize fields. */
+function index(root) {
+	const layer = new Layer(root);
+	const counter = {stats: 0, reads: 0};
+	layer.index(counter);
+	layers.set(root, layer);
+	let files = 0;
+	for (const entry of layer.files) if (entry.live) files++;
+	return {
+		apparentBytes: layer.apparentBytes,
+		allocatedBytes: layer.allocatedBytes,
+		files,
+		dirs: layer.dirs.size,
+		inodes: layer.inodes,
+		errors: layer.errors,
+		errorSamples: [],
+		otherFs: 0,
+		unwalked: 0,
+	};
+}
+
+/**
+ * msg: {id, containers: [{id, root, logPath}], budget, indexBudget}
+ * Layers whose root is not listed are forgotten. Unindexed layers are indexed while
+ * the index budget (in stats) lasts; the rest wait for the next pass.
+ */
+function sample(msg) {
+	const counter = {stats: 0, reads: 0};
+	const present = new Set(msg.containers.map(c => c.root).filter(Boolean));
+	for (const root of layers.keys()) if (!present.has(root)) layers.delete(root);
+	const out = {};
+	const withRoot = msg.containers.filter(c => c.root);
+	const perLayer = Math.max(16, Math.floor(msg.budget / Math.max(1, withRoot.length)));
+	for (const c of msg.containers) {
+		const result = {logBytes: logBytes(c.logPath), indexed: false};
+		out[c.id] = result;
+		if (!c.root) continue;
+		let layer = layers.get(c.root);
+		if (!layer) layers.set(c.root, (layer = new Layer(c.root)));
+		if (!layer.indexed) {
+			if (counter.stats > msg.indexBudget) continue;
+			layer.index(counter);
+		} else {
+			layer.tick(counter, perLayer);
+		}
+		if (!layer.indexed) continue;
+		Object.assign(result, {indexed: true, apparentBytes: layer.apparentBytes, allocatedBytes: layer.allocatedBytes, inodes: layer.inodes, errors: layer.errors});
+	}
+	return {sizes: out, stats: counter.stats, reads: counter.reads};
+}
+
+if (parentPort) {
+	parentPort.on('message', msg => {
+		let result;
+		try {
+			result = msg.type === 'index' ? index(msg.root) : sample(msg);
+		} catch (err) {
+			result = {error: String((err && err.message) || err)};
+		}
+		parentPort.postMessage({id: msg.id, result});
+	});
+}
+
+module.exports = {sample, index, Layer};

@@ -1,0 +1,127 @@
+import {readFileSync} from 'node:fs';
+import {availableParallelism} from 'node:os';
+import {Worker} from 'node:worker_threads';
+import type {TreeSize} from '../adapters/fs/walk-pool.js';
+
+export interface LayerTarget {
+	id: string;
+	/** Writable layer directory on this host, or null when it is not readable here. */
+	root: string | null;
+	logPath: string | null;
+}
+
+export interface LayerSample {
+	logBytes: number;
+	indexed: boolean;
+	apparentBytes?: number;
+	allocatedBytes?: number;
+	inodes?: number;
+	errors?: number;
+}
+
+export interface SampleResult {
+	sizes: Record<string, LayerSample>;
+	/** lstat calls made in this pass, for the benchmark and --debug. */
+	stats: number;
+	reads: number;
+}
+
+let source: string | undefined;
+
+function workerSource(): string {
+	const embedded = (globalThis as {__LAYERSCOPE_SAMPLE_WORKER__?: string}).__LAYERSCOPE_SAMPLE_WORKER__;
+	source ??= embedded ?? readFileSync(new URL('../adapters/fs/sample-worker.cjs', import.meta.url), 'utf8');
+	return source;
+}
+
+class Thread {
+	private worker: Worker | undefined;
+	private nextId = 1;
+	private readonly pending = new Map<number, {resolve: (r: any) => void; reject: (e: Error) => void}>();
+
+	private spawn(): Worker {
+		const worker = new Worker(workerSource(), {eval: true});
+		worker.on('message', (msg: {id: number; result: {error?: string}}) => {
+			const job = this.pending.get(msg.id);
+			this.pending.delete(msg.id);
+			if (this.pending.size === 0) worker.unref();
+			if (!job) return;
+			if (msg.result.error) job.reject(new Error(msg.result.error));
+			else job.resolve(msg.result);
+		});
+		worker.on('error', error => {
+			for (const job of this.pending.values()) job.reject(error);
+			this.pending.clear();
+			this.worker = undefined; // its index is lost; the next pass re-indexes
+		});
+		return worker;
+	}
+
+	call<T>(message: Record<string, unknown>): Promise<T> {
+		this.worker ??= this.spawn();
+		const worker = this.worker;
+		const id = this.nextId++;
+		return new Promise((resolve, reject) => {
+			this.pending.set(id, {resolve, reject});
+			worker.ref();
+			worker.postMessage({...message, id});
+		});
+	}
+
+	async close(): Promise<void> {
+		const worker = this.worker;
+		this.worker = undefined;
+		if (worker) await worker.terminate();
+	}
+}
+
+function shardOf(root: string, shards: number): number {
+	let h = 0;
+	for (let i = 0; i < root.length; i++) h = (h * 31 + root.charCodeAt(i)) | 0;
+	return Math.abs(h) % shards;
+}
+
+/**
+ * Worker threads that keep an incremental index of every writable layer (see
+ * adapters/fs/sample-worker.cjs). Each layer lives in one thread, chosen by its
+ * root, so the first scan's walk builds the index that later passes update.
+ * Threads are unref'd between passes so they never keep the process alive.
+ */
+export class SampleWorker {
+	private readonly threads: Thread[];
+
+	constructor(
+		/** Round-robin re-stats of cold files per pass, across all layers. */
+		readonly budget = 4000,
+		/** Stats allowed per pass for indexing layers not indexed yet (a layer in progress always finishes). */
+		readonly indexBudget = 50_000,
+		threads = Math.max(1, Math.min(2, availableParallelism())),
+	) {
+		this.threads = Array.from({length: threads}, () => new Thread());
+	}
+
+	/** Full walk of one layer that also (re)builds its index: a drop-in for WalkPool.sizeTree. */
+	sizeTree(root: string): Promise<TreeSize> {
+		return this.threads[shardOf(root, this.threads.length)]!.call<TreeSize>({type: 'index', root});
+	}
+
+	async sample(targets: readonly LayerTarget[], options: {indexAll?: boolean} = {}): Promise<SampleResult> {
+		const n = this.threads.length;
+		const shards: LayerTarget[][] = Array.from({length: n}, () => []);
+		for (const target of targets) shards[target.root ? shardOf(target.root, n) : 0]!.push(target);
+		const budget = Math.ceil(this.budget / n);
+		const indexBudget = options.indexAll ? Infinity : Math.ceil(this.indexBudget / n);
+		const results = await Promise.all(
+			shards.map((containers, i) => this.threads[i]!.call<SampleResult>({type: 'sample', containers, budget, indexBudget})),
+		);
+		return {
+			sizes: Object.assign({}, ...results.map(r => r.sizes)),
+			stats: results.reduce((t, r) => t + r.stats, 0),
+			reads: results.reduce((t, r) => t + r.reads, 0),
+		};
+	}
+
+	async close(): Promise<void> {
+		await Promise.all(this.threads.map(t => t.close()));
+	}
+}

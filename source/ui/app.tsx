@@ -1,0 +1,72 @@
+import {Box, useApp, useInput} from 'ink';
+import {useEffect, useMemo, useReducer} from 'react';
+import type {ConsoleFeed} from '../services/console-feed.js';
+import {useFeed, useNow} from './hooks/use-feed.js';
+import {useTerminalSize, type TerminalSize} from './hooks/use-terminal-size.js';
+import {Command, commandFor} from './keymap.js';
+import {minColumns, minRows, overviewLayout} from './model/layout.js';
+import {filesystemGroups} from './model/node-model.js';
+import {buildRows} from './model/rows.js';
+import {Detail} from './screens/detail.js';
+import {Help} from './screens/help.js';
+import {Overview} from './screens/overview.js';
+import {TooSmall} from './screens/too-small.js';
+import {cursorOf, initialUiState, uiReducer, type UiState} from './state/console-state.js';
+
+export interface AppProps {
+	feed: ConsoleFeed;
+	/** Fixed size and clock for tests; the real terminal otherwise. */
+	size?: TerminalSize;
+	now?: number;
+	initial?: Partial<UiState>;
+	onQuit?: () => void;
+}
+
+export function App({feed, size: fixedSize, now: fixedNow, initial, onQuit}: AppProps) {
+	const state = useFeed(feed);
+	const size = useTerminalSize(fixedSize);
+	const now = useNow(1000, fixedNow);
+	const {exit} = useApp();
+	const [ui, dispatch] = useReducer(uiReducer, {...initialUiState, ...initial});
+	const rows = useMemo(() => buildRows(state.snapshot, state, ui.sort), [state.snapshot, state.growth, state.history, ui.sort]);
+	const keys = useMemo(() => rows.map(r => r.key), [rows]);
+	const groups = useMemo(() => filesystemGroups(state.snapshot, state.growth, state.thresholds), [state.snapshot, state.growth, state.thresholds]);
+	const layout = overviewLayout(size.rows, Math.max(1, groups.length));
+	const cursor = cursorOf(ui, keys);
+
+	useEffect(() => dispatch({type: 'sync', keys, page: layout.tableRows}), [keys, layout.tableRows]);
+	useEffect(() => {
+		if (!ui.quit) return;
+		onQuit?.();
+		exit();
+	}, [ui.quit]);
+
+	useInput((input, key) => {
+		// Keys typed faster than a frame (or over a slow SSH link) arrive as one chunk: "jj\r".
+		const commands =
+			input.length > 1 && !key.ctrl && !key.meta
+				? [...input].map(ch => commandFor(ch, {return: ch === '\r', backspace: ch === '\x7f' || ch === '\b'}))
+				: [commandFor(input, key)];
+		for (const command of commands) {
+			if (command === undefined) continue;
+			if (command === Command.Refresh) feed.refresh();
+			dispatch({type: 'command', command, keys, page: layout.tableRows});
+		}
+	});
+
+	const width = size.columns;
+	if (size.columns < minColumns || size.rows < minRows) return <TooSmall columns={size.columns} rows={size.rows} />;
+	const height = size.rows - 1;
+	let body;
+	if (ui.screen === 'help') body = <Help width={width} />;
+	else if (ui.screen === 'detail') body = <Detail row={rows.find(r => r.key === ui.selected)} width={width} height={height} />;
+	else
+		body = (
+			<Overview feed={state} groups={groups} rows={rows} layout={layout} width={width} now={now} cursor={cursor} top={Math.min(ui.top, Math.max(0, cursor))} sort={ui.sort} />
+		);
+	return (
+		<Box flexDirection="column" width={width} height={height} overflow="hidden">
+			{body}
+		</Box>
+	);
+}

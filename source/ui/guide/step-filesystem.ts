@@ -1,0 +1,43 @@
+/** Step 1: the node filesystem and its eviction thresholds. Pure. */
+import {describeThreshold} from '../../domain/eviction.js';
+import {count, duration, percent} from '../../domain/format.js';
+import {sanitize} from '../../domain/sanitize.js';
+import {filesystemGroups} from '../model/node-model.js';
+import {bytes, growthPerMinute} from '../model/formatting.js';
+import {line, type GuideInput, type GuideLine, type GuideStep} from './guide-model.js';
+
+const tone = {ok: 'good', warn: 'warn', critical: 'bad'} as const;
+
+export function filesystemStep(input: GuideInput): GuideStep {
+	const groups = filesystemGroups(input.snapshot, input.growth, input.thresholds);
+	const figures: GuideLine[] = [];
+	for (const group of groups) {
+		const {fs, pressure} = group;
+		const engines = group.engines.map(e => sanitize(e.runtime.name)).join(' + ');
+		if (!fs || !pressure) {
+			figures.push(line(`${engines}: filesystem not readable here (remote engine or not root)`, 'dim'));
+			continue;
+		}
+		figures.push(line(`${sanitize(fs.path)}  (${engines})`, 'heading'));
+		figures.push(line(`  used ${bytes(fs.usedBytes)} of ${bytes(fs.sizeBytes)} (${percent(fs.usedBytes, fs.sizeBytes)}), ${bytes(fs.availableBytes)} available`, tone[pressure.space]));
+		const limit = pressure.signal === 'imagefs.available' ? input.thresholds.imagefsAvailable : input.thresholds.nodefsAvailable;
+		const headroom = Math.max(0, fs.availableBytes - pressure.thresholdBytes);
+		figures.push(line(`  eviction when available < ${bytes(pressure.thresholdBytes)} (${pressure.signal} ${describeThreshold(limit)}): ${bytes(headroom)} of headroom`, tone[pressure.space]));
+		figures.push(line(`  inodes ${count(fs.inodesTotal - fs.inodesFree)} used of ${count(fs.inodesTotal)}; eviction below ${count(Math.round(pressure.inodesThreshold))} free (nodefs.inodesFree ${describeThreshold(input.thresholds.nodefsInodesFree)})`, tone[pressure.inodes]));
+		const eta = group.eta === null ? 'nothing is growing' : group.eta === 0 ? 'past the threshold now' : `threshold reached in about ${duration(group.eta)}`;
+		figures.push(line(`  growth ${growthPerMinute(group.growth)}/min: ${eta}`, group.eta !== null && group.eta < 3600 ? 'bad' : 'plain'));
+	}
+	if (groups.length === 0) figures.push(line('reading the engine…', 'dim'));
+	const source = input.thresholds.source === 'kubelet-defaults' ? "the kubelet's defaults (no kubelet config found)" : `the kubelet config (${sanitize(input.thresholds.source)})`;
+	return {
+		number: 1,
+		title: 'The disk and its eviction thresholds',
+		figures,
+		explain: [
+			'Images, writable layers, logs and volumes all live on the filesystem of the engine\'s data root. df counts everything on it; the engine only knows its own part.',
+			`Kubernetes does not wait for a full disk: below a free-space threshold the kubelet starts evicting pods. The thresholds here come from ${source}. With one disk for images and containers, the stricter of nodefs and imagefs applies.`,
+		],
+		handOver: {screen: 'overview', label: 'overview (disk bar)'},
+		pending: input.snapshot === null,
+	};
+}

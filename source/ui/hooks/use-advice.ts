@@ -1,0 +1,50 @@
+import {useEffect, useState} from 'react';
+import type {Suggestion} from '../../domain/advise.js';
+import type {NodeSnapshot} from '../../domain/types.js';
+import type {ConsoleServices} from '../../services/console-services.js';
+
+export interface AdviceStatus {
+	status: 'waiting' | 'running' | 'done' | 'error';
+	suggestions: Suggestion[];
+	/** The snapshot the suggestions were computed from. */
+	snapshot: NodeSnapshot | null;
+	elapsedMs: number;
+	error: string | null;
+}
+
+const oneLine = (error: unknown) => (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
+
+/**
+ * Suggestions for the current snapshot, computed when the screen opens and again when
+ * `generation` changes (r, or after a cleanup: then only from a snapshot taken after
+ * `notBefore`). Leaving the screen aborts the computation and drops its result.
+ */
+export function useAdvice(services: ConsoleServices | undefined, snapshot: NodeSnapshot | null, generation: number, notBefore = 0): AdviceStatus {
+	const [state, setState] = useState<AdviceStatus>({status: 'waiting', suggestions: [], snapshot: null, elapsedMs: 0, error: null});
+	const ready = snapshot !== null && snapshot.takenAt >= notBefore;
+	useEffect(() => {
+		if (!services || !ready || !snapshot) {
+			setState(s => ({...s, status: services ? 'waiting' : 'error', error: services ? null : 'no action services in this session'}));
+			return;
+		}
+		const controller = new AbortController();
+		const started = Date.now();
+		setState(s => ({...s, status: 'running', elapsedMs: 0, error: null}));
+		const timer = setInterval(() => setState(s => (s.status === 'running' ? {...s, elapsedMs: Date.now() - started} : s)), 500);
+		services
+			.advice(snapshot, {signal: controller.signal})
+			.then(({suggestions}) => {
+				if (!controller.signal.aborted) setState({status: 'done', suggestions, snapshot, elapsedMs: Date.now() - started, error: null});
+			})
+			.catch(error => {
+				if (!controller.signal.aborted) setState(s => ({...s, status: 'error', error: oneLine(error)}));
+			})
+			.finally(() => clearInterval(timer));
+		return () => {
+			controller.abort();
+			clearInterval(timer);
+		};
+		// The snapshot is read when a computation starts; later samples do not restart it.
+	}, [services, ready, generation]);
+	return state;
+}

@@ -1,0 +1,99 @@
+/**
+ * What the guide needs beyond the feed: the drill-down of the focus container, a search
+ * for a copy-up and a whiteout, and the advice. Loaded through ConsoleServices, aborted
+ * when the guide closes, and cached per services object so reopening the guide is instant.
+ */
+import {useEffect, useState} from 'react';
+import type {Suggestion} from '../../domain/advise.js';
+import type {NodeSnapshot} from '../../domain/types.js';
+import type {ConsoleServices} from '../../services/console-services.js';
+import type {DrilledContainer, GuideDrills, Loadable} from '../guide/guide-model.js';
+import {findMechanisms, focusContainer, keyOf, searchOrder} from '../guide/guide-pick.js';
+
+interface Cached {
+	drillsKey?: string;
+	drills?: GuideDrills;
+	advice?: {at: number; value: Suggestion[]};
+}
+
+const cache = new WeakMap<ConsoleServices, Cached>();
+const adviceMaxAgeMs = 60_000;
+const oneLine = (error: unknown) => (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
+const noServices = {status: 'unavailable', reason: 'the guide was opened without engine services: drill-down and advice are not available'} as const;
+
+async function loadDrills(services: ConsoleServices, snapshot: NodeSnapshot, growth: ReadonlyMap<string, number | null>, signal: AbortSignal): Promise<GuideDrills> {
+	const focusRecord = focusContainer(snapshot, growth);
+	const drilled: DrilledContainer[] = [];
+	let focus: DrilledContainer | null = null;
+	if (focusRecord) {
+		focus = {record: focusRecord, tree: await services.drill(focusRecord, {signal})};
+		drilled.push(focus);
+	}
+	let found = findMechanisms(drilled);
+	let searched = drilled.length;
+	for (const record of searchOrder(snapshot, focusRecord)) {
+		if (found.copyUp && found.whiteout) break;
+		if (signal.aborted) throw signal.reason;
+		try {
+			drilled.push({record, tree: await services.drill(record, {signal})});
+			searched++;
+		} catch (error) {
+			if (signal.aborted) throw error;
+			// vanished meanwhile, or not walkable: search on
+		}
+		found = findMechanisms(drilled);
+	}
+	return {focus, ...found, searched};
+}
+
+export function useGuideData(
+	services: ConsoleServices | undefined,
+	snapshot: NodeSnapshot | null,
+	growth: ReadonlyMap<string, number | null>,
+): {drills: Loadable<GuideDrills>; advice: Loadable<Suggestion[]>} {
+	const entry = services ? (cache.get(services) ?? cache.set(services, {}).get(services)!) : undefined;
+	const [drills, setDrills] = useState<Loadable<GuideDrills>>(entry?.drills ? {status: 'done', value: entry.drills} : {status: 'loading'});
+	const [advice, setAdvice] = useState<Loadable<Suggestion[]>>(entry?.advice ? {status: 'done', value: entry.advice.value} : {status: 'loading'});
+	// Drill once growth is measured, so the focus is the real top grower and not just the largest layer.
+	const measured = snapshot !== null && ([...growth.values()].some(v => v !== null) || snapshot.engines.every(e => e.containers.length === 0));
+	const focus = measured ? focusContainer(snapshot, growth) : null;
+	const drillsKey = measured ? `${focus ? keyOf(focus) : '-'}|${snapshot!.engines.flatMap(e => e.containers.map(c => c.id)).sort().join(',')}` : null;
+
+	useEffect(() => {
+		if (!services || !entry || !drillsKey || !snapshot) return;
+		if (entry.drillsKey === drillsKey && entry.drills) return setDrills({status: 'done', value: entry.drills});
+		const controller = new AbortController();
+		loadDrills(services, snapshot, growth, controller.signal).then(
+			value => {
+				entry.drillsKey = drillsKey;
+				entry.drills = value;
+				if (!controller.signal.aborted) setDrills({status: 'done', value});
+			},
+			error => {
+				if (!controller.signal.aborted) setDrills({status: 'error', error: oneLine(error)});
+			},
+		);
+		return () => controller.abort();
+	}, [services, drillsKey]);
+
+	// Advice on a half-read snapshot (sizes still pending, images not listed yet) would be wrong: wait for measured sizes.
+	const ready = measured;
+	useEffect(() => {
+		if (!services || !entry || !ready) return;
+		if (entry.advice && Date.now() - entry.advice.at < adviceMaxAgeMs) return;
+		const controller = new AbortController();
+		services.advice(snapshot!, {signal: controller.signal}).then(
+			value => {
+				entry.advice = {at: Date.now(), value: value.suggestions};
+				if (!controller.signal.aborted) setAdvice({status: 'done', value: value.suggestions});
+			},
+			error => {
+				if (!controller.signal.aborted) setAdvice({status: 'error', error: oneLine(error)});
+			},
+		);
+		return () => controller.abort();
+	}, [services, ready]);
+
+	if (!services) return {drills: noServices, advice: noServices};
+	return {drills, advice};
+}

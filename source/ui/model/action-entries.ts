@@ -1,0 +1,42 @@
+import type {Suggestion} from '../../domain/advise.js';
+import type {PrunePlan} from '../../domain/prune-plan.js';
+import type {NodeSnapshot} from '../../domain/types.js';
+import {volumePicker} from './plan-selection.js';
+
+/** One row of the actions screen: a ranked suggestion, or a picker of items to choose one by one. */
+export interface ActionEntry {
+	kind: 'cleanup' | 'redesign' | 'picker';
+	/** Raw text (sanitise before showing). */
+	title: string;
+	subject?: string;
+	bytes: number;
+	reason: string;
+	change?: string;
+	security?: boolean;
+	plan?: PrunePlan;
+}
+
+export function actionEntries(suggestions: readonly Suggestion[], snapshot: NodeSnapshot | null): ActionEntry[] {
+	const entries: ActionEntry[] = suggestions.map(s => ({
+		kind: s.kind,
+		title: s.title,
+		subject: s.subject,
+		bytes: s.bytes,
+		reason: s.reason,
+		change: s.change,
+		security: s.security,
+		plan: s.kind === 'cleanup' ? s.plan : undefined,
+	}));
+	const volumes = volumePicker(snapshot);
+	if (volumes) {
+		const named = volumes.items.filter(i => i.named).length;
+		entries.push({
+			kind: 'picker',
+			title: 'Choose volumes one by one',
+			bytes: volumes.totalBytes,
+			reason: `${volumes.items.length} unreferenced volume(s), ${named} of them named; a named volume is removed only when you pick it here`,
+			plan: volumes,
+		});
+	}
+	return entries;
+}

@@ -1,0 +1,73 @@
+/** Header and ledger figures, per filesystem: engines sharing one filesystem are summed. Pure. */
+import {classifyFilesystem, type EvictionThresholds, type FilesystemPressure} from '../../domain/eviction.js';
+import {timeToThreshold, totalGrowth} from '../../domain/growth.js';
+import {buildLedger, ledgerCategories, otherBytes, type Ledger, type LedgerCategory} from '../../domain/ledger.js';
+import {reclaimable} from '../../domain/ledger-labels.js';
+import type {EngineSnapshot, FilesystemStats, NodeSnapshot} from '../../domain/types.js';
+
+export interface LedgerLine {
+	category: LedgerCategory;
+	bytes: number | null;
+	count: number | null;
+	reclaimable: number | null;
+	/** Bytes per engine, in the order of FilesystemGroup.engines. */
+	perEngine: Array<number | null>;
+}
+
+export interface FilesystemGroup {
+	fs: FilesystemStats | null;
+	engines: EngineSnapshot[];
+	lines: LedgerLine[];
+	/** Used bytes none of the categories accounts for; null without filesystem figures. */
+	other: number | null;
+	pressure: FilesystemPressure | null;
+	/** Sum of positive growth of the containers on this filesystem, bytes/s. */
+	growth: number;
+	/** Seconds until the first eviction threshold is crossed at that growth; null when nothing grows. */
+	eta: number | null;
+}
+
+const fsKey = (engine: EngineSnapshot) => (engine.filesystem ? String(engine.filesystem.device ?? engine.filesystem.path) : `engine:${engine.runtime.id}`);
+
+export function filesystemGroups(
+	snapshot: NodeSnapshot | null,
+	growth: ReadonlyMap<string, number | null>,
+	thresholds: EvictionThresholds,
+): FilesystemGroup[] {
+	if (!snapshot) return [];
+	const groups = new Map<string, EngineSnapshot[]>();
+	for (const engine of snapshot.engines) groups.set(fsKey(engine), [...(groups.get(fsKey(engine)) ?? []), engine]);
+	return [...groups.values()].map(engines => {
+		const fs = engines[0]!.filesystem;
+		const ledgers = engines.map(buildLedger);
+		const lines = ledgerCategories.map(category => line(category, ledgers));
+		const accounted: Ledger[] = ledgers;
+		const other = fs ? accounted.reduce((left, ledger) => otherBytes(ledger, left), fs.usedBytes) : null;
+		const rates = engines.flatMap(e => e.containers.map(c => growth.get(`${c.engine}/${c.id}`) ?? null));
+		const total = totalGrowth(rates);
+		const pressure = fs ? classifyFilesystem(fs, thresholds) : null;
+		return {
+			fs,
+			engines,
+			lines,
+			other,
+			pressure,
+			growth: total,
+			eta: fs && pressure ? timeToThreshold(fs.availableBytes, pressure.thresholdBytes, total) : null,
+		};
+	});
+}
+
+function line(category: LedgerCategory, ledgers: Ledger[]): LedgerLine {
+	const entries = ledgers.map(l => l[category]);
+	const known = entries.filter(e => e !== null);
+	const sum = (pick: (e: NonNullable<(typeof entries)[number]>) => number | null) =>
+		known.length === 0 ? null : known.reduce((t, e) => t + (pick(e) ?? 0), 0);
+	return {
+		category,
+		bytes: sum(e => e.bytes),
+		count: sum(e => e.count),
+		reclaimable: sum(e => reclaimable(category, e)),
+		perEngine: entries.map(e => e?.bytes ?? null),
+	};
+}

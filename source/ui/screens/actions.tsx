@@ -1,0 +1,101 @@
+import {Box, useInput} from 'ink';
+import {useEffect, useMemo, useReducer, useRef, useState} from 'react';
+import type {NodeSnapshot} from '../../domain/types.js';
+import type {ConsoleServices} from '../../services/console-services.js';
+import {readOnlyExplanation} from '../components/read-only-banner.js';
+import {useAdvice} from '../hooks/use-advice.js';
+import {actionEntries} from '../model/action-entries.js';
+import {actionsIntent} from '../state/actions-keys.js';
+import {actionsReducer, activePlan, initialActions, type ActionsState} from '../state/actions-state.js';
+import {ActionsList, listChrome} from './actions-list.js';
+import {planChrome, PlanView} from './plan-view.js';
+import {ResultView} from './result-view.js';
+
+export interface ActionsScreenProps {
+	services: ConsoleServices | undefined;
+	snapshot: NodeSnapshot | null;
+	/** Asks the feed for a full rescan (after a cleanup, and on r). */
+	refresh: () => void;
+	width: number;
+	height: number;
+	onLeave: () => void;
+	onHelp?: () => void;
+	onQuit: () => void;
+	/** Tests start in a given state. */
+	initial?: Partial<ActionsState>;
+}
+
+const oneLine = (error: unknown) => (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
+
+/** Suggestions → plan → explicit confirmation → live removal → result, all keys handled here. */
+export function ActionsScreen({services, snapshot, refresh, width, height, onLeave, onHelp, onQuit, initial}: ActionsScreenProps) {
+	// No mutation service (read-only, or none built): confirmation can never be reached.
+	const disabled = !services?.mutations ? readOnlyExplanation(services?.readOnly.source ?? 'no mutation service') : null;
+	const [state, dispatch] = useReducer(actionsReducer, {...initialActions(disabled), ...initial});
+	const [generation, setGeneration] = useState(0);
+	const [notBefore, setNotBefore] = useState(0);
+	const advice = useAdvice(services, snapshot, generation, notBefore);
+	const entries = useMemo(() => actionEntries(advice.suggestions, advice.snapshot), [advice.suggestions, advice.snapshot]);
+	const started = useRef<object | null>(null);
+
+	useEffect(() => {
+		if (state.leave) onLeave();
+	}, [state.leave]);
+
+	useEffect(() => {
+		if (state.phase !== 'running' || started.current === state.confirm) return;
+		started.current = state.confirm;
+		const plan = activePlan(state);
+		const mutations = services?.mutations;
+		if (!plan || !mutations) {
+			dispatch({type: 'failed', message: 'nothing can be removed in this session'});
+			return;
+		}
+		mutations
+			.execute(plan, outcome => dispatch({type: 'outcome', outcome}))
+			.then(result => {
+				dispatch({type: 'done', result});
+				setNotBefore(Date.now());
+				refresh();
+			})
+			.catch(error => dispatch({type: 'failed', message: `removal stopped: ${oneLine(error)}`}));
+	}, [state.phase]);
+
+	// Keys can arrive before the effects of the last render ran: read the latest values, not a closure.
+	const latest = useRef({entries, phase: state.phase, page: 0});
+	latest.current = {entries, phase: state.phase, page: state.phase === 'list' ? height - listChrome : height - planChrome};
+	useInput((input, key) => {
+		const {entries, phase, page} = latest.current;
+		for (const intent of actionsIntent(phase, input, key)) {
+			if (intent.type === 'quit') onQuit();
+			else if (intent.type === 'help') onHelp?.();
+			else if (intent.type === 'recompute') {
+				refresh();
+				setGeneration(g => g + 1);
+			} else if (intent.type === 'move') dispatch({...intent, count: entries.length, page});
+			else if (intent.type === 'open') {
+				if (phase === 'result') setGeneration(g => g + 1);
+				dispatch({type: 'open', entries});
+			} else if (intent.type === 'back') {
+				if (phase === 'result') setGeneration(g => g + 1);
+				dispatch(intent);
+			} else dispatch(intent);
+		}
+	});
+
+	let body;
+	if (state.phase === 'list' || !state.draft) {
+		body = <ActionsList entries={entries} advice={advice} cursor={state.cursor} top={state.top} width={width} height={height} notice={state.notice} />;
+	} else if (state.phase === 'plan' || state.phase === 'confirm') {
+		body = (
+			<PlanView draft={state.draft} cursor={state.planCursor} top={state.planTop} width={width} height={height} confirm={state.confirm} notice={state.notice} disabled={disabled} />
+		);
+	} else {
+		body = <ResultView plan={activePlan(state)!} outcomes={state.outcomes} result={state.result} top={state.planTop} width={width} height={height} />;
+	}
+	return (
+		<Box flexDirection="column" width={width} height={height}>
+			{body}
+		</Box>
+	);
+}

@@ -1,0 +1,68 @@
+/** Keys of the actions flow → intents. Navigation comes from the keymap; in the prompt every key is text. */
+import {Command, commandFor, type KeyInfo} from '../keymap.js';
+import type {ConfirmKey} from './confirm-state.js';
+import type {ActionsPhase} from './actions-state.js';
+
+export type ActionsIntent =
+	| {type: 'move'; delta: number}
+	| {type: 'open'}
+	| {type: 'back'}
+	| {type: 'toggle'}
+	| {type: 'toggle-all'}
+	| {type: 'confirm'}
+	| {type: 'key'; input: string; key: ConfirmKey}
+	| {type: 'recompute'}
+	| {type: 'help'}
+	| {type: 'quit'};
+
+const moves: Partial<Record<Command, number>> = {
+	[Command.Up]: -1,
+	[Command.Down]: 1,
+	[Command.PageUp]: -10,
+	[Command.PageDown]: 10,
+	[Command.Top]: -Infinity,
+	[Command.Bottom]: Infinity,
+};
+
+function one(phase: ActionsPhase, input: string, key: KeyInfo & ConfirmKey): ActionsIntent[] {
+	if (phase === 'confirm') return [{type: 'key', input, key}];
+	if (phase === 'running') return [];
+	if (input === ' ') return [{type: 'toggle'}];
+	if (input === 'x') return [{type: 'toggle-all'}];
+	if (input === 'y') return [{type: 'confirm'}];
+	const command = commandFor(input, key);
+	if (command === undefined) return [];
+	const delta = moves[command];
+	if (delta !== undefined) return [{type: 'move', delta: Math.max(-1e6, Math.min(1e6, delta))}];
+	switch (command) {
+		case Command.Open:
+			return [{type: 'open'}];
+		case Command.Back:
+			return [{type: 'back'}];
+		case Command.Refresh:
+			return phase === 'list' ? [{type: 'recompute'}] : [];
+		case Command.Help:
+			return phase === 'list' ? [{type: 'help'}] : [];
+		case Command.Quit:
+			return [{type: 'quit'}];
+		default:
+			return [];
+	}
+}
+
+/**
+ * Keys typed faster than a frame arrive as one chunk ("delete 3\r", "jj"): split it,
+ * keeping printable runs together while typing a confirmation.
+ */
+export function actionsIntent(phase: ActionsPhase, input: string, key: KeyInfo & ConfirmKey): ActionsIntent[] {
+	if (input.length <= 1 || key.ctrl || key.meta) return one(phase, input, key);
+	if (phase === 'confirm') {
+		const out: ActionsIntent[] = [];
+		for (const part of input.split(/(\r)/)) {
+			if (part === '\r') out.push({type: 'key', input: '', key: {return: true}});
+			else if (part) out.push({type: 'key', input: part, key: {}});
+		}
+		return out;
+	}
+	return [...input].flatMap(ch => one(phase, ch, {return: ch === '\r', backspace: ch === '\x7f' || ch === '\b'}));
+}

@@ -1,0 +1,116 @@
+/**
+ * The actions flow (suggestions → plan → confirm → running → result) as a pure
+ * reducer, tested without rendering. The view maps keys to these actions.
+ */
+import {confirmationWord, needsTypedConfirmation} from '../../domain/prune-plan.js';
+import type {ExecutionResult, ItemOutcome} from '../../services/mutations.js';
+import type {ActionEntry} from '../model/action-entries.js';
+import {chosenPlan, draftOf, selectedCount, toggleAll, toggleItem, type PlanDraft} from '../model/plan-selection.js';
+import {confirmReducer, initialConfirm, type ConfirmKey, type ConfirmState} from './confirm-state.js';
+
+export type ActionsPhase = 'list' | 'plan' | 'confirm' | 'running' | 'result';
+
+export interface ActionsState {
+	phase: ActionsPhase;
+	/** List cursor and first visible row. */
+	cursor: number;
+	top: number;
+	draft: PlanDraft | null;
+	planCursor: number;
+	planTop: number;
+	confirm: ConfirmState | null;
+	outcomes: ItemOutcome[];
+	result: ExecutionResult | null;
+	/** One line: why the last key did nothing, or why execution stopped. */
+	notice: string | null;
+	/** Set when removing is impossible in this session (read-only): the explanation. */
+	disabled: string | null;
+	leave: boolean;
+}
+
+export function initialActions(disabled: string | null): ActionsState {
+	return {phase: 'list', cursor: 0, top: 0, draft: null, planCursor: 0, planTop: 0, confirm: null, outcomes: [], result: null, notice: null, disabled, leave: false};
+}
+
+export type ActionsAction =
+	| {type: 'move'; delta: number; count: number; page: number}
+	| {type: 'open'; entries: readonly ActionEntry[]}
+	| {type: 'back'}
+	| {type: 'toggle'}
+	| {type: 'toggle-all'}
+	| {type: 'confirm'}
+	| {type: 'key'; input: string; key: ConfirmKey}
+	| {type: 'outcome'; outcome: ItemOutcome}
+	| {type: 'done'; result: ExecutionResult}
+	| {type: 'failed'; message: string};
+
+const clamp = (n: number, lo: number, hi: number) => Math.max(lo, Math.min(hi, n));
+
+function scroll(cursor: number, top: number, count: number, page: number): {cursor: number; top: number} {
+	const c = clamp(cursor, 0, Math.max(0, count - 1));
+	const rows = Math.max(1, page);
+	let t = clamp(top, 0, Math.max(0, count - rows));
+	if (c < t) t = c;
+	if (c >= t + rows) t = c - rows + 1;
+	return {cursor: c, top: t};
+}
+
+export function actionsReducer(state: ActionsState, action: ActionsAction): ActionsState {
+	const {phase} = state;
+	if (phase === 'confirm' && action.type === 'key') {
+		const confirm = confirmReducer(state.confirm!, action);
+		if (confirm.status === 'cancelled') return {...state, phase: 'plan', confirm: null, notice: 'cancelled: nothing was removed'};
+		if (confirm.status === 'confirmed') return {...state, phase: 'running', confirm, outcomes: [], result: null, notice: null};
+		return {...state, confirm};
+	}
+	switch (action.type) {
+		case 'move': {
+			if (phase === 'list') return {...state, ...scroll(state.cursor + action.delta, state.top, action.count, action.page), notice: null};
+			if (phase === 'plan' && state.draft) {
+				const next = scroll(state.planCursor + action.delta, state.planTop, state.draft.plan.items.length, action.page);
+				return {...state, planCursor: next.cursor, planTop: next.top, notice: null};
+			}
+			if (phase === 'result') return {...state, planTop: clamp(state.planTop + action.delta, 0, Math.max(0, state.outcomes.length - 1))};
+			return state;
+		}
+		case 'open': {
+			if (phase === 'list') {
+				const entry = action.entries[state.cursor];
+				if (!entry?.plan) return {...state, notice: entry ? 'a redesign is a change to make, not something to remove here' : null};
+				return {...state, phase: 'plan', draft: draftOf(entry.plan, entry.kind === 'picker'), planCursor: 0, planTop: 0, notice: null};
+			}
+			if (phase === 'plan') return actionsReducer(state, {type: 'confirm'});
+			if (phase === 'result') return {...state, phase: 'list', draft: null, result: null, outcomes: []};
+			return state;
+		}
+		case 'back': {
+			if (phase === 'plan') return {...state, phase: 'list', draft: null, notice: null};
+			if (phase === 'result') return {...state, phase: 'list', draft: null, result: null, outcomes: []};
+			if (phase === 'list') return {...state, leave: true};
+			return state; // running: the removal is under way and finishes by itself
+		}
+		case 'toggle':
+			return phase === 'plan' && state.draft ? {...state, draft: toggleItem(state.draft, state.planCursor), notice: null} : state;
+		case 'toggle-all':
+			return phase === 'plan' && state.draft ? {...state, draft: toggleAll(state.draft), notice: null} : state;
+		case 'confirm': {
+			if (phase !== 'plan' || !state.draft) return state;
+			if (selectedCount(state.draft) === 0) return {...state, notice: 'nothing selected: space picks an item'};
+			const plan = chosenPlan(state.draft);
+			if (plan.items.length === 0) return {...state, notice: 'nothing selected: space picks an item'};
+			const mode = state.disabled ? 'disabled' : needsTypedConfirmation(plan) ? 'typed' : 'simple';
+			return {...state, phase: 'confirm', confirm: initialConfirm(mode, confirmationWord(plan), state.disabled), notice: null};
+		}
+		case 'outcome':
+			return phase === 'running' ? {...state, outcomes: [...state.outcomes, action.outcome]} : state;
+		case 'done':
+			return phase === 'running' ? {...state, phase: 'result', result: action.result, planTop: 0} : state;
+		case 'failed':
+			return phase === 'running' ? {...state, phase: 'plan', confirm: null, notice: action.message} : state;
+		case 'key':
+			return state;
+	}
+}
+
+/** The plan being confirmed or executed: exactly the selected items. */
+export const activePlan = (state: ActionsState) => (state.draft ? chosenPlan(state.draft) : null);
