@@ -1,0 +1,64 @@
+import {mkdtempSync, rmSync} from 'node:fs';
+import {createServer, type Server} from 'node:net';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {startDockerd, stopDockerd} from '../../source/adapters/lab/docker-lab.js';
+import {labPaths} from '../../source/adapters/lab/lab-paths.js';
+import {cliPath} from '../helpers/cli.js';
+import {tmuxSession} from '../helpers/tmux.js';
+
+// Failure-matrix rows 2 and 4, in a real terminal.
+describe('engine faults in the console', () => {
+	const dir = mkdtempSync(join(tmpdir(), 'ls-fault-'));
+	const paths = labPaths(dir);
+
+	afterAll(async () => {
+		await stopDockerd(paths);
+		rmSync(dir, {recursive: true, force: true});
+	});
+
+	it('row 2: an engine that stops mid-session leaves the last data marked stale, and the console reconnects by itself', async () => {
+		// Its own dockerd: stopping the suite's shared engine would break other tests.
+		await startDockerd(paths);
+		const term = tmuxSession('fault-stop');
+		try {
+			term.start({DOCKER_HOST: `unix://${paths.docker.socket}`}, `${process.execPath} ${cliPath} --interval 1 --timeout 2`);
+			await term.until('the first frame with data', text => /refreshed \d+s ago/.test(text) && text.includes('Where the bytes live'), 60_000);
+			await stopDockerd(paths);
+			const stale = await term.until('the STALE mark in the header and the error line', text => text.split('\n')[0]!.includes('STALE') && /cannot reach Docker at unix:/.test(text), 60_000);
+			expect(stale).toContain('Where the bytes live'); // the last data is still there
+			await startDockerd(paths);
+			await term.until('a fresh sample after the engine is back', text => /refreshed \d+s ago/.test(text) && !text.includes('STALE') && !text.includes('cannot reach Docker'), 60_000);
+			term.send('q');
+			await term.until('a clean exit', text => text.includes('exit=0'), 15_000);
+		} finally {
+			term.kill();
+		}
+	});
+
+	describe('row 4: an engine that accepts but never answers', () => {
+		let hung: Server;
+		const socket = join(dir, 'hung.sock');
+		beforeAll(async () => {
+			hung = createServer(() => {});
+			await new Promise<void>(resolve => hung.listen(socket, resolve));
+		});
+		afterAll(() => hung.close());
+
+		it('times out with a one-line error while the keys keep working', async () => {
+			const term = tmuxSession('fault-hung');
+			try {
+				term.start({DOCKER_HOST: `unix://${socket}`}, `${process.execPath} ${cliPath} --interval 1 --timeout 1`);
+				await term.until('the timeout error on screen', text => /error: cannot reach Docker at unix:\/\/.*hung\.sock: no answer/.test(text), 30_000);
+				term.send('?');
+				await term.until('the help overlay while the engine hangs', text => text.includes('this help'), 10_000);
+				term.send('Escape');
+				term.send('q');
+				await term.until('a clean exit', text => text.includes('exit=0'), 15_000);
+			} finally {
+				term.kill();
+			}
+		});
+	});
+});
