@@ -12,7 +12,10 @@ export interface ScanProgress {
 }
 
 export interface DockerScanOptions {
-	pool: WalkPool;
+	/** Sizes one tree. A WalkPool, or the console's sampling worker (which indexes while it walks). */
+	pool: Pick<WalkPool, 'sizeTree'>;
+	/** Size with `pool` even when GNU find is available (the sampler's walk also builds its index). */
+	preferPool?: boolean;
 	/** Time allowed for /system/df, which sizes everything and is slow on big nodes. */
 	diskUsageTimeoutMs?: number;
 	/** Skip /system/df entirely (build cache and volume sizes stay unknown). */
@@ -78,7 +81,7 @@ async function sizeContainers(reader: DockerReader, snapshot: EngineSnapshot, op
 			`${viaEngine.length} writable layer(s) sized by the engine one at a time: their directories are not readable here (remote engine or not root)`,
 		);
 	}
-	const walks = sizeWalked(walked, options.pool, snapshot, tick);
+	const walks = sizeWalked(walked, options.pool, snapshot, tick, options.preferPool ?? false);
 	for (const container of viaEngine) {
 		try {
 			const {sizeRw} = await reader.engineSize(container.id);
@@ -93,7 +96,13 @@ async function sizeContainers(reader: DockerReader, snapshot: EngineSnapshot, op
 }
 
 /** GNU find when present (cheapest per entry), else the worker pool; each layer's errors become warnings. */
-async function sizeWalked(containers: ContainerRecord[], pool: WalkPool, snapshot: EngineSnapshot, tick: () => void): Promise<void> {
+async function sizeWalked(
+	containers: ContainerRecord[],
+	pool: Pick<WalkPool, 'sizeTree'>,
+	snapshot: EngineSnapshot,
+	tick: () => void,
+	preferPool: boolean,
+): Promise<void> {
 	const record = (container: ContainerRecord, size: TreeSize | undefined) => {
 		if (!size) container.sizeSource = 'unavailable';
 		else {
@@ -102,7 +111,7 @@ async function sizeWalked(containers: ContainerRecord[], pool: WalkPool, snapsho
 		}
 		tick();
 	};
-	if (hasGnuFind() && containers.length > 0) {
+	if (!preferPool && hasGnuFind() && containers.length > 0) {
 		const sizes = await findSizes(containers.map(c => c.upperDir!));
 		for (const container of containers) record(container, sizes.get(container.upperDir!));
 		return;

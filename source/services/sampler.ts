@@ -109,7 +109,8 @@ export class DockerSampler implements ConsoleFeed {
 		// the index that later passes update; remote engines are sized by the engine anyway.
 		const local = this.reader.client.endpoint.local;
 		const engine = await scanDocker(this.reader, {
-			pool: local ? (this.worker as unknown as WalkPool) : this.pool,
+			pool: local ? this.worker : this.pool,
+			preferPool: local,
 			diskUsageTimeoutMs: this.options.dfTimeoutMs,
 			onProgress: progress => {
 				// Sizes are measured when sizing ends, not when images and df have been read.
