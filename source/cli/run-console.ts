@@ -7,6 +7,8 @@ export interface ConsoleFlags {
 	dfTimeout?: number;
 	interval?: number;
 	debug?: boolean;
+	readOnly?: boolean;
+	auditLog?: string;
 }
 
 const enterAltScreen = '\x1b[?1049h\x1b[?25l';
@@ -27,6 +29,15 @@ function pendingFeed(intervalMs: number, state: Partial<FeedState>): ConsoleFeed
 		...state,
 	};
 	return {getState: () => value, subscribe: () => () => {}, refresh: () => {}};
+}
+
+/** The bundled console (dist/ui-bundle.mjs: one file instead of hundreds of modules), else the modules themselves. */
+async function loadConsole(): Promise<typeof import('../ui/console-entry.js')> {
+	try {
+		return (await import(new URL('../../ui-bundle.mjs', import.meta.url).href)) as typeof import('../ui/console-entry.js');
+	} catch {
+		return import('../ui/console-entry.js');
+	}
 }
 
 function oneLine(error: unknown): string {
@@ -50,7 +61,7 @@ export async function runConsole(flags: ConsoleFlags): Promise<number> {
 	const intervalMs = Math.max(0.2, flags.interval ?? 5) * 1000;
 	// React's production build loads several times faster; the console never needs dev checks.
 	process.env.NODE_ENV ??= 'production';
-	const [{render}, React, {App}] = await Promise.all([import('ink'), import('react'), import('../ui/app.js')]);
+	const {render, createElement, App} = await loadConsole();
 
 	let restored = false;
 	const restore = () => {
@@ -61,9 +72,11 @@ export async function runConsole(flags: ConsoleFlags): Promise<number> {
 	stdout.write(enterAltScreen);
 	process.on('exit', restore);
 
+	// Decided once, before anything can reach an engine: the first frame already shows the banner (issue 7).
+	let services = (await import('./pending-services.js')).pendingServices(flags.readOnly);
 	let stopFeed: () => Promise<void> = async () => {};
 	let fatal: unknown;
-	const element = (feed: ConsoleFeed) => React.createElement(App, {feed});
+	const element = (feed: ConsoleFeed) => createElement(App, {feed, services});
 	const instance = render(element(pendingFeed(intervalMs, {})), {exitOnCtrlC: false});
 
 	const finish = (code: number, error?: unknown, hangup = false) => {
@@ -117,6 +130,9 @@ export async function runConsole(flags: ConsoleFlags): Promise<number> {
 		stopFeed = () => sampler.stop();
 		instance.rerender(element(sampler));
 		sampler.start();
+		// Actions (issue 6): no mutation service exists in read-only mode.
+		services = await (await import('./console-actions.js')).consoleServicesFor(reader, flags, services.readOnly);
+		instance.rerender(element(sampler));
 	} catch (error) {
 		instance.rerender(element(pendingFeed(intervalMs, {progress: null, error: oneLine(error)})));
 	}
