@@ -32,7 +32,11 @@ function exact(raw: RawName): string | undefined {
 	}
 }
 
+/** Printable ASCII without a backslash: sanitize() would return it unchanged. */
+const plainAscii = /^[\x20-\x5b\x5d-\x7e]*$/;
+
 export function displayName(raw: RawName): string {
+	if (typeof raw === 'string' && plainAscii.test(raw)) return raw;
 	const s = exact(raw);
 	return s === undefined ? sanitizeBytes(raw as Uint8Array) : sanitize(s);
 }
@@ -57,9 +61,18 @@ function entry(raw: RawEntry): DrillEntry {
 	};
 }
 
+/**
+ * RawDir -> DrillDir in place: a walk holds one record per directory of the layer, so
+ * copying them all would double the peak memory. The raw-only fields are dropped.
+ */
 function dir(raw: RawDir): DrillDir {
-	const {rel, cls, entries, name: _name, ...counts} = raw;
-	return {...counts, display: raw.key === '/' ? '/' : displayName(rel), class: pathClasses[cls] ?? 'other', entries: entries.map(entry)};
+	const d = raw as unknown as DrillDir & Partial<Pick<RawDir, 'rel' | 'name' | 'cls'>>;
+	d.display = raw.key === '/' ? '/' : displayName(raw.rel);
+	d.class = pathClasses[raw.cls] ?? 'other';
+	const entries = raw.entries;
+	for (let i = 0; i < entries.length; i++) (entries as unknown as DrillEntry[])[i] = entry(entries[i]!);
+	d.rel = d.name = d.cls = undefined;
+	return d;
 }
 
 export function change(path: RawName, fields: Omit<DrillChange, 'path' | 'pathBase64'>): DrillChange {
