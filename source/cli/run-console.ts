@@ -1,6 +1,8 @@
 import type {ConsoleFeed, FeedState} from '../services/console-feed.js';
 
 export interface ConsoleFlags {
+	/** Open straight into this container's drill-down (issue 5). */
+	container?: string;
 	host?: string;
 	runtime?: string;
 	timeout?: number;
@@ -76,7 +78,7 @@ export async function runConsole(flags: ConsoleFlags): Promise<number> {
 	let services = (await import('./pending-services.js')).pendingServices(flags.readOnly);
 	let stopFeed: () => Promise<void> = async () => {};
 	let fatal: unknown;
-	const element = (feed: ConsoleFeed) => createElement(App, {feed, services});
+	const element = (feed: ConsoleFeed) => createElement(App, {feed, services, ...(flags.container ? {initial: {wanted: flags.container}} : {})});
 	const instance = render(element(pendingFeed(intervalMs, {})), {exitOnCtrlC: false});
 
 	const finish = (code: number, error?: unknown, hangup = false) => {

@@ -1,6 +1,9 @@
 import {Box, useApp, useInput} from 'ink';
 import {useEffect, useMemo, useReducer} from 'react';
 import type {ConsoleFeed} from '../services/console-feed.js';
+import type {ConsoleServices} from '../services/console-services.js';
+import {ReadOnlyBanner} from './components/read-only-banner.js';
+import {ActionsScreen} from './screens/actions.js';
 import {useFeed, useNow} from './hooks/use-feed.js';
 import {useTerminalSize, type TerminalSize} from './hooks/use-terminal-size.js';
 import {Command, commandFor} from './keymap.js';
@@ -8,6 +11,9 @@ import {minColumns, minRows, overviewLayout} from './model/layout.js';
 import {filesystemGroups} from './model/node-model.js';
 import {buildRows} from './model/rows.js';
 import {Detail} from './screens/detail.js';
+import {DrillScreen} from './screens/drill.js';
+import {findRow} from './model/find-row.js';
+import {sanitize} from '../domain/sanitize.js';
 import {Help} from './screens/help.js';
 import {Overview} from './screens/overview.js';
 import {TooSmall} from './screens/too-small.js';
@@ -20,11 +26,16 @@ export interface AppProps {
 	now?: number;
 	initial?: Partial<UiState>;
 	onQuit?: () => void;
+	/** Actions, drill-down and the read-only decision; built by cli/run-console.ts. */
+	services?: ConsoleServices;
 }
 
-export function App({feed, size: fixedSize, now: fixedNow, initial, onQuit}: AppProps) {
+export function App({feed, size: fixedSize, now: fixedNow, initial, onQuit, services}: AppProps) {
 	const state = useFeed(feed);
-	const size = useTerminalSize(fixedSize);
+	const terminal = useTerminalSize(fixedSize);
+	// Read-only (issue 7): the banner takes the top row on every screen; screens lay out in the rest.
+	const banner = services?.readOnly.on ? 1 : 0;
+	const size = banner ? {...terminal, rows: terminal.rows - banner} : terminal;
 	const now = useNow(1000, fixedNow);
 	const {exit} = useApp();
 	const [ui, dispatch] = useReducer(uiReducer, {...initialUiState, ...initial});
@@ -35,6 +46,11 @@ export function App({feed, size: fixedSize, now: fixedNow, initial, onQuit}: App
 	const cursor = cursorOf(ui, keys);
 
 	useEffect(() => dispatch({type: 'sync', keys, page: layout.tableRows}), [keys, layout.tableRows]);
+	// --container NAME|ID (issue 5): straight into the drill-down once a snapshot lists it
+	useEffect(() => {
+		if (!ui.wanted || !state.snapshot || state.progress) return;
+		dispatch({type: 'screen', screen: 'drill', selected: findRow(rows, ui.wanted)?.key ?? `missing:${ui.wanted}`});
+	}, [ui.wanted, rows, state.progress]);
 	useEffect(() => {
 		if (!ui.quit) return;
 		onQuit?.();
@@ -52,21 +68,38 @@ export function App({feed, size: fixedSize, now: fixedNow, initial, onQuit}: App
 			if (command === Command.Refresh) feed.refresh();
 			dispatch({type: 'command', command, keys, page: layout.tableRows});
 		}
-	});
+	}, {isActive: ui.screen !== 'actions' && ui.screen !== 'drill'}); // the actions screens read their own keys (typed confirmation)
 
 	const width = size.columns;
 	if (size.columns < minColumns || size.rows < minRows) return <TooSmall columns={size.columns} rows={size.rows} />;
 	const height = size.rows - 1;
 	let body;
 	if (ui.screen === 'help') body = <Help width={width} />;
+	else if (ui.screen === 'actions') {
+		const report = (command: Command) => dispatch({type: 'command', command, keys, page: layout.tableRows});
+		body = (
+			<ActionsScreen services={services} snapshot={state.snapshot} refresh={() => feed.refresh()} width={width} height={height}
+				onLeave={() => report(Command.Back)} onHelp={() => report(Command.Help)} onQuit={() => report(Command.Quit)} />
+		);
+	}
+	else if (ui.screen === 'drill') body = null; // drill-down (issue 5): rendered below, kept mounted under the help overlay
 	else if (ui.screen === 'detail') body = <Detail row={rows.find(r => r.key === ui.selected)} width={width} height={height} />;
 	else
 		body = (
 			<Overview feed={state} groups={groups} rows={rows} layout={layout} width={width} now={now} cursor={cursor} top={Math.min(ui.top, Math.max(0, cursor))} sort={ui.sort} />
 		);
 	return (
-		<Box flexDirection="column" width={width} height={height} overflow="hidden">
+		<Box flexDirection="column" width={width} height={height + banner} overflow="hidden">
+			{banner ? <ReadOnlyBanner source={services!.readOnly.source} width={width} /> : null}
 			{body}
+			{ui.screen === 'drill' || (ui.screen === 'help' && ui.under === 'drill') ? (
+				<DrillScreen key={ui.selected ?? ''} row={rows.find(r => r.key === ui.selected)} services={services} width={width} height={height} active={ui.screen === 'drill'}
+					unknown={ui.selected?.startsWith('missing:') ? sanitize(ui.selected.slice(8)) : undefined}
+					onLeave={() => dispatch({type: 'command', command: Command.Back, keys, page: layout.tableRows})}
+					onGone={() => dispatch({type: 'screen', screen: 'overview'})}
+					onHelp={() => dispatch({type: 'command', command: Command.Help, keys, page: layout.tableRows})}
+					onQuit={() => dispatch({type: 'command', command: Command.Quit, keys, page: layout.tableRows})} />
+			) : null}
 		</Box>
 	);
 }

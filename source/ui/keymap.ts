@@ -13,6 +13,13 @@ export enum Command {
 	Refresh = 'refresh',
 	Help = 'help',
 	Quit = 'quit',
+	// actions screens (issue 6)
+	Actions = 'actions',
+	Toggle = 'toggle',
+	ToggleAll = 'toggleAll',
+	Confirm = 'confirm',
+	// drill-down (issue 5)
+	SizeMode = 'sizeMode',
 }
 
 /** The subset of Ink's Key that bindings look at. */
@@ -28,6 +35,8 @@ export interface KeyInfo {
 	backspace?: boolean;
 	delete?: boolean;
 	ctrl?: boolean;
+	leftArrow?: boolean;
+	rightArrow?: boolean;
 }
 
 export interface Binding {
@@ -45,10 +54,17 @@ export const bindings: readonly Binding[] = [
 	{command: Command.PageDown, keys: 'PgDn', help: 'page down', match: (_, k) => Boolean(k.pageDown)},
 	{command: Command.Top, keys: 'Home g', help: 'first container', match: (i, k) => Boolean(k.home) || i === 'g'},
 	{command: Command.Bottom, keys: 'End G', help: 'last container', match: (i, k) => Boolean(k.end) || i === 'G'},
-	{command: Command.Open, keys: 'Enter', help: 'container details', match: (_, k) => Boolean(k.return)},
-	{command: Command.Back, keys: 'Esc ⌫', help: 'back', match: (_, k) => Boolean(k.escape || k.backspace || k.delete)},
+	{command: Command.Open, keys: 'Enter → l', help: 'open: details, then its writable layer tree; into a directory', match: (i, k) => Boolean(k.return || k.rightArrow) || i === 'l'},
+	{command: Command.Back, keys: 'Esc ⌫ ← h', help: 'back; out to the parent directory', match: (i, k) => Boolean(k.escape || k.backspace || k.delete || k.leftArrow) || i === 'h'},
 	{command: Command.Sort, keys: 's', help: 'sort: growth, writable, logs, name', match: i => i === 's'},
 	{command: Command.Refresh, keys: 'r', help: 'full rescan now', match: i => i === 'r'},
+	// actions screens (issue 6)
+	{command: Command.Actions, keys: 'a', help: 'actions: cleanup plans and redesign advice', match: i => i === 'a'},
+	{command: Command.Toggle, keys: 'space', help: 'plan: pick or drop the item at the cursor', match: i => i === ' '},
+	{command: Command.ToggleAll, keys: '*', help: 'plan: pick all / none', match: i => i === '*'},
+	{command: Command.Confirm, keys: 'y', help: 'plan: confirm (typed word for >1 GiB or volumes)', match: i => i === 'y'},
+	// drill-down (issue 5)
+	{command: Command.SizeMode, keys: 'b', help: 'tree: sizes allocated / apparent', match: i => i === 'b'},
 	{command: Command.Help, keys: '?', help: 'this help', match: i => i === '?'},
 	{command: Command.Quit, keys: 'q ^C', help: 'quit', match: (i, k) => i === 'q' || (Boolean(k.ctrl) && i === 'c')},
 ];

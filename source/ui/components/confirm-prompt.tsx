@@ -21,7 +21,7 @@ export function ConfirmPrompt({state, items, totalBytes, width}: ConfirmPromptPr
 		return (
 			<Box flexDirection="column" width={width}>
 				<Text color="yellow" bold wrap="truncate-end">
-					{truncate(`Confirmation disabled: ${sanitize(state.error) || 'nothing can be removed'}`, width)}
+					{truncate('Confirmation disabled: nothing was removed and nothing can be.', width)}
 				</Text>
 				<Text dimColor wrap="truncate-end">
 					{truncate('Esc back to the plan', width)}

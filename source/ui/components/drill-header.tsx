@@ -45,30 +45,32 @@ export function DrillHeader({name, growth, tree, progress, heaviest, path, mode,
 	const totals = tree?.totals ?? progress?.totals ?? null;
 	const growing = growth !== null && growth > 0 ? `  growing ${growthPerMinute(growth)}/min` : '';
 	const errors = totals ? errorsText(totals) : '';
-	let status: string;
+	let label: string;
 	let color: string | undefined;
 	if (!tree) {
-		status = progress ? `walking… ${count(progress.entries)} entries, ${count(progress.dirsDone)} dirs so far · ${totalsText(progress.totals)}` : 'walking the writable layer…';
+		label = progress ? `walking… ${count(progress.entries)} entries, ${count(progress.dirsDone)} dirs so far` : 'walking the writable layer…';
 		color = 'cyan';
 	} else {
-		status = `${tree.approximate ? approximateLabel : tree.complete ? 'walked on the host' : 'incomplete walk'} · ${totalsText(tree.totals)}`;
+		label = tree.approximate ? approximateLabel : tree.complete ? 'walked on the host' : 'incomplete walk';
 		color = tree.approximate || !tree.complete ? 'yellow' : undefined;
 	}
+	const rest = totals ? ` · ${totalsText(totals)}` : '';
 	const warning = extraWarnings(tree)[0];
 	const heavy = heaviest
 		? `heaviest ${heaviest.path}  ${bytes(heaviest.row.size)}  ${heaviest.row.mark ?? ' '} ${heaviest.row.unreadable ? 'unreadable' : heaviest.row.class}`
 		: tree
 			? 'heaviest —  (nothing written)'
 			: 'heaviest —  (when the walk is done)';
-	const right = `sizes: ${mode} (a: ${mode === 'allocated' ? 'apparent' : 'allocated'})`;
+	const right = `sizes: ${mode} (b: ${mode === 'allocated' ? 'apparent' : 'allocated'})`;
 	return (
 		<Box flexDirection="column">
 			<Text bold wrap="truncate-end">
 				{truncate(`Writable layer of ${name}${growing}`, width)}
 			</Text>
 			<Text wrap="truncate-end">
-				<Text color={color}>{truncate(status, width)}</Text>
-				{errors ? <Text color="yellow">{truncate(` · ${errors}`, Math.max(0, width - status.length))}</Text> : null}
+				<Text color={color}>{label}</Text>
+				{errors ? <Text color="yellow">{` · ${errors}`}</Text> : null}
+				<Text>{rest}</Text>
 			</Text>
 			{warning ? (
 				<Text color="yellow" wrap="truncate-end">

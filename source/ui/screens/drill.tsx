@@ -7,13 +7,13 @@ import type {ConsoleServices} from '../../services/console-services.js';
 import {ClassSummary, classSummaryLines} from '../components/class-summary.js';
 import {DrillHeader, drillHeaderLines} from '../components/drill-header.js';
 import {DrillTable} from '../components/drill-table.js';
-import {drillCommandFor} from '../drill-keys.js';
+import {Command, commandFor} from '../keymap.js';
 import {useDrillWalk} from '../hooks/use-drill-walk.js';
 import {costText, explainRow} from '../model/drill-explain.js';
 import {dirRows, heaviestPath, progressRows, type DrillRow} from '../model/drill-rows.js';
 import {truncate} from '../model/fit.js';
 import type {ContainerRow} from '../model/rows.js';
-import {currentKey, cursorIn, drillReducer, initialDrillState, topFor} from '../state/drill-state.js';
+import {currentKey, cursorIn, drillReducer, initialDrillState, topFor, withRoot} from '../state/drill-state.js';
 import {DrillGone} from './drill-gone.js';
 
 export interface DrillScreenProps {
@@ -28,23 +28,25 @@ export interface DrillScreenProps {
 	onLeave: () => void;
 	/** The container is gone: back to the list. */
 	onGone: () => void;
+	/** The screen reads its own keys; these two go to the console. */
+	onHelp?: () => void;
+	onQuit?: () => void;
+	/** `--container` named no listed container: this (sanitised) text. */
+	unknown?: string;
 	/** How long the "gone" message stays before returning to the list. */
 	goneMs?: number;
 }
 
 /** The ncdu-like tree of one container's writable layer, with marks, classes and a summary per class. */
-export function DrillScreen({row, services, width, height, active = true, onLeave, onGone, goneMs = 2000}: DrillScreenProps) {
+export function DrillScreen({row, services, width, height, active = true, onLeave, onGone, onHelp, onQuit, unknown, goneMs = 2000}: DrillScreenProps) {
 	const [ui, dispatch] = useReducer(drillReducer, initialDrillState);
 	const walk = useDrillWalk(services, row?.record, ui.generation);
 	const tree = walk.status === 'done' ? walk.tree : null;
 	const progress = walk.status === 'running' ? walk.progress : null;
 	const gone = !row || (walk.status === 'failed' && walk.notFound);
-	const name = useRef(row?.name ?? null);
+	const name = useRef(row?.name ?? unknown ?? null);
 	if (row) name.current = row.name;
 
-	useEffect(() => {
-		if (tree) dispatch({type: 'root', key: tree.rootKey});
-	}, [tree]);
 	useEffect(() => {
 		if (ui.left) onLeave();
 	}, [ui.left]);
@@ -76,18 +78,29 @@ export function DrillScreen({row, services, width, height, active = true, onLeav
 	}
 	page = Math.max(1, page);
 
+	// Ink re-subscribes the handler in a passive effect: a key arriving right after a render
+	// would see the previous closure. Read what the latest render saw instead.
+	const latest = useRef({gone, page, listing, root: tree?.rootKey, onGone, onHelp, onQuit});
+	latest.current = {gone, page, listing, root: tree?.rootKey, onGone, onHelp, onQuit};
 	useInput(
 		(input, key) => {
+			const {gone, page, listing, root, onGone, onHelp, onQuit} = latest.current;
+			const first = commandFor(input, key);
+			if (first === Command.Quit) return onQuit?.();
 			if (gone) return onGone();
 			const chunk = input.length > 1 && !key.ctrl && !key.meta;
-			const commands = chunk ? [...input].map(ch => drillCommandFor(ch, {return: ch === '\r', backspace: ch === '\x7f' || ch === '\b'})) : [drillCommandFor(input, key)];
-			for (const command of commands) if (command !== undefined) dispatch({type: 'command', command, page, listing});
+			const commands = chunk ? [...input].map(ch => commandFor(ch, {return: ch === '\r', backspace: ch === '\x7f' || ch === '\b'})) : [commandFor(input, key)];
+			for (const command of commands) {
+				if (command === Command.Help) return onHelp?.();
+				if (command === Command.Quit) return onQuit?.();
+				if (command !== undefined) dispatch({type: 'command', command, page, listing, root});
+			}
 		},
 		{isActive: active},
 	);
 
 	if (!active) return null;
-	if (gone) return <DrillGone name={name.current} width={width} />;
+	if (gone) return <DrillGone name={name.current} width={width} unknown={unknown !== undefined} />;
 	if (walk.status === 'unavailable' || walk.status === 'failed') {
 		const message = walk.status === 'failed' ? `cannot read the writable layer: ${sanitize(walk.message)}` : 'the drill-down is not available in this console (no services)';
 		return (
@@ -99,10 +112,11 @@ export function DrillScreen({row, services, width, height, active = true, onLeav
 		);
 	}
 
-	const key = currentKey(ui);
+	const view = withRoot(ui, tree?.rootKey);
+	const key = currentKey(view);
 	const rows = listing(key);
-	const cursor = cursorIn(ui, rows.length);
-	const top = topFor(ui, rows.length, page);
+	const cursor = cursorIn(view, rows.length);
+	const top = topFor(view, rows.length, page);
 	const selected = rows[cursor];
 	const dir = tree && key ? tree.dirs.get(key) : undefined;
 	const approximate = tree?.approximate ?? false;
@@ -124,7 +138,7 @@ export function DrillScreen({row, services, width, height, active = true, onLeav
 			</Box>
 			{summary > 0 ? <ClassSummary classes={classes} width={width} label={tree ? '(apparent)' : '(so far)'} /> : null}
 			<Text dimColor wrap="truncate-end">
-				{truncate(`Enter/→ in  ⌫/←/h out  a ${ui.mode === 'allocated' ? 'apparent' : 'allocated'}  r rewalk  ? help  q quit  ${rows.length ? `${cursor + 1}/${rows.length}` : ''}`, width)}
+				{truncate(`Enter/→ in  ⌫/←/h out  b ${ui.mode === 'allocated' ? 'apparent' : 'allocated'}  r rewalk  ? help  q quit  ${rows.length ? `${cursor + 1}/${rows.length}` : ''}`, width)}
 			</Text>
 		</Box>
 	);

@@ -71,7 +71,7 @@ export function PlanView({draft, cursor, top, width, height, confirm, notice, di
 			) : (
 				<>
 					<Text dimColor wrap="truncate-end">
-						{truncate('↑↓ scroll  space toggle  x all/none', width)}
+						{truncate('↑↓ scroll  space toggle  * all/none', width)}
 					</Text>
 					<Text dimColor wrap="truncate-end">
 						{truncate(disabled ? 'Enter/y try to confirm (disabled)  Esc back  q quit' : 'Enter/y confirm…  Esc back  q quit', width)}

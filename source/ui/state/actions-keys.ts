@@ -27,9 +27,6 @@ const moves: Partial<Record<Command, number>> = {
 function one(phase: ActionsPhase, input: string, key: KeyInfo & ConfirmKey): ActionsIntent[] {
 	if (phase === 'confirm') return [{type: 'key', input, key}];
 	if (phase === 'running') return [];
-	if (input === ' ') return [{type: 'toggle'}];
-	if (input === 'x') return [{type: 'toggle-all'}];
-	if (input === 'y') return [{type: 'confirm'}];
 	const command = commandFor(input, key);
 	if (command === undefined) return [];
 	const delta = moves[command];
@@ -37,6 +34,12 @@ function one(phase: ActionsPhase, input: string, key: KeyInfo & ConfirmKey): Act
 	switch (command) {
 		case Command.Open:
 			return [{type: 'open'}];
+		case Command.Toggle:
+			return [{type: 'toggle'}];
+		case Command.ToggleAll:
+			return [{type: 'toggle-all'}];
+		case Command.Confirm:
+			return [{type: 'confirm'}];
 		case Command.Back:
 			return [{type: 'back'}];
 		case Command.Refresh:

@@ -2,7 +2,7 @@
 import {nextSort, type SortKey} from '../../domain/growth.js';
 import {Command} from '../keymap.js';
 
-export type Screen = 'overview' | 'detail' | 'help';
+export type Screen = 'overview' | 'detail' | 'help' | 'actions' | 'drill';
 
 export interface UiState {
 	screen: Screen;
@@ -15,6 +15,8 @@ export interface UiState {
 	top: number;
 	sort: SortKey;
 	quit: boolean;
+	/** `--container NAME|ID` (issue 5): opened in the drill-down once a snapshot lists it. */
+	wanted?: string | null;
 }
 
 export const initialUiState: UiState = {screen: 'overview', under: 'overview', selected: null, cursor: 0, top: 0, sort: 'growth', quit: false};
@@ -34,7 +36,14 @@ export interface SyncAction {
 	page: number;
 }
 
-export type UiAction = CommandAction | SyncAction;
+/** Screens that read their own keys report where to go (issue 5: the drill-down). */
+export interface ScreenAction {
+	type: 'screen';
+	screen: 'overview' | 'detail' | 'drill';
+	selected?: string;
+}
+
+export type UiAction = CommandAction | SyncAction | ScreenAction;
 
 const clamp = (n: number, lo: number, hi: number) => Math.max(lo, Math.min(hi, n));
 
@@ -54,6 +63,9 @@ function moveTo(state: UiState, index: number, keys: readonly string[], page: nu
 }
 
 export function uiReducer(state: UiState, action: UiAction): UiState {
+	// drill-down (issue 5): the drilled container stays selected even when it vanishes (the screen says so)
+	if (action.type === 'sync' && (state.screen === 'drill' || state.under === 'drill')) return state;
+	if (action.type === 'screen') return {...state, screen: action.screen, under: action.screen, wanted: null, ...(action.selected ? {selected: action.selected} : {})};
 	if (action.type === 'sync') return moveTo(state, cursorOf(state, action.keys), action.keys, action.page);
 	const {keys, page} = action;
 	const at = cursorOf(state, keys);
@@ -62,6 +74,20 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
 		if (action.command === Command.Help || action.command === Command.Back) return {...state, screen: state.under};
 		return state;
 	}
+	// actions screens (issue 6): the screen reads its own keys and reports these three
+	if (state.screen === 'actions') {
+		if (action.command === Command.Back) return {...state, screen: 'overview', under: 'overview'};
+		if (action.command === Command.Help) return {...state, screen: 'help', under: 'actions'};
+		return action.command === Command.Quit ? {...state, quit: true} : state;
+	}
+	// drill-down (issue 5): the screen reads its own keys and reports Back (at the layer root), Help and Quit
+	if (state.screen === 'drill') {
+		if (action.command === Command.Back) return {...state, screen: 'detail', under: 'detail'};
+		if (action.command === Command.Help) return {...state, screen: 'help', under: 'drill'};
+		return action.command === Command.Quit ? {...state, quit: true} : state;
+	}
+	if (state.screen === 'detail' && action.command === Command.Open) return {...state, screen: 'drill', under: 'drill'};
+	if (action.command === Command.Actions) return {...state, screen: 'actions', under: 'actions'};
 	switch (action.command) {
 		case Command.Quit:
 			return {...state, quit: true};

@@ -1,6 +1,5 @@
 /** Navigation state of the drill-down screen, separate from the view so it is testable without rendering. */
 import {Command} from '../keymap.js';
-import {DrillCommand, type AnyCommand} from '../drill-keys.js';
 import type {SizeMode} from '../model/drill-rows.js';
 
 export interface DrillUiState {
@@ -22,15 +21,19 @@ export const initialDrillState: DrillUiState = {path: [], cursors: {}, top: 0, m
 /** Rows listed in a directory (undefined: the root while the walk runs); only the count and dirKey are read. */
 export type Listing = (dirKey: string | undefined) => ReadonlyArray<{dirKey?: string}>;
 
-export type DrillAction =
-	| {type: 'root'; key: string}
-	| {
-			type: 'command';
-			command: AnyCommand;
-			/** Visible table rows. */
-			page: number;
-			listing: Listing;
-	  };
+export interface DrillAction {
+	type: 'command';
+	command: Command;
+	/** Visible table rows. */
+	page: number;
+	listing: Listing;
+	/** The tree's root key once the walk is done. */
+	root?: string;
+}
+
+/** The state seen from a finished tree: the path starts at its root. */
+export const withRoot = (state: DrillUiState, root: string | undefined): DrillUiState =>
+	state.path.length === 0 && root !== undefined ? {...state, path: [root]} : state;
 
 const clamp = (n: number, lo: number, hi: number) => Math.max(lo, Math.min(hi, n));
 
@@ -53,8 +56,8 @@ function moveTo(state: DrillUiState, index: number, rows: number, page: number):
 	return {...next, top: topFor(next, rows, page)};
 }
 
-export function drillReducer(state: DrillUiState, action: DrillAction): DrillUiState {
-	if (action.type === 'root') return state.path[0] === action.key ? state : {...state, path: [action.key], top: 0};
+export function drillReducer(previous: DrillUiState, action: DrillAction): DrillUiState {
+	const state = withRoot(previous, action.root);
 	const {command, page} = action;
 	const listed = action.listing(currentKey(state));
 	const rows = listed.length;
@@ -68,7 +71,7 @@ export function drillReducer(state: DrillUiState, action: DrillAction): DrillUiS
 		case Command.Back:
 			if (state.path.length <= 1) return {...state, left: true};
 			return {...state, path: state.path.slice(0, -1), top: 0};
-		case DrillCommand.SizeMode:
+		case Command.SizeMode:
 			return {...state, mode: state.mode === 'allocated' ? 'apparent' : 'allocated'};
 		case Command.Refresh:
 			return {...state, generation: state.generation + 1};
