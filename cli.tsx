@@ -21,6 +21,8 @@ async function main(): Promise<number> {
 			return (await import('./source/cli/run-plan.js')).runPlan(cli.flags);
 		case 'lab':
 			return (await import('./source/cli/run-lab.js')).runLab(action, cli.flags);
+		case 'guide':
+			return (await import('./source/cli/run-guide.js')).runGuide(cli.flags);
 		case undefined:
 			return (await import('./source/cli/run-console.js')).runConsole(cli.flags);
 		default:

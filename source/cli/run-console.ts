@@ -3,6 +3,8 @@ import type {ConsoleFeed, FeedState} from '../services/console-feed.js';
 export interface ConsoleFlags {
 	/** Open straight into this container's drill-down (issue 5). */
 	container?: string;
+	/** `layerscope guide`: open straight into the walkthrough (issue 8). */
+	start?: 'guide';
 	host?: string;
 	runtime?: string;
 	timeout?: number;
@@ -78,7 +80,8 @@ export async function runConsole(flags: ConsoleFlags): Promise<number> {
 	let services = (await import('./pending-services.js')).pendingServices(flags.readOnly);
 	let stopFeed: () => Promise<void> = async () => {};
 	let fatal: unknown;
-	const element = (feed: ConsoleFeed) => createElement(App, {feed, services, ...(flags.container ? {initial: {wanted: flags.container}} : {})});
+	const initial = flags.start === 'guide' ? {screen: 'guide' as const, under: 'guide' as const} : flags.container ? {wanted: flags.container} : undefined;
+	const element = (feed: ConsoleFeed) => createElement(App, {feed, services, ...(initial ? {initial} : {})});
 	const instance = render(element(pendingFeed(intervalMs, {})), {exitOnCtrlC: false});
 
 	const finish = (code: number, error?: unknown, hangup = false) => {

@@ -14,6 +14,7 @@ import {Detail} from './screens/detail.js';
 import {DrillScreen} from './screens/drill.js';
 import {findRow} from './model/find-row.js';
 import {sanitize} from '../domain/sanitize.js';
+import {Guide} from './screens/guide.js';
 import {Help} from './screens/help.js';
 import {Overview} from './screens/overview.js';
 import {TooSmall} from './screens/too-small.js';
@@ -82,6 +83,12 @@ export function App({feed, size: fixedSize, now: fixedNow, initial, onQuit, serv
 				onLeave={() => report(Command.Back)} onHelp={() => report(Command.Help)} onQuit={() => report(Command.Quit)} />
 		);
 	}
+	else if (ui.screen === 'guide')
+		body = (
+			<Guide feed={state} services={services} width={width} height={height} step={ui.guideStep ?? 1} actionsKey="a"
+				onLeave={step => dispatch({type: 'show', screen: 'overview', guideStep: step})}
+				onHandOver={(target, step) => dispatch({type: 'show', screen: target.screen, sort: target.sort, select: target.select ?? null, guideStep: step})} />
+		);
 	else if (ui.screen === 'drill') body = null; // drill-down (issue 5): rendered below, kept mounted under the help overlay
 	else if (ui.screen === 'detail') body = <Detail row={rows.find(r => r.key === ui.selected)} width={width} height={height} />;
 	else

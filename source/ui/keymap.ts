@@ -15,6 +15,7 @@ export enum Command {
 	Quit = 'quit',
 	// actions screens (issue 6)
 	Actions = 'actions',
+	Guide = 'guide',
 	Toggle = 'toggle',
 	ToggleAll = 'toggleAll',
 	Confirm = 'confirm',
@@ -52,7 +53,7 @@ export const bindings: readonly Binding[] = [
 	{command: Command.Down, keys: '↓ j', help: 'move down', match: (i, k) => Boolean(k.downArrow) || i === 'j'},
 	{command: Command.PageUp, keys: 'PgUp', help: 'page up', match: (_, k) => Boolean(k.pageUp)},
 	{command: Command.PageDown, keys: 'PgDn', help: 'page down', match: (_, k) => Boolean(k.pageDown)},
-	{command: Command.Top, keys: 'Home g', help: 'first container', match: (i, k) => Boolean(k.home) || i === 'g'},
+	{command: Command.Top, keys: 'Home', help: 'first row (also g inside a tree or a plan)', match: (_, k) => Boolean(k.home)},
 	{command: Command.Bottom, keys: 'End G', help: 'last container', match: (i, k) => Boolean(k.end) || i === 'G'},
 	{command: Command.Open, keys: 'Enter → l', help: 'open: details, then its writable layer tree; into a directory', match: (i, k) => Boolean(k.return || k.rightArrow) || i === 'l'},
 	{command: Command.Back, keys: 'Esc ⌫ ← h', help: 'back; out to the parent directory', match: (i, k) => Boolean(k.escape || k.backspace || k.delete || k.leftArrow) || i === 'h'},
@@ -60,6 +61,7 @@ export const bindings: readonly Binding[] = [
 	{command: Command.Refresh, keys: 'r', help: 'full rescan now', match: i => i === 'r'},
 	// actions screens (issue 6)
 	{command: Command.Actions, keys: 'a', help: 'actions: cleanup plans and redesign advice', match: i => i === 'a'},
+	{command: Command.Guide, keys: 'g', help: 'guided walkthrough on this node', match: i => i === 'g'},
 	{command: Command.Toggle, keys: 'space', help: 'plan: pick or drop the item at the cursor', match: i => i === ' '},
 	{command: Command.ToggleAll, keys: '*', help: 'plan: pick all / none', match: i => i === '*'},
 	{command: Command.Confirm, keys: 'y', help: 'plan: confirm (typed word for >1 GiB or volumes)', match: i => i === 'y'},
@@ -75,4 +77,13 @@ export function commandFor(input: string, key: KeyInfo): Command | undefined {
 
 export function keysFor(command: Command): string {
 	return bindings.find(binding => binding.command === command)?.keys ?? '';
+}
+
+/**
+ * For screens that list rows and read their own keys (drill-down, actions): there `g`
+ * means the first row, as in less and ncdu; elsewhere it opens the guide.
+ */
+export function listCommandFor(input: string, key: KeyInfo): Command | undefined {
+	const command = commandFor(input, key);
+	return command === Command.Guide ? Command.Top : command;
 }

@@ -72,7 +72,7 @@ describe('console in a terminal (tmux 80×24)', () => {
 	});
 
 	it('opens the detail panel with Enter', async () => {
-		tmux('send-keys', '-t', 'console', 'g', 'Enter');
+		tmux('send-keys', '-t', 'console', 'Home', 'Enter');
 		await waitFor('the detail panel', async () => screen().includes('log path'), 10_000);
 		tmux('send-keys', '-t', 'console', 'Escape');
 		await waitFor('the overview again', async () => screen().includes('Where the bytes live'), 10_000);

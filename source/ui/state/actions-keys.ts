@@ -1,5 +1,5 @@
 /** Keys of the actions flow → intents. Navigation comes from the keymap; in the prompt every key is text. */
-import {Command, commandFor, type KeyInfo} from '../keymap.js';
+import {Command, listCommandFor, type KeyInfo} from '../keymap.js';
 import type {ConfirmKey} from './confirm-state.js';
 import type {ActionsPhase} from './actions-state.js';
 
@@ -27,7 +27,7 @@ const moves: Partial<Record<Command, number>> = {
 function one(phase: ActionsPhase, input: string, key: KeyInfo & ConfirmKey): ActionsIntent[] {
 	if (phase === 'confirm') return [{type: 'key', input, key}];
 	if (phase === 'running') return [];
-	const command = commandFor(input, key);
+	const command = listCommandFor(input, key);
 	if (command === undefined) return [];
 	const delta = moves[command];
 	if (delta !== undefined) return [{type: 'move', delta: Math.max(-1e6, Math.min(1e6, delta))}];

@@ -2,7 +2,7 @@
 import {nextSort, type SortKey} from '../../domain/growth.js';
 import {Command} from '../keymap.js';
 
-export type Screen = 'overview' | 'detail' | 'help' | 'actions' | 'drill';
+export type Screen = 'overview' | 'detail' | 'help' | 'actions' | 'drill' | 'guide';
 
 export interface UiState {
 	screen: Screen;
@@ -17,6 +17,8 @@ export interface UiState {
 	quit: boolean;
 	/** `--container NAME|ID` (issue 5): opened in the drill-down once a snapshot lists it. */
 	wanted?: string | null;
+	/** Guide step (1-based) to reopen the guide on (issue 8). */
+	guideStep?: number;
 }
 
 export const initialUiState: UiState = {screen: 'overview', under: 'overview', selected: null, cursor: 0, top: 0, sort: 'growth', quit: false};
@@ -43,7 +45,17 @@ export interface ScreenAction {
 	selected?: string;
 }
 
-export type UiAction = CommandAction | SyncAction | ScreenAction;
+/** The guide hands over to the console view it teaches, or is left (issue 8). */
+export interface ShowAction {
+	type: 'show';
+	screen: 'overview' | 'detail';
+	sort?: SortKey;
+	/** Row to select; null puts the cursor at the top. */
+	select?: string | null;
+	guideStep: number;
+}
+
+export type UiAction = CommandAction | SyncAction | ScreenAction | ShowAction;
 
 const clamp = (n: number, lo: number, hi: number) => Math.max(lo, Math.min(hi, n));
 
@@ -66,6 +78,10 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
 	// drill-down (issue 5): the drilled container stays selected even when it vanishes (the screen says so)
 	if (action.type === 'sync' && (state.screen === 'drill' || state.under === 'drill')) return state;
 	if (action.type === 'screen') return {...state, screen: action.screen, under: action.screen, wanted: null, ...(action.selected ? {selected: action.selected} : {})};
+	if (action.type === 'show') {
+		const moved = typeof action.select === 'string' ? {selected: action.select} : {cursor: 0, top: 0, selected: null};
+		return {...state, ...moved, screen: action.screen, under: action.screen, sort: action.sort ?? state.sort, guideStep: action.guideStep};
+	}
 	if (action.type === 'sync') return moveTo(state, cursorOf(state, action.keys), action.keys, action.page);
 	const {keys, page} = action;
 	const at = cursorOf(state, keys);
@@ -74,6 +90,9 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
 		if (action.command === Command.Help || action.command === Command.Back) return {...state, screen: state.under};
 		return state;
 	}
+	// guide (issue 8): it reads its own keys; only Quit reaches the console from there
+	if (state.screen === 'guide') return action.command === Command.Quit ? {...state, quit: true} : state;
+	if (action.command === Command.Guide && (state.screen === 'overview' || state.screen === 'detail')) return {...state, screen: 'guide', under: 'guide'};
 	// actions screens (issue 6): the screen reads its own keys and reports these three
 	if (state.screen === 'actions') {
 		if (action.command === Command.Back) return {...state, screen: 'overview', under: 'overview'};

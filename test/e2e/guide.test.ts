@@ -1,0 +1,114 @@
+import {execFileSync} from 'node:child_process';
+import {existsSync} from 'node:fs';
+import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {labSeed} from '../../source/adapters/lab/seed.js';
+import {bytes} from '../../source/domain/format.js';
+import {cliPath} from '../helpers/cli.js';
+import {lab, labDocker, waitFor} from '../helpers/lab.js';
+
+/** `layerscope guide` in tmux at 80×24 on the seeded private lab: steps 1 to 6 show the seeded facts. */
+const socket = `ls-guide-${process.pid}`;
+const tmux = (...args: string[]) => execFileSync('/usr/bin/tmux', ['-L', socket, ...args], {encoding: 'utf8'});
+const screen = () => tmux('capture-pane', '-p', '-t', 'guide');
+const press = (...keys: string[]) => tmux('send-keys', '-t', 'guide', ...keys);
+const lines = (text: string) => text.split('\n');
+
+/** Size of a file in an image, as the engine's own container sees it. */
+async function imageFileSize(image: string, path: string): Promise<number> {
+	const docker = labDocker();
+	const container = await docker.createContainer({Image: image, Cmd: ['stat', '-c', '%s', path], HostConfig: {NetworkMode: 'none'}});
+	try {
+		await container.start();
+		await container.wait();
+		const log = (await container.logs({stdout: true})) as Buffer;
+		// Docker multiplexes the stream: an 8-byte header per frame.
+		return Number(log.subarray(8).toString('utf8').trim());
+	} finally {
+		await container.remove({force: true});
+	}
+}
+
+describe('layerscope guide on the seeded lab (tmux 80×24)', () => {
+	let lowerBytes = 0;
+
+	beforeAll(async () => {
+		if (!existsSync(cliPath)) execFileSync('npm', ['run', 'build'], {stdio: 'ignore'});
+		await labSeed(lab().dir, {log: line => process.stderr.write(`[seed] ${line}\n`)});
+		lowerBytes = await imageFileSize('demo/model-server:1', '/srv/model/weights.bin');
+		const env = ['-e', `DOCKER_HOST=${lab().dockerHost}`, '-e', `CONTAINER_RUNTIME_ENDPOINT=${lab().criEndpoint}`];
+		tmux('new-session', '-d', '-s', 'guide', '-x', '80', '-y', '24', ...env, `${process.execPath} ${cliPath} guide --interval 1 --read-only; echo "exit=$?"; sleep 600`);
+	}, 600_000);
+
+	afterAll(() => {
+		try {
+			tmux('kill-server');
+		} catch {}
+	});
+
+	it('step 1: the filesystem and its eviction threshold', async () => {
+		const text = await waitFor('step 1', async () => (screen().includes('Guide 1/6') && /eviction when available </.test(screen()) ? screen() : undefined), 60_000);
+		expect(text).toContain(`${lab().dir}/docker/root`);
+		expect(text).toMatch(/(imagefs|nodefs)\.available \d+%/);
+		for (const line of lines(text)) expect(line.length).toBeLessThanOrEqual(80);
+	});
+
+	it('step 2: the ledger with what each category means', async () => {
+		press('l');
+		const text = await waitFor('step 2', async () => (screen().includes('Guide 2/6') ? screen() : undefined), 10_000);
+		for (const label of ['Live writable layers', 'Stopped containers', 'Container logs', 'Dangling images', 'Build cache', 'Volumes']) expect(text).toContain(label);
+	});
+
+	it('step 3: the growing log writer is ranked first, with its virtual and writable size', async () => {
+		press('l');
+		const text = await waitFor(
+			'the log writer ranked first',
+			async () => {
+				const now = screen();
+				const first = lines(now).find(l => /^.1 /.test(l));
+				return now.includes('Guide 3/6') && first?.includes('demo-log-writer') && /\+\d/.test(first) ? now : undefined;
+			},
+			90_000,
+		);
+		expect(text).toMatch(/SIZE .* \(virtual .*\)/);
+		expect(text).toMatch(/= writable .* \+ image layerscope\.local\/busybox/);
+	});
+
+	it('step 4: the copy-up path and its lower size, and the whiteout', async () => {
+		press('l');
+		const text = await waitFor('copy-up and whiteout found', async () => (screen().includes('Guide 4/6') && screen().includes('Whiteout in') ? screen() : undefined), 120_000);
+		expect(text).toContain('demo-log-writer');
+		expect(text).toMatch(/A \/var\/log\/app/);
+		expect(text).toContain('Copy-up in demo-copy-up');
+		const copyLine = lines(text).find(l => l.includes('C /srv/model/weights.bin'));
+		expect(copyLine).toContain(`lower file ${bytes(lowerBytes)}`);
+		expect(text).toContain('Whiteout in demo-whiteout');
+		expect(text).toMatch(/D \/srv\/model\/weights\.bin .*image still holds/);
+	});
+
+	it('step 5: suggests the log redesign', async () => {
+		press('l');
+		const text = await waitFor('advice', async () => (screen().includes('Guide 5/6') && screen().includes('REDESIGN') ? screen() : undefined), 120_000);
+		const at = lines(text).findIndex(l => l.includes('Logs written inside the container (demo-log-writer)'));
+		expect(at).toBeGreaterThan(0);
+		expect(lines(text)[at + 1]).toContain('log to stdout');
+	});
+
+	it('step 6: a real plan, and nothing executed in read-only mode', async () => {
+		press('l');
+		const text = await waitFor('the plan', async () => (screen().includes('Guide 6/6') && screen().includes('Plan: ') ? screen() : undefined), 30_000);
+		expect(text).toContain('READ-ONLY');
+		expect(text).toMatch(/Plan: .* — \d+ item\(s\), .* in total/);
+		// Still all there: the guide never executes anything.
+		const names = (await labDocker().listContainers({all: true})).flatMap(c => c.Names);
+		expect(names).toContain('/demo-stopped-job');
+	});
+
+	it('walks back, hands over to the overview, and quits cleanly', async () => {
+		press('h');
+		await waitFor('step 5 again', async () => screen().includes('Guide 5/6'), 10_000);
+		press('Escape');
+		await waitFor('the overview', async () => screen().includes('Where the bytes live') && !screen().includes('Guide '), 10_000);
+		press('q');
+		await waitFor('the CLI to exit', async () => screen().includes('exit=0'), 10_000);
+	});
+});
