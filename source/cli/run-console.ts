@@ -3,6 +3,7 @@ import type {ConsoleFeed, FeedState} from '../services/console-feed.js';
 export interface ConsoleFlags {
 	/** Open straight into this container's drill-down (issue 5). */
 	container?: string;
+	runtimeEndpoint?: string;
 	/** `layerscope guide`: open straight into the walkthrough (issue 8). */
 	start?: 'guide';
 	host?: string;
@@ -45,7 +46,8 @@ async function loadConsole(): Promise<typeof import('../ui/console-entry.js')> {
 }
 
 function oneLine(error: unknown): string {
-	return (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
+	const hint = (error as {hint?: string} | null)?.hint;
+	return (error instanceof Error ? error.message : String(error)).split('\n')[0]! + (hint ? ` (hint: ${hint})` : '');
 }
 
 /**
@@ -56,10 +58,6 @@ export async function runConsole(flags: ConsoleFlags): Promise<number> {
 	const {stdout, stderr} = process;
 	if (!stdout.isTTY || !process.stdin.isTTY) {
 		stderr.write('layerscope: the console needs a terminal; use `layerscope report` (or report --json) for scripts\n');
-		return 2;
-	}
-	if (flags.runtime === 'cri') {
-		stderr.write('layerscope: the console reads Docker only for now; use `layerscope report --runtime cri` for CRI engines\n');
 		return 2;
 	}
 	const intervalMs = Math.max(0.2, flags.interval ?? 5) * 1000;
@@ -117,29 +115,33 @@ export async function runConsole(flags: ConsoleFlags): Promise<number> {
 	process.on('unhandledRejection', error => finish(2, error));
 
 	try {
-		const [{DockerClient}, {DockerReader}, {resolveDockerEndpoint}, {DockerSampler}, {readKubeletEviction}] = await Promise.all([
-			import('../adapters/docker/docker-client.js'),
-			import('../adapters/docker/docker-reader.js'),
-			import('../adapters/docker/endpoint.js'),
+		const [{connectEngines}, {DockerSampler}, {CriFeed}, {CombinedFeed}, {readKubeletEviction}] = await Promise.all([
+			import('../services/engines.js'),
 			import('../services/sampler.js'),
+			import('../services/cri-feed.js'),
+			import('../services/combined-feed.js'),
 			import('../adapters/kubelet-config.js'),
 		]);
 		const eviction = readKubeletEviction();
-		const reader = new DockerReader(new DockerClient(resolveDockerEndpoint(flags.host), (flags.timeout ?? 10) * 1000));
-		const sampler = new DockerSampler(reader, {
-			intervalMs,
-			dfTimeoutMs: (flags.dfTimeout ?? 120) * 1000,
-			thresholds: eviction.thresholds,
-			notices: eviction.warnings,
-		});
-		stopFeed = () => sampler.stop();
-		instance.rerender(element(sampler));
-		sampler.start();
+		// Every engine that answers (issue 4); none answering is the one-line error of failure-matrix row 1.
+		const {sources, notes} = await connectEngines({runtime: flags.runtime, host: flags.host, runtimeEndpoint: flags.runtimeEndpoint, timeout: flags.timeout ?? 10});
+		const feeds = sources.map((source, i) =>
+			source.docker
+				? new DockerSampler(source.docker, {intervalMs, dfTimeoutMs: (flags.dfTimeout ?? 120) * 1000, thresholds: eviction.thresholds, notices: i === 0 ? [...eviction.warnings, ...notes] : []})
+				: new CriFeed(source, {intervalMs, thresholds: eviction.thresholds}),
+		);
+		const feed = feeds.length === 1 ? feeds[0]! : new CombinedFeed(feeds);
+		stopFeed = async () => {
+			await Promise.all(feeds.map(f => f.stop()));
+			for (const source of sources) source.close();
+		};
+		instance.rerender(element(feed));
+		for (const f of feeds) f.start();
 		// Actions (issue 6): no mutation service exists in read-only mode.
-		services = await (await import('./console-actions.js')).consoleServicesFor(reader, flags, services.readOnly);
-		instance.rerender(element(sampler));
+		services = await (await import('./console-actions.js')).consoleServicesForSources(sources, flags, services.readOnly);
+		instance.rerender(element(feed));
 	} catch (error) {
-		instance.rerender(element(pendingFeed(intervalMs, {progress: null, error: oneLine(error)})));
+		finish(2, error);
 	}
 
 	await instance.waitUntilExit();

@@ -37,6 +37,19 @@ describe('engine faults in the console', () => {
 		}
 	});
 
+	it('row 1: engine down at start: one line naming the endpoint with the hint, exit 2, terminal restored', async () => {
+		const term = tmuxSession('fault-down', {columns: 250, rows: 24}); // wide: the error line must not wrap
+		try {
+			term.start({DOCKER_HOST: `unix://${dir}/absent.sock`}, `${process.execPath} ${cliPath} --runtime docker`);
+			const end = await term.until('the exit', text => text.includes('exit=2'), 30_000);
+			expect(end.split('\n').filter(l => l.startsWith('layerscope:'))).toEqual([
+				`layerscope: cannot reach Docker at unix://${dir}/absent.sock: no such socket. Is dockerd running? Set --host or DOCKER_HOST to its socket.`,
+			]);
+		} finally {
+			term.kill();
+		}
+	});
+
 	describe('row 4: an engine that accepts but never answers', () => {
 		let hung: Server;
 		const socket = join(dir, 'hung.sock');
@@ -46,16 +59,17 @@ describe('engine faults in the console', () => {
 		});
 		afterAll(() => hung.close());
 
-		it('times out with a one-line error while the keys keep working', async () => {
-			const term = tmuxSession('fault-hung');
+		it('keys keep working while it waits; then the one-line timeout error of row 1, exit 2', async () => {
+			const term = tmuxSession('fault-hung', {columns: 250, rows: 24});
 			try {
-				term.start({DOCKER_HOST: `unix://${socket}`}, `${process.execPath} ${cliPath} --interval 1 --timeout 1`);
-				await term.until('the timeout error on screen', text => /error: cannot reach Docker at unix:\/\/.*hung\.sock: no answer/.test(text), 30_000);
+				term.start({DOCKER_HOST: `unix://${socket}`}, `${process.execPath} ${cliPath} --runtime docker --timeout 4`);
+				await term.until('the connecting frame', text => text.includes('connecting'), 15_000);
 				term.send('?');
 				await term.until('the help overlay while the engine hangs', text => text.includes('this help'), 10_000);
-				term.send('Escape');
-				term.send('q');
-				await term.until('a clean exit', text => text.includes('exit=0'), 15_000);
+				const end = await term.until('the exit after the timeout', text => text.includes('exit=2'), 30_000);
+				const lines = end.split('\n').filter(l => l.startsWith('layerscope:'));
+				expect(lines).toHaveLength(1);
+				expect(lines[0]).toMatch(/^layerscope: cannot reach Docker at unix:\/\/.*hung\.sock: no answer to info within 4 s/);
 			} finally {
 				term.kill();
 			}
