@@ -2,6 +2,8 @@ import {readFileSync} from 'node:fs';
 import {Worker} from 'node:worker_threads';
 import {classRulesForWorker, type ChangeKind, type WorkerClassRules} from '../../domain/classify.js';
 import type {DrillErrors, DrillTotals, EntryType} from '../../domain/drill-model.js';
+import {hasGnuFind} from './find-sizer.js';
+import {walkTreeWithFind} from './find-tree.js';
 import {TreeAssembly, type DirBatch, type TaskDone} from './tree-merge.js';
 
 /** A raw path or name from the walker: a string when valid UTF-8, bytes otherwise. */
@@ -85,6 +87,8 @@ export interface TreeWalkOptions {
 	/** List every A path in `changes` (report mode); otherwise A paths are only counted. */
 	listAdded?: boolean;
 	rules?: WorkerClassRules;
+	/** 'find' (default when GNU find is present): find-tree.ts; 'workers': the worker-thread walk below. */
+	walker?: 'find' | 'workers';
 }
 
 let source: string | undefined;
@@ -118,7 +122,7 @@ type WorkerMessage =
  * listing is not valid UTF-8. Memory: one record per directory plus a few file entries.
  * Aborting terminates the workers at once.
  */
-export function walkTree(upperDir: string, options: TreeWalkOptions = {}): Promise<RawTree> {
+export function walkTreeWithWorkers(upperDir: string, options: TreeWalkOptions = {}): Promise<RawTree> {
 	const {signal} = options;
 	if (signal?.aborted) return Promise.reject(new WalkAbortedError());
 	const rules = options.rules ?? classRulesForWorker();
@@ -199,4 +203,10 @@ export function walkTree(upperDir: string, options: TreeWalkOptions = {}): Promi
 			Atomics.add(hungryCount, 0, 1);
 		}
 	});
+}
+
+/** The drill-down walk: GNU find driven (find-tree.ts) when available, else the worker threads. */
+export function walkTree(upperDir: string, options: TreeWalkOptions = {}): Promise<RawTree> {
+	const useFind = (options.walker ?? 'find') === 'find' && hasGnuFind();
+	return useFind ? walkTreeWithFind(upperDir, options) : walkTreeWithWorkers(upperDir, options);
 }

@@ -1,0 +1,345 @@
+/**
+ * Drill-down tree walk driven by GNU find (WALKER-FACTS.md: two `find -printf` processes over
+ * subtrees beat every pure-Node walk). The root (and, when it has few subdirectories, its
+ * biggest ones) is listed here with lstat; the remaining subdirectories are chunks handed out
+ * to `workers` concurrent `find -P <chunk> -xdev -printf` processes, biggest first. Records are
+ * NUL-terminated with the relative path as raw bytes, so non-UTF-8 names survive; find never
+ * follows symlinks and stays on one filesystem. Aggregation, marks and classes happen in
+ * FindTreeBuilder; the tree is assembled by the same TreeAssembly as the worker walk.
+ */
+import {spawn, type ChildProcess} from 'node:child_process';
+import {lstatSync, type Stats} from 'node:fs';
+import {createRequire} from 'node:module';
+import {classRulesForWorker} from '../../domain/classify.js';
+import {ERR, FindTreeBuilder, join, text, type Frame, type SubDir} from './find-tree-builder.js';
+import {TreeAssembly} from './tree-merge.js';
+import {WalkAbortedError, type RawName, type RawTree, type TreeWalkOptions} from './tree-walk.js';
+
+const require = createRequire(import.meta.url);
+const {listDir} = require('./walk-worker.cjs') as {listDir: (p: string | Buffer) => Array<string | Buffer>};
+
+const S_IFMT = 0o170000;
+const S_IFDIR = 0o040000;
+const S_IFREG = 0o100000;
+const S_IFLNK = 0o120000;
+const S_IFCHR = 0o020000;
+const FIELDS = '%y\\t%D\\t%n\\t%i\\t%s\\t%b\\t%d\\t%P\\0';
+const FIND_EXPR = ['-xdev', '(', '-type', 'd', '!', '-readable', '-printf', 'U' + FIELDS, '-prune', ')', '-o', '-printf', '-' + FIELDS];
+
+interface Chunk {
+	sub: SubDir;
+	parentKey: string;
+	depth: number;
+	size: number;
+	/** Inode of the chunk root, to match find's depth-0 record. */
+	ino: string;
+}
+
+const leafType = (mode: number) => (mode === S_IFREG ? 0 : mode === S_IFLNK ? 2 : mode === S_IFCHR ? 5 : 4);
+const findType = (y: number) => (y === 0x66 ? 0 : y === 0x6c ? 2 : y === 0x63 ? 5 : 4); // f l c
+const stub = (key: string, depth: number) => ({key, depth, subdirs: 0}) as unknown as Frame;
+
+function errorOf(message: string): number {
+	if (/Permission denied|Operation not permitted/.test(message)) return ERR.denied;
+	if (/No such file|Not a directory/.test(message)) return ERR.vanished;
+	if (/too long/.test(message)) return ERR.tooLong;
+	return ERR.other;
+}
+
+export function walkTreeWithFind(upperDir: string, options: TreeWalkOptions = {}): Promise<RawTree> {
+	const {signal} = options;
+	if (signal?.aborted) return Promise.reject(new WalkAbortedError());
+	const rules = options.rules ?? classRulesForWorker();
+	const assembly = new TreeAssembly(rules.classes.length, options.listAdded ?? false);
+	const root = upperDir.length > 1 ? upperDir.replace(/\/+$/, '') : upperDir;
+	const lowers = options.lowerDirs ?? [];
+	const progressMs = options.progressMs ?? 200;
+	let lastProgress = Date.now();
+	const b = new FindTreeBuilder({
+		root, lowers, rules, assembly, batchDirs: 2048, listAdded: options.listAdded ?? false,
+		topK: options.topK ?? 8, shallowDepth: options.shallowDepth ?? 2, minDeepBytes: options.minDeepFileBytes ?? 64 * 1024,
+		onFlush: () => {
+			if (options.onProgress && Date.now() - lastProgress >= progressMs) {
+				lastProgress = Date.now();
+				options.onProgress(assembly.progress());
+			}
+		},
+	});
+	const workers = Math.max(1, options.workers ?? 2);
+
+	/** Lists one directory here (lstat per entry); returns its subdirectories with a size guess. */
+	const listHere = (frame: Frame): Chunk[] => {
+		let names: Array<string | Buffer> = [];
+		try {
+			names = listDir(b.abs(frame.rel));
+		} catch (err) {
+			frame.unreadable = 1;
+			b.fail(frame, err, () => frame.rel);
+		}
+		if (names.length > 1) names.sort(typeof names[0] === 'string' ? undefined : (Buffer.compare as (x: string | Buffer, y: string | Buffer) => number));
+		const chunks: Chunk[] = [];
+		for (const name of names) {
+			const rel = join(frame.rel, name);
+			let st: Stats;
+			try {
+				st = lstatSync(b.abs(rel));
+			} catch (err) {
+				b.fail(frame, err, () => rel);
+				continue;
+			}
+			const mode = st.mode & S_IFMT;
+			if (mode !== S_IFDIR) {
+				b.leaf(frame, name, text(name), leafType(mode), st.size, st.blocks, st.nlink, st.dev + ':' + st.ino);
+				continue;
+			}
+			if (st.dev !== frame.dev) {
+				b.otherFs++;
+				continue;
+			}
+			frame.present?.add(text(name));
+			chunks.push({sub: b.subDir(frame, name, st, st.blocks, st.dev, false), parentKey: frame.key, depth: frame.depth + 1, size: st.nlink, ino: String(st.ino)});
+		}
+		b.markOpaque(chunks.map(c => c.sub));
+		frame.subdirs = chunks.length;
+		b.finish(frame);
+		return chunks;
+	};
+
+	return new Promise<RawTree>((resolve, reject) => {
+		const running = new Set<ChildProcess>();
+		let settled = false;
+		const settle = (fn: () => void) => {
+			if (settled) return;
+			settled = true;
+			signal?.removeEventListener('abort', onAbort);
+			for (const child of running) child.kill('SIGKILL');
+			fn();
+		};
+		const onAbort = () => settle(() => reject(new WalkAbortedError()));
+		signal?.addEventListener('abort', onAbort);
+
+		let queue: Chunk[] = [];
+		try {
+			let rootStat: Stats | null = null;
+			let rootError: unknown;
+			try {
+				rootStat = lstatSync(root);
+			} catch (error) {
+				rootError = error;
+			}
+			const rootFrame = b.frame({name: '', rel: '', blocks: rootStat?.blocks ?? 0, dev: rootStat?.dev ?? 0, old: null, lowers: lowers.map((_, i) => i), opaque: false}, null);
+			if (!rootStat) {
+				rootFrame.unreadable = 1;
+				b.fail(rootFrame, rootError, () => '');
+				b.finish(rootFrame);
+			} else queue = listHere(rootFrame);
+			// Few big subdirectories: list the biggest here too, so every find gets work.
+			while (queue.length > 0 && queue.length < 4 * workers) {
+				let at = 0;
+				for (let i = 1; i < queue.length; i++) if (queue[i]!.size > queue[at]!.size) at = i;
+				if (queue[at]!.size <= 2) break;
+				const [c] = queue.splice(at, 1);
+				queue.push(...listHere(b.frame(c!.sub, stub(c!.parentKey, c!.depth - 1))));
+			}
+		} catch (error) {
+			settle(() => reject(error as Error));
+			return;
+		}
+		queue.sort((x, y) => y.size - x.size);
+
+		const finishAll = () =>
+			settle(() => {
+				try {
+					b.flush();
+					assembly.addTask({links: b.links, classLowerBytes: b.classLowerBytes, unwalked: b.unwalked, otherFs: b.otherFs, opaque: {...b.opaque}});
+					resolve(assembly.build());
+				} catch (error) {
+					reject(error as Error);
+				}
+			});
+
+		/** One find per worker over its share of chunk roots, passed as raw bytes through stdin (-files0-from). */
+		const runFind = (assigned: Chunk[], done: (error?: Error) => void): ChildProcess | null => {
+			if (assigned.length === 0) return null;
+			const child = spawn('find', ['-P', '-files0-from', '-', ...FIND_EXPR], {stdio: ['pipe', 'pipe', 'pipe'], env: {...process.env, LC_ALL: 'C'}});
+			child.stdin!.on('error', () => {});
+			// All chunk roots at once: find's stdout is block-buffered, so feeding on demand would deadlock.
+			child.stdin!.end(Buffer.concat(assigned.flatMap(c => [Buffer.from(b.abs(c.sub.rel)), Buffer.alloc(1)])));
+			const stack: Frame[] = [];
+			const pending = new Map<string, number[]>();
+			let chunkFrame: Frame | undefined;
+			let rest: Buffer | null = null;
+			let failed: Error | undefined;
+			const close = (frame: Frame) => {
+				if (pending.size > 0) {
+					const own = pending.get(text(b.abs(frame.rel)));
+					if (own) {
+						pending.delete(text(b.abs(frame.rel)));
+						for (const kind of own) {
+							b.failKind(frame, kind, () => frame.rel);
+							if (kind === ERR.denied) frame.unreadable = 1;
+						}
+					}
+					if (frame === chunkFrame) {
+						for (const kinds of pending.values()) for (const kind of kinds) b.failKind(frame, kind, () => frame.rel);
+						pending.clear();
+					}
+				}
+				b.finish(frame);
+			};
+			/** A chunk root that printed nothing (vanished): an empty, counted-as-vanished directory. */
+			const vanished = (chunk: Chunk) => {
+				const frame = b.frame(chunk.sub, stub(chunk.parentKey, chunk.depth - 1));
+				b.failKind(frame, ERR.vanished, () => frame.rel);
+				b.finish(frame);
+			};
+			const onRecord = (buf: Buffer, start: number, end: number) => {
+				const flag = buf[start]!;
+				const y = buf[start + 1]!;
+				let p = start + 3;
+				const num = (): number => {
+					let v = 0;
+					let c = buf[p++]!;
+					while (c !== 9) {
+						v = v * 10 + (c - 48);
+						c = buf[p++]!;
+					}
+					return v;
+				};
+				const devStart = p;
+				const dev = num();
+				const devEnd = p - 1;
+				const nlink = num();
+				const inoStart = p;
+				while (buf[p] !== 9) p++;
+				const inoEnd = p++;
+				const size = num();
+				const blocks = num();
+				const depth = num();
+				while (stack.length > depth) close(stack.pop()!);
+				if (depth === 0) {
+					const ino = buf.toString('latin1', inoStart, inoEnd);
+					let at = assigned.findIndex(c => c.ino === ino);
+					if (at < 0) at = 0;
+					for (const gone of assigned.splice(0, at)) vanished(gone);
+					const chunk = assigned.shift();
+					if (!chunk) return;
+					chunkFrame = b.frame(chunk.sub, stub(chunk.parentKey, chunk.depth - 1));
+					if (y !== 0x64) {
+						// The chunk root stopped being a directory: leave it empty.
+						b.failKind(chunkFrame, ERR.vanished, () => chunkFrame!.rel);
+						close(chunkFrame);
+						return;
+					}
+					if (flag === 0x55) {
+						chunkFrame.unreadable = 1;
+						b.failKind(chunkFrame, ERR.denied, () => chunkFrame!.rel);
+					}
+					stack.push(chunkFrame);
+					return;
+				}
+				const parent = stack[stack.length - 1];
+				if (!parent) return;
+				let ns = buf.lastIndexOf(0x2f, end - 1);
+				ns = ns < p ? p : ns + 1;
+				let name: RawName = buf.toString('utf8', ns, end);
+				let nameText = name;
+				if (name.includes('\uFFFD')) {
+					const bytes = Buffer.from(buf.subarray(ns, end));
+					name = bytes;
+					nameText = bytes.toString('latin1');
+				}
+				if (y === 0x64) {
+					if (dev !== parent.dev) {
+						b.otherFs++;
+						return;
+					}
+					parent.present?.add(nameText);
+					const frame = b.frame(b.subDir(parent, name, null, blocks, dev, true), parent);
+					if (flag === 0x55) {
+						frame.unreadable = 1;
+						b.failKind(frame, ERR.denied, () => frame.rel);
+					}
+					stack.push(frame);
+					return;
+				}
+				const id = nlink > 1 ? buf.toString('latin1', devStart, devEnd) + ':' + buf.toString('latin1', inoStart, inoEnd) : '';
+				b.leaf(parent, name, nameText, findType(y), size, blocks, nlink, id);
+			};
+			child.stdout!.on('data', (data: Buffer) => {
+				if (settled || failed) return;
+				let pos = 0;
+				try {
+					if (rest) {
+						const end = data.indexOf(0);
+						if (end < 0) {
+							rest = Buffer.concat([rest, data]);
+							return;
+						}
+						const joined = Buffer.concat([rest, data.subarray(0, end)]);
+						rest = null;
+						onRecord(joined, 0, joined.length);
+						pos = end + 1;
+					}
+					for (;;) {
+						const end = data.indexOf(0, pos);
+						if (end < 0) break;
+						onRecord(data, pos, end);
+						pos = end + 1;
+					}
+				} catch (error) {
+					failed = error as Error;
+					child.kill('SIGKILL');
+				}
+				if (pos < data.length) rest = Buffer.from(data.subarray(pos));
+			});
+			let errText = '';
+			child.stderr!.setEncoding('latin1').on('data', (data: string) => {
+				errText += data;
+				const lines = errText.split('\n');
+				errText = lines.pop()!;
+				for (const line of lines) {
+					const m = /^find: '(.*)': ([^:]*)$/.exec(line);
+					const kind = errorOf(m ? m[2]! : line);
+					const key = m ? m[1]! : '';
+					const list = pending.get(key);
+					if (list) list.push(kind);
+					else pending.set(key, [kind]);
+				}
+			});
+			child.on('error', error => {
+				failed ??= new Error(`find could not start: ${error.message}`);
+			});
+			child.on('close', () => {
+				if (settled) return;
+				try {
+					if (!failed) {
+						while (stack.length > 0) close(stack.pop()!);
+						for (const gone of assigned.splice(0)) vanished(gone);
+					}
+				} catch (error) {
+					failed = error as Error;
+				}
+				done(failed);
+			});
+			return child;
+		};
+
+		// Biggest first, each to the least loaded find (by the subdirectory-count guess).
+		const shares = Array.from({length: workers}, () => ({load: 0, chunks: [] as Chunk[]}));
+		for (const c of queue) {
+			const least = shares.reduce((x, y) => (y.load < x.load ? y : x));
+			least.load += c.size;
+			least.chunks.push(c);
+		}
+		for (const share of shares) {
+			const child = runFind(share.chunks, error => {
+				running.delete(child!);
+				if (error) settle(() => reject(error));
+				else if (running.size === 0) finishAll();
+			});
+			if (child) running.add(child);
+		}
+		if (running.size === 0) finishAll();
+	});
+}
