@@ -1,7 +1,7 @@
 import {execFileSync} from 'node:child_process';
 import {existsSync} from 'node:fs';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {labSeed} from '../../source/adapters/lab/seed.js';
+import {labSeed, labUnseed} from '../../source/adapters/lab/seed.js';
 import {bytes} from '../../source/domain/format.js';
 import {cliPath} from '../helpers/cli.js';
 import {lab, labDocker, waitFor} from '../helpers/lab.js';
@@ -39,11 +39,13 @@ describe('layerscope guide on the seeded lab (tmux 80×24)', () => {
 		tmux('new-session', '-d', '-s', 'guide', '-x', '80', '-y', '24', ...env, `${process.execPath} ${cliPath} guide --interval 1 --read-only; echo "exit=$?"; sleep 600`);
 	}, 600_000);
 
-	afterAll(() => {
+	afterAll(async () => {
 		try {
 			tmux('kill-server');
 		} catch {}
-	});
+		// The scenario keeps growing: leave the shared lab as other test files expect it.
+		await labUnseed(lab().dir);
+	}, 120_000);
 
 	it('step 1: the filesystem and its eviction threshold', async () => {
 		const text = await waitFor('step 1', async () => (screen().includes('Guide 1/6') && /eviction when available </.test(screen()) ? screen() : undefined), 60_000);

@@ -1,12 +1,15 @@
 import {execFileSync} from 'node:child_process';
-import {mkdtempSync} from 'node:fs';
+import {mkdtempSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {mapLimit} from '../../source/lib/map-limit.js';
 import type {Report} from '../../source/report/report-model.js';
 import {runCli} from '../helpers/cli.js';
-import {busybox, lab, labDocker} from '../helpers/lab.js';
+import Docker from 'dockerode';
+import {startDockerd, stopDockerd} from '../../source/adapters/lab/docker-lab.js';
+import {labPaths} from '../../source/adapters/lab/lab-paths.js';
+import {busybox, lab} from '../helpers/lab.js';
 import {manyImagesArchive} from '../helpers/many-images.js';
 import {dockerRecordingProxy, type DockerProxy} from '../helpers/recording-proxy.js';
 
@@ -15,19 +18,24 @@ const containers = 1000;
 const images = 5000;
 
 describe('a very large node: 1,000 containers, 5,000 images', () => {
-	const docker = labDocker();
+	// Its own dockerd, thrown away afterwards: thousands of objects would slow every later test file.
+	const paths = labPaths(mkdtempSync(join(tmpdir(), 'ls-large-lab-')));
+	const host = `unix://${paths.docker.socket}`;
+	const docker = new Docker({socketPath: paths.docker.socket});
 	let proxy: DockerProxy;
 	let report: Report;
 
 	beforeAll(async () => {
-		const tar = manyImagesArchive(images, 'ls-large/img');
-		execFileSync('/usr/bin/docker', ['load', '-q', '-i', tar], {env: {...process.env, DOCKER_HOST: lab().dockerHost}, stdio: 'ignore'});
+		await startDockerd(paths);
+		const load = (tar: string) => execFileSync('/usr/bin/docker', ['load', '-q', '-i', tar], {env: {...process.env, DOCKER_HOST: host}, stdio: 'ignore'});
+		load(join(lab().imagesDir, 'busybox.tar'));
+		load(manyImagesArchive(images, 'ls-large/img'));
 		await mapLimit(
 			Array.from({length: containers}, (_, i) => i),
 			16,
 			i => docker.createContainer({name: `ls-large-${i}`, Image: busybox, Cmd: ['true'], HostConfig: {NetworkMode: 'none'}}),
 		);
-		proxy = await dockerRecordingProxy(lab().dockerHost.replace('unix://', ''), join(mkdtempSync(join(tmpdir(), 'ls-large-')), 'd.sock'));
+		proxy = await dockerRecordingProxy(paths.docker.socket, join(mkdtempSync(join(tmpdir(), 'ls-large-')), 'd.sock'));
 		const r = await runCli(['report', '--json', '--runtime', 'docker'], {DOCKER_HOST: `unix://${proxy.socket}`}, {timeoutMs: 600_000});
 		expect(r.stderr).toBe('');
 		expect(r.code).toBe(0);
@@ -35,8 +43,8 @@ describe('a very large node: 1,000 containers, 5,000 images', () => {
 	}, 900_000);
 	afterAll(async () => {
 		await proxy?.close();
-		const all = await docker.listContainers({all: true, filters: {name: ['ls-large-']}});
-		await mapLimit(all, 16, c => docker.getContainer(c.Id).remove({force: true}).catch(() => {}));
+		await stopDockerd(paths);
+		rmSync(paths.dir, {recursive: true, force: true});
 	}, 600_000);
 
 	it('lists and sizes every container and counts every image', () => {

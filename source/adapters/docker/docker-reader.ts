@@ -5,7 +5,7 @@ import type {BuildCacheRecord, ContainerRecord, ContainerState, EngineUsage, Ima
 import {mapLimit} from '../../lib/map-limit.js';
 import type {DockerClient} from './docker-client.js';
 import {containerPathsFromDisk, type ContainerPaths} from './container-paths.js';
-import {layersFromDisk, layersFromHistory} from './layer-sizes.js';
+import {diffIdsFromDisk, layersFromDisk, layersFromHistory} from './layer-sizes.js';
 
 /** dockerode's JS accepts these options (abortSignal, size) where its typings lag behind. */
 const opts = (options: Record<string, unknown>) => options;
@@ -90,11 +90,18 @@ export class DockerReader {
 				layers: [],
 			};
 			try {
-				const detail = await this.client.call<any>('inspect image', (d: any, abortSignal) => d.getImage(image.Id).inspect(opts({abortSignal})));
-				const diffIds = detail.RootFS?.Layers ?? [];
-				const fromDisk = runtime.rootDir && this.client.endpoint.local ? layersFromDisk(runtime.rootDir, runtime.storageDriver, diffIds) : null;
-				record.layers =
-					fromDisk ?? layersFromHistory(diffIds, await this.client.call<any>('image history', (d: any, abortSignal) => d.getImage(image.Id).history()));
+				// A local engine's image store on disk gives exact layer sizes with no call per image.
+				const local = runtime.rootDir && this.client.endpoint.local ? runtime.rootDir : null;
+				const diskDiffIds = local ? diffIdsFromDisk(local, runtime.storageDriver, image.Id) : null;
+				const fromDisk = local && diskDiffIds ? layersFromDisk(local, runtime.storageDriver, diskDiffIds) : null;
+				if (fromDisk) record.layers = fromDisk;
+				else {
+					const detail = await this.client.call<any>('inspect image', (d: any, abortSignal) => d.getImage(image.Id).inspect(opts({abortSignal})));
+					const diffIds = detail.RootFS?.Layers ?? [];
+					record.layers =
+						(local ? layersFromDisk(local, runtime.storageDriver, diffIds) : null) ??
+						layersFromHistory(diffIds, await this.client.call<any>('image history', (d: any) => d.getImage(image.Id).history()));
+				}
 			} catch {
 				// removed meanwhile: keep the virtual size as one pseudo-layer
 			}

@@ -41,3 +41,15 @@ export function layersFromHistory(diffIds: readonly string[], history: readonly 
 	for (let i = 0; i < Math.min(sizes.length, layers.length); i++) layers[layers.length - 1 - i]!.bytes = sizes[i]!;
 	return layers;
 }
+
+/** An image's layer diff ids from Docker's image store on disk (its config), without an inspect call. */
+export function diffIdsFromDisk(rootDir: string, driver: string, imageId: string): string[] | null {
+	const hex = imageId.replace(/^sha256:/, '');
+	if (!/^[0-9a-f]{64}$/.test(hex)) return null;
+	try {
+		const config = JSON.parse(readFileSync(join(rootDir, 'image', driver, 'imagedb', 'content', 'sha256', hex), 'utf8')) as {rootfs?: {diff_ids?: string[]}};
+		return Array.isArray(config.rootfs?.diff_ids) ? config.rootfs!.diff_ids! : null;
+	} catch {
+		return null;
+	}
+}

@@ -40,6 +40,12 @@ async function unseedDocker(docker: Docker): Promise<void> {
 	await docker.pruneBuilder?.().catch(() => {});
 }
 
+/** Removes the demo scenario from the lab at `dir` (demo containers, images, volume, pod). */
+export async function labUnseed(dir: string): Promise<void> {
+	await unseedDocker(labDocker(labPaths(dir)));
+	await unseedPods(dir);
+}
+
 /** Seeds (or with reset, re-seeds) the disk-pressure scenario in the lab at `dir`. */
 export async function labSeed(dir: string, options: {reset?: boolean; log?: (line: string) => void} = {}): Promise<void> {
 	const log = options.log ?? (() => {});

@@ -24,7 +24,7 @@ export function ConfirmPrompt({state, items, totalBytes, width}: ConfirmPromptPr
 					{truncate('Confirmation disabled: nothing was removed and nothing can be.', width)}
 				</Text>
 				<Text dimColor wrap="truncate-end">
-					{truncate('Esc back to the plan', width)}
+					{truncate(`Esc back · ${sanitize(state.error) || 'read-only'}`, width)}
 				</Text>
 			</Box>
 		);

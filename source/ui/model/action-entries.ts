@@ -6,6 +6,8 @@ import {volumePicker} from './plan-selection.js';
 /** One row of the actions screen: a ranked suggestion, or a picker of items to choose one by one. */
 export interface ActionEntry {
 	kind: 'cleanup' | 'redesign' | 'picker';
+	/** The engine it is about (runtime id), shown when several engines are connected. */
+	engine?: string;
 	/** Raw text (sanitise before showing). */
 	title: string;
 	subject?: string;
@@ -19,6 +21,7 @@ export interface ActionEntry {
 export function actionEntries(suggestions: readonly Suggestion[], snapshot: NodeSnapshot | null): ActionEntry[] {
 	const entries: ActionEntry[] = suggestions.map(s => ({
 		kind: s.kind,
+		engine: s.engine,
 		title: s.title,
 		subject: s.subject,
 		bytes: s.bytes,

@@ -24,9 +24,10 @@ export const listChrome = 4 + detailLines;
 const tag = (e: ActionEntry) => (e.security ? 'SECURITY' : e.kind === 'cleanup' ? 'CLEANUP' : e.kind === 'picker' ? 'CHOOSE' : 'REDESIGN');
 const tagColor = (e: ActionEntry) => (e.security ? 'red' : e.kind === 'redesign' ? 'magenta' : 'cyan');
 
-function label(e: ActionEntry): string {
+function label(e: ActionEntry, engines: boolean): string {
 	const count = e.plan ? `  (${e.plan.items.length} item${e.plan.items.length === 1 ? '' : 's'})` : '';
-	return sanitize(e.title) + (e.subject ? ` — ${sanitize(e.subject)}` : '') + count;
+	const engine = engines && e.engine ? ` [${sanitize(e.engine)}]` : '';
+	return sanitize(e.title) + engine + (e.subject ? ` — ${sanitize(e.subject)}` : '') + count;
 }
 
 function detail(e: ActionEntry | undefined, width: number): string[] {
@@ -48,6 +49,7 @@ export function ActionsList({entries, advice, cursor, top, width, height, notice
 					? `advice failed: ${advice.error}  (r retry)`
 					: `${entries.length} suggestion(s), security first, then by bytes`;
 	const visible = entries.slice(top, top + rows);
+	const engines = new Set(entries.map(e => e.engine).filter(Boolean)).size > 1;
 	return (
 		<Box flexDirection="column" width={width} height={height}>
 			<Text bold wrap="truncate-end">
@@ -62,7 +64,7 @@ export function ActionsList({entries, advice, cursor, top, width, height, notice
 							<Text color={tagColor(e)}>{fit(tag(e), 9)}</Text>
 							{fit(bytes(e.bytes), 9, 'right')}
 							{'  '}
-							{truncate(label(e), Math.max(1, width - 21))}
+							{truncate(label(e, engines), Math.max(1, width - 21))}
 						</Text>
 					);
 				})}

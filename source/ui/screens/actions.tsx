@@ -29,9 +29,13 @@ const oneLine = (error: unknown) => (error instanceof Error ? error.message : St
 
 /** Suggestions → plan → explicit confirmation → live removal → result, all keys handled here. */
 export function ActionsScreen({services, snapshot, refresh, width, height, onLeave, onHelp, onQuit, initial}: ActionsScreenProps) {
-	// No mutation service (read-only, or none built): confirmation can never be reached.
-	const disabled = !services?.mutations ? readOnlyExplanation(services?.readOnly.source ?? 'no mutation service') : null;
-	const [state, dispatch] = useReducer(actionsReducer, {...initialActions(disabled), ...initial});
+	// No mutation service (read-only, or not built yet): confirmation can never be reached.
+	const disabled = services?.readOnly.on
+		? readOnlyExplanation(services.readOnly.source)
+		: !services?.mutations
+			? 'not connected to the engine yet: nothing can be removed now; this is what would happen'
+			: null;
+	const [state, dispatch] = useReducer(actionsReducer, {...initialActions(), ...initial});
 	const [generation, setGeneration] = useState(0);
 	const [notBefore, setNotBefore] = useState(0);
 	const advice = useAdvice(services, snapshot, generation, notBefore);
@@ -62,10 +66,10 @@ export function ActionsScreen({services, snapshot, refresh, width, height, onLea
 	}, [state.phase]);
 
 	// Keys can arrive before the effects of the last render ran: read the latest values, not a closure.
-	const latest = useRef({entries, phase: state.phase, page: 0});
-	latest.current = {entries, phase: state.phase, page: state.phase === 'list' ? height - listChrome : height - planChrome};
+	const latest = useRef({entries, disabled, phase: state.phase, page: 0});
+	latest.current = {entries, disabled, phase: state.phase, page: state.phase === 'list' ? height - listChrome : height - planChrome};
 	useInput((input, key) => {
-		const {entries, phase, page} = latest.current;
+		const {entries, disabled, phase, page} = latest.current;
 		for (const intent of actionsIntent(phase, input, key)) {
 			if (intent.type === 'quit') onQuit();
 			else if (intent.type === 'help') onHelp?.();
@@ -75,11 +79,12 @@ export function ActionsScreen({services, snapshot, refresh, width, height, onLea
 			} else if (intent.type === 'move') dispatch({...intent, count: entries.length, page});
 			else if (intent.type === 'open') {
 				if (phase === 'result') setGeneration(g => g + 1);
-				dispatch({type: 'open', entries});
+				dispatch({type: 'open', entries, disabled});
 			} else if (intent.type === 'back') {
 				if (phase === 'result') setGeneration(g => g + 1);
 				dispatch(intent);
-			} else dispatch(intent);
+			} else if (intent.type === 'confirm') dispatch({type: 'confirm', disabled});
+			else dispatch(intent);
 		}
 	});
 

@@ -23,22 +23,23 @@ export interface ActionsState {
 	result: ExecutionResult | null;
 	/** One line: why the last key did nothing, or why execution stopped. */
 	notice: string | null;
-	/** Set when removing is impossible in this session (read-only): the explanation. */
-	disabled: string | null;
 	leave: boolean;
 }
 
-export function initialActions(disabled: string | null): ActionsState {
-	return {phase: 'list', cursor: 0, top: 0, draft: null, planCursor: 0, planTop: 0, confirm: null, outcomes: [], result: null, notice: null, disabled, leave: false};
+export function initialActions(): ActionsState {
+	return {phase: 'list', cursor: 0, top: 0, draft: null, planCursor: 0, planTop: 0, confirm: null, outcomes: [], result: null, notice: null, leave: false};
 }
+
+/** Why removing is impossible in this session right now (read-only, or not connected yet); null when it is possible. */
+export type Disabled = string | null;
 
 export type ActionsAction =
 	| {type: 'move'; delta: number; count: number; page: number}
-	| {type: 'open'; entries: readonly ActionEntry[]}
+	| {type: 'open'; entries: readonly ActionEntry[]; disabled: Disabled}
 	| {type: 'back'}
 	| {type: 'toggle'}
 	| {type: 'toggle-all'}
-	| {type: 'confirm'}
+	| {type: 'confirm'; disabled: Disabled}
 	| {type: 'key'; input: string; key: ConfirmKey}
 	| {type: 'outcome'; outcome: ItemOutcome}
 	| {type: 'done'; result: ExecutionResult}
@@ -79,7 +80,7 @@ export function actionsReducer(state: ActionsState, action: ActionsAction): Acti
 				if (!entry?.plan) return {...state, notice: entry ? 'a redesign is a change to make, not something to remove here' : null};
 				return {...state, phase: 'plan', draft: draftOf(entry.plan, entry.kind === 'picker'), planCursor: 0, planTop: 0, notice: null};
 			}
-			if (phase === 'plan') return actionsReducer(state, {type: 'confirm'});
+			if (phase === 'plan') return actionsReducer(state, {type: 'confirm', disabled: action.disabled});
 			if (phase === 'result') return {...state, phase: 'list', draft: null, result: null, outcomes: []};
 			return state;
 		}
@@ -98,8 +99,8 @@ export function actionsReducer(state: ActionsState, action: ActionsAction): Acti
 			if (selectedCount(state.draft) === 0) return {...state, notice: 'nothing selected: space picks an item'};
 			const plan = chosenPlan(state.draft);
 			if (plan.items.length === 0) return {...state, notice: 'nothing selected: space picks an item'};
-			const mode = state.disabled ? 'disabled' : needsTypedConfirmation(plan) ? 'typed' : 'simple';
-			return {...state, phase: 'confirm', confirm: initialConfirm(mode, confirmationWord(plan), state.disabled), notice: null};
+			const mode = action.disabled ? 'disabled' : needsTypedConfirmation(plan) ? 'typed' : 'simple';
+			return {...state, phase: 'confirm', confirm: initialConfirm(mode, confirmationWord(plan), action.disabled), notice: null};
 		}
 		case 'outcome':
 			return phase === 'running' ? {...state, outcomes: [...state.outcomes, action.outcome]} : state;
