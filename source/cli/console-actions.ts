@@ -1,7 +1,5 @@
-import type {DockerReader} from '../adapters/docker/docker-reader.js';
 import {buildConsoleServices} from '../services/build-console-services.js';
 import type {ConsoleServices} from '../services/console-services.js';
-import {scanDocker} from '../services/docker-scan.js';
 import type {EngineSource} from '../services/engines.js';
 import {resolveReadOnly, type ReadOnlyMode} from '../services/read-only.js';
 
@@ -10,32 +8,21 @@ export interface ConsoleActionFlags {
 	auditLog?: string;
 }
 
-/** The console's engine as an EngineSource, sharing the sampler's reader (one connection, read-only type). */
-export function dockerSourceOf(reader: DockerReader): EngineSource {
-	return {kind: 'docker', endpoint: reader.client.endpoint.display, docker: reader, scan: options => scanDocker(reader, options), close: () => {}};
-}
-
 /**
- * Read-only mode is decided once, before any service exists (pass the decision the first
- * frame showed); in read-only mode
- * buildConsoleServices constructs no mutation service and opens no audit log.
+ * The console's services for every connected engine: Docker and CRI removals go through
+ * the one mutation service. Read-only mode is decided once, before any service exists
+ * (pass the decision the first frame showed); in read-only mode buildConsoleServices
+ * constructs no mutation service and opens no audit log.
  */
-export async function consoleServicesFor(reader: DockerReader, flags: ConsoleActionFlags, readOnly: ReadOnlyMode = resolveReadOnly(flags.readOnly)): Promise<ConsoleServices> {
-	let rootDir: string | undefined;
-	try {
-		// Where statfs measures what a cleanup reclaimed; unknown when the engine does not answer yet.
-		if (!readOnly.on) rootDir = (await reader.runtime()).rootDir;
-	} catch {
-		rootDir = undefined;
-	}
-	return buildConsoleServices([dockerSourceOf(reader)], {readOnly, auditLog: flags.auditLog, rootDirs: new Map([['docker', rootDir]])});
-}
-
-/** The same for every connected engine: Docker and CRI removals go through the one mutation service. */
-export async function consoleServicesForSources(sources: EngineSource[], flags: ConsoleActionFlags, readOnly: ReadOnlyMode = resolveReadOnly(flags.readOnly)): Promise<ConsoleServices> {
+export async function consoleServicesForSources(
+	sources: EngineSource[],
+	flags: ConsoleActionFlags,
+	readOnly: ReadOnlyMode = resolveReadOnly(flags.readOnly),
+): Promise<ConsoleServices> {
 	let rootDir: string | undefined;
 	const docker = sources.find(s => s.docker)?.docker;
 	try {
+		// Where statfs measures what a cleanup reclaimed; unknown when the engine does not answer.
 		if (!readOnly.on && docker) rootDir = (await docker.runtime()).rootDir;
 	} catch {
 		rootDir = undefined;

@@ -1,4 +1,4 @@
-import type {ConsoleFeed, FeedState} from '../services/console-feed.js';
+import {emptyFeedState, type ConsoleFeed, type FeedState} from '../services/console-feed.js';
 
 export interface ConsoleFlags {
 	/** Open straight into this container's drill-down (issue 5). */
@@ -21,18 +21,7 @@ const leaveAltScreen = '\x1b[?25h\x1b[?1049l';
 
 /** Shown until the engine modules are loaded: the first frame does not wait for dockerode. */
 function pendingFeed(intervalMs: number, state: Partial<FeedState>): ConsoleFeed {
-	const value: FeedState = {
-		snapshot: null,
-		progress: {phase: 'containers', done: 0, total: 0},
-		refreshedAt: null,
-		intervalMs,
-		error: null,
-		thresholds: {nodefsAvailable: {kind: 'percent', value: 10}, imagefsAvailable: {kind: 'percent', value: 15}, nodefsInodesFree: {kind: 'percent', value: 5}, source: 'kubelet-defaults'},
-		notices: [],
-		growth: new Map(),
-		history: new Map(),
-		...state,
-	};
+	const value: FeedState = {...emptyFeedState({intervalMs, progress: {phase: 'containers', done: 0, total: 0}}), ...state};
 	return {getState: () => value, subscribe: () => () => {}, refresh: () => {}};
 }
 

@@ -1,5 +1,5 @@
 /** What the console reads from the sampler. Types only, so the UI never pulls in engine clients. */
-import type {EvictionThresholds} from '../domain/eviction.js';
+import {defaultThresholds, type EvictionThresholds} from '../domain/eviction.js';
 import type {Sample} from '../domain/growth.js';
 import type {NodeSnapshot} from '../domain/types.js';
 import type {ScanProgress} from './docker-scan.js';
@@ -26,4 +26,19 @@ export interface ConsoleFeed {
 	subscribe(listener: () => void): () => void;
 	/** Full rescan now (the `r` key). */
 	refresh(): void;
+}
+
+/** A feed's state before its first sample. */
+export function emptyFeedState(options: {intervalMs: number; thresholds?: EvictionThresholds; notices?: string[]; progress?: ScanProgress | null}): FeedState {
+	return {
+		snapshot: null,
+		progress: options.progress ?? null,
+		refreshedAt: null,
+		intervalMs: options.intervalMs,
+		error: null,
+		thresholds: options.thresholds ?? defaultThresholds,
+		notices: options.notices ?? [],
+		growth: new Map(),
+		history: new Map(),
+	};
 }

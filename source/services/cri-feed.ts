@@ -1,8 +1,8 @@
 import {tryFilesystemStats} from '../adapters/fs/statfs.js';
-import {defaultThresholds, type EvictionThresholds} from '../domain/eviction.js';
+import type {EvictionThresholds} from '../domain/eviction.js';
 import {GrowthTracker} from '../domain/growth.js';
 import type {EngineSnapshot} from '../domain/types.js';
-import type {ConsoleFeed, FeedState} from './console-feed.js';
+import {emptyFeedState, type ConsoleFeed, type FeedState} from './console-feed.js';
 import type {EngineSource} from './engines.js';
 
 /**
@@ -21,17 +21,7 @@ export class CriFeed implements ConsoleFeed {
 		private readonly source: EngineSource,
 		options: {intervalMs?: number; thresholds?: EvictionThresholds} = {},
 	) {
-		this.state = {
-			snapshot: null,
-			progress: {phase: 'containers', done: 0, total: 0},
-			refreshedAt: null,
-			intervalMs: options.intervalMs ?? 5000,
-			error: null,
-			thresholds: options.thresholds ?? defaultThresholds,
-			notices: [],
-			growth: new Map(),
-			history: new Map(),
-		};
+		this.state = emptyFeedState({intervalMs: options.intervalMs ?? 5000, thresholds: options.thresholds, progress: {phase: 'containers', done: 0, total: 0}});
 	}
 
 	getState = (): FeedState => this.state;

@@ -5,7 +5,7 @@ import {defaultThresholds, type EvictionThresholds} from '../domain/eviction.js'
 import {GrowthTracker} from '../domain/growth.js';
 import {isLive} from '../domain/ledger.js';
 import type {ContainerRecord, ContainerState, EngineSnapshot} from '../domain/types.js';
-import type {ConsoleFeed, FeedState} from './console-feed.js';
+import {emptyFeedState, type ConsoleFeed, type FeedState} from './console-feed.js';
 import {scanDocker} from './docker-scan.js';
 import {SampleWorker, type SampleResult} from './sample-worker-client.js';
 
@@ -47,17 +47,7 @@ export class DockerSampler implements ConsoleFeed {
 	) {
 		this.pool = options.pool ?? new WalkPool();
 		this.worker = options.worker ?? new SampleWorker();
-		this.state = {
-			snapshot: null,
-			progress: null,
-			refreshedAt: null,
-			intervalMs: options.intervalMs ?? 5000,
-			error: null,
-			thresholds: options.thresholds ?? defaultThresholds,
-			notices: options.notices ?? [],
-			growth: new Map(),
-			history: new Map(),
-		};
+		this.state = emptyFeedState({intervalMs: options.intervalMs ?? 5000, thresholds: options.thresholds, notices: options.notices});
 	}
 
 	getState = (): FeedState => this.state;
