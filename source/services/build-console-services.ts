@@ -33,6 +33,6 @@ export function buildConsoleServices(
 			const local = docker ? docker.client.endpoint.local : true;
 			return drillContainer(container, {signal, onProgress, local, engine: docker ? new DockerChanges(docker.client) : undefined});
 		},
-		advice: async snapshot => gatherAdvice(snapshot.engines, sources),
+		advice: async (snapshot, adviceOptions) => gatherAdvice(snapshot.engines, sources, {signal: adviceOptions?.signal}),
 	};
 }

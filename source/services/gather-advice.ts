@@ -12,7 +12,7 @@ import {dockerImageFindings} from './image-advice.js';
 export async function gatherAdvice(
 	engines: EngineSnapshot[],
 	sources: EngineSource[],
-	options: {growth?: (container: ContainerRecord) => number; drillTop?: number} = {},
+	options: {growth?: (container: ContainerRecord) => number; drillTop?: number; signal?: AbortSignal} = {},
 ): Promise<{classes: ContainerClasses[]; suggestions: Suggestion[]}> {
 	const growth = options.growth ?? (() => 0);
 	const top = engines
@@ -22,13 +22,17 @@ export async function gatherAdvice(
 		.slice(0, options.drillTop ?? 3);
 	const classes: ContainerClasses[] = [];
 	for (const container of top) {
+		options.signal?.throwIfAborted();
 		try {
-			const tree = await drillContainer(container, {signal: AbortSignal.timeout(30_000), listAdded: true});
+			const deadline = AbortSignal.timeout(30_000);
+			const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
+			const tree = await drillContainer(container, {signal, listAdded: true});
 			classes.push(containerClasses(tree));
 		} catch {
 			// vanished meanwhile, or too slow: advice goes on without its breakdown
 		}
 	}
+	options.signal?.throwIfAborted();
 	const imageFindings = (await Promise.all(sources.map((s, i) => (s.docker ? dockerImageFindings(s.docker.client, engines[i]!) : [])))).flat();
 	return {classes, suggestions: advise({engines, classes, imageFindings})};
 }
