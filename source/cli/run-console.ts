@@ -52,6 +52,9 @@ export async function runConsole(flags: ConsoleFlags): Promise<number> {
 	const intervalMs = Math.max(0.2, flags.interval ?? 5) * 1000;
 	// React's production build loads several times faster; the console never needs dev checks.
 	process.env.NODE_ENV ??= 'production';
+	// Ink draws only the last frame when CI is set; the console is interactive by definition
+	// (stdout is a terminal, checked above), whatever build system started it.
+	for (const key of ['CI', 'CONTINUOUS_INTEGRATION']) delete process.env[key];
 	const {render, createElement, App} = await loadConsole();
 
 	let restored = false;
