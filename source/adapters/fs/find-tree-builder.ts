@@ -7,13 +7,14 @@
  * TreeAssembly.resolveLinks keeps the first one in sorted path order, as du charges it.
  */
 import {lstatSync, type Stats} from 'node:fs';
-import {createRequire} from 'node:module';
 import type {ChangeKind, WorkerClassRules} from '../../domain/classify.js';
 import type {RawChange, RawEntry, RawName} from './tree-walk.js';
 import {keyOf, type LinkSighting, type TreeAssembly} from './tree-merge.js';
 
-const require = createRequire(import.meta.url);
-const {sizeTree, listDir} = require('./walk-worker.cjs') as {sizeTree: (p: string | Buffer) => {apparentBytes: number}; listDir: (p: string | Buffer) => Array<string | Buffer>};
+import {walkCore} from './walk-core.js';
+
+const sizeTree = (p: string | Buffer) => walkCore().sizeTree(p);
+const listDir = (p: string | Buffer) => walkCore().listDir(p);
 const {readOpaque, opaqueState} = require('./opaque-xattr.cjs') as {readOpaque: (paths: Array<string | Buffer>) => Set<number>; opaqueState: {available: boolean; reason: string}};
 
 const S_IFMT = 0o170000;

@@ -9,14 +9,14 @@
  */
 import {spawn, type ChildProcess} from 'node:child_process';
 import {lstatSync, type Stats} from 'node:fs';
-import {createRequire} from 'node:module';
 import {classRulesForWorker} from '../../domain/classify.js';
 import {ERR, FindTreeBuilder, join, text, type Frame, type SubDir} from './find-tree-builder.js';
 import {TreeAssembly} from './tree-merge.js';
 import {WalkAbortedError, type RawName, type RawTree, type TreeWalkOptions} from './tree-walk.js';
 
-const require = createRequire(import.meta.url);
-const {listDir} = require('./walk-worker.cjs') as {listDir: (p: string | Buffer) => Array<string | Buffer>};
+import {walkCore} from './walk-core.js';
+
+const listDir = (p: string | Buffer) => walkCore().listDir(p);
 
 const S_IFMT = 0o170000;
 const S_IFDIR = 0o040000;
