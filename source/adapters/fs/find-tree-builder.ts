@@ -11,11 +11,11 @@ import type {ChangeKind, WorkerClassRules} from '../../domain/classify.js';
 import type {RawChange, RawEntry, RawName} from './tree-walk.js';
 import {keyOf, type LinkSighting, type TreeAssembly} from './tree-merge.js';
 
-import {walkCore} from './walk-core.js';
+import {opaqueXattr, walkCore} from './walk-core.js';
 
 const sizeTree = (p: string | Buffer) => walkCore().sizeTree(p);
 const listDir = (p: string | Buffer) => walkCore().listDir(p);
-const {readOpaque, opaqueState} = require('./opaque-xattr.cjs') as {readOpaque: (paths: Array<string | Buffer>) => Set<number>; opaqueState: {available: boolean; reason: string}};
+const readOpaque = (paths: Array<string | Buffer>) => opaqueXattr().readOpaque(paths);
 
 const S_IFMT = 0o170000;
 const S_IFDIR = 0o040000;
@@ -112,7 +112,7 @@ export class FindTreeBuilder {
 	}
 
 	get opaque() {
-		return opaqueState;
+		return opaqueXattr().opaqueState;
 	}
 
 	abs(rel: RawName): string | Buffer {

@@ -6,20 +6,28 @@ export interface WalkCore {
 	listDir: (dir: string | Buffer) => Array<string | Buffer>;
 }
 
-let core: WalkCore | undefined;
+export interface OpaqueXattr {
+	readOpaque: (paths: Array<string | Buffer>) => Set<number>;
+	opaqueState: {available: boolean; reason: string};
+}
+
+const loaded = new Map<string, unknown>();
 
 /**
- * walk-worker.cjs's synchronous helpers for use on this thread, loaded on first use from
- * the same source the workers run (the file next to this module, or the copy a single
- * executable embeds), so importing this module never touches the disk.
+ * One of the worker scripts (plain CommonJS) loaded on this thread on first use, from the
+ * same source the workers run: the file next to this module, or the copy a single
+ * executable embeds in a global. Importing this module never touches the disk.
  */
-export function walkCore(): WalkCore {
-	if (!core) {
-		const embedded = (globalThis as {__LAYERSCOPE_WALK_WORKER__?: string}).__LAYERSCOPE_WALK_WORKER__;
-		const source = embedded ?? readFileSync(new URL('walk-worker.cjs', import.meta.url), 'utf8');
-		const module = {exports: {} as WalkCore};
+function loadScript<T>(file: string, embeddedGlobal: string): T {
+	if (!loaded.has(file)) {
+		const embedded = (globalThis as Record<string, unknown>)[embeddedGlobal];
+		const source = typeof embedded === 'string' ? embedded : readFileSync(new URL(file, import.meta.url), 'utf8');
+		const module = {exports: {}};
 		new Function('module', 'exports', 'require', source)(module, module.exports, createRequire(import.meta.url));
-		core = module.exports;
+		loaded.set(file, module.exports);
 	}
-	return core;
+	return loaded.get(file) as T;
 }
+
+export const walkCore = () => loadScript<WalkCore>('walk-worker.cjs', '__LAYERSCOPE_WALK_WORKER__');
+export const opaqueXattr = () => loadScript<OpaqueXattr>('opaque-xattr.cjs', '__LAYERSCOPE_OPAQUE_XATTR__');
