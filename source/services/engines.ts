@@ -79,7 +79,15 @@ export async function connectEngines(flags: EngineFlags): Promise<{sources: Engi
 		return text.split('\n')[0]! + (hint ? ` (hint: ${hint})` : '');
 	};
 	const [docker, cri] = attempts.map(message);
-	if (sources.length === 0) throw new EngineError(`no container engine answered. Docker: ${docker} CRI: ${cri}`, 'NO_ENGINE');
+	if (sources.length === 0) {
+		// The engine the operator named explicitly is the one whose error they need to see.
+		const dockerNamed = Boolean(flags.host || process.env.DOCKER_HOST);
+		const criNamed = Boolean(flags.runtimeEndpoint || process.env.CONTAINER_RUNTIME_ENDPOINT);
+		const [dockerAttempt, criAttempt] = attempts as Array<PromiseRejectedResult>;
+		if (dockerNamed && !criNamed) throw dockerAttempt!.reason;
+		if (criNamed && !dockerNamed) throw criAttempt!.reason;
+		throw new EngineError(`no container engine answered. Docker: ${docker} CRI: ${cri}`, 'NO_ENGINE');
+	}
 	// An engine the operator named but that did not answer is worth a note; an absent default is not.
 	const notes: string[] = [];
 	if (docker && (flags.host || process.env.DOCKER_HOST)) notes.push(`Docker skipped: ${docker}`);
