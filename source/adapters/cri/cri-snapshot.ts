@@ -3,6 +3,7 @@ import type {CriClient} from './cri-client.js';
 import {CriError} from './cri-error.js';
 import * as map from './cri-map.js';
 import type * as T from './cri-types.js';
+import {mapLimit} from '../../lib/map-limit.js';
 import {logFileBytes} from '../fs/log-files.js';
 import {tryFilesystemStats} from '../fs/statfs.js';
 import {findMountFor, runtimeStorage} from './cri-storage.js';
@@ -134,17 +135,4 @@ async function sandboxImages(client: CriClient, status: T.StatusResponse | null,
 	if (configured) return [configured];
 	const infos = await mapLimit(sandboxes, limit, s => client.podSandboxStatus(s.id, true).then(r => r.info, () => ({})));
 	return [...new Set(infos.map(map.sandboxImageFromSandboxInfo).filter((ref): ref is string => ref !== null))];
-}
-
-async function mapLimit<I, O>(items: I[], limit: number, fn: (item: I) => Promise<O>): Promise<O[]> {
-	const results = new Array<O>(items.length);
-	let next = 0;
-	const worker = async () => {
-		while (next < items.length) {
-			const index = next++;
-			results[index] = await fn(items[index]);
-		}
-	};
-	await Promise.all(Array.from({length: Math.min(limit, items.length)}, worker));
-	return results;
 }
