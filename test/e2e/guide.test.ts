@@ -77,7 +77,11 @@ describe('layerscope guide on the seeded lab (tmux 80×24)', () => {
 
 	it('step 4: the copy-up path and its lower size, and the whiteout', async () => {
 		press('l');
-		const text = await waitFor('copy-up and whiteout found', async () => (screen().includes('Guide 4/6') && screen().includes('Whiteout in') ? screen() : undefined), 120_000);
+		// The focus is the top grower of step 3; it is re-drilled (never shown stale) when the ranking changes.
+		const text = await waitFor('copy-up and whiteout found', async () => {
+			const now = screen();
+			return now.includes('Guide 4/6') && now.includes('Whiteout in') && now.includes('demo-log-writer') ? now : undefined;
+		}, 120_000);
 		expect(text).toContain('demo-log-writer');
 		expect(text).toMatch(/A \/var\/log\/app/);
 		expect(text).toContain('Copy-up in demo-copy-up');

@@ -79,6 +79,6 @@ export const demoPod = {
 	name: 'demo-grower',
 	namespace: 'demo',
 	container: 'grower',
-	// About 2 MB/min: visibly growing, but well below the log writer the guide ranks first.
-	script: 'mkdir -p /data; i=0; while [ $i -lt 2000 ]; do dd if=/dev/zero bs=64k count=1 >> /data/blob 2>/dev/null; i=$((i+1)); sleep 2; done; sleep 2147483647',
+	// About 1 MB/min: visibly growing, but well below the log writer the guide ranks first.
+	script: 'mkdir -p /data; i=0; while [ $i -lt 2000 ]; do dd if=/dev/zero bs=64k count=1 >> /data/blob 2>/dev/null; i=$((i+1)); sleep 4; done; sleep 2147483647',
 };

@@ -62,6 +62,8 @@ export function useGuideData(
 	useEffect(() => {
 		if (!services || !entry || !drillsKey || !snapshot) return;
 		if (entry.drillsKey === drillsKey && entry.drills) return setDrills({status: 'done', value: entry.drills});
+		// The focus changed (a new top grower): never show the old focus's tree under the new ranking.
+		setDrills({status: 'loading'});
 		const controller = new AbortController();
 		loadDrills(services, snapshot, growth, controller.signal).then(
 			value => {
