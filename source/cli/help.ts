@@ -26,6 +26,11 @@ export const helpText = `
     --output FILE               report: write to FILE instead of standard output
     --container NAME|ID         open (or report) one container's writable layer
 
+  Plan
+    --build-cache-older-than D  plan: prune only build cache unused for longer than D (24h, 7d, 1h30m)
+    --build-cache-keep SIZE     plan: prune least recently used build cache until SIZE remains
+                                (docker's --keep-storage: 5GB = 5 GiB; it caps the cache, not free space)
+
   Lab
     --dir DIR                   directory for the private engines (default /tmp/layerscope-lab)
     --purge                     lab down: also delete the lab directory
@@ -56,6 +61,8 @@ export const flagSpec = {
 	readOnly: {type: 'boolean', default: false},
 	auditLog: {type: 'string'},
 	container: {type: 'string'},
+	buildCacheOlderThan: {type: 'string'},
+	buildCacheKeep: {type: 'string'},
 	dir: {type: 'string', default: '/tmp/layerscope-lab'},
 	purge: {type: 'boolean', default: false},
 	reset: {type: 'boolean', default: false},

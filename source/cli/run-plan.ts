@@ -1,4 +1,5 @@
 import {WalkPool} from '../adapters/fs/walk-pool.js';
+import {parseDuration, parseSize, type BuildCacheFilter} from '../domain/build-cache-filter.js';
 import {bytes} from '../domain/format.js';
 import {sanitize} from '../domain/sanitize.js';
 import {wrap} from '../domain/text-width.js';
@@ -8,17 +9,50 @@ import {gatherAdvice} from '../services/gather-advice.js';
 export interface PlanFlags extends EngineFlags {
 	json: boolean;
 	dfTimeout: number;
+	/** `--build-cache-older-than 24h`: only cache records unused for longer (docker's until=24h). */
+	buildCacheOlderThan?: string;
+	/** `--build-cache-keep 5GB`: prune least recently used records until the cache is at most this (docker's --keep-storage). */
+	buildCacheKeep?: string;
+}
+
+/** The build-cache flags, or a one-line error with a hint (exit 2). */
+export function buildCacheFlags(flags: Pick<PlanFlags, 'buildCacheOlderThan' | 'buildCacheKeep'>): {filter: BuildCacheFilter} | {error: string} {
+	const filter: BuildCacheFilter = {};
+	if (flags.buildCacheOlderThan !== undefined) {
+		const age = parseDuration(String(flags.buildCacheOlderThan));
+		if (!age.ok) return {error: `--build-cache-older-than: ${age.error} (hint: ${age.hint})`};
+		filter.olderThanMs = age.value;
+	}
+	if (flags.buildCacheKeep !== undefined) {
+		const size = parseSize(String(flags.buildCacheKeep));
+		if (!size.ok) return {error: `--build-cache-keep: ${size.error} (hint: ${size.hint})`};
+		filter.keepBytes = size.value;
+	}
+	return {filter};
+}
+
+const lastUsed = (at: number | undefined, now: number) => (at === undefined ? 'last used unknown' : `last used ${new Date(at).toISOString().replace(/\.\d+Z$/, 'Z')} (${ago(now - at)} ago)`);
+function ago(ms: number): string {
+	const s = Math.max(0, Math.round(ms / 1000));
+	return s < 120 ? `${s}s` : s < 7200 ? `${Math.round(s / 60)}m` : s < 172_800 ? `${Math.round(s / 3600)}h` : `${Math.round(s / 86_400)}d`;
 }
 
 /** `layerscope plan`: suggestions and exact cleanup plans. Changes nothing: no mutation service is built here. */
 export async function runPlan(flags: PlanFlags): Promise<number> {
+	const parsed = buildCacheFlags(flags);
+	if ('error' in parsed) {
+		process.stderr.write(`layerscope: ${sanitize(parsed.error)}\n`);
+		return 2;
+	}
+	const filtered = parsed.filter.olderThanMs !== undefined || parsed.filter.keepBytes !== undefined;
 	const {sources} = await connectEngines(flags);
 	const pool = new WalkPool();
 	try {
 		const engines = await Promise.all(sources.map(source => source.scan({pool, diskUsageTimeoutMs: flags.dfTimeout * 1000})));
-		const {suggestions} = await gatherAdvice(engines, sources);
+		const now = Date.now();
+		const {suggestions} = await gatherAdvice(engines, sources, {buildCache: parsed.filter, now});
 		if (flags.json) {
-			process.stdout.write(JSON.stringify({schemaVersion: 1, generatedAt: new Date().toISOString(), suggestions}, null, 2) + '\n');
+			process.stdout.write(JSON.stringify({schemaVersion: 1, generatedAt: new Date(now).toISOString(), buildCacheFilter: parsed.filter, suggestions}, null, 2) + '\n');
 			return 0;
 		}
 		for (const s of suggestions) {
@@ -26,7 +60,18 @@ export async function runPlan(flags: PlanFlags): Promise<number> {
 			process.stdout.write(wrap(head, 80, '                     ').join('\n') + '\n');
 			for (const line of wrap(sanitize(s.reason), 71, '')) process.stdout.write(`         ${line}\n`);
 			if (s.change) for (const line of wrap(`→ ${sanitize(s.change)}`, 71, '  ')) process.stdout.write(`         ${line}\n`);
-			for (const item of s.plan?.items ?? []) process.stdout.write(`           - ${item.kind} ${sanitize(item.name)} ${bytes(item.bytes)}\n`);
+			for (const item of s.plan?.items ?? []) {
+				// Build cache: the exact record id, then its last use (so the cutoff can be checked by eye) and what it is.
+				const lines =
+					item.kind === 'build-cache'
+						? [`- build-cache ${sanitize(item.id)} ${bytes(item.bytes)}`, ...wrap(`${lastUsed(item.lastUsedAt, now)}  ${sanitize(item.name)}`, 67, '    ').map(l => `  ${l}`)]
+						: wrap(`- ${item.kind} ${sanitize(item.name)} ${bytes(item.bytes)}`, 69, '    ');
+				for (const part of lines) process.stdout.write(`           ${part}\n`);
+			}
+		}
+		const docker = engines.some(e => e.usage.buildCache);
+		if (filtered && docker && !suggestions.some(s => s.plan?.items.some(i => i.kind === 'build-cache'))) {
+			process.stdout.write('No build cache record matches the build-cache options: nothing to prune there.\n');
 		}
 		if (suggestions.length === 0) process.stdout.write('Nothing to suggest: no reclaimable items and no redesign findings.\n');
 		return 0;

@@ -1,6 +1,8 @@
+import type {BuildCacheFilter} from './build-cache-filter.js';
 import {cleanupPlans} from './cleanup-candidates.js';
 import {bytes as fmt} from './format.js';
 import type {ImageFinding} from './image-findings.js';
+import {podEphemeralFindings, type PodEphemeralFinding, type PodStorage} from './pod-ephemeral-advice.js';
 import type {PlanItem, PrunePlan} from './prune-plan.js';
 import type {ContainerRecord, EngineSnapshot} from './types.js';
 
@@ -26,6 +28,8 @@ export interface Suggestion {
 	items?: PlanItem[];
 	/** Security findings rank above any size. */
 	security?: boolean;
+	/** Pod ephemeral-storage advice: what was measured and the suggested request/limit. */
+	ephemeral?: PodEphemeralFinding['ephemeral'];
 }
 
 export interface AdviceInput {
@@ -34,6 +38,11 @@ export interface AdviceInput {
 	imageFindings?: Array<{engine: string; image: string; findings: ImageFinding[]}>;
 	/** Below this many bytes a redesign is not worth the operator's attention. */
 	minBytes?: number;
+	/** Build-cache prune choice (all unused when absent) and the time ages are measured from. */
+	buildCache?: BuildCacheFilter;
+	now?: number;
+	/** CRI pods' ephemeral storage, per engine (runtime id). */
+	pods?: Array<{engine: string; pods: PodStorage[]}>;
 }
 
 const isK8s = (c: ContainerRecord) => Boolean(c.pod);
@@ -85,7 +94,7 @@ export function advise(input: AdviceInput): Suggestion[] {
 	const minBytes = input.minBytes ?? 1024 * 1024;
 	const out: Suggestion[] = [];
 	for (const engine of input.engines) {
-		for (const plan of cleanupPlans(engine)) {
+		for (const plan of cleanupPlans(engine, {now: input.now, buildCache: input.buildCache})) {
 			out.push({kind: 'cleanup', engine: engine.runtime.id, title: plan.title, bytes: plan.totalBytes, reason: `${plan.items.length} item(s), ${fmt(plan.totalBytes)} estimated`, plan, items: plan.items});
 		}
 		for (const container of engine.containers) {
@@ -106,6 +115,9 @@ export function advise(input: AdviceInput): Suggestion[] {
 				if (advice) out.push({kind: 'redesign', engine: engine.runtime.id, subject: container.name, bytes: cls.bytes, ...advice});
 			}
 		}
+	}
+	for (const {engine, pods} of input.pods ?? []) {
+		for (const {ephemeral, ...finding} of podEphemeralFindings(pods, minBytes)) out.push({kind: 'redesign', engine, ...finding, ephemeral});
 	}
 	for (const {engine, image, findings} of input.imageFindings ?? []) {
 		for (const finding of findings) {

@@ -1,4 +1,5 @@
 import {classifyImage, imagesReferenced, isLive} from './ledger.js';
+import {describeBuildCacheFilter, type BuildCacheFilter} from './build-cache-filter.js';
 import {makePlan, type PlanItem, type PrunePlan} from './prune-plan.js';
 import type {EngineSnapshot, ImageRecord} from './types.js';
 
@@ -31,12 +32,7 @@ function withImageTotal(plan: PrunePlan, engine: EngineSnapshot): PrunePlan {
 	return {...plan, totalBytes: freedImageBytes(chosen, engine.images)};
 }
 
-export interface BuildCacheFilter {
-	/** Only records last used before now - olderThanMs. */
-	olderThanMs?: number;
-	/** Remove least recently used records until at most this many bytes remain. */
-	keepBytes?: number;
-}
+export type {BuildCacheFilter} from './build-cache-filter.js';
 
 /** The cleanup plans one engine offers, each listing exactly the items it would remove. */
 export function cleanupPlans(engine: EngineSnapshot, options: {now?: number; buildCache?: BuildCacheFilter} = {}): PrunePlan[] {
@@ -55,7 +51,7 @@ export function cleanupPlans(engine: EngineSnapshot, options: {now?: number; bui
 	const unused = engine.images.filter(i => classifyImage(i, referenced) === 'unused' && removable(i));
 	plans.push(withImageTotal(makePlan('Remove dangling images', imageItems(engine, dangling)), engine));
 	plans.push(withImageTotal(makePlan('Remove unused images', imageItems(engine, unused)), engine));
-	if (engine.usage.buildCache) plans.push(makePlan('Prune build cache', buildCacheItems(engine, options.now ?? Date.now(), options.buildCache)));
+	if (engine.usage.buildCache) plans.push(buildCachePlan(engine, options.now ?? Date.now(), options.buildCache));
 	if (engine.usage.volumes) {
 		const orphans = engine.usage.volumes.filter(v => v.refCount === 0 && v.anonymous);
 		plans.push(
@@ -68,12 +64,30 @@ export function cleanupPlans(engine: EngineSnapshot, options: {now?: number; bui
 	return plans.filter(plan => plan.items.length > 0);
 }
 
+/** The build-cache plan for one filter; its title names the filter. Empty when nothing matches. */
+export function buildCachePlan(engine: EngineSnapshot, now: number, filter: BuildCacheFilter = {}): PrunePlan {
+	return makePlan(buildCacheTitle(filter), buildCacheItems(engine, now, filter));
+}
+
+export function buildCacheTitle(filter: BuildCacheFilter = {}): string {
+	// No filter keeps the plain title other screens and the recorded fixtures know.
+	return filter.olderThanMs === undefined && filter.keepBytes === undefined ? 'Prune build cache' : `Prune build cache: ${describeBuildCacheFilter(filter)}`;
+}
+
+/**
+ * Exactly the records a `docker builder prune` with these options would consider, as
+ * we read its semantics (see build-cache-filter.ts): never a record in use or shared
+ * with an image; with olderThanMs only records whose last use is known and older; with
+ * keepBytes the least recently used of those until the unshared total (in-use records
+ * included, as BuildKit counts it) is at or below the amount.
+ */
 function buildCacheItems(engine: EngineSnapshot, now: number, filter: BuildCacheFilter = {}): PlanItem[] {
-	let records = (engine.usage.buildCache ?? []).filter(r => !r.inUse && !r.shared);
+	const all = engine.usage.buildCache ?? [];
+	let records = all.filter(r => !r.inUse && !r.shared);
 	if (filter.olderThanMs !== undefined) records = records.filter(r => r.lastUsedAt !== undefined && now - r.lastUsedAt > filter.olderThanMs!);
 	if (filter.keepBytes !== undefined) {
-		const all = (engine.usage.buildCache ?? []).filter(r => !r.shared);
-		let remaining = all.reduce((t, r) => t + r.bytes, 0);
+		let remaining = all.filter(r => !r.shared).reduce((t, r) => t + r.bytes, 0);
+		// Least recently used first; a record never used (no time) goes first, as in BuildKit.
 		const lru = [...records].sort((a, b) => (a.lastUsedAt ?? 0) - (b.lastUsedAt ?? 0));
 		records = [];
 		for (const record of lru) {
@@ -82,5 +96,13 @@ function buildCacheItems(engine: EngineSnapshot, now: number, filter: BuildCache
 			remaining -= record.bytes;
 		}
 	}
-	return records.map(r => ({kind: 'build-cache', engine: engine.runtime.id, id: r.id, name: r.description || r.type, bytes: r.bytes, chosen: false}));
+	return records.map(r => ({
+		kind: 'build-cache' as const,
+		engine: engine.runtime.id,
+		id: r.id,
+		name: r.description || r.type,
+		bytes: r.bytes,
+		chosen: false,
+		lastUsedAt: r.lastUsedAt,
+	}));
 }

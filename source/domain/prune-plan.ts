@@ -15,6 +15,8 @@ export interface PlanItem {
 	chosen: boolean;
 	/** Named (non-anonymous) volume: only ever removed when chosen individually. */
 	named?: boolean;
+	/** Build cache: when the record was last used (ms since epoch), shown so the operator sees why it was picked. */
+	lastUsedAt?: number;
 }
 
 export interface PrunePlan {
@@ -76,6 +78,8 @@ export function revalidate(item: PlanItem, now: EngineSnapshot): Verdict {
 			const record = now.usage.buildCache?.find(r => r.id === item.id);
 			if (!record) return {ok: false, reason: 'no longer exists'};
 			if (record.inUse) return {ok: false, reason: 'is in use by a build'};
+			// Chosen by age or least-recent use: a record a build used since the preview no longer fits that choice.
+			if (item.lastUsedAt !== undefined && record.lastUsedAt !== undefined && record.lastUsedAt > item.lastUsedAt) return {ok: false, reason: 'was used again since the plan'};
 			return {ok: true};
 		}
 	}

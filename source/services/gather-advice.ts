@@ -1,4 +1,6 @@
+import {podEphemeral} from '../adapters/cri/pod-ephemeral.js';
 import {advise, type ContainerClasses, type Suggestion} from '../domain/advise.js';
+import type {BuildCacheFilter} from '../domain/build-cache-filter.js';
 import type {ContainerRecord, EngineSnapshot} from '../domain/types.js';
 import {containerClasses} from './container-classes.js';
 import {drillContainer} from './drill.js';
@@ -12,7 +14,18 @@ import {dockerImageFindings} from './image-advice.js';
 export async function gatherAdvice(
 	engines: EngineSnapshot[],
 	sources: EngineSource[],
-	options: {growth?: (container: ContainerRecord) => number; drillTop?: number; signal?: AbortSignal} = {},
+	options: {
+		growth?: (container: ContainerRecord) => number;
+		drillTop?: number;
+		signal?: AbortSignal;
+		/** Build-cache prune choice (default: all unused) and the time ages are measured from. */
+		buildCache?: BuildCacheFilter;
+		now?: number;
+		/** Smallest redesign worth showing (default 1 MiB). */
+		minBytes?: number;
+		/** kubelet --root-dir, where emptyDir volumes live (default /var/lib/kubelet). */
+		kubeletRoot?: string;
+	} = {},
 ): Promise<{classes: ContainerClasses[]; suggestions: Suggestion[]}> {
 	const growth = options.growth ?? (() => 0);
 	const top = engines
@@ -34,5 +47,8 @@ export async function gatherAdvice(
 	}
 	options.signal?.throwIfAborted();
 	const imageFindings = (await Promise.all(sources.map((s, i) => (s.docker ? dockerImageFindings(s.docker.client, engines[i]!) : [])))).flat();
-	return {classes, suggestions: advise({engines, classes, imageFindings})};
+	// CRI pods: writable layers and logs as the runtime reports them, plus emptyDirs on disk.
+	const pods = engines.flatMap(engine => ('cri' in engine ? [{engine: engine.runtime.id, pods: podEphemeral(engine as Parameters<typeof podEphemeral>[0], {kubeletRoot: options.kubeletRoot})}] : []));
+	const {buildCache, now, minBytes} = options;
+	return {classes, suggestions: advise({engines, classes, imageFindings, pods, buildCache, now, minBytes})};
 }

@@ -19,6 +19,7 @@ export enum Command {
 	Toggle = 'toggle',
 	ToggleAll = 'toggleAll',
 	Confirm = 'confirm',
+	BuildCache = 'buildCache',
 	// drill-down (issue 5)
 	SizeMode = 'sizeMode',
 }
@@ -65,6 +66,7 @@ export const bindings: readonly Binding[] = [
 	{command: Command.Toggle, keys: 'space', help: 'plan: pick or drop the item at the cursor', match: i => i === ' '},
 	{command: Command.ToggleAll, keys: '*', help: 'plan: pick all / none', match: i => i === '*'},
 	{command: Command.Confirm, keys: 'y', help: 'plan: confirm (typed word for >1 GiB or volumes)', match: i => i === 'y'},
+	{command: Command.BuildCache, keys: 'c', help: 'actions: build cache to prune (all, 24h, 7d, keep 5GB)', match: (i, k) => i === 'c' && !k.ctrl},
 	// drill-down (issue 5)
 	{command: Command.SizeMode, keys: 'b', help: 'tree: sizes allocated / apparent', match: i => i === 'b'},
 	{command: Command.Help, keys: '?', help: 'this help', match: i => i === '?'},

@@ -5,6 +5,7 @@ import type {ActionEntry} from '../model/action-entries.js';
 import {fit, truncate} from '../model/fit.js';
 import {bytes} from '../model/formatting.js';
 import type {AdviceStatus} from '../hooks/use-advice.js';
+import type {CacheFilterPrompt} from '../state/cache-filter-state.js';
 
 export interface ActionsListProps {
 	entries: readonly ActionEntry[];
@@ -14,6 +15,8 @@ export interface ActionsListProps {
 	width: number;
 	height: number;
 	notice: string | null;
+	/** The build-cache prompt, while the operator types a choice. */
+	filter?: CacheFilterPrompt | null;
 }
 
 /** Lines under the list for the entry at the cursor. */
@@ -38,7 +41,7 @@ function detail(e: ActionEntry | undefined, width: number): string[] {
 	return lines.slice(0, detailLines);
 }
 
-export function ActionsList({entries, advice, cursor, top, width, height, notice}: ActionsListProps) {
+export function ActionsList({entries, advice, cursor, top, width, height, notice, filter}: ActionsListProps) {
 	const rows = Math.max(1, height - listChrome);
 	const status =
 		advice.status === 'running'
@@ -78,12 +81,25 @@ export function ActionsList({entries, advice, cursor, top, width, height, notice
 					</Text>
 				))}
 			</Box>
-			<Text color="yellow" wrap="truncate-end">
-				{truncate(notice ? sanitize(notice) : '', width)}
-			</Text>
-			<Text dimColor wrap="truncate-end">
-				{truncate('↑↓ move  Enter review plan  r recompute  Esc back  ? help  q quit', width)}
-			</Text>
+			{filter ? (
+				<>
+					<Text wrap="truncate-end">
+						{truncate(`Build cache to prune (all | 24h | 7d | keep 5GB): ${sanitize(filter.input)}▏`, width)}
+					</Text>
+					<Text color={filter.error ? 'yellow' : undefined} dimColor={!filter.error} wrap="truncate-end">
+						{truncate(filter.error ? sanitize(filter.error) : 'Enter apply  Esc keep current   age: unused that long · keep: cap the cache', width)}
+					</Text>
+				</>
+			) : (
+				<>
+					<Text color="yellow" wrap="truncate-end">
+						{truncate(notice ? sanitize(notice) : '', width)}
+					</Text>
+					<Text dimColor wrap="truncate-end">
+						{truncate(`↑↓ move  Enter review plan${entries.some(e => e.buildCache) ? '  c build cache' : ''}  r recompute  Esc back  ? help  q quit`, width)}
+					</Text>
+				</>
+			)}
 		</Box>
 	);
 }

@@ -39,7 +39,7 @@ export function ActionsScreen({services, snapshot, refresh, width, height, onLea
 	const [generation, setGeneration] = useState(0);
 	const [notBefore, setNotBefore] = useState(0);
 	const advice = useAdvice(services, snapshot, generation, notBefore);
-	const entries = useMemo(() => actionEntries(advice.suggestions, advice.snapshot), [advice.suggestions, advice.snapshot]);
+	const entries = useMemo(() => actionEntries(advice.suggestions, advice.snapshot, state.buildCache), [advice.suggestions, advice.snapshot, state.buildCache]);
 	const started = useRef<object | null>(null);
 
 	useEffect(() => {
@@ -77,6 +77,7 @@ export function ActionsScreen({services, snapshot, refresh, width, height, onLea
 				refresh();
 				setGeneration(g => g + 1);
 			} else if (intent.type === 'move') dispatch({...intent, count: entries.length, page});
+			else if (intent.type === 'filter-open') dispatch({type: 'filter-open', index: entries.findIndex(e => e.buildCache), count: entries.length, page: height - listChrome});
 			else if (intent.type === 'open') {
 				if (phase === 'result') setGeneration(g => g + 1);
 				dispatch({type: 'open', entries, disabled});
@@ -89,11 +90,13 @@ export function ActionsScreen({services, snapshot, refresh, width, height, onLea
 	});
 
 	let body;
-	if (state.phase === 'list' || !state.draft) {
-		body = <ActionsList entries={entries} advice={advice} cursor={state.cursor} top={state.top} width={width} height={height} notice={state.notice} />;
+	if (state.phase === 'list' || state.phase === 'filter' || !state.draft) {
+		body = (
+			<ActionsList entries={entries} advice={advice} cursor={state.cursor} top={state.top} width={width} height={height} notice={state.notice} filter={state.filter} />
+		);
 	} else if (state.phase === 'plan' || state.phase === 'confirm') {
 		body = (
-			<PlanView draft={state.draft} cursor={state.planCursor} top={state.planTop} width={width} height={height} confirm={state.confirm} notice={state.notice} disabled={disabled} />
+			<PlanView draft={state.draft} cursor={state.planCursor} top={state.planTop} width={width} height={height} confirm={state.confirm} notice={state.notice} disabled={disabled} now={advice.snapshot?.takenAt} />
 		);
 	} else {
 		body = <ResultView plan={activePlan(state)!} outcomes={state.outcomes} result={state.result} top={state.planTop} width={width} height={height} />;

@@ -17,6 +17,8 @@ export interface PlanViewProps {
 	notice: string | null;
 	/** Read-only: why nothing can be confirmed. */
 	disabled: string | null;
+	/** When the plan's data was read: build-cache records show how long before that they were last used. */
+	now?: number;
 }
 
 /** Title, column header, total, info line and the two prompt lines. */
@@ -24,13 +26,23 @@ export const planChrome = 6;
 
 export const shortId = (id: string) => sanitize(id.replace(/^sha256:/, '').slice(0, 12));
 
-function itemLine(item: PlanItem, on: boolean, at: boolean, width: number): string {
-	const kind = item.kind === 'volume' && item.named ? 'named vol' : item.kind;
-	const nameWidth = Math.max(4, width - 5 - 11 - 14 - 10);
-	return `${at ? '›' : ' '}${on ? '[x]' : '[ ]'} ${fit(kind, 10)} ${fit(shortId(item.id), 13)} ${fit(sanitize(item.name), nameWidth)}${fit(bytes(item.bytes), 10, 'right')}`;
+/** "3h", "2d": how long before `now` a build-cache record was last used. */
+export function age(item: PlanItem, now: number | undefined): string | null {
+	if (item.kind !== 'build-cache') return null;
+	if (item.lastUsedAt === undefined || now === undefined) return '?';
+	const s = Math.max(0, Math.round((now - item.lastUsedAt) / 1000));
+	return s < 120 ? `${s}s` : s < 7200 ? `${Math.round(s / 60)}m` : s < 172_800 ? `${Math.round(s / 3600)}h` : `${Math.round(s / 86_400)}d`;
 }
 
-export function PlanView({draft, cursor, top, width, height, confirm, notice, disabled}: PlanViewProps) {
+function itemLine(item: PlanItem, on: boolean, at: boolean, width: number, now: number | undefined): string {
+	const kind = item.kind === 'volume' && item.named ? 'named vol' : item.kind === 'build-cache' ? 'cache' : item.kind;
+	const used = age(item, now);
+	const name = used === null ? sanitize(item.name) : `${used.padStart(4)} ago  ${sanitize(item.name)}`;
+	const nameWidth = Math.max(4, width - 5 - 11 - 14 - 10);
+	return `${at ? '›' : ' '}${on ? '[x]' : '[ ]'} ${fit(kind, 10)} ${fit(shortId(item.id), 13)} ${fit(name, nameWidth)}${fit(bytes(item.bytes), 10, 'right')}`;
+}
+
+export function PlanView({draft, cursor, top, width, height, confirm, notice, disabled, now}: PlanViewProps) {
 	const rows = Math.max(1, height - planChrome);
 	const items = draft.plan.items;
 	const plan = chosenPlan(draft);
@@ -51,12 +63,12 @@ export function PlanView({draft, cursor, top, width, height, confirm, notice, di
 				{truncate(`Plan: ${sanitize(draft.plan.title)}${position}`, width)}
 			</Text>
 			<Text dimColor wrap="truncate-end">
-				{truncate(`     ${fit('KIND', 10)} ${fit('ID', 13)} ${fit('NAME', Math.max(4, width - 40))}${fit('SIZE', 10, 'right')}`, width)}
+				{truncate(`     ${fit('KIND', 10)} ${fit('ID', 13)} ${fit(items.some(i => i.kind === 'build-cache') ? 'LAST USED  NAME' : 'NAME', Math.max(4, width - 40))}${fit('SIZE', 10, 'right')}`, width)}
 			</Text>
 			<Box flexDirection="column" height={rows}>
 				{items.slice(top, top + rows).map((item, i) => (
 					<Text key={top + i} inverse={top + i === cursor && !confirm} wrap="truncate-end">
-						{truncate(itemLine(item, Boolean(draft.selected[top + i]), top + i === cursor && !confirm, width), width)}
+						{truncate(itemLine(item, Boolean(draft.selected[top + i]), top + i === cursor && !confirm, width, now), width)}
 					</Text>
 				))}
 			</Box>
@@ -71,7 +83,7 @@ export function PlanView({draft, cursor, top, width, height, confirm, notice, di
 			) : (
 				<>
 					<Text dimColor wrap="truncate-end">
-						{truncate('↑↓ scroll  space toggle  * all/none', width)}
+						{truncate(`↑↓ scroll  space toggle  * all/none${items.some(i => i.kind === 'build-cache') ? '  c other build-cache choice' : ''}`, width)}
 					</Text>
 					<Text dimColor wrap="truncate-end">
 						{truncate(disabled ? 'Enter/y try to confirm (disabled)  Esc back  q quit' : 'Enter/y confirm…  Esc back  q quit', width)}

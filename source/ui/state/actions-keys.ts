@@ -12,6 +12,7 @@ export type ActionsIntent =
 	| {type: 'confirm'}
 	| {type: 'key'; input: string; key: ConfirmKey}
 	| {type: 'recompute'}
+	| {type: 'filter-open'}
 	| {type: 'help'}
 	| {type: 'quit'};
 
@@ -25,7 +26,8 @@ const moves: Partial<Record<Command, number>> = {
 };
 
 function one(phase: ActionsPhase, input: string, key: KeyInfo & ConfirmKey): ActionsIntent[] {
-	if (phase === 'confirm') return [{type: 'key', input, key}];
+	// Typing a confirmation or a build-cache choice: every key is text (Esc and Enter included).
+	if (phase === 'confirm' || phase === 'filter') return [{type: 'key', input, key}];
 	if (phase === 'running') return [];
 	const command = listCommandFor(input, key);
 	if (command === undefined) return [];
@@ -40,6 +42,8 @@ function one(phase: ActionsPhase, input: string, key: KeyInfo & ConfirmKey): Act
 			return [{type: 'toggle-all'}];
 		case Command.Confirm:
 			return [{type: 'confirm'}];
+		case Command.BuildCache:
+			return phase === 'list' || phase === 'plan' ? [{type: 'filter-open'}] : [];
 		case Command.Back:
 			return [{type: 'back'}];
 		case Command.Refresh:
@@ -59,7 +63,7 @@ function one(phase: ActionsPhase, input: string, key: KeyInfo & ConfirmKey): Act
  */
 export function actionsIntent(phase: ActionsPhase, input: string, key: KeyInfo & ConfirmKey): ActionsIntent[] {
 	if (input.length <= 1 || key.ctrl || key.meta) return one(phase, input, key);
-	if (phase === 'confirm') {
+	if (phase === 'confirm' || phase === 'filter') {
 		const out: ActionsIntent[] = [];
 		for (const part of input.split(/(\r)/)) {
 			if (part === '\r') out.push({type: 'key', input: '', key: {return: true}});

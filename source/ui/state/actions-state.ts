@@ -2,13 +2,16 @@
  * The actions flow (suggestions → plan → confirm → running → result) as a pure
  * reducer, tested without rendering. The view maps keys to these actions.
  */
+import {describeBuildCacheFilter, type BuildCacheFilter} from '../../domain/build-cache-filter.js';
 import {confirmationWord, needsTypedConfirmation} from '../../domain/prune-plan.js';
 import type {ExecutionResult, ItemOutcome} from '../../services/mutations.js';
 import type {ActionEntry} from '../model/action-entries.js';
 import {chosenPlan, draftOf, selectedCount, toggleAll, toggleItem, type PlanDraft} from '../model/plan-selection.js';
+import {cacheFilterKey, type CacheFilterPrompt} from './cache-filter-state.js';
 import {confirmReducer, initialConfirm, type ConfirmKey, type ConfirmState} from './confirm-state.js';
 
-export type ActionsPhase = 'list' | 'plan' | 'confirm' | 'running' | 'result';
+/** filter: typing the build-cache choice (over the list). */
+export type ActionsPhase = 'list' | 'plan' | 'confirm' | 'running' | 'result' | 'filter';
 
 export interface ActionsState {
 	phase: ActionsPhase;
@@ -24,10 +27,13 @@ export interface ActionsState {
 	/** One line: why the last key did nothing, or why execution stopped. */
 	notice: string | null;
 	leave: boolean;
+	/** The build-cache prune choice (empty: all unused) and its prompt while typing. */
+	buildCache: BuildCacheFilter;
+	filter: CacheFilterPrompt | null;
 }
 
 export function initialActions(): ActionsState {
-	return {phase: 'list', cursor: 0, top: 0, draft: null, planCursor: 0, planTop: 0, confirm: null, outcomes: [], result: null, notice: null, leave: false};
+	return {phase: 'list', cursor: 0, top: 0, draft: null, planCursor: 0, planTop: 0, confirm: null, outcomes: [], result: null, notice: null, leave: false, buildCache: {}, filter: null};
 }
 
 /** Why removing is impossible in this session right now (read-only, or not connected yet); null when it is possible. */
@@ -43,7 +49,9 @@ export type ActionsAction =
 	| {type: 'key'; input: string; key: ConfirmKey}
 	| {type: 'outcome'; outcome: ItemOutcome}
 	| {type: 'done'; result: ExecutionResult}
-	| {type: 'failed'; message: string};
+	| {type: 'failed'; message: string}
+	/** c: open the build-cache prompt; index is the build-cache entry's row (-1: none). */
+	| {type: 'filter-open'; index: number; count: number; page: number};
 
 const clamp = (n: number, lo: number, hi: number) => Math.max(lo, Math.min(hi, n));
 
@@ -64,7 +72,18 @@ export function actionsReducer(state: ActionsState, action: ActionsAction): Acti
 		if (confirm.status === 'confirmed') return {...state, phase: 'running', confirm, outcomes: [], result: null, notice: null};
 		return {...state, confirm};
 	}
+	if (phase === 'filter' && action.type === 'key') {
+		const next = cacheFilterKey(state.filter!, action.input, action.key);
+		if ('prompt' in next) return {...state, filter: next.prompt};
+		if ('cancelled' in next) return {...state, phase: 'list', filter: null, notice: null};
+		return {...state, phase: 'list', filter: null, buildCache: next.applied, notice: `build cache: ${describeBuildCacheFilter(next.applied)}`};
+	}
 	switch (action.type) {
+		case 'filter-open': {
+			if (phase !== 'list' && !(phase === 'plan' && state.draft?.plan.items.some(i => i.kind === 'build-cache'))) return state;
+			if (action.index < 0) return {...state, notice: 'no unused build cache here: nothing to choose'};
+			return {...state, phase: 'filter', draft: null, ...scroll(action.index, state.top, action.count, action.page), filter: {input: '', error: null}, notice: null};
+		}
 		case 'move': {
 			if (phase === 'list') return {...state, ...scroll(state.cursor + action.delta, state.top, action.count, action.page), notice: null};
 			if (phase === 'plan' && state.draft) {
@@ -78,6 +97,7 @@ export function actionsReducer(state: ActionsState, action: ActionsAction): Acti
 			if (phase === 'list') {
 				const entry = action.entries[state.cursor];
 				if (!entry?.plan) return {...state, notice: entry ? 'a redesign is a change to make, not something to remove here' : null};
+				if (entry.plan.items.length === 0) return {...state, notice: 'nothing matches this choice: c changes it'};
 				return {...state, phase: 'plan', draft: draftOf(entry.plan, entry.kind === 'picker'), planCursor: 0, planTop: 0, notice: null};
 			}
 			if (phase === 'plan') return actionsReducer(state, {type: 'confirm', disabled: action.disabled});
