@@ -50,9 +50,17 @@ export function renderAt(tree: ReactElement, size: {columns: number; rows: numbe
 		stdout,
 		stdin,
 		lastFrame: () => stdout.lastFrame() ?? '',
-		/** Writes keys and waits for Ink to process them and render. */
+		/**
+		 * Writes keys and waits for Ink to process them and render: for the next frame (up to
+		 * a second: a key may change nothing), then a little longer for follow-up renders. A
+		 * fixed pause alone loses the race on a loaded machine, where the timer can fire before
+		 * React's scheduled render.
+		 */
 		press: async (keys: string) => {
+			const before = stdout.frames.length;
 			stdin.write(keys);
+			const end = Date.now() + 1000;
+			while (stdout.frames.length === before && Date.now() < end) await tick(5);
 			await tick();
 		},
 	};
