@@ -18,6 +18,7 @@ import {Guide} from './screens/guide.js';
 import {Help} from './screens/help.js';
 import {Overview} from './screens/overview.js';
 import {TooSmall} from './screens/too-small.js';
+import {FaultPoint} from './fault.js';
 import {cursorOf, initialUiState, uiReducer, type UiState} from './state/console-state.js';
 
 export interface AppProps {
@@ -72,10 +73,10 @@ export function App({feed, size: fixedSize, now: fixedNow, initial, onQuit, serv
 	}, {isActive: ui.screen !== 'actions' && ui.screen !== 'drill'}); // the actions screens read their own keys (typed confirmation)
 
 	const width = size.columns;
-	if (size.columns < minColumns || size.rows < minRows) return <TooSmall columns={size.columns} rows={size.rows} />;
+	if (size.columns < minColumns || size.rows < minRows) return <><TooSmall columns={size.columns} rows={size.rows} /><FaultPoint screen="too-small" /></>; // FaultPoint: test-only, see fault.ts
 	const height = size.rows - 1;
 	let body;
-	if (ui.screen === 'help') body = <Help width={width} />;
+	if (ui.screen === 'help') body = <Help width={width} height={height} />;
 	else if (ui.screen === 'actions') {
 		const report = (command: Command) => dispatch({type: 'command', command, keys, page: layout.tableRows});
 		body = (
@@ -99,6 +100,7 @@ export function App({feed, size: fixedSize, now: fixedNow, initial, onQuit, serv
 		<Box flexDirection="column" width={width} height={height + banner} overflow="hidden">
 			{banner ? <ReadOnlyBanner source={services!.readOnly.source} width={width} /> : null}
 			{body}
+			<FaultPoint screen={ui.screen} />
 			{ui.screen === 'drill' || (ui.screen === 'help' && ui.under === 'drill') ? (
 				<DrillScreen key={ui.selected ?? ''} row={rows.find(r => r.key === ui.selected)} services={services} width={width} height={height} active={ui.screen === 'drill'}
 					unknown={ui.selected?.startsWith('missing:') ? sanitize(ui.selected.slice(8)) : undefined}

@@ -1,5 +1,6 @@
 import {describe, expect, it} from 'vitest';
 import {confirmationWord, needsTypedConfirmation} from '../../source/domain/prune-plan.js';
+import {bindings} from '../../source/ui/keymap.js';
 import {App} from '../../source/ui/app.js';
 import {actionEntries} from '../../source/ui/model/action-entries.js';
 import {ActionsScreen} from '../../source/ui/screens/actions.js';
@@ -180,6 +181,8 @@ describe('the console with services (App)', () => {
 		await until(() => r.frame().includes('Where the bytes live'));
 		seen.push(r.frame());
 		await visit('?', 'this help');
+		// Every key still on the one screen left under the banner.
+		for (const b of bindings) expect(seen.at(-1)).toContain(b.help);
 		await visit(keys.escape, 'Where the bytes live');
 		await visit(keys.enter, 'Esc back');
 		await visit(keys.escape, 'Where the bytes live');

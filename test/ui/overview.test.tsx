@@ -139,6 +139,9 @@ describe('keys', () => {
 			expect(frame).toContain(b.keys);
 			expect(frame).toContain(b.help);
 		}
+		// All of it on one 80×24 screen: nothing scrolls off, nothing wider than the terminal.
+		expect(frame.split('\n').length).toBeLessThanOrEqual(size.rows - 1);
+		for (const line of frame.split('\n')) expect(stringWidth(line)).toBeLessThanOrEqual(size.columns);
 		await r.press('?');
 		expect(plain(r.lastFrame())).toContain('Where the bytes live');
 	});
