@@ -5,6 +5,7 @@
 // Usage: node bench/walk.mjs [--runs N] [--dir /tmp/ls-bench-walk]
 import {execFileSync, spawnSync} from 'node:child_process';
 import {existsSync, linkSync, mkdirSync, rmSync, symlinkSync, truncateSync, writeFileSync} from 'node:fs';
+import {loadavg} from 'node:os';
 import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 
@@ -50,14 +51,14 @@ function generate() {
 	process.stderr.write(`\rgenerated ${files} files in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
 }
 
-/** Wall seconds and peak RSS (KiB) of one command. */
+/** Wall seconds, peak RSS (KiB) and CPU seconds (with its children, e.g. the finds) of one command. */
 function measure(cmd, args) {
 	const started = process.hrtime.bigint();
-	const r = spawnSync('/usr/bin/time', ['-f', '%M', cmd, ...args], {encoding: 'utf8', maxBuffer: 64 << 20});
+	const r = spawnSync('/usr/bin/time', ['-f', '%M %U %S', cmd, ...args], {encoding: 'utf8', maxBuffer: 64 << 20});
 	const seconds = Number(process.hrtime.bigint() - started) / 1e9;
 	if (r.status !== 0) throw new Error(`${cmd} failed: ${r.stderr}`);
-	const rssKiB = Number(r.stderr.trim().split('\n').pop());
-	return {seconds, rssKiB, stdout: r.stdout};
+	const [rssKiB, user, sys] = r.stderr.trim().split('\n').pop().split(' ').map(Number);
+	return {seconds, rssKiB, cpu: user + sys, stdout: r.stdout};
 }
 
 const median = values => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
@@ -83,6 +84,7 @@ writeFileSync(
 );
 
 measure('du', ['-s', tree]); // warm the cache
+const loadBefore = loadavg()[0];
 const du = [];
 const walk = [];
 let result;
@@ -92,6 +94,7 @@ for (let i = 0; i < runs; i++) {
 	result = JSON.parse(w.stdout);
 	walk.push(w);
 }
+const loadAfter = loadavg()[0];
 const duBlocks = Number(execFileSync('du', ['-s', '-B1', tree], {encoding: 'utf8'}).split('\t')[0]);
 const duS = median(du.map(r => r.seconds));
 const walkS = median(walk.map(r => r.seconds));
@@ -101,4 +104,6 @@ console.log(`du -s:      median ${duS.toFixed(2)} s of [${du.map(r => r.seconds.
 console.log(`tree walk:  median ${walkS.toFixed(2)} s of [${walk.map(r => r.seconds.toFixed(2)).join(', ')}], peak RSS ${walkRss.toFixed(0)} MB`);
 console.log(`ratio:      ${(walkS / duS).toFixed(2)}x du -s (target <= 1.3x); RSS target <= 300 MB`);
 console.log(`in process: walk ${(median(walk.map(r => JSON.parse(r.stdout).walkMs)) / 1000).toFixed(2)} s, display model ${(median(walk.map(r => JSON.parse(r.stdout).modelMs)) / 1000).toFixed(2)} s (medians; the tree walk time above includes both and Node start-up)`);
+console.log(`cpu:        du ${median(du.map(r => r.cpu)).toFixed(2)} s, tree walk ${median(walk.map(r => r.cpu)).toFixed(2)} s (medians, user+sys, finds included)`);
+console.log(`load:       ${loadBefore.toFixed(2)} before, ${loadAfter.toFixed(2)} after (1-min loadavg, ${(await import('node:os')).availableParallelism()} CPUs)`);
 console.log(`allocated:  walker ${result.allocated} bytes, du -B1 ${duBlocks} bytes`);

@@ -1,15 +1,18 @@
 /**
  * Per-directory aggregation for the find-driven tree walk (find-tree.ts), on the main thread:
- * the same marks, classes, top-K entries and packed directory records as tree-walk-worker.cjs,
- * fed into the same TreeAssembly. Entries come from find records (or Node lstat for the few
- * directories listed before the split); lower layers are lstat'ed only below directories that
- * exist in the image. Hard links: every sighting keeps its bytes and is reported, so
- * TreeAssembly.resolveLinks keeps the first one in sorted path order, as du charges it.
+ * the same marks, classes and top-K entries as tree-walk-worker.cjs, written straight into the
+ * RawDir records of the TreeAssembly (direct assembly: no packed batches, no key lookups; a
+ * directory is registered when entered and closed after its last entry). Entries come from find
+ * records (or Node lstat for the few directories listed before the split); lower layers are
+ * lstat'ed only below directories that exist in the image. Hard links: every sighting keeps its
+ * bytes and is reported, so TreeAssembly.resolveLinks keeps the first one in sorted path order,
+ * as du charges it.
  */
 import {lstatSync, type Stats} from 'node:fs';
 import type {ChangeKind, WorkerClassRules} from '../../domain/classify.js';
-import type {RawChange, RawEntry, RawName} from './tree-walk.js';
-import {keyOf, type LinkSighting, type TreeAssembly} from './tree-merge.js';
+import type {DrillTotals} from '../../domain/drill-model.js';
+import type {RawDir, RawEntry, RawName} from './tree-walk.js';
+import {keyOf, newDir, type LinkSighting, type TreeAssembly} from './tree-merge.js';
 
 import {opaqueXattr, walkCore} from './walk-core.js';
 
@@ -20,9 +23,10 @@ const readOpaque = (paths: Array<string | Buffer>) => opaqueXattr().readOpaque(p
 const S_IFMT = 0o170000;
 const S_IFDIR = 0o040000;
 const S_IFCHR = 0o020000;
-const R = {APP: 0, ALLOC: 1, FILES: 2, INODES: 3, DEPTH: 4, MARK: 5, OLD: 6, CHANGED: 7, CLS: 8, UNREAD: 9, ERR: 10, REST: 14, MARKS: 17, SUBDIRS: 20, CLASS: 21};
 const ENTRY_TYPES = ['file', 'dir', 'symlink', 'whiteout', 'other', 'deleted'] as const;
 export const ERR = {denied: 0, vanished: 1, tooLong: 2, other: 3};
+const ERR_KEYS = ['denied', 'vanished', 'tooLong', 'other'] as const;
+const NONE: number[] = [];
 
 const isDir = (st: Stats) => (st.mode & S_IFMT) === S_IFDIR;
 const isWhiteout = (st: Stats) => (st.mode & S_IFMT) === S_IFCHR && st.rdev === 0;
@@ -59,15 +63,33 @@ export interface SubDir {
 	blocks: number;
 	dev: number;
 	old: Stats | null;
+	/** The upper directory's lstat, for the C check (only below image directories). */
+	st: Stats | null;
 	lowers: number[];
 	opaque: boolean;
 }
 
-export interface Frame {
-	key: string; parentKey: string | null; name: RawName; rel: RawName; depth: number; dev: number;
-	lowers: number[]; opaque: boolean; cls: number; mark: number; old: number; changed: number; unreadable: number;
-	app: number; alloc: number; files: number; err: number[]; rest: number[]; marks: number[]; classBytes: number[];
-	subdirs: number; top: RawEntry[]; kept: RawEntry[]; present: Set<string> | null;
+/** What a subdirectory needs of its parent. */
+export interface ParentRef {
+	/** Index in the TreeAssembly. */
+	g: number;
+	key: string;
+	depth: number;
+}
+
+/** An open directory: its RawDir (filled in place) and the walk state kept until it closes. */
+export interface Frame extends ParentRef {
+	d: RawDir;
+	rel: RawName;
+	dev: number;
+	lowers: number[];
+	opaque: boolean;
+	cls: number;
+	/** In the image view. */
+	old: boolean;
+	changed: number;
+	top: RawEntry[] | null;
+	present: Set<string> | null;
 }
 
 export interface BuilderConfig {
@@ -79,7 +101,7 @@ export interface BuilderConfig {
 	minDeepBytes: number;
 	listAdded: boolean;
 	assembly: TreeAssembly;
-	batchDirs: number;
+	/** Called every few directories (progress). */
 	onFlush?: () => void;
 }
 
@@ -90,25 +112,20 @@ export class FindTreeBuilder {
 	readonly classLowerBytes: number[];
 	readonly unwalked: RawName[] = [];
 	otherFs = 0;
-	entries = 0;
 	private readonly nClasses: number;
-	private readonly width: number;
 	private readonly nameRules: Array<{cls: number; re: RegExp}>;
 	private readonly dirRules: Array<{cls: number; re: RegExp}>;
-	private nums!: Float64Array;
-	private count = 0;
-	private meta: Array<RawName | null> = [];
-	private ents: Array<number | RawEntry> = [];
-	private changes: RawChange[] = [];
-	private batchEntries = 0;
+	private readonly run: DrillTotals;
+	private closed = 0;
+	/** Entries met since the assembly was last told (progress inside a huge directory). */
+	private fresh = 0;
 
 	constructor(private readonly cfg: BuilderConfig) {
 		this.nClasses = cfg.rules.classes.length;
-		this.width = R.CLASS + this.nClasses;
 		this.classLowerBytes = new Array<number>(this.nClasses).fill(0);
 		this.nameRules = cfg.rules.nameRules.map(r => ({cls: r.cls, re: new RegExp(r.re)}));
 		this.dirRules = cfg.rules.dirRules.map(r => ({cls: r.cls, re: new RegExp(r.re)}));
-		this.reset();
+		this.run = cfg.assembly.totalsSoFar;
 	}
 
 	get opaque() {
@@ -117,23 +134,6 @@ export class FindTreeBuilder {
 
 	abs(rel: RawName): string | Buffer {
 		return typeof rel === 'string' ? this.cfg.root + rel : Buffer.concat([Buffer.from(this.cfg.root), asBuf(rel)]);
-	}
-
-	private reset(): void {
-		// TreeAssembly.addBatch copies what it needs at once: the record buffer is reused.
-		this.nums ??= new Float64Array(this.cfg.batchDirs * this.width);
-		this.count = 0;
-		this.meta = [];
-		this.ents = [];
-		this.changes = [];
-		this.batchEntries = 0;
-	}
-
-	flush(): void {
-		if (this.count === 0 && this.changes.length === 0 && this.batchEntries === 0) return;
-		this.cfg.assembly.addBatch({nums: this.nums, count: this.count, meta: this.meta, ents: this.ents, changes: this.changes, entries: this.batchEntries});
-		this.reset();
-		this.cfg.onFlush?.();
 	}
 
 	private classOfName(name: string): number {
@@ -177,15 +177,19 @@ export class FindTreeBuilder {
 	}
 
 	failKind(frame: Frame, kind: number, rel: () => RawName): void {
-		frame.err[kind]!++;
+		frame.d.errors[ERR_KEYS[kind]!]++;
 		if (kind === ERR.tooLong && this.unwalked.length < 100) this.unwalked.push(rel());
+	}
+
+	unreadable(frame: Frame): void {
+		frame.d.unreadable = true;
 	}
 
 	/** Describes subdirectory `name` of `parent` (lower lookups only when the parent is in the image). */
 	subDir(parent: Frame, name: RawName, upper: Stats | null, blocks: number, dev: number, opaqueNow: boolean): SubDir {
 		const rel = join(parent.rel, name);
 		let old: Stats | null = null;
-		let lowers: number[] = [];
+		let lowers = NONE;
 		if (parent.lowers.length > 0) {
 			const look = this.lookup(parent.lowers, rel);
 			old = look.old;
@@ -198,8 +202,7 @@ export class FindTreeBuilder {
 				}
 			}
 		}
-		const sub: SubDir = {name, rel, blocks, dev, old, lowers, opaque: false};
-		(sub as SubDir & {st?: Stats | null}).st = upper;
+		const sub: SubDir = {name, rel, blocks, dev, old, st: upper, lowers, opaque: false};
 		if (opaqueNow && lowers.length > 0) sub.opaque = readOpaque([this.abs(rel)]).size > 0;
 		return sub;
 	}
@@ -210,62 +213,86 @@ export class FindTreeBuilder {
 		for (const i of readOpaque(candidates.map(c => this.abs(c.rel)))) candidates[i]!.opaque = true;
 	}
 
-	frame(sub: SubDir, parent: Frame | null): Frame {
-		const cls = sub.rel === '' ? this.cfg.rules.other : this.classOfDir(sub.rel);
-		let mark = 0;
+	/**
+	 * Enters a directory. `counted`: the parent has not been told about it (expect()) already.
+	 */
+	frame(sub: SubDir, parent: ParentRef | null, counted = true): Frame {
+		let mark: ChangeKind | null = null;
 		if (sub.rel !== '') {
-			const st = (sub as SubDir & {st?: Stats | null}).st;
-			if (!sub.old) mark = 1;
-			else if (!isDir(sub.old) || (st && statDifferent(sub.old, st, true))) mark = 2;
+			if (!sub.old) mark = 'A';
+			else if (!isDir(sub.old) || (sub.st && statDifferent(sub.old, sub.st, true))) mark = 'C';
 		}
-		if (parent) parent.subdirs++;
-		return {
-			key: keyOf(sub.rel), parentKey: parent ? parent.key : null, name: sub.name, rel: sub.rel, depth: parent ? parent.depth + 1 : 0, dev: sub.dev,
-			lowers: sub.lowers, opaque: sub.opaque, cls, mark, old: sub.old ? 1 : 0, changed: 0, unreadable: 0,
-			app: 0, alloc: sub.blocks * 512, files: 0, err: [0, 0, 0, 0], rest: [0, 0, 0], marks: [0, 0, 0], classBytes: new Array<number>(this.nClasses).fill(0),
-			subdirs: 0, top: [], kept: [], present: sub.opaque ? new Set() : null,
-		};
+		return this.open(parent, sub.name, sub.rel, sub.blocks, sub.dev, mark, sub.old !== null, sub.lowers, sub.opaque, counted);
+	}
+
+	/** A subdirectory met in a find stream (entered at once). */
+	enter(parent: Frame, name: RawName, blocks: number, dev: number): Frame {
+		if (parent.lowers.length > 0) return this.frame(this.subDir(parent, name, null, blocks, dev, true), parent);
+		// Below a directory the image does not have: everything is A, nothing to look up.
+		return this.open(parent, name, join(parent.rel, name), blocks, dev, 'A', false, NONE, false, true);
+	}
+
+	private open(parent: ParentRef | null, name: RawName, rel: RawName, blocks: number, dev: number, mark: ChangeKind | null, old: boolean, lowers: number[], opaque: boolean, counted: boolean): Frame {
+		const cls = rel === '' ? this.cfg.rules.other : this.classOfDir(rel);
+		const key = keyOf(rel);
+		const d = newDir(key, parent ? parent.key : null, rel, name, mark, cls, blocks * 512, this.nClasses);
+		const g = this.cfg.assembly.open(d, parent ? parent.g : -1, old, counted);
+		return {g, key, depth: parent ? parent.depth + 1 : 0, d, rel, dev, lowers, opaque, cls, old, changed: 0, top: null, present: opaque ? new Set() : null};
+	}
+
+	/** `frame` will get `n` subdirectories entered later with counted = false. */
+	expect(frame: Frame, n: number): void {
+		this.cfg.assembly.expect(frame.g, n);
 	}
 
 	private record(rel: RawName, kind: ChangeKind, cls: number, bytes: number, lowerBytes: number | undefined): void {
-		if (kind !== 'A' || this.cfg.listAdded) this.changes.push({path: rel, kind, cls, bytes, lowerBytes, dir: false});
+		if (kind !== 'A' || this.cfg.listAdded) this.cfg.assembly.addChange({path: rel, kind, cls, bytes, lowerBytes, dir: false});
+	}
+
+	private entry(name: RawName, type: number, apparent: number, allocated: number, mark: ChangeKind | null, cls: number, lowerBytes: number | undefined): RawEntry {
+		return {name, type: ENTRY_TYPES[type]!, apparentBytes: apparent, allocatedBytes: allocated, files: 1, inodes: 1, mark, cls, lowerBytes};
 	}
 
 	private keep(frame: Frame, name: RawName, type: number, apparent: number, allocated: number, mark: ChangeKind | null, cls: number, lowerBytes: number | undefined): void {
-		const make = (): RawEntry => ({name, type: ENTRY_TYPES[type]!, apparentBytes: apparent, allocatedBytes: allocated, files: 1, inodes: 1, mark, cls, lowerBytes});
-		if (mark === 'C' || mark === 'D') return void frame.kept.push(make());
-		const w = Math.max(apparent, allocated);
-		const top = frame.top;
+		if (mark === 'C' || mark === 'D') return void frame.d.entries.push(this.entry(name, type, apparent, allocated, mark, cls, lowerBytes));
+		const w = apparent > allocated ? apparent : allocated;
 		let restApparent = apparent;
 		let restAllocated = allocated;
 		if (frame.depth <= this.cfg.shallowDepth || w >= this.cfg.minDeepBytes) {
-			if (top.length < this.cfg.topK) return void top.push(make());
+			const top = (frame.top ??= []);
+			if (top.length < this.cfg.topK) return void top.push(this.entry(name, type, apparent, allocated, mark, cls, lowerBytes));
 			let min = 0;
 			for (let i = 1; i < top.length; i++) if (weight(top[i]!) < weight(top[min]!)) min = i;
 			if (weight(top[min]!) < w) {
 				const loser = top[min]!;
-				top[min] = make();
+				top[min] = this.entry(name, type, apparent, allocated, mark, cls, lowerBytes);
 				restApparent = loser.apparentBytes;
 				restAllocated = loser.allocatedBytes;
 			}
 		}
-		frame.rest[0]!++;
-		frame.rest[1]! += restApparent;
-		frame.rest[2]! += restAllocated;
+		const rest = frame.d.rest;
+		rest.count++;
+		rest.apparentBytes += restApparent;
+		rest.allocatedBytes += restAllocated;
 	}
 
 	/**
 	 * One non-directory entry. `type`: 0 file, 2 symlink, 4 other, 5 char device (checked for a
 	 * whiteout by lstat). Sizes from find; below image directories the upper entry is lstat'ed.
+	 * `id` (dev:ino) only matters when nlink > 1.
 	 */
 	leaf(frame: Frame, name: RawName, nameText: string, type: number, size: number, blocks: number, nlink: number, id: string): void {
-		this.entries++;
-		this.batchEntries++;
+		if (++this.fresh === 4096) {
+			this.cfg.assembly.close(-1, 0, this.fresh);
+			this.fresh = 0;
+			this.cfg.onFlush?.();
+		}
 		if (frame.present) frame.present.add(nameText);
-		let mark: ChangeKind | null = null;
+		let mark: ChangeKind | null = 'A';
 		let lowerBytes: number | undefined;
 		let rel: RawName | undefined;
 		if (frame.lowers.length > 0 || type === 5) {
+			mark = null;
 			rel = join(frame.rel, name);
 			let st: Stats;
 			try {
@@ -288,23 +315,31 @@ export class FindTreeBuilder {
 					if (!isDir(look.old)) lowerBytes = look.old.size;
 				}
 			} else if (type !== 3) mark = 'A';
-		} else mark = 'A';
+		}
 		const apparent = size;
 		const allocated = blocks * 512;
 		const rules = this.cfg.rules;
 		let cls = mark === 'D' ? rules.whiteout : mark === 'C' && lowerBytes! >= rules.copyUpThreshold ? rules.copyUp : this.classOfName(nameText);
 		if (cls < 0) cls = frame.cls;
-		frame.files++;
-		frame.app += apparent;
-		frame.alloc += allocated;
-		frame.classBytes[cls]! += apparent;
+		const d = frame.d;
+		d.files++;
+		d.inodes++;
+		d.apparentBytes += apparent;
+		d.allocatedBytes += allocated;
+		d.classBytes[cls]! += apparent;
+		const t = this.run;
+		t.files++;
+		t.inodes++;
+		t.apparentBytes += apparent;
+		t.allocatedBytes += allocated;
+		t.classBytes[cls]! += apparent;
 		if (lowerBytes !== undefined) this.classLowerBytes[cls]! += lowerBytes;
 		if (mark) {
-			frame.marks[mark === 'A' ? 0 : mark === 'C' ? 1 : 2]!++;
+			d.marks[mark]++;
 			frame.changed = 1;
 			if (mark !== 'A' || this.cfg.listAdded) this.record((rel ??= join(frame.rel, name)), mark, cls, apparent, lowerBytes);
 		}
-		if (nlink > 1) this.links.push({id, rel: (rel ??= join(frame.rel, name)), key: frame.key, name, apparent, allocated, cls});
+		if (nlink > 1) this.links.push({id, rel: (rel ??= join(frame.rel, name)), key: frame.key, g: frame.g, name, apparent, allocated, cls});
 		this.keep(frame, name, type, apparent, allocated, mark, cls, lowerBytes);
 	}
 
@@ -327,48 +362,23 @@ export class FindTreeBuilder {
 			const look = this.lookup(frame.lowers, rel);
 			if (!look.old) continue;
 			const lowerBytes = this.lowerBytesOf(look, rel);
-			frame.marks[2]!++;
+			frame.d.marks.D++;
 			frame.changed = 1;
 			this.classLowerBytes[rules.whiteout]! += lowerBytes;
 			this.record(rel, 'D', rules.whiteout, 0, lowerBytes);
-			frame.kept.push({name: n, type: 'deleted', apparentBytes: 0, allocatedBytes: 0, files: 0, inodes: 0, mark: 'D', cls: rules.whiteout, lowerBytes});
+			frame.d.entries.push({name: n, type: 'deleted', apparentBytes: 0, allocatedBytes: 0, files: 0, inodes: 0, mark: 'D', cls: rules.whiteout, lowerBytes});
 		}
 	}
 
+	/** The directory's own entries are all in: hand it to the assembly (it rolls up once its subdirectories are done). */
 	finish(frame: Frame): void {
-		if (frame.present) hiddenDeletesSafe(this, frame);
-		if (this.count === this.cfg.batchDirs) this.flush();
-		const o = this.count * this.width;
-		const nums = this.nums;
-		nums[o + R.APP] = frame.app;
-		nums[o + R.ALLOC] = frame.alloc;
-		nums[o + R.FILES] = frame.files;
-		nums[o + R.INODES] = frame.files + 1;
-		nums[o + R.DEPTH] = frame.depth;
-		nums[o + R.MARK] = frame.mark;
-		nums[o + R.OLD] = frame.old;
-		nums[o + R.CHANGED] = frame.changed;
-		nums[o + R.CLS] = frame.cls;
-		nums[o + R.UNREAD] = frame.unreadable;
-		nums[o + R.SUBDIRS] = frame.subdirs;
-		for (let i = 0; i < 4; i++) nums[o + R.ERR + i] = frame.err[i]!;
-		for (let i = 0; i < 3; i++) nums[o + R.REST + i] = frame.rest[i]!;
-		for (let i = 0; i < 3; i++) nums[o + R.MARKS + i] = frame.marks[i]!;
-		for (let i = 0; i < this.nClasses; i++) nums[o + R.CLASS + i] = frame.classBytes[i]!;
-		this.meta.push(frame.rel, frame.name, frame.parentKey);
-		for (const e of frame.kept) this.ents.push(this.count, e);
-		for (const e of frame.top) this.ents.push(this.count, e);
-		this.count++;
-		if (this.count === this.cfg.batchDirs) this.flush();
+		if (frame.present) {
+			this.hiddenDeletes(frame, frame.present);
+			frame.present = null;
+		}
+		if (frame.top) for (const e of frame.top) frame.d.entries.push(e);
+		this.cfg.assembly.close(frame.g, frame.changed, this.fresh);
+		this.fresh = 0;
+		if ((++this.closed & 63) === 0) this.cfg.onFlush?.();
 	}
-
-	/** Called by finish() for opaque directories. */
-	runHiddenDeletes(frame: Frame): void {
-		this.hiddenDeletes(frame, frame.present!);
-		frame.present = null;
-	}
-}
-
-function hiddenDeletesSafe(b: FindTreeBuilder, frame: Frame): void {
-	b.runHiddenDeletes(frame);
 }

@@ -10,7 +10,7 @@
 import {spawn, type ChildProcess} from 'node:child_process';
 import {lstatSync, type Stats} from 'node:fs';
 import {classRulesForWorker} from '../../domain/classify.js';
-import {ERR, FindTreeBuilder, join, text, type Frame, type SubDir} from './find-tree-builder.js';
+import {ERR, FindTreeBuilder, join, text, type Frame, type ParentRef, type SubDir} from './find-tree-builder.js';
 import {TreeAssembly} from './tree-merge.js';
 import {WalkAbortedError, type RawName, type RawTree, type TreeWalkOptions} from './tree-walk.js';
 
@@ -23,13 +23,25 @@ const S_IFDIR = 0o040000;
 const S_IFREG = 0o100000;
 const S_IFLNK = 0o120000;
 const S_IFCHR = 0o020000;
-const FIELDS = '%y\\t%D\\t%n\\t%i\\t%s\\t%b\\t%d\\t%P\\0';
-const FIND_EXPR = ['-xdev', '(', '-type', 'd', '!', '-readable', '-printf', 'U' + FIELDS, '-prune', ')', '-o', '-printf', '-' + FIELDS];
+/**
+ * One NUL-terminated record per entry, the name last (%f: the base name, raw bytes):
+ *   directories            d|U dev TAB ino TAB blocks TAB depth TAB name   (U: not readable, pruned)
+ *   hard-linked non-dirs   + type dev:ino TAB size TAB blocks TAB depth TAB name
+ *   other non-dirs         - type size TAB blocks TAB depth TAB name
+ * Non-directories need no device: -xdev keeps them on the chunk root's filesystem, except for
+ * a file mounted over one, which only matters for hard links (their id keeps the device).
+ */
+const DIR_FIELDS = '%D\\t%i\\t%b\\t%d\\t%f\\0';
+const FIND_EXPR = [
+	'-xdev',
+	'(', '-type', 'd', '(', '-readable', '-printf', 'd' + DIR_FIELDS, '-o', '-printf', 'U' + DIR_FIELDS, '-prune', ')', ')',
+	'-o', '(', '-links', '+1', '-printf', '+%y%D:%i\\t%s\\t%b\\t%d\\t%f\\0', ')',
+	'-o', '-printf', '-%y%s\\t%b\\t%d\\t%f\\0',
+];
 
 interface Chunk {
 	sub: SubDir;
-	parentKey: string;
-	depth: number;
+	parent: ParentRef;
 	size: number;
 	/** Inode of the chunk root, to match find's depth-0 record. */
 	ino: string;
@@ -37,7 +49,6 @@ interface Chunk {
 
 const leafType = (mode: number) => (mode === S_IFREG ? 0 : mode === S_IFLNK ? 2 : mode === S_IFCHR ? 5 : 4);
 const findType = (y: number) => (y === 0x66 ? 0 : y === 0x6c ? 2 : y === 0x63 ? 5 : 4); // f l c
-const stub = (key: string, depth: number) => ({key, depth, subdirs: 0}) as unknown as Frame;
 
 function errorOf(message: string): number {
 	if (/Permission denied|Operation not permitted/.test(message)) return ERR.denied;
@@ -56,7 +67,7 @@ export function walkTreeWithFind(upperDir: string, options: TreeWalkOptions = {}
 	const progressMs = options.progressMs ?? 200;
 	let lastProgress = Date.now();
 	const b = new FindTreeBuilder({
-		root, lowers, rules, assembly, batchDirs: 2048, listAdded: options.listAdded ?? false,
+		root, lowers, rules, assembly, listAdded: options.listAdded ?? false,
 		topK: options.topK ?? 8, shallowDepth: options.shallowDepth ?? 2, minDeepBytes: options.minDeepFileBytes ?? 64 * 1024,
 		onFlush: () => {
 			if (options.onProgress && Date.now() - lastProgress >= progressMs) {
@@ -73,7 +84,7 @@ export function walkTreeWithFind(upperDir: string, options: TreeWalkOptions = {}
 		try {
 			names = listDir(b.abs(frame.rel));
 		} catch (err) {
-			frame.unreadable = 1;
+			b.unreadable(frame);
 			b.fail(frame, err, () => frame.rel);
 		}
 		if (names.length > 1) names.sort(typeof names[0] === 'string' ? undefined : (Buffer.compare as (x: string | Buffer, y: string | Buffer) => number));
@@ -97,10 +108,10 @@ export function walkTreeWithFind(upperDir: string, options: TreeWalkOptions = {}
 				continue;
 			}
 			frame.present?.add(text(name));
-			chunks.push({sub: b.subDir(frame, name, st, st.blocks, st.dev, false), parentKey: frame.key, depth: frame.depth + 1, size: st.nlink, ino: String(st.ino)});
+			chunks.push({sub: b.subDir(frame, name, st, st.blocks, st.dev, false), parent: frame, size: st.nlink, ino: String(st.ino)});
 		}
 		b.markOpaque(chunks.map(c => c.sub));
-		frame.subdirs = chunks.length;
+		b.expect(frame, chunks.length);
 		b.finish(frame);
 		return chunks;
 	};
@@ -127,9 +138,9 @@ export function walkTreeWithFind(upperDir: string, options: TreeWalkOptions = {}
 			} catch (error) {
 				rootError = error;
 			}
-			const rootFrame = b.frame({name: '', rel: '', blocks: rootStat?.blocks ?? 0, dev: rootStat?.dev ?? 0, old: null, lowers: lowers.map((_, i) => i), opaque: false}, null);
+			const rootFrame = b.frame({name: '', rel: '', blocks: rootStat?.blocks ?? 0, dev: rootStat?.dev ?? 0, old: null, st: null, lowers: lowers.map((_, i) => i), opaque: false}, null);
 			if (!rootStat) {
-				rootFrame.unreadable = 1;
+				b.unreadable(rootFrame);
 				b.fail(rootFrame, rootError, () => '');
 				b.finish(rootFrame);
 			} else queue = listHere(rootFrame);
@@ -139,7 +150,7 @@ export function walkTreeWithFind(upperDir: string, options: TreeWalkOptions = {}
 				for (let i = 1; i < queue.length; i++) if (queue[i]!.size > queue[at]!.size) at = i;
 				if (queue[at]!.size <= 2) break;
 				const [c] = queue.splice(at, 1);
-				queue.push(...listHere(b.frame(c!.sub, stub(c!.parentKey, c!.depth - 1))));
+				queue.push(...listHere(b.frame(c!.sub, c!.parent, false)));
 			}
 		} catch (error) {
 			settle(() => reject(error as Error));
@@ -150,7 +161,6 @@ export function walkTreeWithFind(upperDir: string, options: TreeWalkOptions = {}
 		const finishAll = () =>
 			settle(() => {
 				try {
-					b.flush();
 					assembly.addTask({links: b.links, classLowerBytes: b.classLowerBytes, unwalked: b.unwalked, otherFs: b.otherFs, opaque: {...b.opaque}});
 					resolve(assembly.build());
 				} catch (error) {
@@ -177,7 +187,7 @@ export function walkTreeWithFind(upperDir: string, options: TreeWalkOptions = {}
 						pending.delete(text(b.abs(frame.rel)));
 						for (const kind of own) {
 							b.failKind(frame, kind, () => frame.rel);
-							if (kind === ERR.denied) frame.unreadable = 1;
+							if (kind === ERR.denied) b.unreadable(frame);
 						}
 					}
 					if (frame === chunkFrame) {
@@ -189,50 +199,55 @@ export function walkTreeWithFind(upperDir: string, options: TreeWalkOptions = {}
 			};
 			/** A chunk root that printed nothing (vanished): an empty, counted-as-vanished directory. */
 			const vanished = (chunk: Chunk) => {
-				const frame = b.frame(chunk.sub, stub(chunk.parentKey, chunk.depth - 1));
+				const frame = b.frame(chunk.sub, chunk.parent, false);
 				b.failKind(frame, ERR.vanished, () => frame.rel);
 				b.finish(frame);
 			};
+			/** One record, buf[start, end) without the NUL (formats at FIND_EXPR). */
 			const onRecord = (buf: Buffer, start: number, end: number) => {
 				const flag = buf[start]!;
-				const y = buf[start + 1]!;
-				let p = start + 3;
-				const num = (): number => {
-					let v = 0;
-					let c = buf[p++]!;
-					while (c !== 9) {
-						v = v * 10 + (c - 48);
-						c = buf[p++]!;
-					}
-					return v;
-				};
-				const devStart = p;
-				const dev = num();
-				const devEnd = p - 1;
-				const nlink = num();
-				const inoStart = p;
-				while (buf[p] !== 9) p++;
-				const inoEnd = p++;
-				const size = num();
-				const blocks = num();
-				const depth = num();
+				const dir = flag === 0x64 || flag === 0x55; // d U
+				const y = dir ? 0x64 : buf[start + 1]!;
+				let p = dir ? start + 1 : start + 2;
+				let c = 0;
+				let dev = 0;
+				let id = '';
+				let inoStart = 0;
+				let inoEnd = 0;
+				if (dir) {
+					while ((c = buf[p++]!) !== 9) dev = dev * 10 + c - 48;
+					inoStart = p;
+					while (buf[p] !== 9) p++;
+					inoEnd = p++;
+				} else if (flag === 0x2b) {
+					// +: dev:ino of a hard-linked entry
+					const idStart = p;
+					while (buf[p] !== 9) p++;
+					id = buf.toString('latin1', idStart, p++);
+				}
+				let size = 0;
+				if (!dir) while ((c = buf[p++]!) !== 9) size = size * 10 + c - 48;
+				let blocks = 0;
+				while ((c = buf[p++]!) !== 9) blocks = blocks * 10 + c - 48;
+				let depth = 0;
+				while ((c = buf[p++]!) !== 9) depth = depth * 10 + c - 48;
 				while (stack.length > depth) close(stack.pop()!);
 				if (depth === 0) {
 					const ino = buf.toString('latin1', inoStart, inoEnd);
-					let at = assigned.findIndex(c => c.ino === ino);
+					let at = assigned.findIndex(ch => ch.ino === ino);
 					if (at < 0) at = 0;
 					for (const gone of assigned.splice(0, at)) vanished(gone);
 					const chunk = assigned.shift();
 					if (!chunk) return;
-					chunkFrame = b.frame(chunk.sub, stub(chunk.parentKey, chunk.depth - 1));
-					if (y !== 0x64) {
+					chunkFrame = b.frame(chunk.sub, chunk.parent, false);
+					if (!dir) {
 						// The chunk root stopped being a directory: leave it empty.
 						b.failKind(chunkFrame, ERR.vanished, () => chunkFrame!.rel);
 						close(chunkFrame);
 						return;
 					}
 					if (flag === 0x55) {
-						chunkFrame.unreadable = 1;
+						b.unreadable(chunkFrame);
 						b.failKind(chunkFrame, ERR.denied, () => chunkFrame!.rel);
 					}
 					stack.push(chunkFrame);
@@ -240,31 +255,29 @@ export function walkTreeWithFind(upperDir: string, options: TreeWalkOptions = {}
 				}
 				const parent = stack[stack.length - 1];
 				if (!parent) return;
-				let ns = buf.lastIndexOf(0x2f, end - 1);
-				ns = ns < p ? p : ns + 1;
-				let name: RawName = buf.toString('utf8', ns, end);
-				let nameText = name;
-				if (name.includes('\uFFFD')) {
-					const bytes = Buffer.from(buf.subarray(ns, end));
+				const nameText0 = buf.toString('utf8', p, end);
+				let name: RawName = nameText0;
+				let nameText = nameText0;
+				if (nameText0.includes('\uFFFD')) {
+					const bytes = Buffer.from(buf.subarray(p, end));
 					name = bytes;
 					nameText = bytes.toString('latin1');
 				}
-				if (y === 0x64) {
+				if (dir) {
 					if (dev !== parent.dev) {
 						b.otherFs++;
 						return;
 					}
 					parent.present?.add(nameText);
-					const frame = b.frame(b.subDir(parent, name, null, blocks, dev, true), parent);
+					const frame = b.enter(parent, name, blocks, dev);
 					if (flag === 0x55) {
-						frame.unreadable = 1;
+						b.unreadable(frame);
 						b.failKind(frame, ERR.denied, () => frame.rel);
 					}
 					stack.push(frame);
 					return;
 				}
-				const id = nlink > 1 ? buf.toString('latin1', devStart, devEnd) + ':' + buf.toString('latin1', inoStart, inoEnd) : '';
-				b.leaf(parent, name, nameText, findType(y), size, blocks, nlink, id);
+				b.leaf(parent, name, nameText, findType(y), size, blocks, id === '' ? 1 : 2, id);
 			};
 			child.stdout!.on('data', (data: Buffer) => {
 				if (settled || failed) return;

@@ -11,6 +11,12 @@ import type {RawChange, RawDir, RawEntry, RawName, RawProgress, RawTree} from '.
 /** Field offsets of one packed directory record; keep in step with tree-walk-worker.cjs. */
 const R = {APP: 0, ALLOC: 1, FILES: 2, INODES: 3, DEPTH: 4, MARK: 5, OLD: 6, CHANGED: 7, CLS: 8, UNREAD: 9, ERR: 10, REST: 14, MARKS: 17, SUBDIRS: 20, CLASS: 21};
 const KINDS: Array<ChangeKind | null> = [null, 'A', 'C', 'D'];
+/** TreeAssembly.state fields. */
+const S = 4;
+const PARENT = 0;
+const WAITING = 1;
+const OLD = 2;
+const CHANGED = 3;
 
 export interface DirBatch {
 	nums: Float64Array;
@@ -27,6 +33,8 @@ export interface LinkSighting {
 	id: string;
 	rel: RawName;
 	key: string;
+	/** Index of the directory in the assembly, when known (direct assembly). */
+	g?: number;
 	name: RawName;
 	apparent: number;
 	allocated: number;
@@ -57,6 +65,22 @@ const sameName = (a: RawName, b: RawName) => (typeof a === 'string' && typeof b 
 const int = (x: number) => (x <= 0x3fffffff && x >= -0x40000000 ? x | 0 : x);
 const weight = (e: RawEntry) => Math.max(e.apparentBytes, e.allocatedBytes);
 
+const zeros: number[][] = [];
+
+/** A fresh directory record (own inode only); the same shape for both walkers. */
+export function newDir(key: string, parentKey: string | null, rel: RawName, name: RawName, mark: ChangeKind | null, cls: number, allocated: number, nClasses: number): RawDir {
+	return {
+		key, parentKey, rel, name, mark, cls,
+		apparentBytes: 0, allocatedBytes: allocated, files: 0, dirs: 1, inodes: 1,
+		classBytes: (zeros[nClasses] ??= Array.from({length: nClasses}, () => 0)).slice(),
+		marks: {A: 0, C: 0, D: 0},
+		errors: {denied: 0, vanished: 0, tooLong: 0, other: 0},
+		unreadable: false,
+		entries: [],
+		rest: {count: 0, apparentBytes: 0, allocatedBytes: 0},
+	};
+}
+
 export function emptyTotals(nClasses: number): DrillTotals {
 	return {
 		apparentBytes: 0, allocatedBytes: 0, files: 0, dirs: 0, inodes: 0,
@@ -66,20 +90,27 @@ export function emptyTotals(nClasses: number): DrillTotals {
 }
 
 /**
- * Builds the tree while the workers run: each directory record becomes a RawDir at once and is
- * finalised (rolled into its parent) as soon as all its subdirectories are, so nothing but the
- * cross-task hard-link fix-up is left when the last worker finishes.
+ * Builds the tree while the walk runs, so nothing but the cross-task hard-link fix-up is left
+ * at the end. Two ways in: packed batches from the worker threads (addBatch: each record becomes
+ * a RawDir at once, parents found by key), or direct assembly on this thread (open/close: the
+ * find walk registers a RawDir when it enters a directory and closes it after its last entry,
+ * parents known by index, no per-directory key lookups). Either way a directory is finalised
+ * (rolled into its parent) as soon as it and all its subdirectories are done.
  */
 export class TreeAssembly {
 	private readonly dirs: RawDir[] = [];
+	/** key -> index, filled lazily (lookup) up to `indexed`. */
 	private readonly index = new Map<string, number>();
-	/** Per directory: subdirectories not yet rolled in (-1 once finalised); in the image; changed below. */
-	private readonly waiting: number[] = [];
-	private readonly old: number[] = [];
-	private readonly changed: number[] = [];
-	/** Per directory: its entry in the parent, its own change record. */
-	private readonly entryOf: Array<RawEntry | undefined> = [];
-	private readonly changeOf: Array<RawChange | undefined> = [];
+	private indexed = 0;
+	private rootIndex = -1;
+	/**
+	 * Per directory, S ints at S * index: the parent's index (-1 when only its key is known, as
+	 * from worker batches); things not yet rolled in (subdirectories, plus itself while open; -1
+	 * once finalised); in the image; changed below. Typed, so a million directories cost no GC work.
+	 */
+	private state = new Int32Array(S * 1024);
+	/** Per directory with a change record: that record. */
+	private readonly changeOf = new Map<number, RawChange>();
 	/** Finished directories whose parent record has not arrived yet (a donated subtree). */
 	private readonly orphans = new Map<string, number[]>();
 	private readonly changes: RawChange[] = [];
@@ -91,6 +122,8 @@ export class TreeAssembly {
 	private readonly width: number;
 	private entries = 0;
 	private current: RawName = '';
+	/** Own aggregates of directories under direct assembly are added here as they are met. */
+	readonly totalsSoFar: DrillTotals;
 
 	constructor(
 		private readonly nClasses: number,
@@ -99,6 +132,61 @@ export class TreeAssembly {
 	) {
 		this.width = R.CLASS + nClasses;
 		this.running = emptyTotals(nClasses);
+		this.totalsSoFar = this.running;
+	}
+
+	private push(d: RawDir, parent: number, waiting: number, old: number, changed: number): number {
+		const g = this.dirs.length;
+		this.dirs.push(d);
+		if (S * g + S > this.state.length) {
+			const grown = new Int32Array(this.state.length * 2);
+			grown.set(this.state);
+			this.state = grown;
+		}
+		const o = S * g;
+		this.state[o + PARENT] = parent;
+		this.state[o + WAITING] = waiting;
+		this.state[o + OLD] = old;
+		this.state[o + CHANGED] = changed;
+		return g;
+	}
+
+	private lookup(key: string): number | undefined {
+		while (this.indexed < this.dirs.length) this.index.set(this.dirs[this.indexed]!.key, this.indexed++);
+		return this.index.get(key);
+	}
+
+	/**
+	 * Direct assembly: registers directory `d` when it is entered and returns its index.
+	 * `counted`: the parent does not know about it yet (otherwise see expect()).
+	 */
+	open(d: RawDir, parent: number, old: boolean, counted: boolean): number {
+		const g = this.push(d, parent, 1, old ? 1 : 0, 0);
+		if (parent >= 0 && counted) this.state[S * parent + WAITING]!++;
+		if (d.parentKey === null) this.rootIndex = g;
+		const t = this.running;
+		t.allocatedBytes += d.allocatedBytes;
+		t.inodes++;
+		t.dirs++;
+		return g;
+	}
+
+	/** Directory g will get `n` subdirectories opened later with counted = false. */
+	expect(g: number, n: number): void {
+		this.state[S * g + WAITING]! += n;
+	}
+
+	/** Directory g has all its own entries (its subdirectories may still be open); g = -1 only counts `entries` met. */
+	close(g: number, changed: number, entries: number): void {
+		this.entries += entries;
+		if (g < 0) return;
+		if (changed) this.state[S * g + CHANGED] = 1;
+		this.current = this.dirs[g]!.rel;
+		if (--this.state[S * g + WAITING]! === 0) this.finalize(g);
+	}
+
+	addChange(c: RawChange): void {
+		this.changes.push(c);
 	}
 
 	addBatch(b: DirBatch): void {
@@ -128,23 +216,18 @@ export class TreeAssembly {
 				entries: [],
 				rest: {count: int(n[o + R.REST]!), apparentBytes: int(n[o + R.REST + 1]!), allocatedBytes: int(n[o + R.REST + 2]!)},
 			};
-			this.dirs.push(d);
-			this.index.set(d.key, base + i);
-			this.waiting.push(n[o + R.SUBDIRS]!);
-			this.old.push(n[o + R.OLD]!);
-			this.changed.push(n[o + R.CHANGED]!);
-			this.entryOf.push(undefined);
-			this.changeOf.push(undefined);
+			this.push(d, -1, n[o + R.SUBDIRS]!, n[o + R.OLD]!, n[o + R.CHANGED]!);
+			if (d.parentKey === null) this.rootIndex = base + i;
 		}
 		for (let j = 0; j < b.ents.length; j += 2) this.dirs[base + (b.ents[j] as number)]!.entries.push(b.ents[j + 1] as RawEntry);
 		for (let i = 0; i < b.count; i++) {
 			const g = base + i;
-			const adopted = this.orphans.get(this.dirs[g]!.key);
+			const adopted = this.orphans.size > 0 ? this.orphans.get(this.dirs[g]!.key) : undefined;
 			if (adopted) {
 				this.orphans.delete(this.dirs[g]!.key);
 				for (const child of adopted) this.addChild(g, child);
 			}
-			if (this.waiting[g] === 0) this.finalize(g);
+			if (this.state[S * g + WAITING] === 0) this.finalize(g);
 		}
 		if (b.count > 0) this.current = b.meta[3 * (b.count - 1)]!;
 	}
@@ -165,7 +248,7 @@ export class TreeAssembly {
 
 	build(): RawTree {
 		this.resolveLinks();
-		const root = this.dirs[this.index.get('/') ?? -1];
+		const root = this.dirs[this.rootIndex];
 		const totals = emptyTotals(this.nClasses);
 		totals.classLowerBytes = this.running.classLowerBytes;
 		totals.otherFs = this.running.otherFs;
@@ -175,7 +258,9 @@ export class TreeAssembly {
 			totals.marks = {...root.marks};
 			totals.errors = {...root.errors};
 		}
-		if (this.orphans.size > 0 || this.waiting.some(w => w > 0)) throw new Error('tree walk lost track of some directories');
+		let open = false;
+		for (let g = 0; g < this.dirs.length; g++) if (this.state[S * g + WAITING]! > 0) open = true;
+		if (this.orphans.size > 0 || open) throw new Error('tree walk lost track of some directories');
 		return {dirs: this.dirs, changes: this.changes, totals, unwalked: this.unwalked, opaque: this.opaque};
 	}
 
@@ -183,17 +268,17 @@ export class TreeAssembly {
 	private finalize(g: number): void {
 		for (;;) {
 			const d = this.dirs[g]!;
-			this.waiting[g] = -1;
-			if (!d.mark && this.old[g] && this.changed[g]) d.mark = 'C';
+			this.state[S * g + WAITING] = -1;
+			if (!d.mark && this.state[S * g + OLD] && this.state[S * g + CHANGED]) d.mark = 'C';
 			if (d.mark) d.marks[d.mark]++;
 			if (d.mark && (d.mark !== 'A' || this.listAdded)) {
 				const change: RawChange = {path: d.rel, kind: d.mark, cls: d.cls, bytes: d.apparentBytes, dir: true};
 				this.changes.push(change);
-				this.changeOf[g] = change;
+				this.changeOf.set(g, change);
 			}
 			if (d.entries.length > 1) d.entries.sort((a, b) => weight(b) - weight(a));
 			if (d.parentKey === null) return;
-			const pg = this.index.get(d.parentKey);
+			const pg = this.parentIndex(g, d.parentKey);
 			if (pg === undefined) {
 				const list = this.orphans.get(d.parentKey);
 				if (list) list.push(g);
@@ -201,9 +286,14 @@ export class TreeAssembly {
 				return;
 			}
 			this.addChild(pg, g);
-			if (this.waiting[pg] !== 0) return;
+			if (this.state[S * pg + WAITING] !== 0) return;
 			g = pg;
 		}
+	}
+
+	private parentIndex(g: number, parentKey: string): number | undefined {
+		const pg = this.state[S * g + PARENT]!;
+		return pg >= 0 ? pg : this.lookup(parentKey);
 	}
 
 	private addChild(pg: number, g: number): void {
@@ -223,11 +313,10 @@ export class TreeAssembly {
 		p.errors.vanished += d.errors.vanished;
 		p.errors.tooLong += d.errors.tooLong;
 		p.errors.other += d.errors.other;
-		if (d.mark || this.changed[g]) this.changed[pg] = 1;
+		if (d.mark || this.state[S * g + CHANGED]) this.state[S * pg + CHANGED] = 1;
 		const entry: RawEntry = {name: d.name, type: 'dir', apparentBytes: d.apparentBytes, allocatedBytes: d.allocatedBytes, files: d.files, inodes: d.inodes, mark: d.mark, cls: d.cls, dirKey: d.key};
 		p.entries.push(entry);
-		this.entryOf[g] = entry;
-		this.waiting[pg]!--;
+		this.state[S * pg + WAITING]!--;
 		if (p.parentKey === null) this.topLevel.push(entry);
 	}
 
@@ -248,7 +337,7 @@ export class TreeAssembly {
 			if (group.length < 2) continue;
 			group.sort((a, b) => pathOrder(a.rel, b.rel));
 			for (const s of group.slice(1)) {
-				let g = this.index.get(s.key);
+				let g = s.g ?? this.lookup(s.key);
 				if (g === undefined) continue;
 				const d = this.dirs[g]!;
 				const e = d.entries.find(x => x.type !== 'dir' && sameName(x.name, s.name));
@@ -267,16 +356,17 @@ export class TreeAssembly {
 					x.files--;
 					x.inodes--;
 					x.classBytes[s.cls]! -= s.apparent;
-					const change = this.changeOf[g];
+					const change = this.changeOf.get(g);
 					if (change) change.bytes -= s.apparent;
-					const entry = this.entryOf[g];
+					const pg: number | undefined = x.parentKey === null ? undefined : this.parentIndex(g, x.parentKey);
+					const entry = pg === undefined ? undefined : this.dirs[pg]!.entries.find(e => e.dirKey === x.key);
 					if (entry) {
 						entry.apparentBytes -= s.apparent;
 						entry.allocatedBytes -= s.allocated;
 						entry.files--;
 						entry.inodes--;
 					}
-					g = x.parentKey === null ? undefined : this.index.get(x.parentKey);
+					g = pg;
 					if (g !== undefined) resort.add(this.dirs[g]!);
 				}
 			}
