@@ -10,6 +10,8 @@ export interface AdviceStatus {
 	snapshot: NodeSnapshot | null;
 	elapsedMs: number;
 	error: string | null;
+	/** While waiting: the full scan still running, if that is what it waits for. */
+	scanning?: string | null;
 }
 
 const oneLine = (error: unknown) => (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
@@ -19,9 +21,12 @@ const oneLine = (error: unknown) => (error instanceof Error ? error.message : St
  * `generation` changes (r, or after a cleanup: then only from a snapshot taken after
  * `notBefore`). Leaving the screen aborts the computation and drops its result.
  */
-export function useAdvice(services: ConsoleServices | undefined, snapshot: NodeSnapshot | null, generation: number, notBefore = 0): AdviceStatus {
+export function useAdvice(services: ConsoleServices | undefined, snapshot: NodeSnapshot | null, generation: number, notBefore = 0, scanning: string | null = null): AdviceStatus {
 	const [state, setState] = useState<AdviceStatus>({status: 'waiting', suggestions: [], snapshot: null, elapsedMs: 0, error: null});
-	const ready = snapshot !== null && snapshot.takenAt >= notBefore;
+	// A snapshot still being filled in (sizes or images not read yet) would give wrong plans: wait for the scan.
+	// /system/df (build cache, volumes) may take minutes on a big node; advice does not wait for it.
+	const filling = scanning !== null && scanning !== 'disk-usage';
+	const ready = snapshot !== null && snapshot.takenAt >= notBefore && !filling;
 	useEffect(() => {
 		if (!services || !ready || !snapshot) {
 			setState(s => ({...s, status: services ? 'waiting' : 'error', error: services ? null : 'no action services in this session'}));
@@ -46,5 +51,5 @@ export function useAdvice(services: ConsoleServices | undefined, snapshot: NodeS
 		};
 		// The snapshot is read when a computation starts; later samples do not restart it.
 	}, [services, ready, generation]);
-	return state;
+	return state.status === 'waiting' ? {...state, scanning: filling ? scanning : null} : state;
 }

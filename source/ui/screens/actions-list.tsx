@@ -47,7 +47,9 @@ export function ActionsList({entries, advice, cursor, top, width, height, notice
 		advice.status === 'running'
 			? `computing suggestions… ${Math.round(advice.elapsedMs / 1000)}s (classifying the top containers, reading image history)`
 			: advice.status === 'waiting'
-				? 'waiting for a fresh sample after the cleanup…'
+				? advice.scanning
+					? `waiting for the scan to finish (${advice.scanning}) before suggesting anything…`
+					: 'waiting for a fresh sample after the cleanup…'
 				: advice.status === 'error'
 					? `advice failed: ${advice.error}  (r retry)`
 					: `${entries.length} suggestion(s), security first, then by bytes`;
