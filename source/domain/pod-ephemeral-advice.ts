@@ -13,13 +13,17 @@
 import {bytes as fmt} from './format.js';
 import type {PodRef} from './types.js';
 
-/** One pod's local ephemeral storage (see adapters/cri/pod-ephemeral.ts, structurally the same). */
+/** One pod's local ephemeral storage, as adapters/cri/pod-ephemeral.ts measures it. */
 export interface PodStorage {
 	pod: PodRef;
 	containerIds: string[];
+	/** Sum of known writable-layer sizes (allocated bytes). */
 	writableBytes: number;
+	/** Containers whose writable layer size is not known (stopped, or stats pending). */
 	unsizedContainers: number;
+	/** Container logs including rotated files. */
 	logBytes: number;
+	/** Allocated bytes under <kubeletRoot>/pods/<uid>/volumes/kubernetes.io~empty-dir (disk-backed only). */
 	emptyDirBytes: number;
 	totalBytes: number;
 }

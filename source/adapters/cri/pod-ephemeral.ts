@@ -1,22 +1,11 @@
 import {join} from 'node:path';
+import type {PodStorage} from '../../domain/pod-ephemeral-advice.js';
 import type {EngineSnapshot, PodRef} from '../../domain/types.js';
 import type {CriPod} from './cri-snapshot.js';
 import {allocatedBytesUnder} from './allocated-size.js';
 
-/** A pod's local ephemeral storage, the way kubelet's eviction manager adds it up. */
-export interface PodEphemeralUsage {
-	pod: PodRef;
-	containerIds: string[];
-	/** Sum of known writable-layer sizes (allocated bytes). */
-	writableBytes: number;
-	/** Containers whose writable layer size is not known (stopped, or stats pending). */
-	unsizedContainers: number;
-	/** Container logs including rotated files. */
-	logBytes: number;
-	/** Allocated bytes under <kubeletRoot>/pods/<uid>/volumes/kubernetes.io~empty-dir (disk-backed only). */
-	emptyDirBytes: number;
-	totalBytes: number;
-}
+/** A pod's local ephemeral storage, the way kubelet's eviction manager adds it up (the domain's type). */
+export type PodEphemeralUsage = PodStorage;
 
 export interface PodEphemeralOptions {
 	/** kubelet --root-dir (default /var/lib/kubelet). */
