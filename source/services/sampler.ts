@@ -26,7 +26,8 @@ const states = new Set<ContainerState>(['running', 'paused', 'restarting', 'crea
 /**
  * Samples one Docker engine off the render path. The first pass is a full scan
  * (with progress); later passes re-list containers (one cheap call), inspect only
- * new ones, and size writable layers incrementally in one worker thread.
+ * new ones, and size writable layers incrementally in the sample worker threads, whose
+ * per-file index the first scan's walk built: no later pass re-reads a whole layer.
  */
 export class DockerSampler implements ConsoleFeed {
 	private state: FeedState;

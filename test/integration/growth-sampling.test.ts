@@ -24,7 +24,11 @@ describe('sampler (private dockerd)', () => {
 
 	beforeAll(async () => {
 		reader = new DockerReader(new DockerClient(resolveDockerEndpoint(lab().dockerHost), 10_000));
-		await runContainer(docker, 'ls-sampler-edit', 'mkdir -p /work/a/b && dd if=/dev/zero of=/work/a/b/base bs=1k count=64 2>/dev/null; sleep 3600');
+		await runContainer(
+			docker,
+			'ls-sampler-edit',
+			"mkdir -p /work/a/b && dd if=/dev/zero of=/work/a/b/base bs=1k count=64 2>/dev/null; echo old > /work/a/old; touch -d '2020-01-01 00:00:00' /work/a/old; sleep 3600",
+		);
 		await runContainer(docker, 'ls-sampler-grow', 'while true; do dd if=/dev/zero bs=64k count=8 2>/dev/null >> /grow; sleep 0.5; done');
 		await runContainer(docker, 'ls-sampler-idle', 'dd if=/dev/zero of=/idle bs=1M count=4 2>/dev/null; sleep 3600');
 		await waitFor('the idle container to finish writing', async () => {
@@ -42,10 +46,11 @@ describe('sampler (private dockerd)', () => {
 		const sampler = new DockerSampler(reader, {pool});
 		try {
 			await sampler.fullScan();
-			await sampler.sample(); // builds the index
+			await sampler.sample(); // the scan's walk built the index: passes only update it
 			const steps = [
 				'dd if=/dev/zero of=/work/a/b/new bs=1k count=100 2>/dev/null; mkdir -p /work/c/d/e; echo hi > /work/c/d/e/f',
-				'dd if=/dev/zero bs=1k count=50 2>/dev/null >> /work/a/b/base; ln /work/a/b/new /work/c/hard',
+				// Writes in place change no directory: /work/a/old was idle (mtime 2020) until now.
+				'dd if=/dev/zero bs=1k count=50 2>/dev/null >> /work/a/b/base; ln /work/a/b/new /work/c/hard; dd if=/dev/zero bs=1k count=30 2>/dev/null >> /work/a/old',
 				': > /work/a/b/base; rm -rf /work/c/d; mv /work/a/b/new /work/moved',
 				'rm -rf /work/a /work/moved /work/c',
 			];

@@ -1,12 +1,12 @@
 import {execFileSync} from 'node:child_process';
-import {appendFileSync, linkSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, truncateSync, writeFileSync} from 'node:fs';
+import {appendFileSync, linkSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, truncateSync, utimesSync, writeFileSync} from 'node:fs';
 import {createRequire} from 'node:module';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, describe, expect, it} from 'vitest';
 
 const require = createRequire(import.meta.url);
-const {sample} = require('../../source/adapters/fs/sample-worker.cjs');
+const {sample, index} = require('../../source/adapters/fs/sample-worker.cjs');
 const {sizeTree} = require('../../source/adapters/fs/walk-worker.cjs');
 
 /** The incremental index must agree with the full walker on the same tree, after every kind of change. */
@@ -57,5 +57,78 @@ describe('sample worker (incremental layer index)', () => {
 		expect(result.sizes).toEqual({});
 		const again = sample({id: 3, containers: [{id: 'c', root, logPath: null}], budget: 10, indexBudget: -1}); // no index budget left: a forgotten layer is not indexed
 		expect(again.sizes.c.indexed).toBe(false);
+	});
+});
+
+/**
+ * After the first scan's walk (index) no pass re-reads a whole layer: each pass stats the
+ * directories, the files seen changing and a fixed budget of others. A write in place,
+ * which changes no directory, must still be found within files/budget passes.
+ */
+describe('sample worker (bounded passes after the first scan)', () => {
+	const root = mkdtempSync(join(tmpdir(), 'ls-sample-budget-'));
+	afterAll(() => rmSync(root, {recursive: true, force: true}));
+	const budget = 16;
+	const pass = () => sample({id: 1, containers: [{id: 'c', root, logPath: null}], budget, indexBudget: 0});
+	const walk = () => {
+		const w = sizeTree(root);
+		return {apparentBytes: w.apparentBytes, allocatedBytes: w.allocatedBytes, inodes: w.inodes, dirs: w.dirs, files: w.files};
+	};
+	const same = (size: {apparentBytes: number; allocatedBytes: number; inodes: number}) => {
+		const w = walk();
+		return size.apparentBytes === w.apparentBytes && size.allocatedBytes === w.allocatedBytes && size.inodes === w.inodes;
+	};
+	/** Passes until the index agrees with a full walk (at most `limit`); every pass stays within dirs + budget + hot files. */
+	const settle = (limit: number, hotFiles: number) => {
+		for (let i = 1; i <= limit; i++) {
+			const result = pass();
+			expect(result.stats).toBeLessThanOrEqual(walk().dirs + budget + hotFiles);
+			if (same(result.sizes.c)) return i;
+		}
+		return Infinity;
+	};
+
+	it('finds an old file written in place, in a directory whose mtime did not change', () => {
+		const hourAgo = new Date(Date.now() - 3_600_000);
+		for (let d = 0; d < 4; d++) {
+			mkdirSync(join(root, `old/${d}`), {recursive: true});
+			for (let f = 0; f < 50; f++) {
+				writeFileSync(join(root, `old/${d}/${f}`), 'o'.repeat(100));
+				utimesSync(join(root, `old/${d}/${f}`), hourAgo, hourAgo);
+			}
+		}
+		const first = index(root);
+		expect({apparentBytes: first.apparentBytes, allocatedBytes: first.allocatedBytes, inodes: first.inodes}).toEqual(
+			(({apparentBytes, allocatedBytes, inodes}) => ({apparentBytes, allocatedBytes, inodes}))(walk()),
+		);
+		const dirBefore = statSync(join(root, 'old/3')).mtimeMs;
+		appendFileSync(join(root, 'old/3/49'), Buffer.alloc(70_000));
+		expect(statSync(join(root, 'old/3')).mtimeMs).toBe(dirBefore);
+		expect(settle(Math.ceil(walk().files / budget) + 1, 1)).toBeLessThan(Infinity);
+	});
+
+	it('does not re-stat every recently written file each pass, yet follows them', () => {
+		mkdirSync(join(root, 'fresh'));
+		const halfMinuteAgo = new Date(Date.now() - 30_000);
+		for (let f = 0; f < 300; f++) {
+			writeFileSync(join(root, `fresh/${f}`), 'f'.repeat(f));
+			utimesSync(join(root, `fresh/${f}`), halfMinuteAgo, halfMinuteAgo);
+		}
+		appendFileSync(join(root, 'fresh/0'), 'growing'); // the newest file when the scan runs
+		index(root);
+		appendFileSync(join(root, 'fresh/0'), Buffer.alloc(9000)); // still growing: re-stated in the first pass
+		expect(settle(1, 1)).toBe(1);
+		appendFileSync(join(root, 'fresh/150'), Buffer.alloc(9000));
+		expect(settle(Math.ceil(walk().files / budget) + 1, 2)).toBeLessThan(Infinity);
+	});
+
+	it('makes only a few of many new files hot, and still follows the rest', () => {
+		index(root);
+		mkdirSync(join(root, 'burst'));
+		for (let f = 0; f < 200; f++) writeFileSync(join(root, `burst/${f}`), 'b'.repeat(f));
+		const found = pass();
+		expect(same(found.sizes.c)).toBe(true); // new names are stat'ed when their directory is re-read
+		appendFileSync(join(root, 'burst/199'), Buffer.alloc(5000)); // the last one, past the hot cap
+		expect(settle(Math.ceil(walk().files / budget) + 1, 64)).toBeLessThan(Infinity);
 	});
 });

@@ -1,20 +1,28 @@
 'use strict';
-// Incremental sizing of writable layers, run in one worker thread (see sampler.ts).
-// Per container it keeps an index of directories (with their mtime/ctime) and
-// files. Each tick it lstat's every known directory and re-reads only those whose
-// mtime or ctime changed, re-stats files seen growing ("hot"), and re-stats a
-// budgeted round-robin slice of the other files, so a file that starts growing in
-// place is found within a few ticks. Semantics match walk-worker.cjs: apparent
-// bytes of non-directories (hard links once), allocated bytes of every inode,
-// never follows symlinks, stays on one filesystem, reads names as bytes when a
-// listing is not valid UTF-8. Plain CommonJS, loaded as an eval'd string.
+// Incremental sizing of writable layers, run in worker threads (see sample-worker-client.ts).
+// Per container it keeps an index of directories (with their mtime/ctime) and files,
+// built by the first scan's walk itself (`index`). Each pass lstat's every known
+// directory and re-reads only those whose mtime or ctime changed (new, deleted and
+// renamed names), re-stats files seen changing ("hot"), and spends a fixed budget of
+// re-stats per pass on the other files: first the "warm" queue (files modified shortly
+// before the index was built, newest first, and new files beyond the hot cap), then a
+// round robin over all files, so a file that starts growing in place (which changes no
+// directory) is found within files/budget passes. Nothing re-reads a whole layer after
+// the first scan. Semantics match walk-worker.cjs: apparent bytes of non-directories
+// (hard links once), allocated bytes of every inode, never follows symlinks, stays on
+// one filesystem, reads names as bytes when a listing is not valid UTF-8.
+// Plain CommonJS, loaded as an eval'd string.
 const fs = require('node:fs');
 const {parentPort} = require('node:worker_threads');
 
 const SLASH = Buffer.from('/');
 const S_IFMT = 0o170000;
 const S_IFDIR = 0o040000;
-const HOT_TICKS = 6; // a file stays hot for this many ticks after it last changed
+const HOT_TICKS = 6; // a file stays hot for this many passes after it last changed
+const HOT_MAX = 1024; // per layer: files seen changing beyond this wait in the warm queue
+const NEW_HOT_MAX = 64; // per layer: new files (likely still being written) made hot at once
+const RECENT_MS = 60_000; // files modified this shortly before the index go to the warm queue
+const WARM_MAX = 10_000; // per layer: beyond this, files wait for the round robin
 
 function join(dir, name) {
 	if (typeof dir === 'string' && typeof name === 'string') return dir === '/' ? '/' + name : dir + '/' + name;
@@ -39,6 +47,10 @@ class Layer {
 		this.links = new Map(); // ino -> {refs, size, alloc}, for every file
 		this.files = []; // round-robin list of file entries (lazily compacted)
 		this.cursor = 0;
+		this.warm = []; // files to re-stat before the round robin, in order
+		this.warmAt = 0;
+		this.recent = null; // while indexing: files modified within RECENT_MS
+		this.indexStart = 0;
 		this.hot = new Set();
 		this.apparentBytes = 0;
 		this.allocatedBytes = 0;
@@ -47,11 +59,12 @@ class Layer {
 		this.indexed = false;
 	}
 
-	// Every inode is counted once, whatever its number of names: `links` maps dev:ino
-	// to the figures counted for it, shared by all its names (hard links, renames).
+	// Every inode is counted once, whatever its number of names: `links` maps the inode
+	// number (one filesystem per layer) to the figures counted for it, shared by all its
+	// names (hard links, renames).
 	addFile(entry, st) {
 		entry.mtime = st.mtimeMs;
-		entry.link = st.ino; // one filesystem per layer: the inode number is the identity
+		entry.link = st.ino;
 		entry.live = true;
 		this.files.push(entry);
 		const shared = this.links.get(entry.link);
@@ -69,6 +82,7 @@ class Layer {
 
 	removeFile(entry) {
 		entry.live = false;
+		entry.hot = 0;
 		this.hot.delete(entry);
 		const shared = this.links.get(entry.link);
 		if (!shared || --shared.refs > 0) return;
@@ -78,8 +92,29 @@ class Layer {
 		this.inodes--;
 	}
 
+	/** A file just found: while indexing, recent ones queue up (sorted later); in a pass, it is likely still being written. */
+	fresh(entry) {
+		if (this.recent) {
+			if (entry.mtime > this.indexStart - RECENT_MS) this.recent.push(entry);
+		} else if (this.hot.size < NEW_HOT_MAX) this.heat(entry);
+		else this.queue(entry);
+	}
+
+	queue(entry) {
+		if (this.warm.length - this.warmAt < WARM_MAX) this.warm.push(entry);
+	}
+
+	/** A file seen changing (or new): re-stat it every pass until it settles. */
+	heat(entry) {
+		if (entry.hot > 0 || this.hot.size < HOT_MAX) {
+			entry.hot = HOT_TICKS;
+			this.hot.add(entry);
+		} else this.queue(entry);
+	}
+
 	/** Re-stat one file; returns true when it changed. */
-	restat(entry) {
+	restat(entry, counter) {
+		counter.stats++;
 		let st;
 		try {
 			st = fs.lstatSync(entry.path);
@@ -138,12 +173,14 @@ class Layer {
 			this.errors++;
 			return;
 		}
-		const seen = new Set();
-		const recent = Date.now() - 60_000;
+		const known = dir.entries.size > 0;
+		const seen = known ? new Set() : null;
 		for (const name of names) {
 			const key = keyOf(name);
-			seen.add(key);
-			if (dir.entries.has(key)) continue;
+			if (known) {
+				seen.add(key);
+				if (dir.entries.has(key)) continue;
+			}
 			const path = join(dir.path, name);
 			let st;
 			counter.stats++;
@@ -157,15 +194,13 @@ class Layer {
 				const sub = this.addDir(path, st, counter);
 				dir.entries.set(key, {dir: sub});
 			} else {
-				const entry = {path};
+				const entry = {path, mtime: 0, link: 0, live: true, hot: 0};
 				this.addFile(entry, st);
-				if (st.mtimeMs > recent) {
-					entry.hot = HOT_TICKS;
-					this.hot.add(entry);
-				}
+				this.fresh(entry);
 				dir.entries.set(key, entry);
 			}
 		}
+		if (!known) return;
 		for (const [key, entry] of dir.entries) {
 			if (seen.has(key)) continue;
 			dir.entries.delete(key);
@@ -184,7 +219,13 @@ class Layer {
 			return;
 		}
 		this.dev = st.dev;
+		this.recent = [];
+		this.indexStart = Date.now();
 		this.addDir(this.root, st, counter);
+		// Files modified just before the scan are the likeliest to be growing: the first
+		// passes' budget re-stats them first, newest first (not all of them every pass).
+		this.warm = this.recent.sort((a, b) => b.mtime - a.mtime).slice(0, WARM_MAX);
+		this.recent = null;
 		this.indexed = true;
 	}
 
@@ -192,12 +233,16 @@ class Layer {
 		this.dirs.clear();
 		this.links.clear();
 		this.files = [];
+		this.cursor = 0;
+		this.warm = [];
+		this.warmAt = 0;
+		this.recent = null;
 		this.hot.clear();
 		this.apparentBytes = this.allocatedBytes = this.inodes = this.errors = 0;
 		this.indexed = false;
 	}
 
-	/** One incremental pass; `budget` limits the round-robin re-stat of cold files. */
+	/** One incremental pass; `budget` limits the re-stats of files not seen changing (warm queue, then round robin). */
 	tick(counter, budget) {
 		for (const dir of [...this.dirs.values()]) {
 			if (!this.dirs.has(keyOf(dir.path))) continue; // removed by a parent's re-read in this pass
@@ -221,22 +266,33 @@ class Layer {
 			}
 		}
 		for (const entry of [...this.hot]) {
-			counter.stats++;
 			if (!entry.live) continue;
-			if (this.restat(entry)) entry.hot = HOT_TICKS;
-			else if (--entry.hot <= 0) this.hot.delete(entry);
+			if (this.restat(entry, counter)) {
+				entry.hot = HOT_TICKS;
+				this.hot.add(entry); // again, if it was replaced under its name
+			} else if (--entry.hot <= 0) this.hot.delete(entry);
 		}
-		if (this.files.length > 2 * this.inodes + 64) this.files = this.files.filter(e => e.live);
-		const n = Math.min(budget, this.files.length);
+		let left = budget;
+		while (left > 0 && this.warmAt < this.warm.length) {
+			const entry = this.warm[this.warmAt++];
+			if (!entry.live || entry.hot > 0) continue;
+			left--;
+			if (this.restat(entry, counter)) this.heat(entry);
+		}
+		if (this.warmAt >= this.warm.length && this.warm.length > 0) {
+			this.warm = [];
+			this.warmAt = 0;
+		}
+		if (this.files.length > 2 * this.inodes + 64) {
+			this.files = this.files.filter(e => e.live);
+			this.cursor = 0;
+		}
+		const n = Math.min(left, this.files.length);
 		for (let i = 0; i < n; i++) {
 			if (this.cursor >= this.files.length) this.cursor = 0;
 			const entry = this.files[this.cursor++];
-			if (!entry.live || this.hot.has(entry)) continue;
-			counter.stats++;
-			if (this.restat(entry)) {
-				entry.hot = HOT_TICKS;
-				this.hot.add(entry);
-			}
+			if (!entry.live || entry.hot > 0) continue;
+			if (this.restat(entry, counter)) this.heat(entry);
 		}
 		return n;
 	}
