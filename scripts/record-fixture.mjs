@@ -47,6 +47,7 @@ const fixture = {
 	intervalMs: state.intervalMs,
 	refreshedAt: state.refreshedAt,
 	growth: [...state.growth],
+	logGrowth: [...state.logGrowth],
 	history: [...state.history],
 };
 writeFileSync(new URL('../test/fixtures/console-docker.json', import.meta.url), JSON.stringify(fixture, null, '\t') + '\n');

@@ -39,6 +39,7 @@ const fixture = {
 	snapshot: state.snapshot,
 	thresholds: state.thresholds,
 	growth: [...state.growth],
+	logGrowth: [...state.logGrowth],
 	history: [...state.history],
 	drills,
 	advice: {suggestions, classes},

@@ -42,7 +42,14 @@ export class GrowthTracker {
 	constructor(
 		readonly window = defaultWindow,
 		readonly keep = historyLength,
+		/** What is tracked: the writable layer by default; `logBytes` for log growth. */
+		readonly measure: (container: ContainerRecord) => number | null = c => c.writableBytes,
 	) {}
+
+	/** A tracker of container log files (json-file logs and their rotations). */
+	static forLogs(): GrowthTracker {
+		return new GrowthTracker(defaultWindow, historyLength, c => c.logBytes);
+	}
 
 	static key(container: Pick<ContainerRecord, 'engine' | 'id'>): string {
 		return `${container.engine}/${container.id}`;
@@ -54,10 +61,11 @@ export class GrowthTracker {
 		for (const container of containers) {
 			const key = GrowthTracker.key(container);
 			present.add(key);
-			if (container.writableBytes === null) continue;
+			const bytes = this.measure(container);
+			if (bytes === null) continue;
 			const list = this.history.get(key) ?? [];
 			if (list.length > 0 && list[list.length - 1]!.at >= at) continue;
-			list.push({at, bytes: container.writableBytes});
+			list.push({at, bytes});
 			if (list.length > this.keep) list.splice(0, list.length - this.keep);
 			this.history.set(key, list);
 		}

@@ -25,6 +25,7 @@ export class CombinedFeed implements ConsoleFeed {
 			error: states.map(s => s.error).find(Boolean) ?? null,
 			notices: states.flatMap(s => s.notices),
 			growth: new Map(states.flatMap(s => [...s.growth])),
+			logGrowth: new Map(states.flatMap(s => [...s.logGrowth])),
 			history: new Map(states.flatMap(s => [...s.history])),
 		};
 	}

@@ -17,6 +17,8 @@ export interface FeedState {
 	notices: string[];
 	/** Smoothed bytes/s per "engine/id"; null until two samples exist. */
 	growth: ReadonlyMap<string, number | null>;
+	/** Smoothed growth of each container's log files, bytes/s per "engine/id"; null until two samples exist. */
+	logGrowth: ReadonlyMap<string, number | null>;
 	/** Recent writable-size samples per "engine/id", oldest first. */
 	history: ReadonlyMap<string, readonly Sample[]>;
 }
@@ -39,6 +41,7 @@ export function emptyFeedState(options: {intervalMs: number; thresholds?: Evicti
 		thresholds: options.thresholds ?? defaultThresholds,
 		notices: options.notices ?? [],
 		growth: new Map(),
+		logGrowth: new Map(),
 		history: new Map(),
 	};
 }

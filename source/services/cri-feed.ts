@@ -13,6 +13,7 @@ export class CriFeed implements ConsoleFeed {
 	private state: FeedState;
 	private readonly listeners = new Set<() => void>();
 	private readonly tracker = new GrowthTracker();
+	private readonly logTracker = GrowthTracker.forLogs();
 	private timer: NodeJS.Timeout | undefined;
 	private busy = false;
 	private stopped = false;
@@ -52,6 +53,7 @@ export class CriFeed implements ConsoleFeed {
 			if (engine.filesystem) engine.filesystem = tryFilesystemStats(engine.filesystem.path) ?? engine.filesystem;
 			const at = Date.now();
 			this.tracker.record(at, engine.containers);
+			this.logTracker.record(at, engine.containers);
 			const keys = engine.containers.map(c => GrowthTracker.key(c));
 			this.publish({
 				snapshot: {takenAt: at, engines: [engine]},
@@ -59,6 +61,7 @@ export class CriFeed implements ConsoleFeed {
 				refreshedAt: at,
 				error: null,
 				growth: new Map(keys.map(k => [k, this.tracker.rate(k)])),
+				logGrowth: this.logTracker.rates(),
 				history: new Map(keys.map(k => [k, this.tracker.samples(k)])),
 			});
 		} catch (error) {

@@ -33,6 +33,7 @@ export class DockerSampler implements ConsoleFeed {
 	private state: FeedState;
 	private readonly listeners = new Set<() => void>();
 	private readonly tracker = new GrowthTracker();
+	private readonly logTracker = GrowthTracker.forLogs();
 	private readonly pool: WalkPool;
 	private readonly worker: SampleWorker;
 	private engine: EngineSnapshot | null = null;
@@ -183,12 +184,16 @@ export class DockerSampler implements ConsoleFeed {
 	private publish(engine: EngineSnapshot, measured: boolean, measuredAt = Date.now()): void {
 		this.engine = engine;
 		const takenAt = measured ? measuredAt : Date.now();
-		if (measured) this.tracker.record(measuredAt, engine.containers);
+		if (measured) {
+			this.tracker.record(measuredAt, engine.containers);
+			this.logTracker.record(measuredAt, engine.containers);
+		}
 		const history = new Map(engine.containers.map(c => [GrowthTracker.key(c), this.tracker.samples(GrowthTracker.key(c))]));
 		this.set({
 			snapshot: {takenAt, engines: [engine]},
 			refreshedAt: measured ? takenAt : this.state.refreshedAt,
 			growth: this.tracker.rates(),
+			logGrowth: this.logTracker.rates(),
 			history,
 		});
 	}

@@ -43,7 +43,7 @@ export function App({feed, size: fixedSize, now: fixedNow, initial, onQuit, serv
 	const [ui, dispatch] = useReducer(uiReducer, {...initialUiState, ...initial});
 	const rows = useMemo(() => buildRows(state.snapshot, state, ui.sort), [state.snapshot, state.growth, state.history, ui.sort]);
 	const keys = useMemo(() => rows.map(r => r.key), [rows]);
-	const groups = useMemo(() => filesystemGroups(state.snapshot, state.growth, state.thresholds), [state.snapshot, state.growth, state.thresholds]);
+	const groups = useMemo(() => filesystemGroups(state.snapshot, state.growth, state.thresholds, state.logGrowth), [state.snapshot, state.growth, state.thresholds, state.logGrowth]);
 	const layout = overviewLayout(size.rows, Math.max(1, groups.length));
 	const cursor = cursorOf(ui, keys);
 

@@ -1,3 +1,4 @@
+import {statSync} from 'node:fs';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {DockerClient} from '../../source/adapters/docker/docker-client.js';
 import {DockerReader} from '../../source/adapters/docker/docker-reader.js';
@@ -38,7 +39,7 @@ describe('sampler (private dockerd)', () => {
 	});
 
 	afterAll(async () => {
-		for (const name of ['ls-sampler-edit', 'ls-sampler-grow', 'ls-sampler-idle', 'ls-sampler-new']) await docker.getContainer(name).remove({force: true}).catch(() => {});
+		for (const name of ['ls-sampler-edit', 'ls-sampler-grow', 'ls-sampler-idle', 'ls-sampler-new', 'ls-sampler-chatty']) await docker.getContainer(name).remove({force: true}).catch(() => {});
 		await pool.close();
 	});
 
@@ -88,6 +89,34 @@ describe('sampler (private dockerd)', () => {
 			expect(sampler.current!.containers.map(c => c.id).sort()).toEqual(listed.map(c => c.Id).sort());
 		} finally {
 			await sampler.stop();
+		}
+	});
+
+	it('tracks log growth apart from the writable layer, at the rate the json-file log grows on disk', async () => {
+		await runContainer(docker, 'ls-sampler-chatty', 'while true; do i=0; while [ $i -lt 200 ]; do echo "chatty line $i of the log growth test"; i=$((i+1)); done; sleep 0.2; done');
+		const info = await docker.getContainer('ls-sampler-chatty').inspect();
+		const key = `docker/${info.Id}`;
+		const logSize = () => ({at: Date.now(), bytes: statSync(info.LogPath).size});
+		const sampler = new DockerSampler(reader, {pool});
+		try {
+			await sampler.fullScan();
+			const before = logSize();
+			for (let i = 0; i < 4; i++) {
+				await new Promise(resolve => setTimeout(resolve, 1000));
+				await sampler.sample();
+			}
+			const after = logSize();
+			const fileRate = (after.bytes - before.bytes) / ((after.at - before.at) / 1000);
+			const state = sampler.getState();
+			const logRate = state.logGrowth.get(key)!;
+			expect(fileRate).toBeGreaterThan(0);
+			expect(logRate).toBeGreaterThan(fileRate / 2);
+			expect(logRate).toBeLessThan(fileRate * 2);
+			// It writes nothing into its writable layer: the log is not mistaken for layer growth.
+			expect(state.growth.get(key)).toBe(0);
+		} finally {
+			await sampler.stop();
+			await docker.getContainer('ls-sampler-chatty').remove({force: true});
 		}
 	});
 

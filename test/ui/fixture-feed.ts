@@ -10,6 +10,8 @@ export interface Fixture {
 	intervalMs: number;
 	refreshedAt: number;
 	growth: Array<[string, number | null]>;
+	/** Absent from recordings made before log growth was tracked. */
+	logGrowth?: Array<[string, number | null]>;
 	history: Array<[string, Sample[]]>;
 }
 
@@ -26,6 +28,7 @@ export function fixtureFeed(patch: Partial<FeedState> = {}, thresholds: Eviction
 		thresholds,
 		notices: [],
 		growth: new Map(fixture.growth),
+		logGrowth: new Map(fixture.logGrowth ?? []),
 		history: new Map(fixture.history),
 		...patch,
 	};

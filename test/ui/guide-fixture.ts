@@ -14,6 +14,7 @@ interface GuideFixture {
 	snapshot: NodeSnapshot;
 	thresholds: EvictionThresholds;
 	growth: Array<[string, number | null]>;
+	logGrowth?: Array<[string, number | null]>;
 	history: Array<[string, Sample[]]>;
 	drills: Record<string, Omit<DrillTree, 'dirs'> & {dirs: DrillDir[]}>;
 	advice: {suggestions: Suggestion[]; classes: ContainerClasses[]};
@@ -40,6 +41,7 @@ export function guideInput(patch: Partial<GuideInput> = {}): GuideInput {
 		snapshot: guideFixture.snapshot,
 		thresholds: guideFixture.thresholds,
 		growth: new Map(guideFixture.growth),
+		logGrowth: new Map(guideFixture.logGrowth ?? []),
 		intervalMs: 1000,
 		drills: {status: 'done', value: recordedDrills()},
 		advice: {status: 'done', value: guideFixture.advice.suggestions},

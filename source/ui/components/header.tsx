@@ -94,7 +94,7 @@ function FilesystemLines({group, width, thresholds}: {group: FilesystemGroup; wi
 				<Text color={levelColor[pressure.inodes]}>{inodes}</Text>
 			</Text>
 			<Text wrap="truncate-end">
-				{`growth ${growthPerMinute(group.growth)}/min  eviction `}
+				{`growth ${growthPerMinute(group.growth)}/min${group.logGrowth > 0 ? ` (logs ${growthPerMinute(group.logGrowth)})` : ''}  eviction `}
 				<Text color={group.eta !== null && group.eta < 3600 ? 'red' : undefined} bold>
 					{eta}
 				</Text>

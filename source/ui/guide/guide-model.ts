@@ -69,6 +69,8 @@ export interface GuideInput {
 	snapshot: NodeSnapshot | null;
 	thresholds: EvictionThresholds;
 	growth: ReadonlyMap<string, number | null>;
+	/** Log-file growth per container (optional: recordings made before it was tracked lack it). */
+	logGrowth?: ReadonlyMap<string, number | null>;
 	intervalMs: number;
 	drills: Loadable<GuideDrills>;
 	advice: Loadable<Suggestion[]>;

@@ -9,7 +9,7 @@ import {line, type GuideInput, type GuideLine, type GuideStep} from './guide-mod
 const tone = {ok: 'good', warn: 'warn', critical: 'bad'} as const;
 
 export function filesystemStep(input: GuideInput): GuideStep {
-	const groups = filesystemGroups(input.snapshot, input.growth, input.thresholds);
+	const groups = filesystemGroups(input.snapshot, input.growth, input.thresholds, input.logGrowth);
 	const figures: GuideLine[] = [];
 	for (const group of groups) {
 		const {fs, pressure} = group;
@@ -25,7 +25,8 @@ export function filesystemStep(input: GuideInput): GuideStep {
 		figures.push(line(`  eviction when available < ${bytes(pressure.thresholdBytes)} (${pressure.signal} ${describeThreshold(limit)}): ${bytes(headroom)} of headroom`, tone[pressure.space]));
 		figures.push(line(`  inodes ${count(fs.inodesTotal - fs.inodesFree)} used of ${count(fs.inodesTotal)}; eviction below ${count(Math.round(pressure.inodesThreshold))} free (nodefs.inodesFree ${describeThreshold(input.thresholds.nodefsInodesFree)})`, tone[pressure.inodes]));
 		const eta = group.eta === null ? 'nothing is growing' : group.eta === 0 ? 'past the threshold now' : `threshold reached in about ${duration(group.eta)}`;
-		figures.push(line(`  growth ${growthPerMinute(group.growth)}/min: ${eta}`, group.eta !== null && group.eta < 3600 ? 'bad' : 'plain'));
+		const logs = group.logGrowth > 0 ? ` (${growthPerMinute(group.logGrowth)}/min of it in log files)` : '';
+		figures.push(line(`  growth ${growthPerMinute(group.growth)}/min${logs}: ${eta}`, group.eta !== null && group.eta < 3600 ? 'bad' : 'plain'));
 	}
 	if (groups.length === 0) figures.push(line('reading the engine…', 'dim'));
 	const source = input.thresholds.source === 'kubelet-defaults' ? "the kubelet's defaults (no kubelet config found)" : `the kubelet config (${sanitize(input.thresholds.source)})`;

@@ -20,7 +20,7 @@ export const ledgerMeanings: Record<LedgerCategory, string> = {
 };
 
 export function ledgerStep(input: GuideInput): GuideStep {
-	const groups = filesystemGroups(input.snapshot, input.growth, input.thresholds);
+	const groups = filesystemGroups(input.snapshot, input.growth, input.thresholds, input.logGrowth);
 	const figures: GuideLine[] = [];
 	if (groups.length > 0) figures.push(line(`${fit('', 21)}${fit('bytes', 9, 'right')}${fit('reclaim', 9, 'right')}  what it is`, 'dim'));
 	for (const group of groups) {

@@ -21,8 +21,10 @@ export interface FilesystemGroup {
 	/** Used bytes none of the categories accounts for; null without filesystem figures. */
 	other: number | null;
 	pressure: FilesystemPressure | null;
-	/** Sum of positive growth of the containers on this filesystem, bytes/s. */
+	/** Sum of positive growth of the containers on this filesystem (writable layers and log files), bytes/s. */
 	growth: number;
+	/** The log files' part of `growth`. */
+	logGrowth: number;
 	/** Seconds until the first eviction threshold is crossed at that growth; null when nothing grows. */
 	eta: number | null;
 }
@@ -33,6 +35,7 @@ export function filesystemGroups(
 	snapshot: NodeSnapshot | null,
 	growth: ReadonlyMap<string, number | null>,
 	thresholds: EvictionThresholds,
+	logGrowth: ReadonlyMap<string, number | null> = new Map(),
 ): FilesystemGroup[] {
 	if (!snapshot) return [];
 	const groups = new Map<string, EngineSnapshot[]>();
@@ -43,8 +46,10 @@ export function filesystemGroups(
 		const lines = ledgerCategories.map(category => line(category, ledgers));
 		const accounted: Ledger[] = ledgers;
 		const other = fs ? accounted.reduce((left, ledger) => otherBytes(ledger, left), fs.usedBytes) : null;
-		const rates = engines.flatMap(e => e.containers.map(c => growth.get(`${c.engine}/${c.id}`) ?? null));
-		const total = totalGrowth(rates);
+		const keys = engines.flatMap(e => e.containers.map(c => `${c.engine}/${c.id}`));
+		// Logs count too: a json-file log fills the same filesystem as the writable layers.
+		const logs = totalGrowth(keys.map(k => logGrowth.get(k) ?? null));
+		const total = totalGrowth(keys.map(k => growth.get(k) ?? null)) + logs;
 		const pressure = fs ? classifyFilesystem(fs, thresholds) : null;
 		return {
 			fs,
@@ -53,6 +58,7 @@ export function filesystemGroups(
 			other,
 			pressure,
 			growth: total,
+			logGrowth: logs,
 			eta: fs && pressure ? timeToThreshold(fs.availableBytes, pressure.thresholdBytes, total) : null,
 		};
 	});

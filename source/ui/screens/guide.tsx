@@ -41,7 +41,7 @@ export function Guide({feed, services, width, height, step: startStep = 1, actio
 	const step = useMemo(
 		() =>
 			guideStep(
-				{snapshot: feed.snapshot, thresholds: feed.thresholds, growth: feed.growth, intervalMs: feed.intervalMs, drills: data.drills, advice: data.advice, readOnly: services?.readOnly ?? null, actionsKey},
+				{snapshot: feed.snapshot, thresholds: feed.thresholds, growth: feed.growth, logGrowth: feed.logGrowth, intervalMs: feed.intervalMs, drills: data.drills, advice: data.advice, readOnly: services?.readOnly ?? null, actionsKey},
 				state.step,
 			),
 		[feed.snapshot, feed.growth, feed.thresholds, data.drills, data.advice, state.step, services, actionsKey],
