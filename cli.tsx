@@ -1,10 +1,8 @@
 #!/usr/bin/env node
-import meow from 'meow';
-import {fail} from './source/cli/fail.js';
+import type {Result} from 'meow';
+import {loadConsoleBundle} from './source/cli/console-bundle.js';
 import {flagSpec, helpText} from './source/cli/help.js';
-
-// The single executable defines __LAYERSCOPE_PKG__ (its version names the git commit); otherwise meow reads package.json.
-const cli = meow(helpText, {importMeta: import.meta, flags: flagSpec, allowUnknownFlags: false, pkg: (globalThis as {__LAYERSCOPE_PKG__?: Record<string, unknown>}).__LAYERSCOPE_PKG__});
+import type {ConsoleFlags} from './source/cli/run-console.js';
 
 // `layerscope report | head` closes the pipe early: that is not an error.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
@@ -12,7 +10,25 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 	throw error;
 });
 
-async function main(): Promise<number> {
+/** The single executable defines __LAYERSCOPE_PKG__ (its version names the git commit); otherwise meow reads package.json. */
+const pkg = (globalThis as {__LAYERSCOPE_PKG__?: Record<string, unknown>}).__LAYERSCOPE_PKG__;
+
+/**
+ * The console (no subcommand): its first frame is the cold start that counts; the
+ * code-cached bundle (console-bundle.ts) holds everything from here to that frame.
+ */
+async function runConsole(flags: ConsoleFlags): Promise<number> {
+	let bundle: ReturnType<typeof loadConsoleBundle> = null;
+	try {
+		bundle = loadConsoleBundle();
+	} catch {
+		bundle = null;
+	}
+	if (bundle) return bundle.runConsole(flags, bundle.saveCodeCache);
+	return (await import('./source/cli/run-console.js')).runConsole(flags);
+}
+
+async function route(cli: Result<typeof flagSpec>): Promise<number> {
 	const [command, action] = cli.input;
 	switch (command) {
 		case 'report':
@@ -24,18 +40,23 @@ async function main(): Promise<number> {
 		case 'guide':
 			return (await import('./source/cli/run-guide.js')).runGuide(cli.flags);
 		case undefined:
-			return (await import('./source/cli/run-console.js')).runConsole(cli.flags);
+			return runConsole(cli.flags);
 		default:
 			process.stderr.write(`layerscope: unknown command "${command}". Try: layerscope --help\n`);
 			return 2;
 	}
 }
 
+async function main(): Promise<number> {
+	const {default: meow} = await import('meow');
+	return route(meow(helpText, {importMeta: import.meta, flags: flagSpec, allowUnknownFlags: false, pkg}));
+}
+
 main().then(
 	code => {
 		process.exitCode = code;
 	},
-	error => {
-		process.exitCode = fail(error, cli.flags.debug);
+	async error => {
+		process.exitCode = (await import('./source/cli/fail.js')).fail(error, process.argv.slice(2).includes('--debug'));
 	},
 );

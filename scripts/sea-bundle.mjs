@@ -5,6 +5,7 @@
 import {existsSync, readFileSync} from 'node:fs';
 import {basename, relative, sep} from 'node:path';
 import * as esbuild from 'esbuild';
+import {bundlePatches} from './bundle-patches.mjs';
 import {seaPatches} from './sea-patches.mjs';
 
 /** There are no files next to the code inside the executable: its modules live under a root that never exists. */
@@ -133,7 +134,8 @@ export async function bundle({outfile, pkg, entry = './cli.tsx'}) {
 			// meow's `pkg` option: version (with the commit) and description without reading package.json.
 			'globalThis.__LAYERSCOPE_PKG__': JSON.stringify(pkg),
 		},
-		plugins: [prelude(assets), nativeAddons, seaPatches, ownModules],
+		// bundlePatches: the console bundle's cold-start rewrites (one lazy grapheme segmenter, no duplicate copies).
+		plugins: [prelude(assets), nativeAddons, ...bundlePatches, seaPatches, ownModules],
 	});
 	const [output] = Object.values(result.metafile.outputs);
 	const inputs = {};

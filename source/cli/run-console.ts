@@ -25,13 +25,17 @@ function pendingFeed(intervalMs: number, state: Partial<FeedState>): ConsoleFeed
 	return {getState: () => value, subscribe: () => () => {}, refresh: () => {}};
 }
 
-/** The bundled console (dist/ui-bundle.mjs: one file instead of hundreds of modules), else the modules themselves. */
-async function loadConsole(): Promise<typeof import('../ui/console-entry.js')> {
+export type ConsoleUi = typeof import('../ui/console-entry.js');
+
+/** Ink, React and the screens: from the code-cached bundle (dist/console.cjs) when it is current, else the modules themselves. */
+async function loadConsole(): Promise<ConsoleUi> {
 	try {
-		return (await import(new URL('../../ui-bundle.mjs', import.meta.url).href)) as typeof import('../ui/console-entry.js');
+		const bundle = (await import('./console-bundle.js')).loadConsoleBundle();
+		if (bundle) return bundle.ui;
 	} catch {
-		return import('../ui/console-entry.js');
+		// fall back to the modules
 	}
+	return import('../ui/console-entry.js');
 }
 
 function oneLine(error: unknown): string {
@@ -43,7 +47,14 @@ function oneLine(error: unknown): string {
  * The full-screen console. Needs a terminal; restores it (main screen, cursor)
  * on q, Ctrl-C, SIGTERM, SIGHUP and uncaught errors.
  */
-export async function runConsole(flags: ConsoleFlags): Promise<number> {
+/** The operator quit before the engines answered. */
+class QuitBeforeReady extends Error {
+	constructor(readonly sources: ReadonlyArray<{close(): void}>) {
+		super('quit before the engines answered');
+	}
+}
+
+export async function runConsole(flags: ConsoleFlags, ui?: ConsoleUi, afterFirstFrame?: () => void): Promise<number> {
 	const {stdout, stderr} = process;
 	if (!stdout.isTTY || !process.stdin.isTTY) {
 		stderr.write('layerscope: the console needs a terminal; use `layerscope report` (or report --json) for scripts\n');
@@ -55,7 +66,7 @@ export async function runConsole(flags: ConsoleFlags): Promise<number> {
 	// Ink draws only the last frame when CI is set; the console is interactive by definition
 	// (stdout is a terminal, checked above), whatever build system started it.
 	for (const key of ['CI', 'CONTINUOUS_INTEGRATION']) delete process.env[key];
-	const {render, createElement, App} = await loadConsole();
+	const {render, createElement, App, CrashBoundary} = ui ?? (await loadConsole());
 
 	let restored = false;
 	const restore = () => {
@@ -71,8 +82,17 @@ export async function runConsole(flags: ConsoleFlags): Promise<number> {
 	let stopFeed: () => Promise<void> = async () => {};
 	let fatal: unknown;
 	const initial = flags.start === 'guide' ? {screen: 'guide' as const, under: 'guide' as const} : flags.container ? {wanted: flags.container} : undefined;
-	const element = (feed: ConsoleFeed) => createElement(App, {feed, services, ...(initial ? {initial} : {})});
+	// Row 12: an error thrown while any screen renders ends the console like a signal does (finish, below).
+	const element = (feed: ConsoleFeed) => createElement(CrashBoundary, {onCrash: error => finish(2, error)}, createElement(App, {feed, services, ...(initial ? {initial} : {})}));
 	const instance = render(element(pendingFeed(intervalMs, {})), {exitOnCtrlC: false});
+	// Taken now: Ink settles this promise only if it exists when the app exits, and `q` may come
+	// before the engines answer (waitUntilExit called after that would never settle).
+	let quit = false;
+	const exited = instance.waitUntilExit().finally(() => {
+		quit = true;
+	});
+	// Ink has drawn the first frame (synchronously, in render) before anything below starts.
+	if (afterFirstFrame) setImmediate(afterFirstFrame);
 
 	const finish = (code: number, error?: unknown, hangup = false) => {
 		fatal ??= error;
@@ -106,7 +126,8 @@ export async function runConsole(flags: ConsoleFlags): Promise<number> {
 	process.on('uncaughtException', error => finish(2, error));
 	process.on('unhandledRejection', error => finish(2, error));
 
-	try {
+	// Connects in the background: the console answers keys (q included) while engines are slow to answer.
+	const start = async () => {
 		const [{connectEngines}, {DockerSampler}, {CriFeed}, {CombinedFeed}, {readKubeletEviction}] = await Promise.all([
 			import('../services/engines.js'),
 			import('../services/sampler.js'),
@@ -117,6 +138,7 @@ export async function runConsole(flags: ConsoleFlags): Promise<number> {
 		const eviction = readKubeletEviction();
 		// Every engine that answers (issue 4); none answering is the one-line error of failure-matrix row 1.
 		const {sources, notes} = await connectEngines({runtime: flags.runtime, host: flags.host, runtimeEndpoint: flags.runtimeEndpoint, timeout: flags.timeout ?? 10});
+		if (quit) throw new QuitBeforeReady(sources);
 		const feeds = sources.map((source, i) =>
 			source.docker
 				? new DockerSampler(source.docker, {intervalMs, dfTimeoutMs: (flags.dfTimeout ?? 120) * 1000, thresholds: eviction.thresholds, notices: i === 0 ? [...eviction.warnings, ...notes] : []})
@@ -131,12 +153,15 @@ export async function runConsole(flags: ConsoleFlags): Promise<number> {
 		for (const f of feeds) f.start();
 		// Actions (issue 6): no mutation service exists in read-only mode.
 		services = await (await import('./console-actions.js')).consoleServicesForSources(sources, flags, services.readOnly);
-		instance.rerender(element(feed));
-	} catch (error) {
-		finish(2, error);
-	}
+		if (!quit) instance.rerender(element(feed));
+	};
+	start().catch(error => {
+		// Quit while connecting: nothing was started; close what answered and leave quietly.
+		if (error instanceof QuitBeforeReady) for (const source of error.sources) source.close();
+		else if (!quit) finish(2, error);
+	});
 
-	await instance.waitUntilExit();
+	await exited;
 	restore();
 	await stopFeed();
 	if (fatal !== undefined) return 2;

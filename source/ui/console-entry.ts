@@ -6,3 +6,4 @@
 export {render} from 'ink';
 export {createElement} from 'react';
 export {App} from './app.js';
+export {CrashBoundary} from './components/crash-boundary.js';

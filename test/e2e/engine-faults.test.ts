@@ -74,5 +74,21 @@ describe('engine faults in the console', () => {
 				term.kill();
 			}
 		});
+
+		it('q while it waits quits at once, cleanly, without the error of an engine the operator no longer waits for', async () => {
+			const term = tmuxSession('fault-hung-quit', {columns: 250, rows: 24});
+			try {
+				// A long deadline: the exit must come from q, not from the timeout.
+				term.start({DOCKER_HOST: `unix://${socket}`}, `${process.execPath} ${cliPath} --runtime docker --timeout 60`);
+				await term.until('the connecting frame', text => text.includes('connecting'), 15_000);
+				term.send('q');
+				const end = await term.until('the exit', text => text.includes('exit='), 15_000);
+				expect(end).toContain('exit=0');
+				expect(end).not.toContain('layerscope:');
+				expect(end).not.toContain('connecting');
+			} finally {
+				term.kill();
+			}
+		});
 	});
 });
