@@ -1,0 +1,81 @@
+import type {Result} from 'meow';
+import {flagSpec} from './help.js';
+
+/** What meow returns in `cli.flags` for the layerscope flag spec. */
+export type CliFlags = Result<typeof flagSpec>['flags'];
+type FlagKey = keyof typeof flagSpec;
+
+/** The flags the console (no subcommand) reads; anything else is left to meow. */
+export const consoleFlagKeys = [
+	'runtime',
+	'host',
+	'runtimeEndpoint',
+	'timeout',
+	'dfTimeout',
+	'interval',
+	'readOnly',
+	'auditLog',
+	'container',
+	'debug',
+] as const satisfies readonly FlagKey[];
+
+/** `--runtime-endpoint` and `--runtimeEndpoint` both name runtimeEndpoint, as in meow. */
+const byName = new Map<string, FlagKey>();
+for (const key of consoleFlagKeys) {
+	byName.set(key, key);
+	byName.set(key.replace(/[A-Z]/g, letter => `-${letter.toLowerCase()}`), key);
+}
+
+/** Plain decimals only: meow (yargs-parser) also takes 0x10, 1e3, " 5 " and "" (as 0); those go to meow. */
+const decimal = /^(?:\d+(?:\.\d+)?|\.\d+)$/;
+
+function defaults(): Record<string, unknown> {
+	const flags: Record<string, unknown> = {};
+	for (const [key, spec] of Object.entries(flagSpec)) if ('default' in spec) flags[key] = spec.default;
+	return flags;
+}
+
+/** A string or number flag's value, or undefined where meow would do something else than take it as is. */
+function valueOf(key: FlagKey, raw: string | undefined): string | number | undefined {
+	if (raw === undefined || raw === '' || raw.startsWith('-') || raw.startsWith('"') || raw.startsWith("'")) return undefined;
+	const spec = flagSpec[key] as {type: string; choices?: string[]};
+	if (spec.type === 'number') return decimal.test(raw) ? Number(raw) : undefined;
+	if (spec.choices && !spec.choices.includes(raw)) return undefined;
+	return raw;
+}
+
+/**
+ * The console's command line without meow (whose dependencies cost ≈ 85 ms at load):
+ * only `--flag value`, `--flag=value`, `--bool`, `--no-bool` and `--bool=true|false`
+ * for the console's own flags, each at most once, with plain values. Returns exactly
+ * what meow's `cli.flags` would be (defaults included), or undefined for anything else
+ * (subcommands, --help, --version, other flags, repeats, odd or invalid values), which
+ * then goes to meow for its parsing, its errors and its exit codes.
+ */
+export function parseConsoleArgs(argv: readonly string[]): CliFlags | undefined {
+	const flags = defaults();
+	const seen = new Set<FlagKey>();
+	for (let index = 0; index < argv.length; index++) {
+		const arg = argv[index]!;
+		if (!arg.startsWith('--') || arg === '--') return undefined;
+		const equals = arg.indexOf('=');
+		const name = equals === -1 ? arg.slice(2) : arg.slice(2, equals);
+		const inline = equals === -1 ? undefined : arg.slice(equals + 1);
+		let key = byName.get(name);
+		const negated = key === undefined && name.startsWith('no-');
+		if (negated) key = byName.get(name.slice(3));
+		if (key === undefined || seen.has(key)) return undefined;
+		seen.add(key);
+		if (flagSpec[key].type === 'boolean') {
+			if (inline === undefined) flags[key] = !negated;
+			else if (!negated && (inline === 'true' || inline === 'false')) flags[key] = inline === 'true';
+			else return undefined;
+			continue;
+		}
+		if (negated) return undefined;
+		const value = valueOf(key, inline ?? argv[++index]);
+		if (value === undefined) return undefined;
+		flags[key] = value;
+	}
+	return flags as CliFlags;
+}
