@@ -33,6 +33,10 @@ export function buildConsoleServices(
 			const local = docker ? docker.client.endpoint.local : true;
 			return drillContainer(container, {signal, onProgress, local, engine: docker ? new DockerChanges(docker.client) : undefined});
 		},
-		advice: async (snapshot, adviceOptions) => gatherAdvice(snapshot.engines, sources, {signal: adviceOptions?.signal}),
+		advice: async (snapshot, adviceOptions) => {
+			const rates = adviceOptions?.growth;
+			const growth = rates ? (c: {engine: string; id: string}) => rates.get(`${c.engine}/${c.id}`) ?? 0 : undefined;
+			return gatherAdvice(snapshot.engines, sources, {signal: adviceOptions?.signal, growth});
+		},
 	};
 }

@@ -19,5 +19,8 @@ export interface ConsoleServices {
 	/** Walks (or asks the engine for) one container's writable layer; abort when leaving the view. */
 	drill(container: ContainerRecord, options: {signal: AbortSignal; onProgress?: (progress: DrillProgress) => void}): Promise<DrillTree>;
 	/** Cleanup plans and redesign suggestions for the current snapshot (drills the top containers, reads image history). */
-	advice(snapshot: NodeSnapshot, options?: {signal?: AbortSignal}): Promise<{suggestions: Suggestion[]; classes: ContainerClasses[]}>;
+	advice(
+		snapshot: NodeSnapshot,
+		options?: {signal?: AbortSignal; /** Growth per "engine/id" (the feed's): growing containers are drilled first. */ growth?: ReadonlyMap<string, number | null>},
+	): Promise<{suggestions: Suggestion[]; classes: ContainerClasses[]}>;
 }

@@ -28,11 +28,13 @@ export async function gatherAdvice(
 	} = {},
 ): Promise<{classes: ContainerClasses[]; suggestions: Suggestion[]}> {
 	const growth = options.growth ?? (() => 0);
-	const top = engines
-		.flatMap(e => e.containers)
-		.filter(c => c.upperDir)
-		.sort((a, b) => growth(b) - growth(a) || (b.writableBytes ?? 0) - (a.writableBytes ?? 0))
-		.slice(0, options.drillTop ?? 3);
+	const drillTop = options.drillTop ?? 3;
+	const layers = engines.flatMap(e => e.containers).filter(c => c.upperDir);
+	const size = (c: ContainerRecord) => c.writableBytes ?? 0;
+	// The fastest growers (what fills the disk next) and the biggest layers (what fills it now).
+	const growers = layers.filter(c => growth(c) > 0).sort((a, b) => growth(b) - growth(a) || size(b) - size(a)).slice(0, drillTop);
+	const biggest = [...layers].sort((a, b) => size(b) - size(a));
+	const top = [...new Set([...growers, ...biggest])].slice(0, Math.max(drillTop, growers.length + 2));
 	const classes: ContainerClasses[] = [];
 	for (const container of top) {
 		options.signal?.throwIfAborted();

@@ -80,7 +80,7 @@ export function App({feed, size: fixedSize, now: fixedNow, initial, onQuit, serv
 	else if (ui.screen === 'actions') {
 		const report = (command: Command) => dispatch({type: 'command', command, keys, page: layout.tableRows});
 		body = (
-			<ActionsScreen services={services} snapshot={state.snapshot} scanning={state.progress?.phase ?? null} refresh={() => feed.refresh()} width={width} height={height}
+			<ActionsScreen services={services} snapshot={state.snapshot} scanning={state.progress?.phase ?? null} growth={state.growth} refresh={() => feed.refresh()} width={width} height={height}
 				onLeave={() => report(Command.Back)} onHelp={() => report(Command.Help)} onQuit={() => report(Command.Quit)} />
 		);
 	}

@@ -21,7 +21,14 @@ const oneLine = (error: unknown) => (error instanceof Error ? error.message : St
  * `generation` changes (r, or after a cleanup: then only from a snapshot taken after
  * `notBefore`). Leaving the screen aborts the computation and drops its result.
  */
-export function useAdvice(services: ConsoleServices | undefined, snapshot: NodeSnapshot | null, generation: number, notBefore = 0, scanning: string | null = null): AdviceStatus {
+export function useAdvice(
+	services: ConsoleServices | undefined,
+	snapshot: NodeSnapshot | null,
+	generation: number,
+	notBefore = 0,
+	scanning: string | null = null,
+	growth?: ReadonlyMap<string, number | null>,
+): AdviceStatus {
 	const [state, setState] = useState<AdviceStatus>({status: 'waiting', suggestions: [], snapshot: null, elapsedMs: 0, error: null});
 	// A snapshot still being filled in (sizes or images not read yet) would give wrong plans: wait for the scan.
 	// /system/df (build cache, volumes) may take minutes on a big node; advice does not wait for it.
@@ -37,7 +44,7 @@ export function useAdvice(services: ConsoleServices | undefined, snapshot: NodeS
 		setState(s => ({...s, status: 'running', elapsedMs: 0, error: null}));
 		const timer = setInterval(() => setState(s => (s.status === 'running' ? {...s, elapsedMs: Date.now() - started} : s)), 500);
 		services
-			.advice(snapshot, {signal: controller.signal})
+			.advice(snapshot, {signal: controller.signal, growth})
 			.then(({suggestions}) => {
 				if (!controller.signal.aborted) setState({status: 'done', suggestions, snapshot, elapsedMs: Date.now() - started, error: null});
 			})

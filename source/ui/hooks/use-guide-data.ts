@@ -84,7 +84,7 @@ export function useGuideData(
 		if (!services || !entry || !ready) return;
 		if (entry.advice && Date.now() - entry.advice.at < adviceMaxAgeMs) return;
 		const controller = new AbortController();
-		services.advice(snapshot!, {signal: controller.signal}).then(
+		services.advice(snapshot!, {signal: controller.signal, growth}).then(
 			value => {
 				entry.advice = {at: Date.now(), value: value.suggestions};
 				if (!controller.signal.aborted) setAdvice({status: 'done', value: value.suggestions});

@@ -16,6 +16,8 @@ export interface ActionsScreenProps {
 	snapshot: NodeSnapshot | null;
 	/** The phase of a full scan in progress (the feed's progress), or null. */
 	scanning?: string | null;
+	/** The feed's growth per "engine/id": advice drills the growing containers first. */
+	growth?: ReadonlyMap<string, number | null>;
 	/** Asks the feed for a full rescan (after a cleanup, and on r). */
 	refresh: () => void;
 	width: number;
@@ -30,7 +32,7 @@ export interface ActionsScreenProps {
 const oneLine = (error: unknown) => (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
 
 /** Suggestions → plan → explicit confirmation → live removal → result, all keys handled here. */
-export function ActionsScreen({services, snapshot, scanning = null, refresh, width, height, onLeave, onHelp, onQuit, initial}: ActionsScreenProps) {
+export function ActionsScreen({services, snapshot, scanning = null, growth, refresh, width, height, onLeave, onHelp, onQuit, initial}: ActionsScreenProps) {
 	// No mutation service (read-only, or not built yet): confirmation can never be reached.
 	const disabled = services?.readOnly.on
 		? readOnlyExplanation(services.readOnly.source)
@@ -40,7 +42,7 @@ export function ActionsScreen({services, snapshot, scanning = null, refresh, wid
 	const [state, dispatch] = useReducer(actionsReducer, {...initialActions(), ...initial});
 	const [generation, setGeneration] = useState(0);
 	const [notBefore, setNotBefore] = useState(0);
-	const advice = useAdvice(services, snapshot, generation, notBefore, scanning);
+	const advice = useAdvice(services, snapshot, generation, notBefore, scanning, growth);
 	const entries = useMemo(() => actionEntries(advice.suggestions, advice.snapshot, state.buildCache), [advice.suggestions, advice.snapshot, state.buildCache]);
 	const started = useRef<object | null>(null);
 
