@@ -34,7 +34,7 @@ export async function gatherAdvice(
 	// The fastest growers (what fills the disk next) and the biggest layers (what fills it now).
 	const growers = layers.filter(c => growth(c) > 0).sort((a, b) => growth(b) - growth(a) || size(b) - size(a)).slice(0, drillTop);
 	const biggest = [...layers].sort((a, b) => size(b) - size(a));
-	const top = [...new Set([...growers, ...biggest])].slice(0, Math.max(drillTop, growers.length + 2));
+	const top = [...growers, ...biggest.filter(c => !growers.includes(c)).slice(0, drillTop)];
 	const classes: ContainerClasses[] = [];
 	for (const container of top) {
 		options.signal?.throwIfAborted();
