@@ -14,17 +14,6 @@ const outfile = 'dist/console.cjs';
 /** run-console.ts's dynamic imports that the first frame needs; the others load after it. */
 const firstFrame = new Set(['source/cli/pending-services.ts', 'source/ui/console-entry.ts']);
 
-const stubDevtools = {
-	name: 'stub-react-devtools',
-	setup(build) {
-		// Ink imports it only with DEV=true; it is not a dependency. Fail the same way as unbundled.
-		build.onResolve({filter: /^react-devtools-core$/}, () => ({path: 'react-devtools-core', namespace: 'stub'}));
-		build.onLoad({filter: /.*/, namespace: 'stub'}, () => ({
-			contents: "throw Object.assign(new Error(\"Cannot find package 'react-devtools-core'\"), {code: 'ERR_MODULE_NOT_FOUND'});",
-		}));
-	},
-};
-
 /** Dynamic imports in run-console.ts outside the first-frame set: left to dist/source (paths relative to dist/). */
 const deferred = {
 	name: 'layerscope-deferred-imports',
@@ -51,7 +40,7 @@ const result = await esbuild.build({
 	charset: 'ascii',
 	// console-bundle.ts runs the bundle in a function with these two parameters.
 	define: {'process.env.NODE_ENV': '"production"', 'import.meta.url': '__lsUrl'},
-	plugins: [stubDevtools, deferred, ...bundlePatches, seaPatches],
+	plugins: [deferred, ...bundlePatches, seaPatches],
 	logLevel: 'warning',
 	// run-console.ts sets NODE_ENV for what it loads from dist/source; the bundle's copy is fixed above.
 	logOverride: {'assign-to-define': 'silent'},

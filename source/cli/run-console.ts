@@ -43,10 +43,6 @@ function oneLine(error: unknown): string {
 	return (error instanceof Error ? error.message : String(error)).split('\n')[0]! + (hint ? ` (hint: ${hint})` : '');
 }
 
-/**
- * The full-screen console. Needs a terminal; restores it (main screen, cursor)
- * on q, Ctrl-C, SIGTERM, SIGHUP and uncaught errors.
- */
 /** The operator quit before the engines answered. */
 class QuitBeforeReady extends Error {
 	constructor(readonly sources: ReadonlyArray<{close(): void}>) {
@@ -54,6 +50,10 @@ class QuitBeforeReady extends Error {
 	}
 }
 
+/**
+ * The full-screen console. Needs a terminal; restores it (main screen, cursor)
+ * on q, Ctrl-C, SIGTERM, SIGHUP and uncaught errors.
+ */
 export async function runConsole(flags: ConsoleFlags, ui?: ConsoleUi, afterFirstFrame?: () => void): Promise<number> {
 	const {stdout, stderr} = process;
 	if (!stdout.isTTY || !process.stdin.isTTY) {

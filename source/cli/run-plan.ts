@@ -1,6 +1,6 @@
 import {WalkPool} from '../adapters/fs/walk-pool.js';
 import {parseDuration, parseSize, type BuildCacheFilter} from '../domain/build-cache-filter.js';
-import {bytes} from '../domain/format.js';
+import {bytes, compactAge} from '../domain/format.js';
 import {sanitize} from '../domain/sanitize.js';
 import {wrap} from '../domain/text-width.js';
 import {connectEngines, type EngineFlags} from '../services/engines.js';
@@ -31,11 +31,7 @@ export function buildCacheFlags(flags: Pick<PlanFlags, 'buildCacheOlderThan' | '
 	return {filter};
 }
 
-const lastUsed = (at: number | undefined, now: number) => (at === undefined ? 'last used unknown' : `last used ${new Date(at).toISOString().replace(/\.\d+Z$/, 'Z')} (${ago(now - at)} ago)`);
-function ago(ms: number): string {
-	const s = Math.max(0, Math.round(ms / 1000));
-	return s < 120 ? `${s}s` : s < 7200 ? `${Math.round(s / 60)}m` : s < 172_800 ? `${Math.round(s / 3600)}h` : `${Math.round(s / 86_400)}d`;
-}
+const lastUsed = (at: number | undefined, now: number) => (at === undefined ? 'last used unknown' : `last used ${new Date(at).toISOString().replace(/\.\d+Z$/, 'Z')} (${compactAge(now - at)} ago)`);
 
 /** `layerscope plan`: suggestions and exact cleanup plans. Changes nothing: no mutation service is built here. */
 export async function runPlan(flags: PlanFlags): Promise<number> {

@@ -1,7 +1,7 @@
 import {classifyImage, imagesReferenced, isLive} from './ledger.js';
 import {describeBuildCacheFilter, type BuildCacheFilter} from './build-cache-filter.js';
 import {makePlan, type PlanItem, type PrunePlan} from './prune-plan.js';
-import type {EngineSnapshot, ImageRecord} from './types.js';
+import type {BuildCacheRecord, EngineSnapshot, ImageRecord} from './types.js';
 
 /** Bytes freed by removing `chosen`: their layers that no other image keeps. */
 export function freedImageBytes(chosen: readonly ImageRecord[], all: readonly ImageRecord[]): number {
@@ -31,8 +31,6 @@ function withImageTotal(plan: PrunePlan, engine: EngineSnapshot): PrunePlan {
 	const chosen = engine.images.filter(i => plan.items.some(item => item.id === i.id));
 	return {...plan, totalBytes: freedImageBytes(chosen, engine.images)};
 }
-
-export type {BuildCacheFilter} from './build-cache-filter.js';
 
 /** The cleanup plans one engine offers, each listing exactly the items it would remove. */
 export function cleanupPlans(engine: EngineSnapshot, options: {now?: number; buildCache?: BuildCacheFilter} = {}): PrunePlan[] {
@@ -74,6 +72,11 @@ export function buildCacheTitle(filter: BuildCacheFilter = {}): string {
 	return filter.olderThanMs === undefined && filter.keepBytes === undefined ? 'Prune build cache' : `Prune build cache: ${describeBuildCacheFilter(filter)}`;
 }
 
+/** What the build cache holds beyond what images share with it: what keep-storage caps (in-use records included). */
+export function unsharedCacheBytes(records: readonly BuildCacheRecord[]): number {
+	return records.filter(r => !r.shared).reduce((t, r) => t + r.bytes, 0);
+}
+
 /**
  * Exactly the records a `docker builder prune` with these options would consider, as
  * we read its semantics (see build-cache-filter.ts): never a record in use or shared
@@ -86,7 +89,7 @@ function buildCacheItems(engine: EngineSnapshot, now: number, filter: BuildCache
 	let records = all.filter(r => !r.inUse && !r.shared);
 	if (filter.olderThanMs !== undefined) records = records.filter(r => r.lastUsedAt !== undefined && now - r.lastUsedAt > filter.olderThanMs!);
 	if (filter.keepBytes !== undefined) {
-		let remaining = all.filter(r => !r.shared).reduce((t, r) => t + r.bytes, 0);
+		let remaining = unsharedCacheBytes(all);
 		// Least recently used first; a record never used (no time) goes first, as in BuildKit.
 		const lru = [...records].sort((a, b) => (a.lastUsedAt ?? 0) - (b.lastUsedAt ?? 0));
 		records = [];

@@ -12,6 +12,12 @@ export function percent(part: number, whole: number): string {
 	return p > 0 && p < 1 ? '<1%' : `${Math.round(p)}%`;
 }
 
+/** "45s", "12m", "5h", "3d": a compact, whole-unit age (a build-cache record's last use). */
+export function compactAge(ms: number): string {
+	const s = Math.max(0, Math.round(ms / 1000));
+	return s < 120 ? `${s}s` : s < 7200 ? `${Math.round(s / 60)}m` : s < 172_800 ? `${Math.round(s / 3600)}h` : `${Math.round(s / 86_400)}d`;
+}
+
 /** Compact counts: 950, 12.3k, 4.1M. */
 export function count(value: number | null | undefined): string {
 	if (value === null || value === undefined) return '—';

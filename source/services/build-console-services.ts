@@ -1,3 +1,5 @@
+import {GrowthTracker} from '../domain/growth.js';
+import type {ContainerRecord} from '../domain/types.js';
 import {AuditLog, defaultAuditPath} from './audit-log.js';
 import type {ConsoleServices} from './console-services.js';
 import {criMutationTarget} from './cri-target.js';
@@ -35,7 +37,7 @@ export function buildConsoleServices(
 		},
 		advice: async (snapshot, adviceOptions) => {
 			const rates = adviceOptions?.growth;
-			const growth = rates ? (c: {engine: string; id: string}) => rates.get(`${c.engine}/${c.id}`) ?? 0 : undefined;
+			const growth = rates ? (c: ContainerRecord) => rates.get(GrowthTracker.key(c)) ?? 0 : undefined;
 			return gatherAdvice(snapshot.engines, sources, {signal: adviceOptions?.signal, growth});
 		},
 	};

@@ -3,7 +3,7 @@
  * (all unused, unused for longer than an age, or down to a keep-storage amount) by the
  * same domain code `layerscope plan` uses, from the snapshot the advice was made from.
  */
-import {buildCachePlan} from '../../domain/cleanup-candidates.js';
+import {buildCachePlan, unsharedCacheBytes} from '../../domain/cleanup-candidates.js';
 import {describeBuildCacheFilter, type BuildCacheFilter} from '../../domain/build-cache-filter.js';
 import {bytes} from '../../domain/format.js';
 import type {Suggestion} from '../../domain/advise.js';
@@ -21,7 +21,7 @@ export function buildCacheSuggestion(s: Suggestion, snapshot: NodeSnapshot | nul
 	const plan = buildCachePlan(engine, snapshot.takenAt, filter);
 	const records = engine.usage.buildCache ?? [];
 	const unused = records.filter(r => !r.inUse && !r.shared).length;
-	const unshared = records.filter(r => !r.shared).reduce((t, r) => t + r.bytes, 0);
+	const unshared = unsharedCacheBytes(records);
 	const what = describeBuildCacheFilter(filter);
 	const reason =
 		plan.items.length === 0

@@ -1,6 +1,6 @@
 /** Header and ledger figures, per filesystem: engines sharing one filesystem are summed. Pure. */
 import {classifyFilesystem, type EvictionThresholds, type FilesystemPressure} from '../../domain/eviction.js';
-import {timeToThreshold, totalGrowth} from '../../domain/growth.js';
+import {GrowthTracker, timeToThreshold, totalGrowth} from '../../domain/growth.js';
 import {buildLedger, ledgerCategories, otherBytes, type Ledger, type LedgerCategory} from '../../domain/ledger.js';
 import {reclaimable} from '../../domain/ledger-labels.js';
 import type {EngineSnapshot, FilesystemStats, NodeSnapshot} from '../../domain/types.js';
@@ -46,7 +46,7 @@ export function filesystemGroups(
 		const lines = ledgerCategories.map(category => line(category, ledgers));
 		const accounted: Ledger[] = ledgers;
 		const other = fs ? accounted.reduce((left, ledger) => otherBytes(ledger, left), fs.usedBytes) : null;
-		const keys = engines.flatMap(e => e.containers.map(c => `${c.engine}/${c.id}`));
+		const keys = engines.flatMap(e => e.containers.map(GrowthTracker.key));
 		// Logs count too: a json-file log fills the same filesystem as the writable layers.
 		const logs = totalGrowth(keys.map(k => logGrowth.get(k) ?? null));
 		const total = totalGrowth(keys.map(k => growth.get(k) ?? null)) + logs;

@@ -44,7 +44,7 @@ export function Guide({feed, services, width, height, step: startStep = 1, actio
 				{snapshot: feed.snapshot, thresholds: feed.thresholds, growth: feed.growth, logGrowth: feed.logGrowth, intervalMs: feed.intervalMs, drills: data.drills, advice: data.advice, readOnly: services?.readOnly ?? null, actionsKey},
 				state.step,
 			),
-		[feed.snapshot, feed.growth, feed.thresholds, data.drills, data.advice, state.step, services, actionsKey],
+		[feed.snapshot, feed.growth, feed.logGrowth, feed.thresholds, data.drills, data.advice, state.step, services, actionsKey],
 	);
 
 	// The input handler may be an older closure: it reads the latest state and step through refs.

@@ -6,6 +6,8 @@ const keysWidth = 10;
 /** Title and footer lines; the border takes two more when there is room for it. */
 const chrome = 2;
 const border = 2;
+/** Width of each of the two columns inside the border and padding, two spaces apart. */
+const columnWidth = (width: number) => Math.floor((width - 4 - 2) / 2);
 
 /**
  * One binding per line when they fit the height; otherwise consecutive short bindings
@@ -15,7 +17,7 @@ const border = 2;
 export function helpRows(width: number, height: number): Binding[][] {
 	const single = bindings.map(b => [b]);
 	if (single.length + chrome + border <= height) return single;
-	const column = Math.floor((width - 4 - 2) / 2);
+	const column = columnWidth(width);
 	const short = (b: Binding | undefined) => b !== undefined && keysWidth + stringWidth(b.help) <= column;
 	const rows: Binding[][] = [];
 	for (let i = 0; i < bindings.length; i++) {
@@ -38,7 +40,7 @@ function Entry({binding, width}: {binding: Binding; width?: number}) {
 
 /** Every key, read from the keymap. */
 export function Help({width, height}: {width: number; height: number}) {
-	const column = Math.floor((width - 4 - 2) / 2);
+	const column = columnWidth(width);
 	const rows = helpRows(width, height);
 	const framed = rows.length + chrome + border <= height;
 	return (

@@ -1,4 +1,5 @@
 import {Box, Text} from 'ink';
+import {compactAge} from '../../domain/format.js';
 import {confirmationWord, needsTypedConfirmation, type PlanItem} from '../../domain/prune-plan.js';
 import {sanitize} from '../../domain/sanitize.js';
 import {ConfirmPrompt} from '../components/confirm-prompt.js';
@@ -30,8 +31,7 @@ export const shortId = (id: string) => sanitize(id.replace(/^sha256:/, '').slice
 export function age(item: PlanItem, now: number | undefined): string | null {
 	if (item.kind !== 'build-cache') return null;
 	if (item.lastUsedAt === undefined || now === undefined) return '?';
-	const s = Math.max(0, Math.round((now - item.lastUsedAt) / 1000));
-	return s < 120 ? `${s}s` : s < 7200 ? `${Math.round(s / 60)}m` : s < 172_800 ? `${Math.round(s / 3600)}h` : `${Math.round(s / 86_400)}d`;
+	return compactAge(now - item.lastUsedAt);
 }
 
 function itemLine(item: PlanItem, on: boolean, at: boolean, width: number, now: number | undefined): string {
