@@ -1,8 +1,9 @@
 // Copies run-time assets that tsc does not emit next to the compiled code.
+// (Worker threads are bundled by scripts/bundle-workers.mjs.)
 import {chmodSync, copyFileSync, existsSync, mkdirSync} from 'node:fs';
 import {dirname, join} from 'node:path';
 
-const assets = ['source/adapters/fs/walk-worker.cjs', 'source/adapters/fs/sample-worker.cjs', 'source/adapters/fs/opaque-xattr.cjs', 'source/adapters/fs/tree-walk-worker.cjs', 'source/adapters/cri/runtime-v1.proto'];
+const assets = ['source/adapters/cri/runtime-v1.proto'];
 for (const asset of assets) {
 	if (!existsSync(asset)) continue;
 	const target = join('dist', asset);

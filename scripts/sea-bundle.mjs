@@ -1,11 +1,12 @@
 // Bundles cli.tsx and every run-time asset into one CommonJS file for a Node
-// single executable application. Nothing in the result reads files of its own:
-// the assets listed in scripts/copy-assets.mjs become strings in globals that the
-// adapters read before falling back to the file next to the module.
+// single executable application. Nothing in the result reads files of its own: the
+// assets listed in scripts/copy-assets.mjs and the worker bundles (scripts/bundle-workers.mjs)
+// are embedded one way, as files under a virtual root that fs.readFileSync/existsSync serve.
 import {existsSync, readFileSync} from 'node:fs';
-import {basename, relative, sep} from 'node:path';
+import {relative, sep} from 'node:path';
 import * as esbuild from 'esbuild';
 import {bundlePatches} from './bundle-patches.mjs';
+import {bundleWorkers} from './bundle-workers.mjs';
 import {seaPatches} from './sea-patches.mjs';
 
 /** There are no files next to the code inside the executable: its modules live under a root that never exists. */
@@ -22,17 +23,11 @@ export function runtimeAssets() {
 	return assets;
 }
 
-/** walk-worker.cjs -> __LAYERSCOPE_WALK_WORKER__, runtime-v1.proto -> __LAYERSCOPE_RUNTIME_V1_PROTO__. */
-export function assetGlobal(asset) {
-	const name = basename(asset).replace(/\.c?js$/, '');
-	return `__LAYERSCOPE_${name.replace(/[^A-Za-z0-9]+/g, '_').toUpperCase()}__`;
-}
-
 /**
- * First module of the bundle. Every asset becomes a string, in its global (the adapters'
- * hooks: __LAYERSCOPE_WALK_WORKER__ ...) and behind fs.readFileSync / fs.existsSync for its
- * own path under the virtual root, so `readFileSync(new URL('x.cjs', import.meta.url))`
- * works unchanged. Paths outside the virtual root go to the real fs untouched.
+ * First module of the bundle. Every asset (path in the repository -> text) is served by
+ * fs.readFileSync / fs.existsSync at its path under the virtual root, so
+ * `readFileSync(new URL('x', import.meta.url))` works unchanged. Paths outside the virtual
+ * root go to the real fs untouched.
  */
 function preludeSource(assets) {
 	const lines = [
@@ -41,12 +36,8 @@ function preludeSource(assets) {
 		"import {fileURLToPath} from 'node:url';",
 		'const assets = {};',
 	];
-	for (const asset of assets) {
-		lines.push(`assets[${JSON.stringify(asset)}] = ${JSON.stringify(readFileSync(asset, 'utf8'))};`);
-		lines.push(`globalThis.${assetGlobal(asset)} = assets[${JSON.stringify(asset)}];`);
-	}
+	for (const [path, text] of Object.entries(assets)) lines.push(`assets[${JSON.stringify(path)}] = ${JSON.stringify(text)};`);
 	lines.push(`
-globalThis.__LAYERSCOPE_ASSETS__ = assets;
 const root = ${JSON.stringify(VIRTUAL_ROOT)};
 const embedded = target => {
 	let path = target instanceof URL ? (target.protocol === 'file:' ? fileURLToPath(target) : '') : typeof target === 'string' ? target : '';
@@ -114,7 +105,8 @@ const prelude = assets => ({
  * @returns {Promise<{bytes: number, inputs: Record<string, number>}>}
  */
 export async function bundle({outfile, pkg, entry = './cli.tsx'}) {
-	const assets = runtimeAssets();
+	const assets = Object.fromEntries(runtimeAssets().map(asset => [asset, readFileSync(asset, 'utf8')]));
+	Object.assign(assets, await bundleWorkers());
 	const result = await esbuild.build({
 		stdin: {contents: `import 'layerscope:assets';\nimport ${JSON.stringify(entry)};\n`, resolveDir: process.cwd(), sourcefile: 'sea-entry.js', loader: 'js'},
 		bundle: true,

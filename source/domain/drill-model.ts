@@ -5,66 +5,15 @@
  * been through sanitizeBytes and is the only text a screen may print.
  */
 import type {ChangeKind, ClassBytes, PathClass} from './classify.js';
+import type {DirNode, FileNode, NodeCounts, NodeErrors} from './file-tree.js';
 
-export type EntryType = 'file' | 'dir' | 'symlink' | 'whiteout' | 'other' | 'deleted';
+export type {EntryType} from './file-tree.js';
 
-export interface DrillCounts {
-	/** File contents, each hard link once (what `docker ps -s` counts). */
-	apparentBytes: number;
-	/** blocks * 512, directories included. */
-	allocatedBytes: number;
-	files: number;
-	dirs: number;
-	inodes: number;
-}
-
-export interface DrillErrors {
-	/** EACCES / EPERM. */
-	denied: number;
-	/** ENOENT / ENOTDIR: gone between readdir and lstat (a live container). */
-	vanished: number;
-	/** ENAMETOOLONG: the subtree below was not walked. */
-	tooLong: number;
-	other: number;
-}
-
-export interface DrillEntry {
-	/** Raw name: a string when valid UTF-8, bytes otherwise. */
-	name: string | Uint8Array;
-	display: string;
-	type: EntryType;
-	apparentBytes: number;
-	allocatedBytes: number;
-	/** Files and inodes below (1 for a file). */
-	files: number;
-	inodes: number;
-	mark: ChangeKind | null;
-	class: PathClass;
-	/** For C files: size of the lower file replaced; for D: bytes the lower layers still hold. */
-	lowerBytes?: number;
-	/** For directories: the key of its DrillDir. */
-	dirKey?: string;
-}
-
-export interface DrillDir extends DrillCounts {
-	/** Opaque identity, unique per directory; use it to navigate. */
-	key: string;
-	parentKey: string | null;
-	/** Absolute path inside the container, display-safe ("/" for the layer root). */
-	display: string;
-	mark: ChangeKind | null;
-	class: PathClass;
-	/** Apparent bytes per class, in pathClasses order. */
-	classBytes: number[];
-	marks: {A: number; C: number; D: number};
-	errors: DrillErrors;
-	/** True when the directory itself could not be listed. */
-	unreadable: boolean;
-	/** Every subdirectory, the largest files, and every changed (C/D) entry; largest first. */
-	entries: DrillEntry[];
-	/** Files not listed in `entries`, summed. */
-	rest: {count: number; apparentBytes: number; allocatedBytes: number};
-}
+/** The drill-down uses the one file-tree type (file-tree.ts). */
+export type DrillCounts = NodeCounts;
+export type DrillErrors = NodeErrors;
+export type DrillEntry = FileNode;
+export type DrillDir = DirNode;
 
 export interface DrillChange {
 	/** Display-safe path (sanitizeBytes). */

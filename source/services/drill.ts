@@ -1,8 +1,9 @@
 import type {DockerChanges} from '../adapters/docker/docker-changes.js';
-import {walkTree, type RawDir, type RawEntry, type RawName, type RawTree, type TreeWalkOptions} from '../adapters/fs/tree-walk.js';
-import {pathClasses, summarizeClasses} from '../domain/classify.js';
-import type {DrillChange, DrillDir, DrillEntry, DrillProgress, DrillTree} from '../domain/drill-model.js';
-import {sanitize, sanitizeBytes} from '../domain/sanitize.js';
+import {walkTree, type RawName, type TreeWalkOptions, type WalkedTree} from '../adapters/fs/tree-walk.js';
+import {summarizeClasses} from '../domain/classify.js';
+import type {DrillChange, DrillProgress, DrillTree} from '../domain/drill-model.js';
+import {displayName, exactName} from '../domain/file-tree.js';
+import {sanitize} from '../domain/sanitize.js';
 import type {ContainerRecord} from '../domain/types.js';
 import {drillViaEngine} from './drill-engine.js';
 
@@ -20,75 +21,26 @@ export interface DrillOptions {
 	maxStats?: number;
 }
 
-const utf8 = new TextDecoder('utf-8', {fatal: true});
-
-/** Raw name -> exact string when it is valid UTF-8, else undefined. */
-function exact(raw: RawName): string | undefined {
-	if (typeof raw === 'string') return raw;
-	try {
-		return utf8.decode(raw);
-	} catch {
-		return undefined;
-	}
-}
-
-/** Printable ASCII without a backslash: sanitize() would return it unchanged. */
-const plainAscii = /^[\x20-\x5b\x5d-\x7e]*$/;
-
-export function displayName(raw: RawName): string {
-	if (typeof raw === 'string' && plainAscii.test(raw)) return raw;
-	const s = exact(raw);
-	return s === undefined ? sanitizeBytes(raw as Uint8Array) : sanitize(s);
-}
+export {displayName};
 
 function base64(raw: RawName): string {
 	return Buffer.from(raw as Uint8Array).toString('base64');
 }
 
-function entry(raw: RawEntry): DrillEntry {
-	return {
-		name: raw.name,
-		display: displayName(raw.name),
-		type: raw.type,
-		apparentBytes: raw.apparentBytes,
-		allocatedBytes: raw.allocatedBytes,
-		files: raw.files,
-		inodes: raw.inodes,
-		mark: raw.mark,
-		class: pathClasses[raw.cls] ?? 'other',
-		...(raw.lowerBytes !== undefined ? {lowerBytes: raw.lowerBytes} : {}),
-		...(raw.dirKey !== undefined ? {dirKey: raw.dirKey} : {}),
-	};
-}
-
-/**
- * RawDir -> DrillDir in place: a walk holds one record per directory of the layer, so
- * copying them all would double the peak memory. The raw-only fields are dropped.
- */
-function dir(raw: RawDir): DrillDir {
-	const d = raw as unknown as DrillDir & Partial<Pick<RawDir, 'rel' | 'name' | 'cls'>>;
-	d.display = raw.key === '/' ? '/' : displayName(raw.rel);
-	d.class = pathClasses[raw.cls] ?? 'other';
-	const entries = raw.entries;
-	for (let i = 0; i < entries.length; i++) (entries as unknown as DrillEntry[])[i] = entry(entries[i]!);
-	d.rel = d.name = d.cls = undefined;
-	return d;
-}
-
 export function change(path: RawName, fields: Omit<DrillChange, 'path' | 'pathBase64'>): DrillChange {
 	const display = displayName(path);
-	const plain = exact(path);
+	const plain = exactName(path);
 	return {path: display, ...(plain === display ? {} : {pathBase64: base64(path)}), ...fields};
 }
 
-/** Converts the worker's raw tree into the display-ready model (names sanitised once, here). */
-export function toDrillTree(containerId: string, raw: RawTree): DrillTree {
-	const dirs = new Map(raw.dirs.map(d => [d.key, dir(d)]));
+/** A walked layer as the drill-down model: the walk's tree as it is, the change list made display-safe. */
+export function toDrillTree(containerId: string, raw: WalkedTree): DrillTree {
+	const dirs = new Map(raw.dirs.map(d => [d.key, d]));
 	const changes = raw.changes
 		.map(c =>
 			change(c.path, {
 				kind: c.kind,
-				class: pathClasses[c.cls] ?? 'other',
+				class: c.class,
 				bytes: c.bytes,
 				...(c.lowerBytes !== undefined ? {lowerBytes: c.lowerBytes} : {}),
 				...(c.dir ? {dir: true} : {}),
@@ -129,7 +81,7 @@ export async function drillContainer(record: ContainerRecord, options: DrillOpti
 			listAdded: options.listAdded,
 			topK: options.topK,
 			onProgress: options.onProgress
-				? p => options.onProgress!({entries: p.entries, dirsDone: p.dirsDone, totals: p.totals, topLevel: p.topLevel.map(entry)})
+				? p => options.onProgress!({entries: p.entries, dirsDone: p.dirsDone, totals: p.totals, topLevel: p.topLevel})
 				: undefined,
 		};
 		return toDrillTree(record.id, await walkTree(record.upperDir, walkOptions));

@@ -1,38 +1,10 @@
-import {readFileSync} from 'node:fs';
 import {availableParallelism} from 'node:os';
-import {Worker} from 'node:worker_threads';
-import type {TreeSize} from '../adapters/fs/walk-pool.js';
+import type {Worker} from 'node:worker_threads';
+import type {SampleResult, SampleTarget as LayerTarget} from '../adapters/fs/layer-index.js';
+import type {TreeSize} from '../adapters/fs/size-tree.js';
+import {startWorker} from '../adapters/fs/worker-script.js';
 
-export interface LayerTarget {
-	id: string;
-	/** Writable layer directory on this host, or null when it is not readable here. */
-	root: string | null;
-	logPath: string | null;
-}
-
-export interface LayerSample {
-	logBytes: number;
-	indexed: boolean;
-	apparentBytes?: number;
-	allocatedBytes?: number;
-	inodes?: number;
-	errors?: number;
-}
-
-export interface SampleResult {
-	sizes: Record<string, LayerSample>;
-	/** lstat calls made in this pass, for the benchmark and --debug. */
-	stats: number;
-	reads: number;
-}
-
-let source: string | undefined;
-
-function workerSource(): string {
-	const embedded = (globalThis as {__LAYERSCOPE_SAMPLE_WORKER__?: string}).__LAYERSCOPE_SAMPLE_WORKER__;
-	source ??= embedded ?? readFileSync(new URL('../adapters/fs/sample-worker.cjs', import.meta.url), 'utf8');
-	return source;
-}
+export type {LayerSample, SampleResult, SampleTarget as LayerTarget} from '../adapters/fs/layer-index.js';
 
 class Thread {
 	private worker: Worker | undefined;
@@ -40,7 +12,7 @@ class Thread {
 	private readonly pending = new Map<number, {resolve: (r: any) => void; reject: (e: Error) => void}>();
 
 	private spawn(): Worker {
-		const worker = new Worker(workerSource(), {eval: true});
+		const worker = startWorker('sample-worker');
 		worker.on('message', (msg: {id: number; result: {error?: string}}) => {
 			const job = this.pending.get(msg.id);
 			this.pending.delete(msg.id);
@@ -83,7 +55,7 @@ function shardOf(root: string, shards: number): number {
 
 /**
  * Worker threads that keep an incremental index of every writable layer (see
- * adapters/fs/sample-worker.cjs). Each layer lives in one thread, chosen by its
+ * adapters/fs/layer-index.ts). Each layer lives in one thread, chosen by its
  * root, so the first scan's walk builds the index that later passes update.
  * Threads are unref'd between passes so they never keep the process alive.
  */

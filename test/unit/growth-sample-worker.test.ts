@@ -1,13 +1,15 @@
 import {execFileSync} from 'node:child_process';
 import {appendFileSync, linkSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, truncateSync, utimesSync, writeFileSync} from 'node:fs';
-import {createRequire} from 'node:module';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, describe, expect, it} from 'vitest';
 
-const require = createRequire(import.meta.url);
-const {sample, index} = require('../../source/adapters/fs/sample-worker.cjs');
-const {sizeTree} = require('../../source/adapters/fs/walk-worker.cjs');
+import {LayerSampler} from '../../source/adapters/fs/layer-index.js';
+import {sizeTree} from '../../source/adapters/fs/size-tree.js';
+
+const sampler = new LayerSampler();
+const sample = (msg: {id: number} & Parameters<LayerSampler['sample']>[0]) => sampler.sample(msg);
+const index = (root: string) => sampler.index(root);
 
 /** The incremental index must agree with the full walker on the same tree, after every kind of change. */
 describe('sample worker (incremental layer index)', () => {

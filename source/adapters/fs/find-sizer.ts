@@ -1,6 +1,7 @@
 import {execFileSync, spawn} from 'node:child_process';
 import {lstatSync} from 'node:fs';
-import type {TreeSize} from './walk-pool.js';
+import {programPath} from './programs.js';
+import type {TreeSize} from './size-tree.js';
 
 /**
  * Sizes whole trees with GNU find: a C walk that is cheaper per entry than Node's lstat
@@ -13,8 +14,9 @@ let gnuFind: boolean | undefined;
 
 export function hasGnuFind(): boolean {
 	if (gnuFind === undefined) {
+		const find = programPath('find');
 		try {
-			gnuFind = /GNU findutils/.test(execFileSync('find', ['--version'], {encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore']}));
+			gnuFind = find !== null && /GNU findutils/.test(execFileSync(find, ['--version'], {encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore']}));
 		} catch {
 			gnuFind = false;
 		}
@@ -29,7 +31,7 @@ const empty = (): TreeSize & {seen: Set<string>} => ({
 /** One find over `roots` in order; a depth-0 line starts the next root. Null when a root vanished (counts disagree). */
 function findBatch(roots: string[]): Promise<TreeSize[] | null> {
 	return new Promise((resolve, reject) => {
-		const child = spawn('find', ['-P', ...roots, '-xdev', '-printf', '%d %y %n %i %s %b\\n'], {stdio: ['ignore', 'pipe', 'pipe']});
+		const child = spawn(programPath('find') ?? 'find', ['-P', ...roots, '-xdev', '-printf', '%d %y %n %i %s %b\\n'], {stdio: ['ignore', 'pipe', 'pipe']});
 		const sizes: Array<TreeSize & {seen: Set<string>}> = [];
 		let current: (TreeSize & {seen: Set<string>}) | undefined;
 		let rest = '';

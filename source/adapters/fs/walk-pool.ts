@@ -1,38 +1,15 @@
-import {readFileSync} from 'node:fs';
 import {availableParallelism} from 'node:os';
-import {Worker} from 'node:worker_threads';
+import type {Worker} from 'node:worker_threads';
+import type {TreeSize} from './size-tree.js';
+import {startWorker} from './worker-script.js';
 
-export interface TreeSize {
-	/** File contents, each hard link once: what Docker's SizeRw counts. */
-	apparentBytes: number;
-	/** blocks * 512 of every inode, directories included: what the disk feels. */
-	allocatedBytes: number;
-	files: number;
-	dirs: number;
-	inodes: number;
-	/** Entries that could not be read (vanished, permission denied, name too long). */
-	errors: number;
-	errorSamples: Array<{path: string; code: string}>;
-	/** Directories on another filesystem that were not entered. */
-	otherFs: number;
-	/** Subtrees not walked because their path exceeds PATH_MAX. */
-	unwalked: number;
-}
+export type {TreeSize} from './size-tree.js';
 
 interface Job {
 	id: number;
 	root: string;
 	resolve: (size: TreeSize) => void;
 	reject: (error: Error) => void;
-}
-
-let workerSource: string | undefined;
-
-/** The worker's code, read once. A bundler may set globalThis.__LAYERSCOPE_WALK_WORKER__ instead. */
-function loadWorkerSource(): string {
-	const embedded = (globalThis as {__LAYERSCOPE_WALK_WORKER__?: string}).__LAYERSCOPE_WALK_WORKER__;
-	workerSource ??= embedded ?? readFileSync(new URL('walk-worker.cjs', import.meta.url), 'utf8');
-	return workerSource;
 }
 
 /**
@@ -64,7 +41,7 @@ export class WalkPool {
 	}
 
 	private spawn(): Worker {
-		const worker = new Worker(loadWorkerSource(), {eval: true});
+		const worker = startWorker('size-worker');
 		worker.on('message', (msg: {id: number; result: TreeSize & {error?: string}}) => {
 			const job = this.running.get(worker);
 			this.running.delete(worker);

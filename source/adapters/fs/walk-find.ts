@@ -1,22 +1,21 @@
 /**
- * Drill-down tree walk driven by GNU find (WALKER-FACTS.md: two `find -printf` processes over
+ * The tree walk driven by GNU find (WALKER-FACTS.md: two `find -printf` processes over
  * subtrees beat every pure-Node walk). The root (and, when it has few subdirectories, its
  * biggest ones) is listed here with lstat; the remaining subdirectories are chunks handed out
- * to `workers` concurrent `find -P <chunk> -xdev -printf` processes, biggest first. Records are
- * NUL-terminated with the relative path as raw bytes, so non-UTF-8 names survive; find never
- * follows symlinks and stays on one filesystem. Aggregation, marks and classes happen in
- * FindTreeBuilder; the tree is assembled by the same TreeAssembly as the worker walk.
+ * to `workers` concurrent `find -P -files0-from - -xdev -printf` processes, biggest first.
+ * Records are NUL-terminated with the name as raw bytes, so non-UTF-8 names survive; find never
+ * follows symlinks and stays on one filesystem. Marks, classes and top-K entries come from the
+ * one DirAggregator, writing straight into the TreeAssembly on this thread.
  */
 import {spawn, type ChildProcess} from 'node:child_process';
 import {lstatSync, type Stats} from 'node:fs';
-import {classRulesForWorker} from '../../domain/classify.js';
-import {ERR, FindTreeBuilder, join, text, type Frame, type ParentRef, type SubDir} from './find-tree-builder.js';
-import {TreeAssembly} from './tree-merge.js';
-import {WalkAbortedError, type RawName, type RawTree, type TreeWalkOptions} from './tree-walk.js';
-
-import {walkCore} from './walk-core.js';
-
-const listDir = (p: string | Buffer) => walkCore().listDir(p);
+import {DirAggregator, type DirSink, type Frame} from './dir-aggregator.js';
+import {programPath} from './programs.js';
+import {join, listDir, text, type RawName} from './raw-names.js';
+import {TreeAssembly} from './tree-assembly.js';
+import {WalkAbortedError, type TreeWalkOptions, type WalkedTree} from './tree-types.js';
+import {ERR, LEAF, errorKindOfMessage} from './walk-rules.js';
+import {finishWalk, walkSetup} from './walk-finish.js';
 
 const S_IFMT = 0o170000;
 const S_IFDIR = 0o040000;
@@ -40,41 +39,40 @@ const FIND_EXPR = [
 ];
 
 interface Chunk {
-	sub: SubDir;
-	parent: ParentRef;
+	name: RawName;
+	rel: RawName;
+	st: Stats;
+	parent: Frame;
+	/** Size guess (the directory's link count). */
 	size: number;
 	/** Inode of the chunk root, to match find's depth-0 record. */
 	ino: string;
 }
 
-const leafType = (mode: number) => (mode === S_IFREG ? 0 : mode === S_IFLNK ? 2 : mode === S_IFCHR ? 5 : 4);
-const findType = (y: number) => (y === 0x66 ? 0 : y === 0x6c ? 2 : y === 0x63 ? 5 : 4); // f l c
+const leafType = (mode: number) => (mode === S_IFREG ? LEAF.file : mode === S_IFLNK ? LEAF.symlink : mode === S_IFCHR ? LEAF.charDevice : LEAF.other);
+const findType = (y: number) => (y === 0x66 ? LEAF.file : y === 0x6c ? LEAF.symlink : y === 0x63 ? LEAF.charDevice : LEAF.other); // f l c
 
-function errorOf(message: string): number {
-	if (/Permission denied|Operation not permitted/.test(message)) return ERR.denied;
-	if (/No such file|Not a directory/.test(message)) return ERR.vanished;
-	if (/too long/.test(message)) return ERR.tooLong;
-	return ERR.other;
-}
-
-export function walkTreeWithFind(upperDir: string, options: TreeWalkOptions = {}): Promise<RawTree> {
+export function walkTreeWithFind(upperDir: string, options: TreeWalkOptions = {}): Promise<WalkedTree> {
 	const {signal} = options;
 	if (signal?.aborted) return Promise.reject(new WalkAbortedError());
-	const rules = options.rules ?? classRulesForWorker();
-	const assembly = new TreeAssembly(rules.classes.length, options.listAdded ?? false);
-	const root = upperDir.length > 1 ? upperDir.replace(/\/+$/, '') : upperDir;
-	const lowers = options.lowerDirs ?? [];
-	const progressMs = options.progressMs ?? 200;
-	let lastProgress = Date.now();
-	const b = new FindTreeBuilder({
-		root, lowers, rules, assembly, listAdded: options.listAdded ?? false,
-		topK: options.topK ?? 8, shallowDepth: options.shallowDepth ?? 2, minDeepBytes: options.minDeepFileBytes ?? 64 * 1024,
-		onFlush: () => {
-			if (options.onProgress && Date.now() - lastProgress >= progressMs) {
-				lastProgress = Date.now();
-				options.onProgress(assembly.progress());
-			}
+	const find = programPath('find');
+	if (!find) return Promise.reject(new Error('GNU find is not on PATH'));
+	const {root, rules, assembly, progress} = walkSetup(upperDir, options);
+	const sink: DirSink = {
+		opened: (frame, parent, counted) => assembly.open(frame.node, frame.name, parent ? parent.g : -1, frame.old, counted),
+		closed: frame => {
+			assembly.close(frame.g, frame.changed);
+			progress();
 		},
+		change: c => assembly.addChange(c),
+		met: n => {
+			assembly.met(n);
+			if (n > 0) progress();
+		},
+	};
+	const b = new DirAggregator({
+		root, rules, sink, running: assembly.running, listAdded: options.listAdded ?? false,
+		topK: options.topK ?? 8, shallowDepth: options.shallowDepth ?? 2, minDeepBytes: options.minDeepFileBytes ?? 64 * 1024,
 	});
 	const workers = Math.max(1, options.workers ?? 2);
 
@@ -100,23 +98,22 @@ export function walkTreeWithFind(upperDir: string, options: TreeWalkOptions = {}
 			}
 			const mode = st.mode & S_IFMT;
 			if (mode !== S_IFDIR) {
-				b.leaf(frame, name, text(name), leafType(mode), st.size, st.blocks, st.nlink, st.dev + ':' + st.ino);
+				b.leaf(frame, name, text(name), leafType(mode), st.size, st.blocks, st.nlink, st.dev + ':' + st.ino, st);
 				continue;
 			}
 			if (st.dev !== frame.dev) {
 				b.otherFs++;
 				continue;
 			}
-			frame.present?.add(text(name));
-			chunks.push({sub: b.subDir(frame, name, st, st.blocks, st.dev, false), parent: frame, size: st.nlink, ino: String(st.ino)});
+			chunks.push({name, rel, st, parent: frame, size: st.nlink, ino: String(st.ino)});
 		}
-		b.markOpaque(chunks.map(c => c.sub));
-		b.expect(frame, chunks.length);
+		assembly.expect(frame.g, chunks.length);
 		b.finish(frame);
 		return chunks;
 	};
+	const enterChunk = (c: Chunk) => b.enter(c.parent, c.name, c.rel, c.st.blocks, c.st.dev, b.look(c.parent, c.rel), c.st, false);
 
-	return new Promise<RawTree>((resolve, reject) => {
+	return new Promise<WalkedTree>((resolve, reject) => {
 		const running = new Set<ChildProcess>();
 		let settled = false;
 		const settle = (fn: () => void) => {
@@ -138,7 +135,7 @@ export function walkTreeWithFind(upperDir: string, options: TreeWalkOptions = {}
 			} catch (error) {
 				rootError = error;
 			}
-			const rootFrame = b.frame({name: '', rel: '', blocks: rootStat?.blocks ?? 0, dev: rootStat?.dev ?? 0, old: null, st: null, lowers: lowers.map((_, i) => i), opaque: false}, null);
+			const rootFrame = b.enter(null, '', '', rootStat?.blocks ?? 0, rootStat?.dev ?? 0, null, rootStat);
 			if (!rootStat) {
 				b.unreadable(rootFrame);
 				b.fail(rootFrame, rootError, () => '');
@@ -150,7 +147,7 @@ export function walkTreeWithFind(upperDir: string, options: TreeWalkOptions = {}
 				for (let i = 1; i < queue.length; i++) if (queue[i]!.size > queue[at]!.size) at = i;
 				if (queue[at]!.size <= 2) break;
 				const [c] = queue.splice(at, 1);
-				queue.push(...listHere(b.frame(c!.sub, c!.parent, false)));
+				queue.push(...listHere(enterChunk(c!)));
 			}
 		} catch (error) {
 			settle(() => reject(error as Error));
@@ -161,8 +158,7 @@ export function walkTreeWithFind(upperDir: string, options: TreeWalkOptions = {}
 		const finishAll = () =>
 			settle(() => {
 				try {
-					assembly.addTask({links: b.links, classLowerBytes: b.classLowerBytes, unwalked: b.unwalked, otherFs: b.otherFs, opaque: {...b.opaque}});
-					resolve(assembly.build());
+					resolve(finishWalk(root, rules, assembly, b));
 				} catch (error) {
 					reject(error as Error);
 				}
@@ -171,10 +167,10 @@ export function walkTreeWithFind(upperDir: string, options: TreeWalkOptions = {}
 		/** One find per worker over its share of chunk roots, passed as raw bytes through stdin (-files0-from). */
 		const runFind = (assigned: Chunk[], done: (error?: Error) => void): ChildProcess | null => {
 			if (assigned.length === 0) return null;
-			const child = spawn('find', ['-P', '-files0-from', '-', ...FIND_EXPR], {stdio: ['pipe', 'pipe', 'pipe'], env: {...process.env, LC_ALL: 'C'}});
+			const child = spawn(find, ['-P', '-files0-from', '-', ...FIND_EXPR], {stdio: ['pipe', 'pipe', 'pipe'], env: {...process.env, LC_ALL: 'C'}});
 			child.stdin!.on('error', () => {});
 			// All chunk roots at once: find's stdout is block-buffered, so feeding on demand would deadlock.
-			child.stdin!.end(Buffer.concat(assigned.flatMap(c => [Buffer.from(b.abs(c.sub.rel)), Buffer.alloc(1)])));
+			child.stdin!.end(Buffer.concat(assigned.flatMap(c => [Buffer.from(b.abs(c.rel)), Buffer.alloc(1)])));
 			const stack: Frame[] = [];
 			const pending = new Map<string, number[]>();
 			let chunkFrame: Frame | undefined;
@@ -182,9 +178,10 @@ export function walkTreeWithFind(upperDir: string, options: TreeWalkOptions = {}
 			let failed: Error | undefined;
 			const close = (frame: Frame) => {
 				if (pending.size > 0) {
-					const own = pending.get(text(b.abs(frame.rel)));
+					const path = text(b.abs(frame.rel));
+					const own = pending.get(path);
 					if (own) {
-						pending.delete(text(b.abs(frame.rel)));
+						pending.delete(path);
 						for (const kind of own) {
 							b.failKind(frame, kind, () => frame.rel);
 							if (kind === ERR.denied) b.unreadable(frame);
@@ -199,7 +196,7 @@ export function walkTreeWithFind(upperDir: string, options: TreeWalkOptions = {}
 			};
 			/** A chunk root that printed nothing (vanished): an empty, counted-as-vanished directory. */
 			const vanished = (chunk: Chunk) => {
-				const frame = b.frame(chunk.sub, chunk.parent, false);
+				const frame = enterChunk(chunk);
 				b.failKind(frame, ERR.vanished, () => frame.rel);
 				b.finish(frame);
 			};
@@ -239,7 +236,7 @@ export function walkTreeWithFind(upperDir: string, options: TreeWalkOptions = {}
 					for (const gone of assigned.splice(0, at)) vanished(gone);
 					const chunk = assigned.shift();
 					if (!chunk) return;
-					chunkFrame = b.frame(chunk.sub, chunk.parent, false);
+					chunkFrame = enterChunk(chunk);
 					if (!dir) {
 						// The chunk root stopped being a directory: leave it empty.
 						b.failKind(chunkFrame, ERR.vanished, () => chunkFrame!.rel);
@@ -268,8 +265,7 @@ export function walkTreeWithFind(upperDir: string, options: TreeWalkOptions = {}
 						b.otherFs++;
 						return;
 					}
-					parent.present?.add(nameText);
-					const frame = b.enter(parent, name, blocks, dev);
+					const frame = b.enterChild(parent, name, blocks, dev, null);
 					if (flag === 0x55) {
 						b.unreadable(frame);
 						b.failKind(frame, ERR.denied, () => frame.rel);
@@ -277,7 +273,7 @@ export function walkTreeWithFind(upperDir: string, options: TreeWalkOptions = {}
 					stack.push(frame);
 					return;
 				}
-				b.leaf(parent, name, nameText, findType(y), size, blocks, id === '' ? 1 : 2, id);
+				b.leaf(parent, name, nameText, findType(y), size, blocks, id === '' ? 1 : 2, id, null);
 			};
 			child.stdout!.on('data', (data: Buffer) => {
 				if (settled || failed) return;
@@ -313,7 +309,7 @@ export function walkTreeWithFind(upperDir: string, options: TreeWalkOptions = {}
 				errText = lines.pop()!;
 				for (const line of lines) {
 					const m = /^find: '(.*)': ([^:]*)$/.exec(line);
-					const kind = errorOf(m ? m[2]! : line);
+					const kind = errorKindOfMessage(m ? m[2]! : line);
 					const key = m ? m[1]! : '';
 					const list = pending.get(key);
 					if (list) list.push(kind);

@@ -1,21 +1,22 @@
-'use strict';
-// Incremental sizing of writable layers, run in worker threads (see sample-worker-client.ts).
-// Per container it keeps an index of directories (with their mtime/ctime) and files,
-// built by the first scan's walk itself (`index`). Each pass lstat's every known
-// directory and re-reads only those whose mtime or ctime changed (new, deleted and
-// renamed names), re-stats files seen changing ("hot"), and spends a fixed budget of
-// re-stats per pass on the other files: first the "warm" queue (files modified shortly
-// before the index was built, newest first, and new files beyond the hot cap), then a
-// round robin over all files, so a file that starts growing in place (which changes no
-// directory) is found within files/budget passes. Nothing re-reads a whole layer after
-// the first scan. Semantics match walk-worker.cjs: apparent bytes of non-directories
-// (hard links once), allocated bytes of every inode, never follows symlinks, stays on
-// one filesystem, reads names as bytes when a listing is not valid UTF-8.
-// Plain CommonJS, loaded as an eval'd string.
-const fs = require('node:fs');
-const {parentPort} = require('node:worker_threads');
+/**
+ * Incremental sizing of writable layers (the sampler; run in worker threads by
+ * workers/sample-worker.ts). Per container it keeps an index of directories (with their
+ * mtime/ctime) and files, built by the first scan's walk itself (`index`). Each pass lstat's
+ * every known directory and re-reads only those whose mtime or ctime changed (new, deleted and
+ * renamed names), re-stats files seen changing ("hot"), and spends a fixed budget of re-stats
+ * per pass on the other files: first the "warm" queue (files modified shortly before the index
+ * was built, newest first, and new files beyond the hot cap), then a round robin over all
+ * files, so a file that starts growing in place (which changes no directory) is found within
+ * files/budget passes. Nothing re-reads a whole layer after the first scan. Semantics match
+ * size-tree.ts: apparent bytes of non-directories (hard links once), allocated bytes of every
+ * inode, never follows symlinks, stays on one filesystem, names as bytes when a listing is not
+ * valid UTF-8 (raw-names.ts).
+ */
+import {lstatSync, type Stats} from 'node:fs';
+import {logFileBytes} from './log-files.js';
+import {join, listDir, type RawName} from './raw-names.js';
+import type {TreeSize} from './size-tree.js';
 
-const SLASH = Buffer.from('/');
 const S_IFMT = 0o170000;
 const S_IFDIR = 0o040000;
 const HOT_TICKS = 6; // a file stays hot for this many passes after it last changed
@@ -24,45 +25,55 @@ const NEW_HOT_MAX = 64; // per layer: new files (likely still being written) mad
 const RECENT_MS = 60_000; // files modified this shortly before the index go to the warm queue
 const WARM_MAX = 10_000; // per layer: beyond this, files wait for the round robin
 
-function join(dir, name) {
-	if (typeof dir === 'string' && typeof name === 'string') return dir === '/' ? '/' + name : dir + '/' + name;
-	const d = typeof dir === 'string' ? Buffer.from(dir) : dir;
-	const n = typeof name === 'string' ? Buffer.from(name) : name;
-	return Buffer.concat([d, SLASH, n]);
+const keyOf = (name: string | Buffer) => (typeof name === 'string' ? name : 'b:' + name.toString('latin1'));
+
+type Path = string | Buffer;
+
+interface FileEntry {
+	path: Path;
+	mtime: number;
+	link: number;
+	live: boolean;
+	hot: number;
+	dir?: undefined;
 }
 
-function listDir(dir) {
-	const names = fs.readdirSync(dir);
-	for (const name of names) if (name.includes('\uFFFD')) return fs.readdirSync(dir, {encoding: 'buffer'});
-	return names;
+interface DirEntry {
+	path: Path;
+	mtime: number;
+	ctime: number;
+	alloc: number;
+	entries: Map<string, FileEntry | {dir: DirEntry | null}>;
 }
 
-const keyOf = name => (typeof name === 'string' ? name : 'b:' + name.toString('latin1'));
+export interface Counter {
+	stats: number;
+	reads: number;
+}
 
-class Layer {
-	constructor(root) {
-		this.root = root;
-		this.dev = null;
-		this.dirs = new Map(); // path key -> {path, mtime, ctime, alloc, entries: Map<name key, entry>}
-		this.links = new Map(); // ino -> {refs, size, alloc}, for every file
-		this.files = []; // round-robin list of file entries (lazily compacted)
-		this.cursor = 0;
-		this.warm = []; // files to re-stat before the round robin, in order
-		this.warmAt = 0;
-		this.recent = null; // while indexing: files modified within RECENT_MS
-		this.indexStart = 0;
-		this.hot = new Set();
-		this.apparentBytes = 0;
-		this.allocatedBytes = 0;
-		this.inodes = 0;
-		this.errors = 0;
-		this.indexed = false;
-	}
+export class Layer {
+	dev: number | null = null;
+	readonly dirs = new Map<string, DirEntry>();
+	readonly links = new Map<number, {refs: number; size: number; alloc: number}>();
+	files: FileEntry[] = [];
+	cursor = 0;
+	warm: FileEntry[] = [];
+	warmAt = 0;
+	recent: FileEntry[] | null = null;
+	indexStart = 0;
+	readonly hot = new Set<FileEntry>();
+	apparentBytes = 0;
+	allocatedBytes = 0;
+	inodes = 0;
+	errors = 0;
+	indexed = false;
+
+	constructor(readonly root: string) {}
 
 	// Every inode is counted once, whatever its number of names: `links` maps the inode
 	// number (one filesystem per layer) to the figures counted for it, shared by all its
 	// names (hard links, renames).
-	addFile(entry, st) {
+	addFile(entry: FileEntry, st: Stats): void {
 		entry.mtime = st.mtimeMs;
 		entry.link = st.ino;
 		entry.live = true;
@@ -80,7 +91,7 @@ class Layer {
 		this.inodes++;
 	}
 
-	removeFile(entry) {
+	removeFile(entry: FileEntry): void {
 		entry.live = false;
 		entry.hot = 0;
 		this.hot.delete(entry);
@@ -93,19 +104,19 @@ class Layer {
 	}
 
 	/** A file just found: while indexing, recent ones queue up (sorted later); in a pass, it is likely still being written. */
-	fresh(entry) {
+	fresh(entry: FileEntry): void {
 		if (this.recent) {
 			if (entry.mtime > this.indexStart - RECENT_MS) this.recent.push(entry);
 		} else if (this.hot.size < NEW_HOT_MAX) this.heat(entry);
 		else this.queue(entry);
 	}
 
-	queue(entry) {
+	queue(entry: FileEntry): void {
 		if (this.warm.length - this.warmAt < WARM_MAX) this.warm.push(entry);
 	}
 
 	/** A file seen changing (or new): re-stat it every pass until it settles. */
-	heat(entry) {
+	heat(entry: FileEntry): void {
 		if (entry.hot > 0 || this.hot.size < HOT_MAX) {
 			entry.hot = HOT_TICKS;
 			this.hot.add(entry);
@@ -113,11 +124,11 @@ class Layer {
 	}
 
 	/** Re-stat one file; returns true when it changed. */
-	restat(entry, counter) {
+	restat(entry: FileEntry, counter: Counter): boolean {
 		counter.stats++;
-		let st;
+		let st: Stats;
 		try {
-			st = fs.lstatSync(entry.path);
+			st = lstatSync(entry.path);
 		} catch {
 			return false; // vanished: the directory re-read drops it
 		}
@@ -143,9 +154,9 @@ class Layer {
 		return Boolean(changed);
 	}
 
-	addDir(path, st, counter) {
+	addDir(path: Path, st: Stats, counter: Counter): DirEntry | null {
 		if (st.dev !== this.dev) return null;
-		const dir = {path, mtime: st.mtimeMs, ctime: st.ctimeMs, alloc: st.blocks * 512, entries: new Map()};
+		const dir: DirEntry = {path, mtime: st.mtimeMs, ctime: st.ctimeMs, alloc: st.blocks * 512, entries: new Map()};
 		this.dirs.set(keyOf(path), dir);
 		this.allocatedBytes += dir.alloc;
 		this.inodes++;
@@ -153,20 +164,20 @@ class Layer {
 		return dir;
 	}
 
-	removeDir(dir) {
+	removeDir(dir: DirEntry): void {
 		this.dirs.delete(keyOf(dir.path));
 		this.allocatedBytes -= dir.alloc;
 		this.inodes--;
 		for (const entry of dir.entries.values()) {
 			if (entry.dir) this.removeDir(entry.dir);
-			else if (entry.live) this.removeFile(entry);
+			else if ('live' in entry && entry.live) this.removeFile(entry);
 		}
 		dir.entries.clear();
 	}
 
 	/** (Re-)reads a directory's names: new names are stat'ed (new subdirectories walked), gone names dropped. */
-	readDir(dir, counter) {
-		let names;
+	readDir(dir: DirEntry, counter: Counter): void {
+		let names: Path[];
 		try {
 			names = listDir(dir.path);
 		} catch {
@@ -174,18 +185,18 @@ class Layer {
 			return;
 		}
 		const known = dir.entries.size > 0;
-		const seen = known ? new Set() : null;
+		const seen = known ? new Set<string>() : null;
 		for (const name of names) {
 			const key = keyOf(name);
 			if (known) {
-				seen.add(key);
+				seen!.add(key);
 				if (dir.entries.has(key)) continue;
 			}
-			const path = join(dir.path, name);
-			let st;
+			const path = join(dir.path, name) as Path;
+			let st: Stats;
 			counter.stats++;
 			try {
-				st = fs.lstatSync(path);
+				st = lstatSync(path);
 			} catch {
 				this.errors++;
 				continue;
@@ -194,7 +205,7 @@ class Layer {
 				const sub = this.addDir(path, st, counter);
 				dir.entries.set(key, {dir: sub});
 			} else {
-				const entry = {path, mtime: 0, link: 0, live: true, hot: 0};
+				const entry: FileEntry = {path, mtime: 0, link: 0, live: true, hot: 0};
 				this.addFile(entry, st);
 				this.fresh(entry);
 				dir.entries.set(key, entry);
@@ -202,18 +213,18 @@ class Layer {
 		}
 		if (!known) return;
 		for (const [key, entry] of dir.entries) {
-			if (seen.has(key)) continue;
+			if (seen!.has(key)) continue;
 			dir.entries.delete(key);
 			if (entry.dir) this.removeDir(entry.dir);
-			else if (entry.live) this.removeFile(entry);
+			else if ('live' in entry && entry.live) this.removeFile(entry);
 		}
 	}
 
-	index(counter) {
+	index(counter: Counter): void {
 		this.reset();
-		let st;
+		let st: Stats;
 		try {
-			st = fs.lstatSync(this.root);
+			st = lstatSync(this.root);
 		} catch {
 			this.errors++;
 			return;
@@ -229,7 +240,7 @@ class Layer {
 		this.indexed = true;
 	}
 
-	reset() {
+	reset(): void {
 		this.dirs.clear();
 		this.links.clear();
 		this.files = [];
@@ -243,13 +254,13 @@ class Layer {
 	}
 
 	/** One incremental pass; `budget` limits the re-stats of files not seen changing (warm queue, then round robin). */
-	tick(counter, budget) {
+	tick(counter: Counter, budget: number): number {
 		for (const dir of [...this.dirs.values()]) {
 			if (!this.dirs.has(keyOf(dir.path))) continue; // removed by a parent's re-read in this pass
 			counter.stats++;
-			let st;
+			let st: Stats;
 			try {
-				st = fs.lstatSync(dir.path);
+				st = lstatSync(dir.path);
 			} catch {
 				continue; // vanished: its parent's re-read removes it
 			}
@@ -298,91 +309,74 @@ class Layer {
 	}
 }
 
-function logBytes(logPath) {
-	if (!logPath) return 0;
-	const slash = logPath.lastIndexOf('/');
-	const dir = logPath.slice(0, slash) || '/';
-	const base = logPath.slice(slash + 1);
-	let names;
-	try {
-		names = fs.readdirSync(dir);
-	} catch {
-		return 0;
-	}
-	let total = 0;
-	for (const name of names) {
-		if (name !== base && !name.startsWith(base + '.')) continue;
-		try {
-			const st = fs.lstatSync(dir + '/' + name);
-			if (st.isFile()) total += st.size;
-		} catch {}
-	}
-	return total;
+
+export interface SampleTarget {
+	id: string;
+	/** Writable layer directory on this host, or null when it is not readable here. */
+	root: string | null;
+	logPath: string | null;
 }
 
-const layers = new Map(); // writable layer root -> Layer
-
-/** Full index of one layer (the first scan and `r`), with walk-worker's TreeSize fields. */
-function index(root) {
-	const layer = new Layer(root);
-	const counter = {stats: 0, reads: 0};
-	layer.index(counter);
-	layers.set(root, layer);
-	let files = 0;
-	for (const entry of layer.files) if (entry.live) files++;
-	return {
-		apparentBytes: layer.apparentBytes,
-		allocatedBytes: layer.allocatedBytes,
-		files,
-		dirs: layer.dirs.size,
-		inodes: layer.inodes,
-		errors: layer.errors,
-		errorSamples: [],
-		otherFs: 0,
-		unwalked: 0,
-	};
+export interface LayerSample {
+	logBytes: number;
+	indexed: boolean;
+	apparentBytes?: number;
+	allocatedBytes?: number;
+	inodes?: number;
+	errors?: number;
 }
 
-/**
- * msg: {id, containers: [{id, root, logPath}], budget, indexBudget}
- * Layers whose root is not listed are forgotten. Unindexed layers are indexed while
- * the index budget (in stats) lasts; the rest wait for the next pass.
- */
-function sample(msg) {
-	const counter = {stats: 0, reads: 0};
-	const present = new Set(msg.containers.map(c => c.root).filter(Boolean));
-	for (const root of layers.keys()) if (!present.has(root)) layers.delete(root);
-	const out = {};
-	const withRoot = msg.containers.filter(c => c.root);
-	const perLayer = Math.max(16, Math.floor(msg.budget / Math.max(1, withRoot.length)));
-	for (const c of msg.containers) {
-		const result = {logBytes: logBytes(c.logPath), indexed: false};
-		out[c.id] = result;
-		if (!c.root) continue;
-		let layer = layers.get(c.root);
-		if (!layer) layers.set(c.root, (layer = new Layer(c.root)));
-		if (!layer.indexed) {
-			if (counter.stats > msg.indexBudget) continue;
-			layer.index(counter);
-		} else {
-			layer.tick(counter, perLayer);
+export interface SampleResult {
+	sizes: Record<string, LayerSample>;
+	/** lstat calls made in this pass, for the benchmark and --debug. */
+	stats: number;
+	reads: number;
+}
+
+/** The layers one sample thread keeps, by writable layer root. */
+export class LayerSampler {
+	private readonly layers = new Map<string, Layer>();
+
+	/** Full index of one layer (the first scan and `r`), with size-tree.ts's TreeSize fields. */
+	index(root: string): TreeSize {
+		const layer = new Layer(root);
+		const counter = {stats: 0, reads: 0};
+		layer.index(counter);
+		this.layers.set(root, layer);
+		let files = 0;
+		for (const entry of layer.files) if (entry.live) files++;
+		return {
+			apparentBytes: layer.apparentBytes, allocatedBytes: layer.allocatedBytes, files, dirs: layer.dirs.size,
+			inodes: layer.inodes, errors: layer.errors, errorSamples: [], otherFs: 0, unwalked: 0,
+		};
+	}
+
+	/**
+	 * One pass. Layers whose root is not listed are forgotten. Unindexed layers are indexed while
+	 * the index budget (in stats) lasts; the rest wait for the next pass.
+	 */
+	sample(msg: {containers: SampleTarget[]; budget: number; indexBudget: number}): SampleResult {
+		const counter = {stats: 0, reads: 0};
+		const present = new Set(msg.containers.map(c => c.root).filter(Boolean));
+		for (const root of this.layers.keys()) if (!present.has(root)) this.layers.delete(root);
+		const out: Record<string, LayerSample> = {};
+		const withRoot = msg.containers.filter(c => c.root);
+		const perLayer = Math.max(16, Math.floor(msg.budget / Math.max(1, withRoot.length)));
+		for (const c of msg.containers) {
+			const result: LayerSample = {logBytes: logFileBytes(c.logPath), indexed: false};
+			out[c.id] = result;
+			if (!c.root) continue;
+			let layer = this.layers.get(c.root);
+			if (!layer) this.layers.set(c.root, (layer = new Layer(c.root)));
+			if (!layer.indexed) {
+				if (counter.stats > msg.indexBudget) continue;
+				layer.index(counter);
+			} else {
+				layer.tick(counter, perLayer);
+			}
+			if (!layer.indexed) continue;
+			Object.assign(result, {indexed: true, apparentBytes: layer.apparentBytes, allocatedBytes: layer.allocatedBytes, inodes: layer.inodes, errors: layer.errors});
 		}
-		if (!layer.indexed) continue;
-		Object.assign(result, {indexed: true, apparentBytes: layer.apparentBytes, allocatedBytes: layer.allocatedBytes, inodes: layer.inodes, errors: layer.errors});
+		return {sizes: out, stats: counter.stats, reads: counter.reads};
 	}
-	return {sizes: out, stats: counter.stats, reads: counter.reads};
 }
-
-if (parentPort) {
-	parentPort.on('message', msg => {
-		let result;
-		try {
-			result = msg.type === 'index' ? index(msg.root) : sample(msg);
-		} catch (err) {
-			result = {error: String((err && err.message) || err)};
-		}
-		parentPort.postMessage({id: msg.id, result});
-	});
-}
-
-module.exports = {sample, index, Layer};

@@ -1,0 +1,121 @@
+/**
+ * Reads overlayfs' "trusted.overlay.opaque" xattr of many directories at once. Node has no
+ * getxattr and native add-ons are off the table, so this asks GNU tar (essential on
+ * Debian/Ubuntu/RHEL) to archive the bare directory entries with their trusted.overlay.*
+ * xattrs and parses the pax headers of that stream. One tar process per call: walkers collect
+ * every candidate directory and call this once per walk, in chunks of at most CHUNK paths.
+ */
+import {spawnSync} from 'node:child_process';
+import type {OpaqueCandidate} from './dir-aggregator.js';
+import {programPath} from './programs.js';
+import {listDir, text, under} from './raw-names.js';
+import type {HiddenDeletes} from './tree-assembly.js';
+import type {WalkRules} from './walk-rules.js';
+
+const CHUNK = 16_384;
+
+const tarArgs = [
+	'--format=posix', '--xattrs', '--xattrs-include=trusted.overlay.opaque', '--no-recursion',
+	'--no-unquote', '--absolute-names', '--null', '-T', '-', '-cf', '-',
+];
+
+export interface OpaqueState {
+	available: boolean;
+	reason: string;
+}
+
+function parsePax(buf: Buffer): Record<string, string> {
+	const out: Record<string, string> = {};
+	let i = 0;
+	while (i < buf.length) {
+		const sp = buf.indexOf(0x20, i);
+		if (sp < 0) break;
+		const len = parseInt(buf.toString('latin1', i, sp), 10);
+		if (!(len > 0)) break;
+		const rec = buf.subarray(sp + 1, i + len - 1);
+		const eq = rec.indexOf(0x3d);
+		if (eq > 0) out[rec.toString('latin1', 0, eq)] = rec.toString('latin1', eq + 1);
+		i += len;
+	}
+	return out;
+}
+
+function field(h: Buffer, start: number, len: number): string {
+	const raw = h.subarray(start, start + len);
+	const nul = raw.indexOf(0);
+	return raw.toString('latin1', 0, nul < 0 ? len : nul);
+}
+
+/** Indexes (into `paths`, absolute) of the opaque directories. A tar failure marks `state` unavailable. */
+export function readOpaque(paths: ReadonlyArray<string | Uint8Array>, state: OpaqueState): Set<number> {
+	const found = new Set<number>();
+	for (let start = 0; start < paths.length && state.available; start += CHUNK) {
+		for (const i of readChunk(paths.slice(start, start + CHUNK), state)) found.add(start + i);
+	}
+	return found;
+}
+
+function readChunk(paths: ReadonlyArray<string | Uint8Array>, state: OpaqueState): Set<number> {
+	const found = new Set<number>();
+	const tar = programPath('tar');
+	if (!tar) {
+		Object.assign(state, {available: false, reason: 'tar not found on PATH'});
+		return found;
+	}
+	const want = new Map<string, number>();
+	const parts: Buffer[] = [];
+	paths.forEach((p, i) => {
+		const b = Buffer.from(p);
+		want.set(b.toString('latin1'), i);
+		parts.push(b, Buffer.alloc(1));
+	});
+	const r = spawnSync(tar, tarArgs, {input: Buffer.concat(parts), maxBuffer: 1 << 30});
+	if (r.error || (r.status !== 0 && r.status !== 2) || !r.stdout) {
+		const code = (r.error as NodeJS.ErrnoException | undefined)?.code;
+		Object.assign(state, {available: false, reason: r.error ? String(code ?? r.error.message) : `tar exited ${r.status}`});
+		return found;
+	}
+	const out = r.stdout;
+	let off = 0;
+	let pax: Record<string, string> | null = null;
+	while (off + 512 <= out.length && out[off] !== 0) {
+		const h = out.subarray(off, off + 512);
+		const size = parseInt(field(h, 124, 12).trim() || '0', 8) || 0;
+		const type = String.fromCharCode(h[156]!);
+		const data = off + 512;
+		if (type === 'x') pax = parsePax(out.subarray(data, data + size));
+		else if (type !== 'g') {
+			const prefix = field(h, 345, 155);
+			let name = pax?.path !== undefined ? pax.path : prefix ? prefix + '/' + field(h, 0, 100) : field(h, 0, 100);
+			if (pax?.['SCHILY.xattr.trusted.overlay.opaque'] === 'y') {
+				while (name.length > 1 && name.endsWith('/')) name = name.slice(0, -1);
+				const at = want.get(name);
+				if (at !== undefined) found.add(at);
+			}
+			pax = null;
+		}
+		off = data + Math.ceil(size / 512) * 512;
+	}
+	return found;
+}
+
+/**
+ * After a walk: the opaque directories among `candidates` (one tar per CHUNK directories) and,
+ * for each, the lower entries it hides (D). `root`: the upper dir.
+ */
+export function findHiddenDeletes(root: string, candidates: readonly OpaqueCandidate[], rules: WalkRules, state: OpaqueState): HiddenDeletes[] {
+	if (candidates.length === 0) return [];
+	const out: HiddenDeletes[] = [];
+	for (const i of readOpaque(candidates.map(c => under(root, c.rel)), state)) {
+		const c = candidates[i]!;
+		let names: Array<string | Buffer>;
+		try {
+			names = listDir(under(root, c.rel));
+		} catch {
+			continue; // gone since the walk
+		}
+		const deletes = rules.hiddenDeletes(c.rel, c.lowers, new Set(names.map(text)));
+		if (deletes.length > 0) out.push({key: c.key, deletes});
+	}
+	return out;
+}

@@ -1,0 +1,41 @@
+/**
+ * The one loader of worker threads. Each worker is a TypeScript entry under ./workers/, bundled
+ * by esbuild into one CommonJS script (scripts/bundle-workers.mjs) that is run as an eval'd
+ * worker, so it works the same from dist/, from the console bundle and inside the single
+ * executable (which embeds the bundles as files under its virtual root: scripts/sea-bundle.mjs).
+ * Running from the TypeScript sources (the tests), the entry is bundled here on first use.
+ */
+import {existsSync, readFileSync} from 'node:fs';
+import {createRequire} from 'node:module';
+import {fileURLToPath} from 'node:url';
+import {Worker, type WorkerOptions} from 'node:worker_threads';
+
+export type WorkerName = 'tree-walk-worker' | 'size-worker' | 'sample-worker';
+
+const scripts = new Map<WorkerName, string>();
+
+/** The bundled script of one worker entry, read (or, from the sources, built) once per process. */
+export function workerScript(name: WorkerName): string {
+	let script = scripts.get(name);
+	if (script === undefined) {
+		const bundled = new URL(`./workers/${name}.bundle.cjs`, import.meta.url);
+		if (existsSync(bundled)) script = readFileSync(bundled, 'utf8');
+		else {
+			const entry = fileURLToPath(new URL(`./workers/${name}.ts`, import.meta.url));
+			if (!existsSync(entry)) throw new Error(`worker ${name} is missing: neither ${fileURLToPath(bundled)} nor its source (rebuild layerscope)`);
+			// From the sources only (tests): esbuild is a development dependency.
+			const esbuild = createRequire(import.meta.url)('esbuild') as typeof import('esbuild');
+			const out = esbuild.buildSync({entryPoints: [entry], bundle: true, write: false, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'warning'});
+			script = out.outputFiles[0]!.text;
+		}
+		scripts.set(name, script);
+	}
+	return script;
+}
+
+/** Starts one worker thread running `name`. */
+export function startWorker(name: WorkerName, options: Omit<WorkerOptions, 'eval'> = {}): Worker {
+	// The script is CommonJS: drop --input-type=module, which eval'd workers would inherit.
+	const execArgv = options.execArgv ?? process.execArgv.filter(arg => !arg.startsWith('--input-type'));
+	return new Worker(workerScript(name), {...options, execArgv, eval: true});
+}
