@@ -7,7 +7,7 @@ export const dist = path => new URL(`../../dist/${path}`, import.meta.url).href;
 
 export function requireBuild() {
 	if (!existsSync(fileURLToPath(dist('cli.js')))) {
-		throw new Error('dist/cli.js is missing: build first with `npx tsc -p tsconfig.json && node scripts/copy-assets.mjs`');
+		throw new Error('dist/cli.js is missing: build first with `npm run build`');
 	}
 }
 
