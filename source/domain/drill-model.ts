@@ -1,19 +1,11 @@
 /**
- * The drill-down model of one container's writable layer: a du-style tree of
- * directory aggregates with docker-diff marks, plus a flat change list.
+ * The drill-down model of one container's writable layer: the one tree type (file-tree.ts,
+ * directory aggregates with docker-diff marks) plus a flat change list.
  * Pure data. Raw names are kept for identity; every `display` field has already
  * been through sanitizeBytes and is the only text a screen may print.
  */
 import type {ChangeKind, ClassBytes, PathClass} from './classify.js';
 import type {DirNode, FileNode, NodeCounts, NodeErrors} from './file-tree.js';
-
-export type {EntryType} from './file-tree.js';
-
-/** The drill-down uses the one file-tree type (file-tree.ts). */
-export type DrillCounts = NodeCounts;
-export type DrillErrors = NodeErrors;
-export type DrillEntry = FileNode;
-export type DrillDir = DirNode;
 
 export interface DrillChange {
 	/** Display-safe path (sanitizeBytes). */
@@ -28,11 +20,11 @@ export interface DrillChange {
 	dir?: boolean;
 }
 
-export interface DrillTotals extends DrillCounts {
+export interface DrillTotals extends NodeCounts {
 	classBytes: number[];
 	classLowerBytes: number[];
 	marks: {A: number; C: number; D: number};
-	errors: DrillErrors;
+	errors: NodeErrors;
 	/** Directories on another filesystem (mounts inside the layer) that were not entered. */
 	otherFs: number;
 }
@@ -44,7 +36,7 @@ export interface DrillTree {
 	approximate: boolean;
 	complete: boolean;
 	rootKey: string;
-	dirs: Map<string, DrillDir>;
+	dirs: Map<string, DirNode>;
 	/** Flat like `docker diff`. In the console, A entries are counted (marks.A) but listed only when asked for. */
 	changes: DrillChange[];
 	totals: DrillTotals;
@@ -59,5 +51,5 @@ export interface DrillProgress {
 	dirsDone: number;
 	totals: DrillTotals;
 	/** Finished top-level directories so far, largest first. */
-	topLevel: DrillEntry[];
+	topLevel: FileNode[];
 }

@@ -1,13 +1,14 @@
 import type {DockerChanges} from '../adapters/docker/docker-changes.js';
 import {classify, classifyDir, pathClasses, summarizeClasses} from '../domain/classify.js';
-import type {DrillChange, DrillDir, DrillTree} from '../domain/drill-model.js';
+import type {DrillChange, DrillTree} from '../domain/drill-model.js';
+import type {DirNode} from '../domain/file-tree.js';
 import {sanitize} from '../domain/sanitize.js';
 import {mapLimit} from '../lib/map-limit.js';
 
 const GO_MODE_DIR = 2 ** 31;
 const zeroErrors = () => ({denied: 0, vanished: 0, tooLong: 0, other: 0});
 
-function emptyDir(key: string, parentKey: string | null): DrillDir {
+function emptyDir(key: string, parentKey: string | null): DirNode {
 	return {
 		key, parentKey, display: key === '/' ? '/' : sanitize(key), mark: null, class: key === '/' ? 'other' : classifyDir(key),
 		apparentBytes: 0, allocatedBytes: 0, files: 0, dirs: 1, inodes: 1,
@@ -33,8 +34,8 @@ export async function drillViaEngine(id: string, engine: DockerChanges, options:
 		const dir = stat ? (Math.floor(stat.mode / GO_MODE_DIR) & 1) === 1 : false;
 		if (stat) stats.set(c.path, {size: dir ? 0 : stat.size, dir});
 	});
-	const dirs = new Map<string, DrillDir>([['/', emptyDir('/', null)]]);
-	const ensure = (key: string): DrillDir => {
+	const dirs = new Map<string, DirNode>([['/', emptyDir('/', null)]]);
+	const ensure = (key: string): DirNode => {
 		let d = dirs.get(key);
 		if (!d) {
 			d = emptyDir(key, parentOf(key));
@@ -61,7 +62,7 @@ export async function drillViaEngine(id: string, engine: DockerChanges, options:
 		const name = c.path.slice(c.path.lastIndexOf('/') + 1);
 		const parent = ensure(parentOf(c.path));
 		parent.entries.push({name, display: sanitize(name), type: c.kind === 'D' ? 'deleted' : 'file', apparentBytes: bytes, allocatedBytes: bytes, files: 1, inodes: 1, mark: c.kind, class: cls});
-		for (let d: DrillDir | undefined = parent; d; d = d.parentKey ? dirs.get(d.parentKey) : undefined) {
+		for (let d: DirNode | undefined = parent; d; d = d.parentKey ? dirs.get(d.parentKey) : undefined) {
 			d.apparentBytes += bytes;
 			d.allocatedBytes += bytes;
 			d.files += 1;

@@ -1,6 +1,7 @@
 import {readFileSync} from 'node:fs';
 import type {ContainerClasses, Suggestion} from '../../source/domain/advise.js';
-import type {DrillDir, DrillTree} from '../../source/domain/drill-model.js';
+import type {DrillTree} from '../../source/domain/drill-model.js';
+import type {DirNode} from '../../source/domain/file-tree.js';
 import type {EvictionThresholds} from '../../source/domain/eviction.js';
 import type {Sample} from '../../source/domain/growth.js';
 import type {ContainerRecord, NodeSnapshot} from '../../source/domain/types.js';
@@ -16,7 +17,7 @@ interface GuideFixture {
 	growth: Array<[string, number | null]>;
 	logGrowth?: Array<[string, number | null]>;
 	history: Array<[string, Sample[]]>;
-	drills: Record<string, Omit<DrillTree, 'dirs'> & {dirs: DrillDir[]}>;
+	drills: Record<string, Omit<DrillTree, 'dirs'> & {dirs: DirNode[]}>;
 	advice: {suggestions: Suggestion[]; classes: ContainerClasses[]};
 }
 

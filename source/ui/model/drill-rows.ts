@@ -1,6 +1,7 @@
 /** What the drill-down screen lists for one directory of a writable layer. Pure. */
 import {pathClasses, type PathClass} from '../../domain/classify.js';
-import type {DrillDir, DrillEntry, DrillProgress, DrillTree, EntryType} from '../../domain/drill-model.js';
+import type {DrillProgress, DrillTree} from '../../domain/drill-model.js';
+import type {DirNode, EntryType, FileNode} from '../../domain/file-tree.js';
 import type {ChangeKind} from '../../domain/classify.js';
 
 export type SizeMode = 'allocated' | 'apparent';
@@ -34,7 +35,7 @@ export const sizeOf = (item: {allocatedBytes: number; apparentBytes: number}, mo
 	mode === 'allocated' ? item.allocatedBytes : item.apparentBytes;
 
 /** The class holding most apparent bytes of a directory, with its share; null when it holds none. */
-export function dominantClass(dir: Pick<DrillDir, 'classBytes'>): {class: PathClass; share: number} | null {
+export function dominantClass(dir: Pick<DirNode, 'classBytes'>): {class: PathClass; share: number} | null {
 	let best = -1;
 	let total = 0;
 	dir.classBytes.forEach((b, i) => {
@@ -45,7 +46,7 @@ export function dominantClass(dir: Pick<DrillDir, 'classBytes'>): {class: PathCl
 	return {class: pathClasses[best] ?? 'other', share: dir.classBytes[best]! / total};
 }
 
-function row(entry: DrillEntry, dirs: ReadonlyMap<string, DrillDir> | null, parentSize: number, mode: SizeMode): DrillRow {
+function row(entry: FileNode, dirs: ReadonlyMap<string, DirNode> | null, parentSize: number, mode: SizeMode): DrillRow {
 	const sub = entry.dirKey ? dirs?.get(entry.dirKey) : undefined;
 	const dominant = sub ? dominantClass(sub) : null;
 	const size = sizeOf(entry, mode);
@@ -71,7 +72,7 @@ function row(entry: DrillEntry, dirs: ReadonlyMap<string, DrillDir> | null, pare
 const bySize = (a: DrillRow, b: DrillRow) => b.size - a.size || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
 /** Rows of one directory, largest first in the chosen mode; the unlisted small files last, as one row. */
-export function dirRows(tree: Pick<DrillTree, 'dirs'>, dir: DrillDir, mode: SizeMode): DrillRow[] {
+export function dirRows(tree: Pick<DrillTree, 'dirs'>, dir: DirNode, mode: SizeMode): DrillRow[] {
 	const parent = sizeOf(dir, mode);
 	const rows = dir.entries.map(e => row(e, tree.dirs, parent, mode)).sort(bySize);
 	if (dir.rest.count > 0) {
