@@ -1,5 +1,5 @@
 import {execFileSync} from 'node:child_process';
-import {chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import {chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
@@ -43,7 +43,16 @@ describe('drill-down of a writable layer against the private dockerd', () => {
 		return tree;
 	};
 
+	// Every tar the walker starts is logged by a shim first on PATH (the walker resolves tar once, at its first walk).
+	const shimDir = mkdtempSync(join(tmpdir(), 'ls-drill-tar-'));
+	const tarLog = join(shimDir, 'calls');
+	const tarCalls = () => (existsSync(tarLog) ? readFileSync(tarLog, 'utf8').split('\n').filter(Boolean) : []);
+	const savedPath = process.env.PATH;
+	let manyDirsTars: string[] = [];
+
 	beforeAll(async () => {
+		writeFileSync(join(shimDir, 'tar'), `#!/bin/sh\necho "$0" >> ${tarLog}\nexec /usr/bin/tar "$@"\n`, {mode: 0o755});
+		process.env.PATH = `${shimDir}:${savedPath}`;
 		const {dockerHost} = lab();
 		changes = new DockerChanges(new DockerClient(resolveDockerEndpoint(dockerHost)));
 		buildImage(
@@ -55,6 +64,10 @@ describe('drill-down of a writable layer against the private dockerd', () => {
 		await drill('ls-drill-delete', 'rm /opt/app/a && rm -r /opt/app/sub');
 		await drill('ls-drill-log', 'mkdir -p /var/log && echo started > /var/log/app.log && echo t > /tmp/t && touch /core');
 		await drill('ls-drill-opaque', 'rm -rf /opt/app && mkdir /opt/app && echo x > /opt/app/new && echo y > /opt/app/c');
+		const before = tarCalls().length;
+		// Image directories changed in many places (each one an opaque candidate), one of them made opaque.
+		await drill('ls-drill-many-dirs', 'for d in /etc /bin /usr /usr/bin /usr/sbin /var /opt /opt/app /opt/app/sub /root /home; do touch $d/ls-touched; done && rm -rf /opt/app/sub && mkdir /opt/app/sub');
+		manyDirsTars = tarCalls().slice(before);
 		await drill(
 			'ls-drill-weird',
 			[
@@ -76,6 +89,18 @@ describe('drill-down of a writable layer against the private dockerd', () => {
 		expect(big.bytes).toBe(stat.size);
 		expect(big.lowerBytes).toBe(stat.size - 2); // "x\n" appended
 		expect(tree.classes[0]).toMatchObject({class: 'copy-up', bytes: stat.size, lowerBytes: stat.size - 2});
+	});
+
+	afterAll(() => {
+		process.env.PATH = savedPath;
+		rmSync(shimDir, {recursive: true, force: true});
+	});
+
+	it('reads the opaque xattrs of all changed image directories with one tar per walk, started by absolute path', () => {
+		expect(manyDirsTars).toEqual([join(shimDir, 'tar')]);
+		const tree = trees.get('ls-drill-many-dirs')!;
+		expect(tree.changes.find(c => c.path === '/opt/app/sub/b')).toMatchObject({kind: 'D', class: 'whiteout', lowerBytes: 2});
+		expect(tree.changes.find(c => c.path === '/usr/bin/ls-touched')).toMatchObject({kind: 'A'});
 	});
 
 	it('gives D for deleted image files, with the lower bytes they still hold', () => {

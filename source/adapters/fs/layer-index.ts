@@ -25,7 +25,7 @@ const NEW_HOT_MAX = 64; // per layer: new files (likely still being written) mad
 const RECENT_MS = 60_000; // files modified this shortly before the index go to the warm queue
 const WARM_MAX = 10_000; // per layer: beyond this, files wait for the round robin
 
-const keyOf = (name: string | Buffer) => (typeof name === 'string' ? name : 'b:' + name.toString('latin1'));
+const nameKey = (name: string | Buffer) => (typeof name === 'string' ? name : 'b:' + name.toString('latin1'));
 
 type Path = string | Buffer;
 
@@ -157,7 +157,7 @@ export class Layer {
 	addDir(path: Path, st: Stats, counter: Counter): DirEntry | null {
 		if (st.dev !== this.dev) return null;
 		const dir: DirEntry = {path, mtime: st.mtimeMs, ctime: st.ctimeMs, alloc: st.blocks * 512, entries: new Map()};
-		this.dirs.set(keyOf(path), dir);
+		this.dirs.set(nameKey(path), dir);
 		this.allocatedBytes += dir.alloc;
 		this.inodes++;
 		this.readDir(dir, counter);
@@ -165,7 +165,7 @@ export class Layer {
 	}
 
 	removeDir(dir: DirEntry): void {
-		this.dirs.delete(keyOf(dir.path));
+		this.dirs.delete(nameKey(dir.path));
 		this.allocatedBytes -= dir.alloc;
 		this.inodes--;
 		for (const entry of dir.entries.values()) {
@@ -187,7 +187,7 @@ export class Layer {
 		const known = dir.entries.size > 0;
 		const seen = known ? new Set<string>() : null;
 		for (const name of names) {
-			const key = keyOf(name);
+			const key = nameKey(name);
 			if (known) {
 				seen!.add(key);
 				if (dir.entries.has(key)) continue;
@@ -256,7 +256,7 @@ export class Layer {
 	/** One incremental pass; `budget` limits the re-stats of files not seen changing (warm queue, then round robin). */
 	tick(counter: Counter, budget: number): number {
 		for (const dir of [...this.dirs.values()]) {
-			if (!this.dirs.has(keyOf(dir.path))) continue; // removed by a parent's re-read in this pass
+			if (!this.dirs.has(nameKey(dir.path))) continue; // removed by a parent's re-read in this pass
 			counter.stats++;
 			let st: Stats;
 			try {

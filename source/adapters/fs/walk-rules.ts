@@ -218,7 +218,7 @@ export class TopFiles {
 		private readonly minBytes: number,
 	) {}
 
-	/** Offers one unchanged (or A) file; returns true when `make` was kept. */
+	/** Offers one unchanged (or A) file: listed when among the top K, else summed into the rest. */
 	offer(apparent: number, allocated: number, make: () => FileNode): void {
 		const w = apparent > allocated ? apparent : allocated;
 		let restApparent = apparent;
