@@ -17,20 +17,16 @@ export const CRI_LOADER_OPTIONS: Options = {
 };
 
 let cached: PackageDefinition | undefined;
-let embeddedText: string | undefined;
 
-/** For single-executable bundles: the proto text to use when the file next to this module is missing. */
-export function setEmbeddedCriProto(text: string): void {
-	embeddedText = text;
-	cached = undefined;
-}
-
+/**
+ * The proto next to this module. The single executable embeds it as a file under its virtual
+ * root (scripts/sea-bundle.mjs), served by its fs.readFileSync like every embedded asset.
+ */
 export function loadCriPackageDefinition(): PackageDefinition {
 	if (cached) return cached;
 	const path = fileURLToPath(CRI_PROTO_URL);
-	if (existsSync(path)) cached = loadSync(path, CRI_LOADER_OPTIONS);
-	else if (embeddedText !== undefined) cached = loadCriProtoText(embeddedText);
-	else throw new Error(`CRI protocol file missing: ${path} (reinstall layerscope)`);
+	if (!existsSync(path)) throw new Error(`CRI protocol file missing: ${path} (reinstall layerscope)`);
+	cached = loadSync(path, CRI_LOADER_OPTIONS);
 	return cached;
 }
 
