@@ -143,18 +143,22 @@ export class DirAggregator {
 			this.fresh = 0;
 		}
 		let rel: RawName | undefined;
-		const relOf = () => (rel ??= join(frame.rel, name));
-		if (!st && (frame.lowers.length > 0 || type === LEAF.charDevice)) {
-			try {
-				st = lstatSync(this.abs(relOf()));
-			} catch (err) {
-				this.fail(frame, err, relOf);
-				return;
-			}
-		}
-		if (type === LEAF.charDevice) type = st && isWhiteoutStat(st) ? LEAF.whiteout : LEAF.other;
+		let mark: ChangeKind | null = 'A';
+		let lowerBytes: number | undefined;
 		const rules = this.cfg.rules;
-		const {mark, lowerBytes} = rules.leafMark(frame.lowers, relOf, type, st);
+		if (frame.lowers.length > 0 || type === LEAF.charDevice) {
+			rel = join(frame.rel, name);
+			if (!st) {
+				try {
+					st = lstatSync(this.abs(rel));
+				} catch (err) {
+					this.fail(frame, err, () => rel!);
+					return;
+				}
+			}
+			if (type === LEAF.charDevice) type = isWhiteoutStat(st) ? LEAF.whiteout : LEAF.other;
+			({mark, lowerBytes} = rules.leafMark(frame.lowers, rel, type, st));
+		}
 		const apparent = size;
 		const allocated = blocks * 512;
 		const cls = rules.classOfFile(mark, lowerBytes, nameText, frame.cls);
@@ -176,13 +180,14 @@ export class DirAggregator {
 		if (mark) {
 			d.marks[mark]++;
 			frame.changed = true;
-			if (mark !== 'A' || this.cfg.listAdded) this.cfg.sink.change({path: relOf(), kind: mark, class: rules.classes[cls] ?? 'other', bytes: apparent, ...(lowerBytes !== undefined ? {lowerBytes} : {}), dir: false});
+			if (mark !== 'A' || this.cfg.listAdded) this.cfg.sink.change({path: (rel ??= join(frame.rel, name)), kind: mark, class: rules.classes[cls] ?? 'other', bytes: apparent, ...(lowerBytes !== undefined ? {lowerBytes} : {}), dir: false});
 		}
-		if (nlink > 1) this.links.push({id, rel: relOf(), key: d.key, ...(frame.g >= 0 ? {g: frame.g} : {}), name, apparent, allocated, cls});
-		const make = () => rules.node(name, type, apparent, allocated, true, mark, cls, lowerBytes);
-		if (mark === 'C' || mark === 'D') return void d.entries.push(make());
+		if (nlink > 1) this.links.push({id, rel: (rel ??= join(frame.rel, name)), key: d.key, ...(frame.g >= 0 ? {g: frame.g} : {}), name, apparent, allocated, cls});
+		if (mark === 'C' || mark === 'D') return void d.entries.push(rules.node(name, type, apparent, allocated, true, mark, cls, lowerBytes));
 		const cfg = this.cfg;
-		(frame.top ??= new TopFiles(cfg.topK, frame.depth <= cfg.shallowDepth, cfg.minDeepBytes)).offer(apparent, allocated, make);
+		const top = (frame.top ??= new TopFiles(cfg.topK, frame.depth <= cfg.shallowDepth, cfg.minDeepBytes));
+		const slot = top.slot(apparent, allocated);
+		if (slot >= 0) top.top[slot] = rules.node(name, type, apparent, allocated, true, mark, cls, lowerBytes);
 	}
 
 	/** The directory's own entries are all in: hand it to the sink. */

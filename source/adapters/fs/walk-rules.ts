@@ -157,11 +157,10 @@ export class WalkRules {
 	 * The mark of a non-directory entry (`type` a LEAF code after whiteout detection) and the lower
 	 * bytes it replaces or deletes. `layers`: the parent's dirsIn (empty below new directories).
 	 */
-	leafMark(layers: readonly number[], rel: () => RawName, type: number, st: StatLike | null): {mark: ChangeKind | null; lowerBytes?: number} {
+	leafMark(layers: readonly number[], rel: RawName, type: number, st: StatLike | null): {mark: ChangeKind | null; lowerBytes?: number} {
 		if (layers.length === 0) return {mark: type === LEAF.whiteout ? null : 'A'};
-		const path = rel();
-		const look = this.lookup(layers, path);
-		if (type === LEAF.whiteout) return look.old ? {mark: 'D', lowerBytes: this.lowerBytesOf(look, path)} : {mark: null};
+		const look = this.lookup(layers, rel);
+		if (type === LEAF.whiteout) return look.old ? {mark: 'D', lowerBytes: this.lowerBytesOf(look, rel)} : {mark: null};
 		if (!look.old) return {mark: 'A'};
 		if (st && statDifferent(look.old, st, false)) return {mark: 'C', lowerBytes: isDirStat(look.old) ? undefined : look.old.size};
 		return {mark: null};
@@ -204,7 +203,7 @@ export class WalkRules {
 /**
  * Top-K file selection for one directory. C/D entries are always listed; other files only the
  * `topK` biggest, and in directories deeper than `shallowDepth` only files of at least
- * `minDeepBytes`. The rest are summed. The node is made only when it is listed.
+ * `minDeepBytes`. The rest are summed. The caller makes a node only for a file that is listed.
  */
 export class TopFiles {
 	readonly top: FileNode[] = [];
@@ -218,25 +217,28 @@ export class TopFiles {
 		private readonly minBytes: number,
 	) {}
 
-	/** Offers one unchanged (or A) file: listed when among the top K, else summed into the rest. */
-	offer(apparent: number, allocated: number, make: () => FileNode): void {
+	/**
+	 * Offers one unchanged (or A) file: returns the index in `top` where the caller puts its node
+	 * (a new slot, or the smallest one, whose file joins the rest), or -1 when it joins the rest.
+	 */
+	slot(apparent: number, allocated: number): number {
 		const w = apparent > allocated ? apparent : allocated;
-		let restApparent = apparent;
-		let restAllocated = allocated;
 		if (this.listAll || w >= this.minBytes) {
 			const top = this.top;
-			if (top.length < this.topK) return void top.push(make());
+			if (top.length < this.topK) return top.length;
 			let min = 0;
 			for (let i = 1; i < top.length; i++) if (nodeWeight(top[i]!) < nodeWeight(top[min]!)) min = i;
 			if (nodeWeight(top[min]!) < w) {
 				const loser = top[min]!;
-				top[min] = make();
-				restApparent = loser.apparentBytes;
-				restAllocated = loser.allocatedBytes;
+				this.count++;
+				this.apparent += loser.apparentBytes;
+				this.allocated += loser.allocatedBytes;
+				return min;
 			}
 		}
 		this.count++;
-		this.apparent += restApparent;
-		this.allocated += restAllocated;
+		this.apparent += apparent;
+		this.allocated += allocated;
+		return -1;
 	}
 }

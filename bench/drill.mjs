@@ -1,0 +1,81 @@
+#!/usr/bin/env node
+// bench/drill: the drill-down of a container swollen by a recursive chown (every image file
+// copied up for its owner alone) against `docker diff` on the same container, on a private lab
+// engine: `layerscope report --json --container` vs `/usr/bin/docker diff`, alternating, warm.
+// Two shapes: about 3,500 files in 350 directories, and 20,000 directories with one file each.
+// Usage: node bench/drill.mjs [--rounds 3] [--dir /tmp/ls-bench-drill] [--keep]
+import {execFileSync} from 'node:child_process';
+import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import {loadavg, tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {parseArgs} from 'node:util';
+import {repoRoot, requireBuild, startLab, stopLab} from './lib/lab.mjs';
+import {alternate, median, round3, timeCommand} from './lib/stats.mjs';
+
+const {values: flags} = parseArgs({
+	options: {
+		rounds: {type: 'string', default: '3'},
+		dir: {type: 'string', default: '/tmp/ls-bench-drill'},
+		keep: {type: 'boolean', default: false},
+	},
+});
+const log = line => process.stderr.write(`bench/drill: ${line}\n`);
+const docker = '/usr/bin/docker';
+const busybox = 'layerscope.local/busybox:latest';
+const target = 2;
+
+requireBuild();
+const env = await startLab(flags.dir, log);
+const childEnv = {...process.env, DOCKER_HOST: env.DOCKER_HOST, DOCKER_BUILDKIT: '1'};
+const dockerCli = (...args) => execFileSync(docker, args, {env: childEnv, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 256 * 1024 * 1024}).trim();
+
+const shapes = [
+	{name: 'files3500', run: 'for d in $(seq 1 350); do mkdir -p /app/d$d; for f in $(seq 1 10); do head -c 12000 /dev/urandom > /app/d$d/f$f; done; done'},
+	{name: 'dirs20000', run: 'mkdir /app && cd /app && seq 1 20000 | sed "s|^|d|" | xargs mkdir && seq 1 20000 | sed "s|^|d|;s|$|/f|" | xargs touch'},
+];
+const results = {};
+let exitCode = 0;
+try {
+	for (const shape of shapes) {
+		const tag = `ls-bench/drill-${shape.name}:1`;
+		const ctx = mkdtempSync(join(tmpdir(), 'ls-bench-drill-'));
+		writeFileSync(join(ctx, 'Dockerfile'), `FROM ${busybox}\nRUN ${shape.run}\n`);
+		log(`${shape.name}: building the image`);
+		execFileSync(docker, ['build', '--network=none', '-q', '-t', tag, ctx], {env: childEnv, stdio: ['ignore', 'ignore', 'pipe']});
+		rmSync(ctx, {recursive: true, force: true});
+		const name = `ls-bench-drill-${shape.name}`;
+		execFileSync(docker, ['rm', '-f', name], {env: childEnv, stdio: 'ignore'});
+		dockerCli('run', '--name', name, '--network', 'none', tag, 'chown', '-R', '1000:1000', '/app');
+		const id = dockerCli('inspect', '-f', '{{.Id}}', name);
+		const changes = dockerCli('diff', id).split('\n').length;
+		const cli = ['dist/cli.js', 'report', '--json', '--container', id];
+		const report = JSON.parse(String(timeCommand(process.execPath, cli, childEnv).stdout));
+		const drilled = report.container?.changes?.length ?? report.changes?.length ?? null;
+		log(`${shape.name}: docker diff lists ${changes} changes, the drill ${drilled}`);
+		const load = [loadavg()[0]];
+		const {samples} = await alternate(
+			[
+				{name: 'layerscopeDrill', run: async () => timeCommand(process.execPath, cli, childEnv).seconds},
+				{name: 'dockerDiff', run: async () => timeCommand(docker, ['diff', id], childEnv).seconds},
+			],
+			Math.max(1, Number(flags.rounds)),
+			log,
+		);
+		load.push(loadavg()[0]);
+		const drill = median(samples.layerscopeDrill);
+		const diff = median(samples.dockerDiff);
+		results[shape.name] = {dockerDiffChanges: changes, drillChanges: drilled, seconds: {layerscopeDrill: round3(drill), dockerDiff: round3(diff)}, ratio: round3(drill / diff), target, pass: drill / diff <= target, samples, loadavg: load};
+		console.log(`${shape.name}: drill ${drill.toFixed(2)} s, docker diff ${diff.toFixed(2)} s: ${(drill / diff).toFixed(2)}x (target <= ${target}x), load ${load.map(x => x.toFixed(2)).join(' -> ')}`);
+		execFileSync(docker, ['rm', '-f', name], {env: childEnv, stdio: 'ignore'});
+	}
+	mkdirSync(join(repoRoot, 'bench/out'), {recursive: true});
+	const file = join(repoRoot, `bench/out/drill-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+	writeFileSync(file, JSON.stringify(results, null, 2));
+	console.log(`written to ${file}`);
+} catch (error) {
+	console.error(error);
+	exitCode = 1;
+} finally {
+	if (!flags.keep) await stopLab(flags.dir);
+}
+process.exit(exitCode);
