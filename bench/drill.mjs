@@ -2,7 +2,7 @@
 // bench/drill: the drill-down of a container swollen by a recursive chown (every image file
 // copied up for its owner alone) against `docker diff` on the same container, on a private lab
 // engine: `layerscope report --json --container` vs `/usr/bin/docker diff`, alternating, warm.
-// Two shapes: about 3,500 files in 350 directories, and 20,000 directories with one file each.
+// Two shapes: about 3,500 files in 350 directories, and 22,000 directories (2,000 x 10) with 20,000 empty files.
 // Usage: node bench/drill.mjs [--rounds 3] [--dir /tmp/ls-bench-drill] [--keep]
 import {execFileSync} from 'node:child_process';
 import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
@@ -31,7 +31,8 @@ const dockerCli = (...args) => execFileSync(docker, args, {env: childEnv, encodi
 
 const shapes = [
 	{name: 'files3500', run: 'for d in $(seq 1 350); do mkdir -p /app/d$d; for f in $(seq 1 10); do head -c 12000 /dev/urandom > /app/d$d/f$f; done; done'},
-	{name: 'dirs20000', run: 'mkdir /app && cd /app && seq 1 20000 | sed "s|^|d|" | xargs mkdir && seq 1 20000 | sed "s|^|d|;s|$|/f|" | xargs touch'},
+	// 2,000 directories of 10 subdirectories: changed directories spread over many parents.
+	{name: 'dirs22000', run: 'mkdir /app && cd /app && seq 1 2000 | sed "s|^|d|" | xargs mkdir && for j in 0 1 2 3 4 5 6 7 8 9; do seq 1 2000 | sed "s|^|d|;s|$|/s$j|" | xargs mkdir && seq 1 2000 | sed "s|^|d|;s|$|/s$j/f|" | xargs touch; done'},
 ];
 const results = {};
 let exitCode = 0;
