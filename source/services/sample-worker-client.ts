@@ -1,10 +1,10 @@
 import {availableParallelism} from 'node:os';
 import type {Worker} from 'node:worker_threads';
-import type {SampleResult, SampleTarget as LayerTarget} from '../adapters/fs/layer-index.js';
+import type {SampleResult, SampleTarget as LayerTarget} from '../adapters/fs/layer-sampler.js';
 import type {TreeSize} from '../adapters/fs/size-tree.js';
 import {startWorker} from '../adapters/fs/worker-script.js';
 
-export type {LayerSample, SampleResult, SampleTarget as LayerTarget} from '../adapters/fs/layer-index.js';
+export type {LayerSample, SampleResult, SampleTarget as LayerTarget} from '../adapters/fs/layer-sampler.js';
 
 class Thread {
 	private worker: Worker | undefined;

@@ -4,7 +4,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, describe, expect, it} from 'vitest';
 
-import {LayerSampler} from '../../source/adapters/fs/layer-index.js';
+import {LayerSampler} from '../../source/adapters/fs/layer-sampler.js';
 import {sizeTree} from '../../source/adapters/fs/size-tree.js';
 
 const sampler = new LayerSampler();

@@ -1,6 +1,6 @@
 /**
- * Incremental sizing of writable layers (the sampler; run in worker threads by
- * workers/sample-worker.ts). Per container it keeps an index of directories (with their
+ * Incremental sizing of writable layers (the sampler: layer-sampler.ts, run in worker threads
+ * by workers/sample-worker.ts). Per container it keeps an index of directories (with their
  * mtime/ctime) and files, built by the first scan's walk itself (`index`). Each pass lstat's
  * every known directory and re-reads only those whose mtime or ctime changed (new, deleted and
  * renamed names), re-stats files seen changing ("hot"), and spends a fixed budget of re-stats
@@ -13,9 +13,7 @@
  * valid UTF-8 (raw-names.ts).
  */
 import {lstatSync, type Stats} from 'node:fs';
-import {logFileBytes} from './log-files.js';
 import {join, listDir, type RawName} from './raw-names.js';
-import type {TreeSize} from './size-tree.js';
 
 const S_IFMT = 0o170000;
 const S_IFDIR = 0o040000;
@@ -306,77 +304,5 @@ export class Layer {
 			if (this.restat(entry, counter)) this.heat(entry);
 		}
 		return n;
-	}
-}
-
-
-export interface SampleTarget {
-	id: string;
-	/** Writable layer directory on this host, or null when it is not readable here. */
-	root: string | null;
-	logPath: string | null;
-}
-
-export interface LayerSample {
-	logBytes: number;
-	indexed: boolean;
-	apparentBytes?: number;
-	allocatedBytes?: number;
-	inodes?: number;
-	errors?: number;
-}
-
-export interface SampleResult {
-	sizes: Record<string, LayerSample>;
-	/** lstat calls made in this pass, for the benchmark and --debug. */
-	stats: number;
-	reads: number;
-}
-
-/** The layers one sample thread keeps, by writable layer root. */
-export class LayerSampler {
-	private readonly layers = new Map<string, Layer>();
-
-	/** Full index of one layer (the first scan and `r`), with size-tree.ts's TreeSize fields. */
-	index(root: string): TreeSize {
-		const layer = new Layer(root);
-		const counter = {stats: 0, reads: 0};
-		layer.index(counter);
-		this.layers.set(root, layer);
-		let files = 0;
-		for (const entry of layer.files) if (entry.live) files++;
-		return {
-			apparentBytes: layer.apparentBytes, allocatedBytes: layer.allocatedBytes, files, dirs: layer.dirs.size,
-			inodes: layer.inodes, errors: layer.errors, errorSamples: [], otherFs: 0, unwalked: 0,
-		};
-	}
-
-	/**
-	 * One pass. Layers whose root is not listed are forgotten. Unindexed layers are indexed while
-	 * the index budget (in stats) lasts; the rest wait for the next pass.
-	 */
-	sample(msg: {containers: SampleTarget[]; budget: number; indexBudget: number}): SampleResult {
-		const counter = {stats: 0, reads: 0};
-		const present = new Set(msg.containers.map(c => c.root).filter(Boolean));
-		for (const root of this.layers.keys()) if (!present.has(root)) this.layers.delete(root);
-		const out: Record<string, LayerSample> = {};
-		const withRoot = msg.containers.filter(c => c.root);
-		const perLayer = Math.max(16, Math.floor(msg.budget / Math.max(1, withRoot.length)));
-		for (const c of msg.containers) {
-			const result: LayerSample = {logBytes: logFileBytes(c.logPath), indexed: false};
-			out[c.id] = result;
-			if (!c.root) continue;
-			let layer = this.layers.get(c.root);
-			if (!layer) this.layers.set(c.root, (layer = new Layer(c.root)));
-			if (!layer.indexed) {
-				if (counter.stats > msg.indexBudget) continue;
-				layer.index(counter);
-			} else {
-				layer.tick(counter, perLayer);
-			}
-			if (!layer.indexed) continue;
-			Object.assign(result, {indexed: true, apparentBytes: layer.apparentBytes, allocatedBytes: layer.allocatedBytes, inodes: layer.inodes, errors: layer.errors});
-		}
-		return {sizes: out, stats: counter.stats, reads: counter.reads};
 	}
 }

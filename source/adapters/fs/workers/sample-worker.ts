@@ -1,6 +1,6 @@
 /** Worker-thread entry of the sampler (services/sample-worker-client.ts): one LayerSampler per thread. */
 import {parentPort} from 'node:worker_threads';
-import {LayerSampler} from '../layer-index.js';
+import {LayerSampler} from '../layer-sampler.js';
 
 if (parentPort) {
 	const port = parentPort;
