@@ -66,7 +66,7 @@ describe('drill-down of a writable layer against the private dockerd', () => {
 		await drill('ls-drill-opaque', 'rm -rf /opt/app && mkdir /opt/app && echo x > /opt/app/new && echo y > /opt/app/c');
 		const before = tarCalls().length;
 		// Image directories changed in many places (each one an opaque candidate), one of them made opaque.
-		await drill('ls-drill-many-dirs', 'for d in /etc /bin /usr /usr/bin /usr/sbin /var /opt /opt/app /opt/app/sub /root /home; do touch $d/ls-touched; done && rm -rf /opt/app/sub && mkdir /opt/app/sub');
+		await drill('ls-drill-many-dirs', 'for d in /etc /bin /var /opt /opt/app /opt/app/sub /root /tmp; do touch $d/ls-touched; done && rm -rf /opt/app/sub && mkdir /opt/app/sub');
 		manyDirsTars = tarCalls().slice(before);
 		await drill(
 			'ls-drill-weird',
@@ -100,7 +100,8 @@ describe('drill-down of a writable layer against the private dockerd', () => {
 		expect(manyDirsTars).toEqual([join(shimDir, 'tar')]);
 		const tree = trees.get('ls-drill-many-dirs')!;
 		expect(tree.changes.find(c => c.path === '/opt/app/sub/b')).toMatchObject({kind: 'D', class: 'whiteout', lowerBytes: 2});
-		expect(tree.changes.find(c => c.path === '/usr/bin/ls-touched')).toMatchObject({kind: 'A'});
+		expect(tree.changes.find(c => c.path === '/bin/ls-touched')).toMatchObject({kind: 'A'});
+		expect(tree.changes.filter(c => c.dir && c.kind === 'C').length).toBeGreaterThanOrEqual(7);
 	});
 
 	it('gives D for deleted image files, with the lower bytes they still hold', () => {
