@@ -51,7 +51,7 @@ try {
 		const changes = dockerCli('diff', id).split('\n').length;
 		const cli = ['dist/cli.js', 'report', '--json', '--container', id];
 		const report = JSON.parse(String(timeCommand(process.execPath, cli, childEnv).stdout));
-		const drilled = report.container?.changes?.length ?? report.changes?.length ?? null;
+		const drilled = report.containers?.[0]?.changes?.length ?? null;
 		log(`${shape.name}: docker diff lists ${changes} changes, the drill ${drilled}`);
 		const load = [loadavg()[0]];
 		const {samples} = await alternate(
