@@ -1,4 +1,4 @@
-import {readFileSync} from 'node:fs';
+import {existsSync, readFileSync} from 'node:fs';
 import {parse} from 'yaml';
 import {defaultThresholds, thresholdsFromEvictionHard, type EvictionThresholds, type ThresholdOrigin} from '../domain/eviction.js';
 import {findKubeletCmdline, parseEvictionHardFlag} from './proc/kubelet-cmdline.js';
@@ -52,6 +52,8 @@ export interface ResolveOptions {
 	procRoot?: string;
 	/** The well-known config file (default /var/lib/kubelet/config.yaml). */
 	defaultPath?: string;
+	/** Where the host's / is mounted when not at / (kubectl debug node: /host; also LAYERSCOPE_HOST_ROOT). */
+	hostRoot?: string;
 }
 
 /**
@@ -63,6 +65,7 @@ export interface ResolveOptions {
  */
 export function resolveKubeletEviction(options: ResolveOptions = {}): KubeletEviction {
 	const {configPath, procRoot = '/proc', defaultPath = kubeletConfigPath} = options;
+	const hostRoot = (options.hostRoot ?? process.env.LAYERSCOPE_HOST_ROOT ?? '').replace(/\/+$/, '');
 	if (configPath) {
 		const file = readConfigFile(configPath);
 		if (file.kind === 'missing') throw Object.assign(new Error(`--kubelet-config ${configPath}: cannot read the file`), {hint: 'give the path of a kubelet config (KubeletConfiguration YAML)', exitCode: 2});
@@ -75,10 +78,10 @@ export function resolveKubeletEviction(options: ResolveOptions = {}): KubeletEvi
 	}
 	if (kubelet?.config) {
 		// The path is the kubelet's: read it through its root first (another mount namespace), then as is.
-		const file = readConfigFile(kubelet.config, [`${procRoot}/${kubelet.pid}/root${kubelet.config}`, kubelet.config]);
+		const candidates = [`${procRoot}/${kubelet.pid}/root${kubelet.config}`, ...(hostRoot ? [`${hostRoot}${kubelet.config}`] : []), kubelet.config];
+		const file = readConfigFile(kubelet.config, candidates);
 		if (file.kind === 'ok') return fromMap(file.evictionHard, `kubelet --config ${kubelet.config} (pid ${kubelet.pid})`, 'kubelet-process');
 		if (file.kind === 'bad') return {thresholds: defaultThresholds, warnings: [file.warning]};
 	}
-	const fallback = readKubeletEviction(defaultPath);
-	return fallback;
+	return readKubeletEviction(hostRoot && !existsSync(defaultPath) ? `${hostRoot}${defaultPath}` : defaultPath);
 }

@@ -1,4 +1,4 @@
-import {Counter, Gauge, Histogram, Registry, collectDefaultMetrics} from 'prom-client';
+import {Counter, Gauge, Histogram, Registry} from 'prom-client';
 import {classifyFilesystem, describeThreshold, thresholdAmount, type EvictionThresholds} from '../../domain/eviction.js';
 import {GrowthTracker, timeToThreshold, totalGrowth} from '../../domain/growth.js';
 import {buildLedger, ledgerCategories} from '../../domain/ledger.js';
@@ -50,7 +50,7 @@ export class ExporterMetrics {
 	readonly errors: Counter<'engine'>;
 	readonly scrapeSeconds: Histogram<string>;
 
-	constructor(options: {defaultLabels?: Record<string, string>; processMetrics?: boolean} = {}) {
+	constructor(options: {defaultLabels?: Record<string, string>} = {}) {
 		if (options.defaultLabels) this.registry.setDefaultLabels(options.defaultLabels);
 		const gauge = (name: string, help: string, labelNames: readonly string[]) => {
 			this.g[name] = new Gauge({name, help, labelNames, registers: [this.registry]});
@@ -83,7 +83,25 @@ export class ExporterMetrics {
 			buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25],
 			registers: [this.registry],
 		});
-		if (options.processMetrics !== false) collectDefaultMetrics({register: this.registry, prefix: 'layerscope_exporter_'});
+		// The exporter's own cost. Not prom-client's default metrics: some of their names fail promtool's lint.
+		new Counter({
+			name: 'layerscope_exporter_cpu_seconds_total',
+			help: 'CPU time used by the exporter process (user and system).',
+			registers: [this.registry],
+			collect() {
+				const {user, system} = process.cpuUsage();
+				this.reset();
+				this.inc((user + system) / 1e6);
+			},
+		});
+		new Gauge({
+			name: 'layerscope_exporter_resident_memory_bytes',
+			help: 'Resident set size of the exporter process.',
+			registers: [this.registry],
+			collect() {
+				this.set(process.memoryUsage.rss());
+			},
+		});
 	}
 
 	/** Rebuilds every gauge from the engines' latest states. */
