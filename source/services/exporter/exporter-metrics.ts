@@ -45,13 +45,20 @@ function labelsOf(c: ContainerRecord): Record<(typeof containerLabels)[number], 
  * label cardinality stays bounded by what runs. Nothing here calls an engine.
  */
 export class ExporterMetrics {
+	/** What the samples found: rendered once per update, not per scrape. */
 	readonly registry = new Registry();
+	/** The exporter's own cost (CPU, memory, scrape time): small, rendered at each scrape. */
+	readonly own = new Registry();
+	private rendered: Promise<string> = Promise.resolve('');
 	private readonly g: Record<string, Gauge<string>> = {};
 	readonly errors: Counter<'engine'>;
 	readonly scrapeSeconds: Histogram<string>;
 
 	constructor(options: {defaultLabels?: Record<string, string>} = {}) {
-		if (options.defaultLabels) this.registry.setDefaultLabels(options.defaultLabels);
+		if (options.defaultLabels) {
+			this.registry.setDefaultLabels(options.defaultLabels);
+			this.own.setDefaultLabels(options.defaultLabels);
+		}
 		const gauge = (name: string, help: string, labelNames: readonly string[]) => {
 			this.g[name] = new Gauge({name, help, labelNames, registers: [this.registry]});
 		};
@@ -76,18 +83,18 @@ export class ExporterMetrics {
 		gauge('layerscope_engine_sample_duration_seconds', 'Wall time of the last complete sample of this engine.', ['engine']);
 		gauge('layerscope_engine_last_sample_timestamp_seconds', 'When the last successful sample of this engine was taken (Unix time).', ['engine']);
 		gauge('layerscope_engine_sample_interval_seconds', 'Configured sampling period.', []);
-		this.errors = new Counter({name: 'layerscope_engine_errors_total', help: 'Engine reads that failed, per engine.', labelNames: ['engine'], registers: [this.registry]});
+		this.errors = new Counter({name: 'layerscope_engine_errors_total', help: 'Engine reads that failed, per engine.', labelNames: ['engine'], registers: [this.own]});
 		this.scrapeSeconds = new Histogram({
 			name: 'layerscope_exporter_scrape_duration_seconds',
 			help: 'Time to render /metrics from the latest samples.',
 			buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25],
-			registers: [this.registry],
+			registers: [this.own],
 		});
 		// The exporter's own cost. Not prom-client's default metrics: some of their names fail promtool's lint.
 		new Counter({
 			name: 'layerscope_exporter_cpu_seconds_total',
 			help: 'CPU time used by the exporter process (user and system).',
-			registers: [this.registry],
+			registers: [this.own],
 			collect() {
 				const {user, system} = process.cpuUsage();
 				this.reset();
@@ -97,7 +104,7 @@ export class ExporterMetrics {
 		new Gauge({
 			name: 'layerscope_exporter_resident_memory_bytes',
 			help: 'Resident set size of the exporter process.',
-			registers: [this.registry],
+			registers: [this.own],
 			collect() {
 				this.set(process.memoryUsage.rss());
 			},
@@ -142,6 +149,8 @@ export class ExporterMetrics {
 			}
 		}
 		for (const group of byFilesystem.values()) this.filesystem(group, thresholds);
+		// prom-client reads every value synchronously here; the text is what scrapes send until the next sample.
+		this.rendered = this.registry.metrics();
 	}
 
 	private containers(snapshot: EngineSnapshot, state: FeedState): void {
@@ -200,8 +209,10 @@ export class ExporterMetrics {
 		if (eta !== null) g.layerscope_eviction_eta_seconds!.set({path}, eta);
 	}
 
-	metrics(): Promise<string> {
-		return this.registry.metrics();
+	/** The exposition: the last sample's series (rendered when it arrived), then the exporter's own cost. */
+	async metrics(): Promise<string> {
+		const [samples, own] = await Promise.all([this.rendered, this.own.metrics()]);
+		return samples + own;
 	}
 
 	get contentType(): string {
