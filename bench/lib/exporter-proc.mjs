@@ -32,9 +32,9 @@ export async function startExporter(args, env = process.env) {
 				pid: child.pid,
 				child,
 				stderr: () => stderr,
-				async scrape() {
+				async scrape(path = '/metrics') {
 					const started = process.hrtime.bigint();
-					const response = await fetch(`${url}/metrics`);
+					const response = await fetch(`${url}${path}`);
 					const text = await response.text();
 					return {text, ms: Number(process.hrtime.bigint() - started) / 1e6};
 				},

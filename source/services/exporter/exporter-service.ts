@@ -3,6 +3,7 @@ import type {EvictionThresholds} from '../../domain/eviction.js';
 import type {ConsoleFeed} from '../console-feed.js';
 import {CriFeed} from '../cri-feed.js';
 import type {EngineSource} from '../engines.js';
+import {SampleWorker} from '../sample-worker-client.js';
 import {DockerSampler} from '../sampler.js';
 import {engineName, ExporterMetrics, type EngineView} from './exporter-metrics.js';
 
@@ -73,7 +74,13 @@ export class ExporterService {
 		this.metrics = new ExporterMetrics({defaultLabels: options.defaultLabels});
 		for (const source of sources) {
 			const feed = source.docker
-				? new DockerSampler(source.docker, {intervalMs: options.intervalMs, dfTimeoutMs: options.dfTimeoutMs, thresholds: options.thresholds})
+				? new DockerSampler(source.docker, {
+						intervalMs: options.intervalMs,
+						dfTimeoutMs: options.dfTimeoutMs,
+						thresholds: options.thresholds,
+						// One walker thread: seconds between samples leave it time, and each thread's heap and index cost memory.
+						worker: new SampleWorker(undefined, undefined, 1),
+					})
 				: new CriFeed(source, {intervalMs: options.intervalMs, thresholds: options.thresholds});
 			const w: Watched = {feed, view: {fallbackName: source.cri?.id ?? source.kind, state: feed.getState(), lastSampleSeconds: null}};
 			watchSource(source, () => w, () => this.metrics.errors.inc({engine: engineName(w.view)}));
