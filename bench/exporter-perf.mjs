@@ -65,6 +65,11 @@ for (let i = 0; i < 200; i++) {
 	burst.push((await exporter.scrape()).ms);
 	reference.push((await exporter.scrape('/')).ms);
 }
+// Server side: the exporter's own histogram of the time to build each /metrics body.
+const last = (await exporter.scrape()).text;
+const served = value(last, 'layerscope_exporter_scrape_duration_seconds_count') ?? 0;
+const under = le => value(last, 'layerscope_exporter_scrape_duration_seconds_bucket', l => l.includes(`le="${le}"`)) ?? 0;
+const serverSide = `${served} scrapes: ${((under('0.005') / served) * 100).toFixed(1)}% ≤ 5 ms, ${((under('0.05') / served) * 100).toFixed(1)}% ≤ 50 ms, mean ${(((value(last, 'layerscope_exporter_scrape_duration_seconds_sum') ?? 0) / served) * 1000).toFixed(2)} ms`;
 await exporter.stop();
 if (!process.env.LAYERSCOPE_BENCH_KEEP) {
 	await unseed(socket);
@@ -81,6 +86,7 @@ const lines = [
 	`RSS: max ${mib(maxRss)} MiB, mean ${mib(rss.reduce((a, b) => a + b, 0) / rss.length)} MiB ${maxRss <= 150e6 ? 'PASS' : 'FAIL'} (≤ 150 MB)`,
 	`scrape latency (15 s cadence): p50 ${percentile(scrapes, 50).toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, max ${Math.max(...scrapes).toFixed(1)} ms ${p99 <= 50 ? 'PASS' : 'FAIL'} (p99 ≤ 50 ms)`,
 	`scrape latency (200 back-to-back): p50 ${percentile(burst, 50).toFixed(1)} ms, p99 ${percentile(burst, 99).toFixed(1)} ms; reference (constant page, alternated): p50 ${percentile(reference, 50).toFixed(1)} ms, p99 ${percentile(reference, 99).toFixed(1)} ms; ratio p50 ${(percentile(burst, 50) / percentile(reference, 50)).toFixed(2)}`,
+	`server-side render time (layerscope_exporter_scrape_duration_seconds): ${serverSide}`,
 	`load average during the run: ${loadavg().map(l => l.toFixed(1)).join(' ')} on ${availableParallelism()} cores`,
 	`docker sample duration (exporter's own metric): median ${percentile(durations.filter(d => d !== undefined), 50)?.toFixed(3)} s`,
 ];
