@@ -30,6 +30,7 @@ log(`exporter at ${exporter.url}, pid ${exporter.pid}, interval ${interval} s, $
 const started = Date.now();
 const end = started + minutes * 60_000;
 const rss = []; // [msSinceStart, bytes]
+const heaps = []; // [msSinceStart, main-thread heap used]
 const removals = []; // ms until the series left /metrics
 const lingering = [];
 let created = 0;
@@ -104,10 +105,12 @@ async function meter() {
 	const cpu0 = cpuSeconds(exporter.pid);
 	while (Date.now() < end) {
 		rss.push([Date.now() - started, rssBytes(exporter.pid)]);
-		if (rss.length % 30 === 0) {
-			const {text} = await exporter.scrape();
+		const {text} = await exporter.scrape();
+		heaps.push([Date.now() - started, value(text, 'layerscope_exporter_heap_used_bytes') ?? 0]);
+		if (rss.length % 12 === 0) {
 			const series = text.split('\n').filter(l => l.startsWith('layerscope_container_writable_bytes{')).length;
-			log(`rss ${(rss.at(-1)[1] / 2 ** 20).toFixed(1)} MiB, cpu ${(cpuSeconds(exporter.pid) - cpu0).toFixed(1)} s, containers created ${created}, series ${series}, removals timed ${removals.length}`);
+			const heap = value(text, 'layerscope_exporter_heap_used_bytes', () => true);
+			log(`rss ${(rss.at(-1)[1] / 2 ** 20).toFixed(1)} MiB, main heap used ${((heap ?? 0) / 2 ** 20).toFixed(1)} MiB, cpu ${(cpuSeconds(exporter.pid) - cpu0).toFixed(1)} s, containers created ${created}, series ${series}, removals timed ${removals.length}`);
 		}
 		await sleep(10_000);
 	}
@@ -128,10 +131,13 @@ const lastTen = after.filter(([t]) => t >= minutes * 60_000 - 10 * 60_000).map((
 const tail = median(lastTen.length ? lastTen : after.map(([, b]) => b));
 const max = Math.max(...after.map(([, b]) => b));
 // One interval after the removal, plus what a sample in flight at that moment and the 250 ms polling add.
+const heapAfter = heaps.filter(([t]) => t >= warmup);
+const heapTail = median(heapAfter.filter(([t]) => t >= minutes * 60_000 - 10 * 60_000).map(([, b]) => b));
 const limitMs = interval * 1000 + 2000;
 const lines = [
 	`soak: ${minutes} min, interval ${interval} s, ${created} containers created (one every ~3 s, about 8 alive), exporter exit code ${code}`,
 	`RSS: after warm-up (${warmup / 60_000} min) ${mib(base)} MiB; last 10 min median ${mib(tail)} MiB (${(((tail - base) / base) * 100).toFixed(1)}%); max ${mib(max)} MiB (${(((max - base) / base) * 100).toFixed(1)}%) ${tail <= base * 1.1 ? 'PASS' : 'FAIL'} (≤ +10%)`,
+	`main-thread JS heap used: after warm-up ${mib(heapAfter[0]?.[1] ?? 0)} MiB; last 10 min median ${mib(heapTail)} MiB`,
 	`series removal: ${removals.length} removals timed; median ${median(removals)} ms, p99 ${percentile(removals, 99)} ms, max ${Math.max(...removals)} ms; ${lingering.length} lingered > 10 intervals ${lingering.length === 0 && Math.max(...removals) <= limitMs ? 'PASS' : 'CHECK'} (≤ one interval + 2 s: ${limitMs} ms)`,
 	restart?.resumedAfter !== undefined ? `engine restart: down seen ${restart.sawDownAfter} ms after dockerd stopped; resumed ${restart.resumedAfter} ms after it answered again PASS` : 'engine restart: not reached FAIL',
 	`exporter CPU: ${cpu.toFixed(1)} s over ${minutes} min = ${((cpu / (minutes * 60)) * 100).toFixed(2)}% of one core`,

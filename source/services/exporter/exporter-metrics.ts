@@ -109,6 +109,14 @@ export class ExporterMetrics {
 				this.set(process.memoryUsage.rss());
 			},
 		});
+		new Gauge({
+			name: 'layerscope_exporter_heap_used_bytes',
+			help: 'JavaScript heap in use on the main thread (the walker threads have their own).',
+			registers: [this.own],
+			collect() {
+				this.set(process.memoryUsage().heapUsed);
+			},
+		});
 	}
 
 	/** Rebuilds every gauge from the engines' latest states. */
