@@ -38,6 +38,11 @@ async function route(cli: Result<typeof flagSpec>): Promise<number> {
 			return (await import('./source/cli/run-plan.js')).runPlan(cli.flags);
 		case 'lab':
 			return (await import('./source/cli/run-lab.js')).runLab(action, cli.flags);
+		case 'exporter': {
+			// The exporter samples every 15 s unless --interval is given (meow's default is the console's 5).
+			const given = process.argv.slice(2).some(arg => arg === '--interval' || arg.startsWith('--interval='));
+			return (await import('./source/cli/run-exporter.js')).runExporter({...cli.flags, interval: given ? cli.flags.interval : undefined});
+		}
 		case 'guide':
 			return (await import('./source/cli/run-guide.js')).runGuide(cli.flags);
 		case undefined:

@@ -1,6 +1,7 @@
-import {readFileSync} from 'node:fs';
+import {existsSync, readFileSync} from 'node:fs';
 import {parse} from 'yaml';
-import {defaultThresholds, thresholdsFromEvictionHard, type EvictionThresholds} from '../domain/eviction.js';
+import {defaultThresholds, thresholdsFromEvictionHard, type EvictionThresholds, type ThresholdOrigin} from '../domain/eviction.js';
+import {findKubeletCmdline, parseEvictionHardFlag} from './proc/kubelet-cmdline.js';
 
 export const kubeletConfigPath = '/var/lib/kubelet/config.yaml';
 
@@ -9,21 +10,78 @@ export interface KubeletEviction {
 	warnings: string[];
 }
 
+type FileRead = {kind: 'missing'} | {kind: 'bad'; warning: string} | {kind: 'ok'; evictionHard: unknown};
+
+function readConfigFile(path: string, candidates: string[] = [path]): FileRead {
+	for (const candidate of candidates) {
+		let text: string;
+		try {
+			text = readFileSync(candidate, 'utf8');
+		} catch {
+			continue;
+		}
+		try {
+			const config = parse(text) as {evictionHard?: unknown} | null;
+			return {kind: 'ok', evictionHard: config?.evictionHard};
+		} catch (error) {
+			return {kind: 'bad', warning: `${path}: not valid YAML (${(error as Error).message.split('\n')[0]}); using kubelet's default eviction thresholds`};
+		}
+	}
+	return {kind: 'missing'};
+}
+
+function fromMap(evictionHard: unknown, source: string, origin: ThresholdOrigin): KubeletEviction {
+	const result = thresholdsFromEvictionHard(evictionHard, source);
+	// A config without evictionHard means the kubelet's defaults, read from there.
+	const thresholds = result.thresholds === defaultThresholds ? {...defaultThresholds, source: `kubelet defaults (${source} sets no evictionHard)`, origin} : {...result.thresholds, origin};
+	return {thresholds, warnings: result.warnings};
+}
+
 /** evictionHard from the kubelet's config file when it exists; kubelet's defaults otherwise. */
 export function readKubeletEviction(path = kubeletConfigPath): KubeletEviction {
-	let text: string;
-	try {
-		text = readFileSync(path, 'utf8');
-	} catch {
-		return {thresholds: defaultThresholds, warnings: []};
+	const file = readConfigFile(path);
+	if (file.kind === 'missing') return {thresholds: defaultThresholds, warnings: []};
+	if (file.kind === 'bad') return {thresholds: defaultThresholds, warnings: [file.warning]};
+	return fromMap(file.evictionHard, path, 'config-file');
+}
+
+export interface ResolveOptions {
+	/** `--kubelet-config PATH`: wins over everything, and must be readable. */
+	configPath?: string;
+	/** Where the host's /proc is (a DaemonSet mounts it elsewhere). */
+	procRoot?: string;
+	/** The well-known config file (default /var/lib/kubelet/config.yaml). */
+	defaultPath?: string;
+	/** Where the host's / is mounted when not at / (kubectl debug node: /host; also LAYERSCOPE_HOST_ROOT). */
+	hostRoot?: string;
+}
+
+/**
+ * Kubelet hard-eviction thresholds from where the kubelet really reads them, in order:
+ * 1. `--kubelet-config PATH`; 2. the running kubelet's `--eviction-hard` and `--config`
+ * flags (/proc/PID/cmdline; a flag wins over the file, as in the kubelet);
+ * 3. /var/lib/kubelet/config.yaml; 4. the kubelet's defaults.
+ * `thresholds.source` says which one was used; the console, report and exporter all call this.
+ */
+export function resolveKubeletEviction(options: ResolveOptions = {}): KubeletEviction {
+	const {configPath, procRoot = '/proc', defaultPath = kubeletConfigPath} = options;
+	const hostRoot = (options.hostRoot ?? process.env.LAYERSCOPE_HOST_ROOT ?? '').replace(/\/+$/, '');
+	if (configPath) {
+		const file = readConfigFile(configPath);
+		if (file.kind === 'missing') throw Object.assign(new Error(`--kubelet-config ${configPath}: cannot read the file`), {hint: 'give the path of a kubelet config (KubeletConfiguration YAML)', exitCode: 2});
+		if (file.kind === 'bad') throw Object.assign(new Error(file.warning.replace(/; using.*$/, '')), {hint: 'give the path of a kubelet config (KubeletConfiguration YAML)', exitCode: 2});
+		return fromMap(file.evictionHard, `--kubelet-config ${configPath}`, 'flag');
 	}
-	try {
-		const config = parse(text) as {evictionHard?: unknown} | null;
-		return thresholdsFromEvictionHard(config?.evictionHard, path);
-	} catch (error) {
-		return {
-			thresholds: defaultThresholds,
-			warnings: [`${path}: not valid YAML (${(error as Error).message.split('\n')[0]}); using kubelet's default eviction thresholds`],
-		};
+	const kubelet = findKubeletCmdline(procRoot);
+	if (kubelet?.evictionHard !== undefined) {
+		return fromMap(parseEvictionHardFlag(kubelet.evictionHard), `kubelet --eviction-hard (pid ${kubelet.pid})`, 'kubelet-process');
 	}
+	if (kubelet?.config) {
+		// The path is the kubelet's: read it through its root first (another mount namespace), then as is.
+		const candidates = [`${procRoot}/${kubelet.pid}/root${kubelet.config}`, ...(hostRoot ? [`${hostRoot}${kubelet.config}`] : []), kubelet.config];
+		const file = readConfigFile(kubelet.config, candidates);
+		if (file.kind === 'ok') return fromMap(file.evictionHard, `kubelet --config ${kubelet.config} (pid ${kubelet.pid})`, 'kubelet-process');
+		if (file.kind === 'bad') return {thresholds: defaultThresholds, warnings: [file.warning]};
+	}
+	return readKubeletEviction(hostRoot && !existsSync(defaultPath) ? `${hostRoot}${defaultPath}` : defaultPath);
 }

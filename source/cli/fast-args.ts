@@ -17,6 +17,7 @@ export const consoleFlagKeys = [
 	'auditLog',
 	'container',
 	'debug',
+	'kubeletConfig',
 ] as const satisfies readonly FlagKey[];
 
 /** `--runtime-endpoint` and `--runtimeEndpoint` both name runtimeEndpoint, as in meow. */

@@ -3,6 +3,7 @@ export const helpText = `
     $ layerscope [options]                    full-screen console (needs a terminal)
     $ layerscope report [--json]              where the bytes live, once, non-interactive
     $ layerscope plan [--json]                cleanup plans and redesign suggestions (changes nothing)
+    $ layerscope exporter [--listen ADDR]     Prometheus metrics (read-only; see deploy/)
     $ layerscope lab up|down|env [--dir DIR]  private engines for tests and demos
     $ layerscope lab seed [--reset]           seed the lab with a disk-pressure scenario
 
@@ -12,6 +13,9 @@ export const helpText = `
     --runtime-endpoint URL      CRI endpoint (default: CONTAINER_RUNTIME_ENDPOINT, then crictl's defaults)
     --timeout SECONDS           deadline for each engine call (default 10)
     --df-timeout SECONDS        deadline for Docker's disk-usage call (default 120)
+    --kubelet-config PATH       kubelet config whose evictionHard thresholds to use (default: the running
+                                kubelet's --eviction-hard/--config, then /var/lib/kubelet/config.yaml,
+                                then the kubelet's defaults)
 
   Safety
     --read-only                 no remove or prune can reach any engine (also LAYERSCOPE_READ_ONLY=1,
@@ -25,6 +29,12 @@ export const helpText = `
     --format text|json|markdown report: output format (markdown: an audit/incident record)
     --output FILE               report: write to FILE instead of standard output
     --container NAME|ID         open (or report) one container's writable layer
+
+  Exporter
+    --listen HOST:PORT          where to serve /metrics and /healthz (default 127.0.0.1:9721;
+                                0.0.0.0:9721 or :9721 serves every interface)
+    --interval SECONDS          exporter: sampling period (default 15)
+    --host-proc DIR             the host's /proc, to find the kubelet's flags (default /proc)
 
   Plan
     --build-cache-older-than D  plan: prune only build cache unused for longer than D (24h, 7d, 1h30m)
@@ -67,4 +77,7 @@ export const flagSpec = {
 	purge: {type: 'boolean', default: false},
 	reset: {type: 'boolean', default: false},
 	debug: {type: 'boolean', default: false},
+	kubeletConfig: {type: 'string'},
+	listen: {type: 'string'},
+	hostProc: {type: 'string'},
 } satisfies Record<string, {type: 'string' | 'number' | 'boolean'; default?: unknown; choices?: string[]}>;

@@ -14,6 +14,7 @@ export interface ConsoleFlags {
 	debug?: boolean;
 	readOnly?: boolean;
 	auditLog?: string;
+	kubeletConfig?: string;
 }
 
 const enterAltScreen = '\x1b[?1049h\x1b[?25l';
@@ -128,14 +129,14 @@ export async function runConsole(flags: ConsoleFlags, ui?: ConsoleUi, afterFirst
 
 	// Connects in the background: the console answers keys (q included) while engines are slow to answer.
 	const start = async () => {
-		const [{connectEngines}, {DockerSampler}, {CriFeed}, {CombinedFeed}, {readKubeletEviction}] = await Promise.all([
+		const [{connectEngines}, {DockerSampler}, {CriFeed}, {CombinedFeed}, {resolveKubeletEviction}] = await Promise.all([
 			import('../services/engines.js'),
 			import('../services/sampler.js'),
 			import('../services/cri-feed.js'),
 			import('../services/combined-feed.js'),
 			import('../adapters/kubelet-config.js'),
 		]);
-		const eviction = readKubeletEviction();
+		const eviction = resolveKubeletEviction({configPath: flags.kubeletConfig});
 		// Every engine that answers (issue 4); none answering is the one-line error of failure-matrix row 1.
 		const {sources, notes} = await connectEngines({runtime: flags.runtime, host: flags.host, runtimeEndpoint: flags.runtimeEndpoint, timeout: flags.timeout ?? 10});
 		if (quit) throw new QuitBeforeReady(sources);

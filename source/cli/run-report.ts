@@ -1,6 +1,8 @@
 import {writeFileSync} from 'node:fs';
 import {hostname} from 'node:os';
 import {WalkPool} from '../adapters/fs/walk-pool.js';
+import {resolveKubeletEviction} from '../adapters/kubelet-config.js';
+import {describeThreshold} from '../domain/eviction.js';
 import {buildReport, type Report} from '../report/report-model.js';
 import {renderReportText} from '../report/report-text.js';
 import {connectEngines, type EngineFlags} from '../services/engines.js';
@@ -16,6 +18,7 @@ export interface ReportFlags extends EngineFlags {
 	interval: number;
 	readOnly: boolean;
 	container?: string;
+	kubeletConfig?: string;
 }
 
 export async function runReport(flags: ReportFlags): Promise<number> {
@@ -23,13 +26,20 @@ export async function runReport(flags: ReportFlags): Promise<number> {
 	const format = flags.format ?? (flags.json ? 'json' : 'text');
 	if (!Number.isInteger(flags.samples) || flags.samples < 1) throw new Error(`--samples must be a whole number ≥ 1 (got ${flags.samples})`);
 	if (!(flags.interval > 0)) throw new Error(`--interval must be a number of seconds > 0 (got ${flags.interval})`);
+	const eviction = resolveKubeletEviction({configPath: flags.kubeletConfig});
 	const {sources, notes} = await connectEngines(flags);
 	const pool = new WalkPool();
 	try {
 		const sampled = await Promise.all(
 			sources.map(source => sampleEngine(source, {samples: flags.samples, intervalSeconds: flags.interval, pool, dfTimeoutMs: flags.dfTimeout * 1000})),
 		);
-		const report: Report = buildReport({takenAt: Date.now(), engines: sampled.map(s => s.engine)}, notes);
+		const report: Report = buildReport({takenAt: Date.now(), engines: sampled.map(s => s.engine)}, [...notes, ...eviction.warnings]);
+		report.evictionThresholds = {
+			source: eviction.thresholds.source,
+			nodefsAvailable: describeThreshold(eviction.thresholds.nodefsAvailable),
+			imagefsAvailable: describeThreshold(eviction.thresholds.imagefsAvailable),
+			nodefsInodesFree: describeThreshold(eviction.thresholds.nodefsInodesFree),
+		};
 		if (flags.samples > 1) {
 			const rates = new Map(sampled.flatMap(s => [...s.growthBytesPerSec]));
 			for (const c of report.containers) c.growthBytesPerSec = rates.get(c.id) ?? 0;
@@ -39,7 +49,7 @@ export async function runReport(flags: ReportFlags): Promise<number> {
 		else if (format === 'markdown') {
 			const {markdownExtras} = await import('../services/markdown-extras.js');
 			const {renderReportMarkdown} = await import('../report/report-markdown.js');
-			const extras = await markdownExtras(report, sources, sampled);
+			const extras = await markdownExtras(report, sources, sampled, eviction.thresholds);
 			text = renderReportMarkdown(report, {...extras, hostname: hostname(), readOnly: resolveReadOnly(flags.readOnly).on, sampledSeconds: flags.samples > 1 ? (flags.samples - 1) * flags.interval : null});
 		} else text = renderReportText(report);
 		if (flags.output) {

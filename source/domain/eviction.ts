@@ -12,6 +12,25 @@ export interface EvictionThresholds {
 	nodefsInodesFree: Threshold;
 	/** Where the figures came from, for the header. */
 	source: 'kubelet-defaults' | string;
+	/** Which of the lookup steps gave them (absent: the kubelet's defaults). */
+	origin?: ThresholdOrigin;
+}
+
+/** --kubelet-config, the running kubelet's flags, /var/lib/kubelet/config.yaml, or the defaults. */
+export type ThresholdOrigin = 'flag' | 'kubelet-process' | 'config-file' | 'defaults';
+
+/** Short words for the header: where the thresholds came from. */
+export function thresholdOriginLabel(thresholds: EvictionThresholds): string {
+	switch (thresholds.origin) {
+		case 'flag':
+			return '--kubelet-config';
+		case 'kubelet-process':
+			return 'running kubelet';
+		case 'config-file':
+			return 'kubelet config';
+		default:
+			return 'kubelet defaults';
+	}
 }
 
 export const defaultThresholds: EvictionThresholds = {

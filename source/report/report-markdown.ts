@@ -20,8 +20,8 @@ export interface MarkdownExtras {
 /** Markdown-safe cell: sanitised, with pipes and backticks escaped. */
 const cell = (text: string) => sanitize(text).replace(/([|`*_[\]<>])/g, '\\$1');
 
-function filesystemSection(extras: MarkdownExtras): string[] {
-	const lines = ['## Filesystems and eviction headroom', '', '| filesystem | used | available | inodes used | eviction starts at | headroom | state |', '|---|---|---|---|---|---|---|'];
+function filesystemSection(extras: MarkdownExtras, report?: Report): string[] {
+	const lines = ['## Filesystems and eviction headroom', '', ...(report?.evictionThresholds ? [`Kubelet eviction thresholds from ${cell(report.evictionThresholds.source)}.`, ''] : []), '| filesystem | used | available | inodes used | eviction starts at | headroom | state |', '|---|---|---|---|---|---|---|'];
 	for (const {fs, pressure} of extras.pressure) {
 		const headroom = fs.availableBytes - pressure.thresholdBytes;
 		lines.push(
@@ -80,7 +80,7 @@ export function renderReportMarkdown(report: Report, extras: MarkdownExtras): st
 		`- Engines: ${engines}`,
 		`- Mode: ${extras.readOnly ? 'read-only (no action could be taken)' : 'read-write'}`,
 		'',
-		...filesystemSection(extras),
+		...filesystemSection(extras, report),
 		...ledgerSection(report),
 		...growerSection(report, extras),
 		...suggestionSection(extras),

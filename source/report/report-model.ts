@@ -39,6 +39,8 @@ export interface Report {
 	/** Distinct filesystems holding engine data, each counted once even when engines share it. */
 	filesystems: FilesystemStats[];
 	notes: string[];
+	/** The kubelet hard-eviction thresholds used, and where they were read (issue 13). */
+	evictionThresholds?: {source: string; nodefsAvailable: string; imagefsAvailable: string; nodefsInodesFree: string};
 	containers: ReportContainer[];
 	sizing: {method: 'walk' | 'engine' | 'mixed'; note: string};
 	warnings: string[];

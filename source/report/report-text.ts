@@ -78,6 +78,8 @@ function containerLines(report: Report): string[] {
 export function renderReportText(report: Report): string {
 	const lines = [`layerscope report, ${report.generatedAt}`, ''];
 	for (const fs of report.filesystems) lines.push(...filesystemLines(fs));
+	const t = report.evictionThresholds;
+	if (t) lines.push(...wrap(`Eviction thresholds: nodefs.available<${t.nodefsAvailable}, imagefs.available<${t.imagefsAvailable}, nodefs.inodesFree<${t.nodefsInodesFree} (from ${sanitize(t.source)})`));
 	lines.push('');
 	for (const engine of report.runtimes) lines.push(...engineSection(engine), '');
 	lines.push(...otherLines(report), '');

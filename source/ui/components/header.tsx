@@ -1,6 +1,6 @@
 import {memo} from 'react';
 import {Box, Text} from 'ink';
-import {describeThreshold, type EvictionThresholds} from '../../domain/eviction.js';
+import {describeThreshold, thresholdOriginLabel, type EvictionThresholds} from '../../domain/eviction.js';
 import {count, duration, percent} from '../../domain/format.js';
 import {sanitize} from '../../domain/sanitize.js';
 import {truncate as truncateWidth} from '../model/fit.js';
@@ -82,7 +82,7 @@ function FilesystemLines({group, width, thresholds}: {group: FilesystemGroup; wi
 	const barWidth = Math.max(6, Math.min(30, width - label.length - figures.length - inodes.length - 2));
 	const signal = `${pressure.signal}<${describeThreshold(pressure.signal === 'imagefs.available' ? thresholds.imagefsAvailable : thresholds.nodefsAvailable)}`;
 	const eta = group.eta === null ? '—' : group.eta === 0 ? 'now' : `in ${duration(group.eta)}`;
-	const source = thresholds.source === 'kubelet-defaults' ? 'kubelet defaults' : 'kubelet config';
+	const source = thresholdOriginLabel(thresholds);
 	return (
 		<>
 			<Text wrap="truncate-end">

@@ -29,7 +29,7 @@ export function filesystemStep(input: GuideInput): GuideStep {
 		figures.push(line(`  growth ${growthPerMinute(group.growth)}/min${logs}: ${eta}`, group.eta !== null && group.eta < 3600 ? 'bad' : 'plain'));
 	}
 	if (groups.length === 0) figures.push(line('reading the engine…', 'dim'));
-	const source = input.thresholds.source === 'kubelet-defaults' ? "the kubelet's defaults (no kubelet config found)" : `the kubelet config (${sanitize(input.thresholds.source)})`;
+	const source = input.thresholds.source === 'kubelet-defaults' ? "the kubelet's defaults (no kubelet config found)" : `${input.thresholds.origin === 'kubelet-process' ? 'the running kubelet' : 'the kubelet config'} (${sanitize(input.thresholds.source)})`;
 	return {
 		number: 1,
 		title: 'The disk and its eviction thresholds',

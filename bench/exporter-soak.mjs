@@ -1,0 +1,145 @@
+#!/usr/bin/env node
+// Exporter soak: `layerscope exporter` against a private lab while containers are created and
+// removed every few seconds. Checks (the issue's, printed as PASS/FAIL with figures):
+//  - RSS after warm-up grows by no more than 10% (first sample after warm-up vs the last
+//    ten minutes' median, and vs the maximum);
+//  - a removed container's series leave /metrics within one interval (polled every 250 ms;
+//    "within one interval" = at most interval + one sample's duration after the removal);
+//  - an engine restart in the middle is survived: engine_up goes 0 (healthz 503), then 1 again.
+// Usage: node bench/exporter-soak.mjs [minutes=30] [intervalSeconds=5] [warmupMinutes=5]
+// Starts its own lab in $LAYERSCOPE_SOAK_LAB (default /tmp/ls-exporter-soak) and purges it after.
+import {labPaths} from '../dist/source/adapters/lab/lab-paths.js';
+import {startDockerd, stopDockerd} from '../dist/source/adapters/lab/docker-lab.js';
+import Docker from 'dockerode';
+import {startLab, stopLab, requireBuild} from './lib/lab.mjs';
+import {median} from './lib/stats.mjs';
+import {cpuSeconds, percentile, rssBytes, sleep, startExporter, value} from './lib/exporter-proc.mjs';
+
+requireBuild();
+const minutes = Number(process.argv[2] ?? 30);
+const interval = Number(process.argv[3] ?? 5);
+const warmup = Number(process.argv[4] ?? Math.min(5, minutes / 5)) * 60_000;
+const dir = process.env.LAYERSCOPE_SOAK_LAB ?? '/tmp/ls-exporter-soak';
+const log = line => process.stderr.write(`[soak ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
+const env = await startLab(dir, log);
+const docker = new Docker({socketPath: env.DOCKER_HOST.replace('unix://', '')});
+const image = 'layerscope.local/busybox:latest';
+const exporter = await startExporter(['--interval', String(interval)], {...process.env, ...env});
+log(`exporter at ${exporter.url}, pid ${exporter.pid}, interval ${interval} s, ${minutes} min, warm-up ${warmup / 60_000} min`);
+
+const started = Date.now();
+const end = started + minutes * 60_000;
+const rss = []; // [msSinceStart, bytes]
+const heaps = []; // [msSinceStart, main-thread heap used]
+const removals = []; // ms until the series left /metrics
+const lingering = [];
+let created = 0;
+let restart = null;
+const live = [];
+
+async function churn() {
+	while (Date.now() < end) {
+		const name = `ls-soak-${created++}`;
+		try {
+			const c = await docker.createContainer({name, Image: image, Cmd: ['sh', '-c', 'i=0; while [ $i -lt 50 ]; do echo $i > /f$i; i=$((i+1)); done; exec sleep 100000'], HostConfig: {NetworkMode: 'none'}});
+			await c.start();
+			live.push({name, id: c.id, at: Date.now()});
+		} catch (error) {
+			if (!restart?.down) log(`create ${name}: ${error.message.split('\n')[0]}`);
+		}
+		// Keep about eight; remove the oldest once it has been seen in /metrics.
+		while (live.length > 8) {
+			const old = live.shift();
+			void watchRemoval(old);
+		}
+		await sleep(3000);
+	}
+}
+
+async function watchRemoval(old) {
+	const seen = (await exporter.scrape()).text.includes(`container="${old.name}"`);
+	try {
+		await docker.getContainer(old.id).remove({force: true});
+	} catch (error) {
+		if (!restart?.down) log(`remove ${old.name}: ${error.message.split('\n')[0]}`);
+		return;
+	}
+	if (!seen || restart?.down) return;
+	const removedAt = Date.now();
+	for (;;) {
+		if (!(await exporter.scrape()).text.includes(`container="${old.name}"`)) return void removals.push(Date.now() - removedAt);
+		if (Date.now() - removedAt > 10 * interval * 1000) return void lingering.push(old.name);
+		await sleep(250);
+	}
+}
+
+async function engineRestart() {
+	await sleep(Math.max(0, started + (minutes * 60_000) / 2 - Date.now()));
+	if (Date.now() >= end) return;
+	restart = {down: true, at: Date.now()};
+	log('stopping the lab dockerd (engine restart)');
+	await stopDockerd(labPaths(dir));
+	const up = t => value(t, 'layerscope_engine_up', l => l.includes('engine="docker"'));
+	for (;;) {
+		const {text} = await exporter.scrape();
+		const health = await fetch(`${exporter.url}/healthz`);
+		if (up(text) === 0 && health.status === 503) break;
+		await sleep(250);
+	}
+	restart.sawDownAfter = Date.now() - restart.at;
+	log(`exporter shows docker down after ${restart.sawDownAfter} ms; starting dockerd again`);
+	await startDockerd(labPaths(dir));
+	const back = Date.now();
+	restart.down = false;
+	for (;;) {
+		const {text} = await exporter.scrape();
+		if (up(text) === 1 && (await fetch(`${exporter.url}/healthz`)).status === 200) break;
+		if (Date.now() - back > 120_000) throw new Error('the exporter never resumed after the engine restart');
+		await sleep(250);
+	}
+	restart.resumedAfter = Date.now() - back;
+	log(`exporter resumed ${restart.resumedAfter} ms after dockerd answered again`);
+}
+
+async function meter() {
+	const cpu0 = cpuSeconds(exporter.pid);
+	while (Date.now() < end) {
+		rss.push([Date.now() - started, rssBytes(exporter.pid)]);
+		const {text} = await exporter.scrape();
+		heaps.push([Date.now() - started, value(text, 'layerscope_exporter_heap_used_bytes') ?? 0]);
+		if (rss.length % 12 === 0) {
+			const series = text.split('\n').filter(l => l.startsWith('layerscope_container_writable_bytes{')).length;
+			const heap = value(text, 'layerscope_exporter_heap_used_bytes', () => true);
+			log(`rss ${(rss.at(-1)[1] / 2 ** 20).toFixed(1)} MiB, main heap used ${((heap ?? 0) / 2 ** 20).toFixed(1)} MiB, cpu ${(cpuSeconds(exporter.pid) - cpu0).toFixed(1)} s, containers created ${created}, series ${series}, removals timed ${removals.length}`);
+		}
+		await sleep(10_000);
+	}
+	return cpuSeconds(exporter.pid) - cpu0;
+}
+
+const [, , cpu] = await Promise.all([churn(), engineRestart(), meter()]);
+await sleep(1000);
+const code = await exporter.stop();
+const all = await docker.listContainers({all: true});
+await Promise.all(all.map(c => docker.getContainer(c.Id).remove({force: true}).catch(() => {})));
+await stopLab(dir);
+
+const mib = b => (b / 2 ** 20).toFixed(1);
+const after = rss.filter(([t]) => t >= warmup);
+const base = after[0]?.[1] ?? rss.at(-1)[1];
+const lastTen = after.filter(([t]) => t >= minutes * 60_000 - 10 * 60_000).map(([, b]) => b);
+const tail = median(lastTen.length ? lastTen : after.map(([, b]) => b));
+const max = Math.max(...after.map(([, b]) => b));
+// One interval after the removal, plus what a sample in flight at that moment and the 250 ms polling add.
+const heapAfter = heaps.filter(([t]) => t >= warmup);
+const heapTail = median(heapAfter.filter(([t]) => t >= minutes * 60_000 - 10 * 60_000).map(([, b]) => b));
+const limitMs = interval * 1000 + 2000;
+const lines = [
+	`soak: ${minutes} min, interval ${interval} s, ${created} containers created (one every ~3 s, about 8 alive), exporter exit code ${code}`,
+	`RSS: after warm-up (${warmup / 60_000} min) ${mib(base)} MiB; last 10 min median ${mib(tail)} MiB (${(((tail - base) / base) * 100).toFixed(1)}%); max ${mib(max)} MiB (${(((max - base) / base) * 100).toFixed(1)}%) ${tail <= base * 1.1 ? 'PASS' : 'FAIL'} (≤ +10%)`,
+	`main-thread JS heap used: after warm-up ${mib(heapAfter[0]?.[1] ?? 0)} MiB; last 10 min median ${mib(heapTail)} MiB`,
+	`series removal: ${removals.length} removals timed; median ${median(removals)} ms, p99 ${percentile(removals, 99)} ms, max ${Math.max(...removals)} ms; ${lingering.length} lingered > 10 intervals ${lingering.length === 0 && Math.max(...removals) <= limitMs ? 'PASS' : 'CHECK'} (≤ one interval + 2 s: ${limitMs} ms)`,
+	restart?.resumedAfter !== undefined ? `engine restart: down seen ${restart.sawDownAfter} ms after dockerd stopped; resumed ${restart.resumedAfter} ms after it answered again PASS` : 'engine restart: not reached FAIL',
+	`exporter CPU: ${cpu.toFixed(1)} s over ${minutes} min = ${((cpu / (minutes * 60)) * 100).toFixed(2)}% of one core`,
+];
+console.log(lines.join('\n'));

@@ -1,0 +1,66 @@
+import {readdirSync, readFileSync} from 'node:fs';
+
+/** What the running kubelet was started with, as far as eviction thresholds go. */
+export interface KubeletCmdline {
+	pid: number;
+	/** `--config PATH`, as the kubelet sees it (its own mount namespace). */
+	config?: string;
+	/** `--eviction-hard` as written, e.g. "memory.available<100Mi,nodefs.available<10%". */
+	evictionHard?: string;
+}
+
+function read(path: string): string | null {
+	try {
+		return readFileSync(path, 'latin1');
+	} catch {
+		return null;
+	}
+}
+
+/** The value of `--name=value` or `--name value` (also `-name`, as Go's flag package accepts). */
+export function flagValue(argv: readonly string[], name: string): string | undefined {
+	let found: string | undefined;
+	for (let i = 0; i < argv.length; i++) {
+		const arg = argv[i]!;
+		for (const prefix of [`--${name}`, `-${name}`]) {
+			if (arg === prefix && i + 1 < argv.length) found = argv[i + 1];
+			else if (arg.startsWith(`${prefix}=`)) found = arg.slice(prefix.length + 1);
+		}
+	}
+	return found;
+}
+
+/**
+ * Finds a running kubelet under `procRoot` (its comm, or its argv[0]'s base name, is
+ * "kubelet") and reads its `--config` and `--eviction-hard` flags from
+ * /proc/PID/cmdline. null when no kubelet runs (or /proc is not readable).
+ */
+export function findKubeletCmdline(procRoot = '/proc'): KubeletCmdline | null {
+	let entries: string[];
+	try {
+		entries = readdirSync(procRoot);
+	} catch {
+		return null;
+	}
+	for (const entry of entries) {
+		if (!/^\d+$/.test(entry)) continue;
+		const comm = read(`${procRoot}/${entry}/comm`)?.trim();
+		const cmdline = read(`${procRoot}/${entry}/cmdline`);
+		if (!cmdline) continue;
+		const argv = cmdline.split('\0').filter(Boolean);
+		const base = (argv[0] ?? '').split('/').pop();
+		if (comm !== 'kubelet' && base !== 'kubelet') continue;
+		return {pid: Number(entry), config: flagValue(argv, 'config'), evictionHard: flagValue(argv, 'eviction-hard')};
+	}
+	return null;
+}
+
+/** `--eviction-hard` text as the kubelet's map: "a<1Gi,b<10%" -> {a: "1Gi", b: "10%"}. */
+export function parseEvictionHardFlag(text: string): Record<string, string> {
+	const out: Record<string, string> = {};
+	for (const part of text.split(',')) {
+		const match = /^\s*([\w.]+)\s*<\s*(\S+)\s*$/.exec(part);
+		if (match) out[match[1]!] = match[2]!;
+	}
+	return out;
+}

@@ -1,0 +1,169 @@
+import {createServer, type IncomingMessage, type Server, type ServerResponse} from 'node:http';
+import type {EvictionThresholds} from '../../domain/eviction.js';
+import type {ConsoleFeed} from '../console-feed.js';
+import {CriFeed} from '../cri-feed.js';
+import type {EngineSource} from '../engines.js';
+import {SampleWorker} from '../sample-worker-client.js';
+import {DockerSampler} from '../sampler.js';
+import {engineName, ExporterMetrics, type EngineView} from './exporter-metrics.js';
+
+export interface ExporterOptions {
+	intervalMs: number;
+	dfTimeoutMs: number;
+	thresholds: EvictionThresholds;
+	/** Constant labels on every series (the node's name). */
+	defaultLabels?: Record<string, string>;
+}
+
+interface Watched {
+	feed: ConsoleFeed & {start(): void; stop(): Promise<void>};
+	view: EngineView;
+	/** When the current sample's first engine read was sent; cleared when it completes. */
+	cycleStart?: number;
+}
+
+/**
+ * Times each engine's samples and counts its failed reads from the outside: the Docker
+ * client's `call` and a CRI source's `scan` are wrapped (the sampler's own code is not touched).
+ */
+function watchSource(source: EngineSource, watched: () => Watched, onError: () => void): void {
+	if (source.docker) {
+		const client = source.docker.client;
+		const call = client.call.bind(client);
+		client.call = (async (...args: Parameters<typeof call>) => {
+			const w = watched();
+			w.cycleStart ??= Date.now();
+			try {
+				return await call(...args);
+			} catch (error) {
+				onError();
+				throw error;
+			}
+		}) as typeof client.call;
+	} else {
+		const scan = source.scan.bind(source);
+		source.scan = async options => {
+			const w = watched();
+			w.cycleStart = Date.now();
+			try {
+				return await scan(options);
+			} catch (error) {
+				onError();
+				throw error;
+			}
+		};
+	}
+}
+
+/**
+ * `layerscope exporter`: the console's sampler feeds, and a Prometheus registry rebuilt
+ * after each sample. /metrics renders what the last samples found (it never waits for a
+ * walk); /healthz says whether every engine answered its last sample. Read-only by
+ * construction: nothing here can reach services/mutations.ts.
+ */
+export class ExporterService {
+	readonly metrics: ExporterMetrics;
+	private readonly watched: Watched[] = [];
+	private server: Server | undefined;
+	private pending = false;
+
+	constructor(
+		readonly sources: EngineSource[],
+		readonly options: ExporterOptions,
+	) {
+		this.metrics = new ExporterMetrics({defaultLabels: options.defaultLabels});
+		for (const source of sources) {
+			const feed = source.docker
+				? new DockerSampler(source.docker, {
+						intervalMs: options.intervalMs,
+						dfTimeoutMs: options.dfTimeoutMs,
+						thresholds: options.thresholds,
+						// One walker thread: seconds between samples leave it time, and each thread's heap and index cost memory.
+						worker: new SampleWorker(undefined, undefined, 1),
+					})
+				: new CriFeed(source, {intervalMs: options.intervalMs, thresholds: options.thresholds});
+			const w: Watched = {feed, view: {fallbackName: source.cri?.id ?? source.kind, state: feed.getState(), lastSampleSeconds: null}};
+			watchSource(source, () => w, () => this.metrics.errors.inc({engine: engineName(w.view)}));
+			feed.subscribe(() => {
+				const previous = w.view.state;
+				const state = feed.getState();
+				w.view = {...w.view, state};
+				if (state.refreshedAt !== previous.refreshedAt && state.refreshedAt !== null) {
+					if (w.cycleStart !== undefined) w.view.lastSampleSeconds = Math.max(0, Date.now() - w.cycleStart) / 1000;
+					w.cycleStart = undefined;
+				} else if (state.error && state.error !== previous.error) w.cycleStart = undefined;
+				this.schedule();
+			});
+			this.watched.push(w);
+		}
+		this.metrics.update(this.views(), options.thresholds);
+	}
+
+	views(): EngineView[] {
+		return this.watched.map(w => w.view);
+	}
+
+	/** Many notifications in one tick (a full scan's progress) make one rebuild. */
+	private schedule(): void {
+		if (this.pending) return;
+		this.pending = true;
+		setImmediate(() => {
+			this.pending = false;
+			this.metrics.update(this.views(), this.options.thresholds);
+		});
+	}
+
+	/** Engine reachability: ok when every engine's last sample succeeded. */
+	health(): {ok: boolean; engines: Array<{engine: string; up: boolean; error: string | null; lastSampleAt: string | null}>} {
+		const engines = this.watched.map(({view}) => ({
+			engine: engineName(view),
+			up: Boolean(view.state.snapshot) && !view.state.error,
+			error: view.state.error,
+			lastSampleAt: view.state.refreshedAt ? new Date(view.state.refreshedAt).toISOString() : null,
+		}));
+		return {ok: engines.length > 0 && engines.every(e => e.up), engines};
+	}
+
+	private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+		const path = (request.url ?? '/').split('?')[0];
+		if (request.method !== 'GET' && request.method !== 'HEAD') {
+			response.writeHead(405, {allow: 'GET, HEAD'}).end();
+			return;
+		}
+		if (path === '/metrics') {
+			const end = this.metrics.scrapeSeconds.startTimer();
+			const body = await this.metrics.metrics();
+			end();
+			response.writeHead(200, {'content-type': this.metrics.contentType}).end(body);
+		} else if (path === '/healthz') {
+			const health = this.health();
+			response.writeHead(health.ok ? 200 : 503, {'content-type': 'application/json'}).end(JSON.stringify(health) + '\n');
+		} else if (path === '/') {
+			response.writeHead(200, {'content-type': 'text/plain'}).end('layerscope exporter: /metrics, /healthz\n');
+		} else response.writeHead(404).end();
+	}
+
+	/** Starts sampling, then listening; resolves with the bound address. */
+	async listen(host: string, port: number): Promise<{host: string; port: number}> {
+		for (const w of this.watched) w.feed.start();
+		this.server = createServer((request, response) => {
+			this.handle(request, response).catch(error => {
+				if (!response.headersSent) response.writeHead(500, {'content-type': 'text/plain'});
+				response.end(`${(error as Error).message}\n`);
+			});
+		});
+		await new Promise<void>((resolve, reject) => {
+			this.server!.once('error', reject);
+			this.server!.listen(port, host, () => resolve());
+		});
+		const address = this.server.address();
+		return typeof address === 'object' && address ? {host: address.address, port: address.port} : {host, port};
+	}
+
+	async close(): Promise<void> {
+		await new Promise<void>(resolve => (this.server ? this.server.close(() => resolve()) : resolve()));
+		this.server?.closeAllConnections?.();
+		await Promise.all(this.watched.map(w => w.feed.stop()));
+		for (const source of this.sources) source.close();
+	}
+}
