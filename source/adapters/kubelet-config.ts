@@ -1,6 +1,7 @@
 import {readFileSync} from 'node:fs';
 import {parse} from 'yaml';
 import {defaultThresholds, thresholdsFromEvictionHard, type EvictionThresholds} from '../domain/eviction.js';
+import {errorLine} from '../domain/operator-error.js';
 
 export const kubeletConfigPath = '/var/lib/kubelet/config.yaml';
 
@@ -23,7 +24,7 @@ export function readKubeletEviction(path = kubeletConfigPath): KubeletEviction {
 	} catch (error) {
 		return {
 			thresholds: defaultThresholds,
-			warnings: [`${path}: not valid YAML (${(error as Error).message.split('\n')[0]}); using kubelet's default eviction thresholds`],
+			warnings: [`${path}: not valid YAML (${errorLine(error)}); using kubelet's default eviction thresholds`],
 		};
 	}
 }

@@ -1,4 +1,5 @@
 import {emptyFeedState, type ConsoleFeed, type FeedState} from '../services/console-feed.js';
+import {errorReport, OperatorError} from '../domain/operator-error.js';
 
 export interface ConsoleFlags {
 	/** Open straight into this container's drill-down (issue 5). */
@@ -27,22 +28,6 @@ function pendingFeed(intervalMs: number, state: Partial<FeedState>): ConsoleFeed
 
 export type ConsoleUi = typeof import('../ui/console-entry.js');
 
-/** Ink, React and the screens: from the code-cached bundle (dist/console.cjs) when it is current, else the modules themselves. */
-async function loadConsole(): Promise<ConsoleUi> {
-	try {
-		const bundle = (await import('./console-bundle.js')).loadConsoleBundle();
-		if (bundle) return bundle.ui;
-	} catch {
-		// fall back to the modules
-	}
-	return import('../ui/console-entry.js');
-}
-
-function oneLine(error: unknown): string {
-	const hint = (error as {hint?: string} | null)?.hint;
-	return (error instanceof Error ? error.message : String(error)).split('\n')[0]! + (hint ? ` (hint: ${hint})` : '');
-}
-
 /** The operator quit before the engines answered. */
 class QuitBeforeReady extends Error {
 	constructor(readonly sources: ReadonlyArray<{close(): void}>) {
@@ -54,10 +39,10 @@ class QuitBeforeReady extends Error {
  * The full-screen console. Needs a terminal; restores it (main screen, cursor)
  * on q, Ctrl-C, SIGTERM, SIGHUP and uncaught errors.
  */
-export async function runConsole(flags: ConsoleFlags, ui?: ConsoleUi, afterFirstFrame?: () => void): Promise<number> {
+export async function runConsole(flags: ConsoleFlags, ui: ConsoleUi, afterFirstFrame?: () => void): Promise<number> {
 	const {stdout, stderr} = process;
 	if (!stdout.isTTY || !process.stdin.isTTY) {
-		stderr.write('layerscope: the console needs a terminal; use `layerscope report` (or report --json) for scripts\n');
+		stderr.write(errorReport(new OperatorError('the console needs a terminal', {hint: 'use `layerscope report` (or report --json) for scripts', code: 'NO_TTY'})));
 		return 2;
 	}
 	const intervalMs = Math.max(0.2, flags.interval ?? 5) * 1000;
@@ -66,7 +51,7 @@ export async function runConsole(flags: ConsoleFlags, ui?: ConsoleUi, afterFirst
 	// Ink draws only the last frame when CI is set; the console is interactive by definition
 	// (stdout is a terminal, checked above), whatever build system started it.
 	for (const key of ['CI', 'CONTINUOUS_INTEGRATION']) delete process.env[key];
-	const {render, createElement, App, CrashBoundary} = ui ?? (await loadConsole());
+	const {render, createElement, App, CrashBoundary} = ui;
 
 	let restored = false;
 	const restore = () => {
@@ -103,8 +88,7 @@ export async function runConsole(flags: ConsoleFlags, ui?: ConsoleUi, afterFirst
 			// the terminal is gone
 		}
 		if (error !== undefined) {
-			stderr.write(`layerscope: ${oneLine(error)}\n`);
-			if (flags.debug && error instanceof Error && error.stack) stderr.write(error.stack + '\n');
+			stderr.write(errorReport(error, flags.debug));
 		}
 		// After a hangup the tty is gone and Node's exit-time tty reset aborts on EIO:
 		// leave by the default SIGHUP action instead.

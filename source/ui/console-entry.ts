@@ -1,7 +1,7 @@
 /**
  * Everything the console needs from Ink and React, from one module. The build bundles
  * this file (scripts/bundle-ui.mjs) so a cold start loads one file instead of hundreds;
- * run-console.ts falls back to it unbundled (tests, or a build without the bundle).
+ * cli/launch-console.ts falls back to it unbundled (tests, or a build without the bundle).
  */
 export {render} from 'ink';
 export {createElement} from 'react';

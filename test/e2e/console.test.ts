@@ -89,7 +89,7 @@ describe('console in a terminal (tmux 80×24)', () => {
 	it('prints a hint and exits 2 without a terminal', async () => {
 		const result = await runCli([], {DOCKER_HOST: lab().dockerHost});
 		expect(result.code).toBe(2);
-		expect(result.stderr.trim()).toBe('layerscope: the console needs a terminal; use `layerscope report` (or report --json) for scripts');
+		expect(result.stderr.trim()).toBe('layerscope: the console needs a terminal (hint: use `layerscope report` (or report --json) for scripts)');
 	});
 });
 

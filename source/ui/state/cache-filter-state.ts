@@ -4,6 +4,7 @@
  * the current choice. A value that does not parse stays in the prompt with its hint.
  */
 import {parseBuildCacheInput, type BuildCacheFilter} from '../../domain/build-cache-filter.js';
+import {formatError, OperatorError} from '../../domain/operator-error.js';
 import type {ConfirmKey} from './confirm-state.js';
 
 export interface CacheFilterPrompt {
@@ -19,7 +20,7 @@ export function cacheFilterKey(prompt: CacheFilterPrompt, input: string, key: Co
 	if (key.escape) return {cancelled: true};
 	if (key.return) {
 		const parsed = parseBuildCacheInput(prompt.input);
-		return parsed.ok ? {applied: parsed.value} : {prompt: {...prompt, error: `${parsed.error}: ${parsed.hint}`}};
+		return parsed.ok ? {applied: parsed.value} : {prompt: {...prompt, error: formatError(new OperatorError(parsed.error, {hint: parsed.hint}))}};
 	}
 	if (key.backspace || key.delete) return {prompt: {input: [...prompt.input].slice(0, -1).join(''), error: null}};
 	if (key.ctrl || key.meta) return {prompt};
