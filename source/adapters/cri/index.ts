@@ -5,4 +5,3 @@ export {resolveCriEndpoint, probeCriEndpoint, type ResolveCriOptions} from './cr
 export {CRI_PROTO_URL, setEmbeddedCriProto, loadCriProtoText} from './cri-proto.js';
 export {readCriSnapshot, type CriSnapshot, type CriPod, type CriSnapshotOptions} from './cri-snapshot.js';
 export {podEphemeral, type PodEphemeralUsage, type PodEphemeralOptions} from './pod-ephemeral.js';
-export {removeContainer, removeImage} from './cri-mutations.js';
