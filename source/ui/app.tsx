@@ -1,5 +1,5 @@
 import {Box, useApp, useInput} from 'ink';
-import {useEffect, useMemo, useReducer} from 'react';
+import {type ReactNode, useEffect, useMemo, useReducer} from 'react';
 import type {ConsoleFeed} from '../services/console-feed.js';
 import type {ConsoleServices} from '../services/console-services.js';
 import {ReadOnlyBanner} from './components/read-only-banner.js';
@@ -75,7 +75,7 @@ export function App({feed, size: fixedSize, now: fixedNow, initial, onQuit, serv
 	const width = size.columns;
 	if (size.columns < minColumns || size.rows < minRows) return <><TooSmall columns={size.columns} rows={size.rows} /><FaultPoint screen="too-small" /></>; // FaultPoint: test-only, see fault.ts
 	const height = size.rows - 1;
-	let body;
+	let body: ReactNode;
 	if (ui.screen === 'help') body = <Help width={width} height={height} />;
 	else if (ui.screen === 'actions') {
 		const report = (command: Command) => dispatch({type: 'command', command, keys, page: layout.tableRows});

@@ -8,7 +8,7 @@ import {useEffect} from 'react';
  *   timer          a timer callback, outside React, throws once the console is up;
  *   rejection      a promise nobody awaits rejects once the console is up.
  */
-const fault = (typeof process === 'object' && process.env['LAYERSCOPE_FAULT']) || '';
+const fault = (typeof process === 'object' && process.env.LAYERSCOPE_FAULT) || '';
 
 export type FaultScreen = 'overview' | 'detail' | 'help' | 'actions' | 'drill' | 'guide' | 'too-small';
 

@@ -45,7 +45,7 @@ describe('overview at 80×24 (recorded from the private dockerd)', () => {
 		expect(shown.length).toBeGreaterThan(0);
 		expect(shown[0]).toBe(expected[0]);
 		// names may be truncated with an ellipsis: compare prefixes
-		shown.forEach((name, i) => expect(expected[i]!.startsWith(name.replace(/…$/, ''))).toBe(true));
+		for (const [i, name] of shown.entries()) expect(expected[i]!.startsWith(name.replace(/…$/, ''))).toBe(true);
 		expect(growthOf(containers().find(c => c.name === expected[0])!.id)).toBeGreaterThan(0);
 	});
 

@@ -1,5 +1,5 @@
 import {Box, useInput} from 'ink';
-import {useEffect, useMemo, useReducer, useRef, useState} from 'react';
+import {type ReactNode, useEffect, useMemo, useReducer, useRef, useState} from 'react';
 import type {NodeSnapshot} from '../../domain/types.js';
 import type {ConsoleServices} from '../../services/console-services.js';
 import {readOnlyExplanation} from '../components/read-only-banner.js';
@@ -93,7 +93,7 @@ export function ActionsScreen({services, snapshot, scanning = null, growth, refr
 		}
 	});
 
-	let body;
+	let body: ReactNode;
 	if (state.phase === 'list' || state.phase === 'filter' || !state.draft) {
 		body = (
 			<ActionsList entries={entries} advice={advice} cursor={state.cursor} top={state.top} width={width} height={height} notice={state.notice} filter={state.filter} />
