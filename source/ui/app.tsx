@@ -6,7 +6,7 @@ import {ReadOnlyBanner} from './components/read-only-banner.js';
 import {ActionsScreen} from './screens/actions.js';
 import {useFeed, useNow} from './hooks/use-feed.js';
 import {useTerminalSize, type TerminalSize} from './hooks/use-terminal-size.js';
-import {Command, commandFor} from './keymap.js';
+import {Command, commandsIn, consoleScopes} from './keymap.js';
 import {minColumns, minRows, overviewLayout} from './model/layout.js';
 import {filesystemGroups} from './model/node-model.js';
 import {buildRows} from './model/rows.js';
@@ -60,13 +60,8 @@ export function App({feed, size: fixedSize, now: fixedNow, initial, onQuit, serv
 	}, [ui.quit]);
 
 	useInput((input, key) => {
-		// Keys typed faster than a frame (or over a slow SSH link) arrive as one chunk: "jj\r".
-		const commands =
-			input.length > 1 && !key.ctrl && !key.meta
-				? [...input].map(ch => commandFor(ch, {return: ch === '\r', backspace: ch === '\x7f' || ch === '\b'}))
-				: [commandFor(input, key)];
-		for (const command of commands) {
-			if (command === undefined) continue;
+		// Keys typed faster than a frame arrive as one chunk ("jj\r"): commandsIn splits it.
+		for (const command of commandsIn(consoleScopes, input, key)) {
 			if (command === Command.Refresh) feed.refresh();
 			dispatch({type: 'command', command, keys, page: layout.tableRows});
 		}
