@@ -30,9 +30,11 @@ export function buildRows(snapshot: NodeSnapshot | null, feed: Pick<FeedState, '
 	const rows: ContainerRow[] = [];
 	for (const engine of snapshot.engines) {
 		for (const record of engine.containers) {
+			// A row is one container of one engine: keyed by the engine it is listed under (unique
+			// in a snapshot), since two engines of one kind can both hold a container "docker/<id>".
 			const key = GrowthTracker.key(record);
 			rows.push({
-				key,
+				key: engine.runtime.id === record.engine ? key : GrowthTracker.key({engine: engine.runtime.id, id: record.id}),
 				engine: sanitize(engine.runtime.name),
 				name: containerName(record),
 				image: sanitize(record.image),

@@ -28,8 +28,9 @@ export function Detail({row, width, height, extension}: DetailProps) {
 		);
 	}
 	const r = row.record;
-	const field = (label: string, value: string) => (
-		<Text key={label} wrap="truncate-end">
+	// Keyed by what the line shows: the second and third labels have no field name of their own.
+	const field = (label: string, value: string, key = label) => (
+		<Text key={key} wrap="truncate-end">
 			<Text dimColor>{fitWidth(label, 14)}</Text>
 			{truncateWidth(value, Math.max(1, width - 14))}
 		</Text>
@@ -47,7 +48,7 @@ export function Detail({row, width, height, extension}: DetailProps) {
 		field('logs', `${bytes(r.logBytes)}`),
 		field('log path', r.logPath ? sanitize(r.logPath) : '—'),
 		field('upper dir', r.upperDir ? sanitize(r.upperDir) : 'not readable here'),
-		...labels.map(([k, v], i) => field(i === 0 ? 'labels' : '', `${k}=${v}`)),
+		...labels.map(([k, v], i) => field(i === 0 ? 'labels' : '', `${k}=${v}`, `label ${k}`)),
 	];
 	const rest = Math.max(0, height - fields.length - 2);
 	return (
