@@ -51,7 +51,7 @@ export async function runConsole(flags: ConsoleFlags, ui: ConsoleUi, afterFirstF
 	// Ink draws only the last frame when CI is set; the console is interactive by definition
 	// (stdout is a terminal, checked above), whatever build system started it.
 	for (const key of ['CI', 'CONTINUOUS_INTEGRATION']) delete process.env[key];
-	const {render, createElement, App, CrashBoundary} = ui;
+	const {render, createElement, App, CrashBoundary, colourlessStream, noColorWanted} = ui;
 
 	let restored = false;
 	const restore = () => {
@@ -69,7 +69,8 @@ export async function runConsole(flags: ConsoleFlags, ui: ConsoleUi, afterFirstF
 	const initial = flags.start === 'guide' ? {screen: 'guide' as const, under: 'guide' as const} : flags.container ? {wanted: flags.container} : undefined;
 	// Row 12: an error thrown while any screen renders ends the console like a signal does (finish, below).
 	const element = (feed: ConsoleFeed) => createElement(CrashBoundary, {onCrash: error => finish(2, error)}, createElement(App, {feed, services, ...(initial ? {initial} : {})}));
-	const instance = render(element(pendingFeed(intervalMs, {})), {exitOnCtrlC: false});
+	// NO_COLOR: the same terminal, without colour escapes (bold, dim and inverse stay).
+	const instance = render(element(pendingFeed(intervalMs, {})), {exitOnCtrlC: false, stdout: noColorWanted() ? colourlessStream(stdout) : stdout});
 	// Taken now: Ink settles this promise only if it exists when the app exits, and `q` may come
 	// before the engines answer (waitUntilExit called after that would never settle).
 	let quit = false;

@@ -7,3 +7,4 @@ export {render} from 'ink';
 export {createElement} from 'react';
 export {App} from './app.js';
 export {CrashBoundary} from './components/crash-boundary.js';
+export {colourlessStream, noColorWanted} from './no-color.js';
