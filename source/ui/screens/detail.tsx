@@ -2,7 +2,7 @@ import {Box, Text} from 'ink';
 import type {ReactNode} from 'react';
 import {count} from '../../domain/format.js';
 import {sanitize, sanitizeRecord} from '../../domain/sanitize.js';
-import {fit as fitWidth, truncate as truncateWidth} from '../model/fit.js';
+import {fit as fitWidth, middle, truncate as truncateWidth} from '../model/fit.js';
 import {bytes, growthPerMinute} from '../model/formatting.js';
 import type {ContainerRow} from '../model/rows.js';
 import {sparkline} from '../model/sparkline.js';
@@ -37,11 +37,11 @@ export function Detail({row, width, height, extension}: DetailProps) {
 	);
 	const labels = Object.entries(sanitizeRecord(r.labels)).slice(0, 3);
 	const fields = [
-		field('name', row.name),
+		field('name', row.container),
 		field('id', r.id.slice(0, 12) + (row.engine ? `  (${row.engine})` : '')),
 		field('image', row.image),
 		field('state', r.state + (r.createdAt ? `, created ${new Date(r.createdAt).toISOString().replace('T', ' ').slice(0, 19)} UTC` : '')),
-		...(r.pod ? [field('pod', sanitize(`${r.pod.namespace}/${r.pod.name}`))] : []),
+		...(row.pod ? [field('pod', middle(row.pod, Math.max(1, width - 14)))] : []),
 		field('writable', `${bytes(r.writableBytes)} apparent, ${bytes(r.writableAllocatedBytes)} allocated, ${count(r.writableInodes)} inodes (${r.sizeSource})`),
 		field('growth', `${growthPerMinute(row.growth)}/min`),
 		field('trend', sparkline(row.series, Math.max(8, Math.min(40, width - 16)))),
