@@ -2,10 +2,10 @@ import {emptyFeedState, type ConsoleFeed, type FeedState} from '../services/cons
 import {errorReport, OperatorError} from '../domain/operator-error.js';
 
 export interface ConsoleFlags {
-	/** Open straight into this container's drill-down (issue 5). */
+	/** Open straight into this container's drill-down. */
 	container?: string;
 	runtimeEndpoint?: string;
-	/** `layerscope guide`: open straight into the walkthrough (issue 8). */
+	/** `layerscope guide`: open straight into the walkthrough. */
 	start?: 'guide';
 	host?: string;
 	runtime?: string;
@@ -62,12 +62,12 @@ export async function runConsole(flags: ConsoleFlags, ui: ConsoleUi, afterFirstF
 	stdout.write(enterAltScreen);
 	process.on('exit', restore);
 
-	// Decided once, before anything can reach an engine: the first frame already shows the banner (issue 7).
+	// Read-only is decided once, before anything can reach an engine: the first frame already shows the banner.
 	let services = (await import('./pending-services.js')).pendingServices(flags.readOnly);
 	let stopFeed: () => Promise<void> = async () => {};
 	let fatal: unknown;
 	const initial = flags.start === 'guide' ? {screen: 'guide' as const, under: 'guide' as const} : flags.container ? {wanted: flags.container} : undefined;
-	// Row 12: an error thrown while any screen renders ends the console like a signal does (finish, below).
+	// An error thrown while any screen renders ends the console like a signal does (finish, below).
 	const element = (feed: ConsoleFeed) => createElement(CrashBoundary, {onCrash: error => finish(2, error)}, createElement(App, {feed, services, ...(initial ? {initial} : {})}));
 	// NO_COLOR: the same terminal, without colour escapes (bold, dim and inverse stay).
 	const instance = render(element(pendingFeed(intervalMs, {})), {exitOnCtrlC: false, stdout: noColorWanted() ? colourlessStream(stdout) : stdout});
@@ -121,7 +121,7 @@ export async function runConsole(flags: ConsoleFlags, ui: ConsoleUi, afterFirstF
 			import('../adapters/kubelet-config.js'),
 		]);
 		const eviction = readKubeletEviction();
-		// Every engine that answers (issue 4); none answering is the one-line error of failure-matrix row 1.
+		// Every engine that answers (--runtime auto); none answering ends the console with one line and a hint, exit 2.
 		const {sources, notes} = await connectEngines({runtime: flags.runtime, host: flags.host, runtimeEndpoint: flags.runtimeEndpoint, timeout: flags.timeout ?? 10});
 		if (quit) throw new QuitBeforeReady(sources);
 		const feeds = sources.map((source, i) =>
@@ -136,7 +136,7 @@ export async function runConsole(flags: ConsoleFlags, ui: ConsoleUi, afterFirstF
 		};
 		instance.rerender(element(feed));
 		for (const f of feeds) f.start();
-		// Actions (issue 6): no mutation service exists in read-only mode.
+		// The actions' services: no mutation service exists in read-only mode.
 		services = await (await import('./console-actions.js')).consoleServicesForSources(sources, flags, services.readOnly);
 		if (!quit) instance.rerender(element(feed));
 	};

@@ -35,7 +35,7 @@ export interface AppProps {
 export function App({feed, size: fixedSize, now: fixedNow, initial, onQuit, services}: AppProps) {
 	const state = useFeed(feed);
 	const terminal = useTerminalSize(fixedSize);
-	// Read-only (issue 7): the banner takes the top row on every screen; screens lay out in the rest.
+	// Read-only: the banner takes the top row on every screen; screens lay out in the rest.
 	const banner = services?.readOnly.on ? 1 : 0;
 	const size = banner ? {...terminal, rows: terminal.rows - banner} : terminal;
 	const now = useNow(1000, fixedNow);
@@ -48,7 +48,7 @@ export function App({feed, size: fixedSize, now: fixedNow, initial, onQuit, serv
 	const cursor = cursorOf(ui, keys);
 
 	useEffect(() => dispatch({type: 'sync', keys, page: layout.tableRows}), [keys, layout.tableRows]);
-	// --container NAME|ID (issue 5): straight into the drill-down once a snapshot lists it
+	// --container NAME|ID: straight into the drill-down once a snapshot lists it
 	useEffect(() => {
 		if (!ui.wanted || !state.snapshot || state.progress) return;
 		dispatch({type: 'screen', screen: 'drill', selected: findRow(rows, ui.wanted)?.key ?? `missing:${ui.wanted}`});
@@ -85,7 +85,7 @@ export function App({feed, size: fixedSize, now: fixedNow, initial, onQuit, serv
 				onLeave={step => dispatch({type: 'show', screen: 'overview', guideStep: step})}
 				onHandOver={(target, step) => dispatch({type: 'show', screen: target.screen, sort: target.sort, select: target.select ?? null, guideStep: step})} />
 		);
-	else if (ui.screen === 'drill') body = null; // drill-down (issue 5): rendered below, kept mounted under the help overlay
+	else if (ui.screen === 'drill') body = null; // drill-down: rendered below, kept mounted under the help overlay
 	else if (ui.screen === 'detail') body = <Detail row={rows.find(r => r.key === ui.selected)} width={width} height={height} />;
 	else
 		body = (

@@ -1,7 +1,8 @@
 import {useEffect} from 'react';
 
 /**
- * TEST-ONLY fault injection for failure-matrix row 12 (test/e2e/crash.test.ts). Never set it
+ * TEST-ONLY fault injection: proves an uncaught error anywhere ends the console cleanly
+ * (test/e2e/crash.test.ts). Never set it
  * in production; it is the only place that reads LAYERSCOPE_FAULT:
  *   screen:<name>  the named screen (overview, detail, help, actions, drill, guide, too-small)
  *                  throws while it renders;

@@ -8,7 +8,7 @@ import {labPaths} from '../../source/adapters/lab/lab-paths.js';
 import {cliPath} from '../helpers/cli.js';
 import {tmuxSession} from '../helpers/tmux.js';
 
-// Failure-matrix rows 2 and 4, in a real terminal.
+// README's failure table (When things go wrong), rows 2 and 4, in a real terminal.
 describe('engine faults in the console', () => {
 	const dir = mkdtempSync(join(tmpdir(), 'ls-fault-'));
 	const paths = labPaths(dir);
