@@ -37,11 +37,7 @@ for (const suffix of ['x2x9q', 'k8p4m']) {
 	const sandboxId = await client.runPodSandbox(sandboxConfig);
 	sandboxes.push(sandboxId);
 	for (const [name, script] of containers) {
-		const id = await client.createContainer(
-			sandboxId,
-			{metadata: {name}, image: {image}, command: ['/bin/sh', '-c', script], logPath: `${name}/0.log`, labels: {'io.kubernetes.container.name': name}},
-			sandboxConfig,
-		);
+		const id = await client.createContainer(sandboxId, {metadata: {name}, image: {image}, command: ['/bin/sh', '-c', script], logPath: `${name}/0.log`, labels: {'io.kubernetes.container.name': name}}, sandboxConfig);
 		await client.startContainer(id);
 	}
 }

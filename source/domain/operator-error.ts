@@ -32,7 +32,12 @@ export function oneLine(text: string): string {
 
 /** The first non-blank line of a text: what a multi-line error from a library says first. */
 export function firstLine(text: string): string {
-	return text.split(/\r?\n/).find(line => line.trim() !== '')?.trim() ?? '';
+	return (
+		text
+			.split(/\r?\n/)
+			.find(line => line.trim() !== '')
+			?.trim() ?? ''
+	);
 }
 
 /** What an error says, on one line, without its hint. Untrusted text: sanitize before display (formatError does). */

@@ -89,9 +89,7 @@ export const keymap: readonly Binding[] = [
 ];
 
 /** The console's help overlay: every binding outside the guide and the prompts, in table order. */
-export const bindings: ReadonlyArray<Binding<'global' | 'list' | 'tree' | 'plan'>> = keymap.filter(
-	(b): b is Binding<'global' | 'list' | 'tree' | 'plan'> => b.help !== '' && b.scope !== 'guide' && b.scope !== 'prompt',
-);
+export const bindings: ReadonlyArray<Binding<'global' | 'list' | 'tree' | 'plan'>> = keymap.filter((b): b is Binding<'global' | 'list' | 'tree' | 'plan'> => b.help !== '' && b.scope !== 'guide' && b.scope !== 'prompt');
 
 /** The subset of Ink's Key that bindings look at. */
 export interface KeyInfo {

@@ -35,8 +35,7 @@ export function stripColour(text: string): string {
 
 /** The same stream, writing without colour: Ink still sees its size, its events and isTTY. */
 export function colourlessStream<T extends NodeJS.WriteStream>(stream: T): T {
-	const write = (chunk: unknown, ...rest: unknown[]) =>
-		(stream.write as (...args: unknown[]) => boolean)(typeof chunk === 'string' ? stripColour(chunk) : chunk, ...rest);
+	const write = (chunk: unknown, ...rest: unknown[]) => (stream.write as (...args: unknown[]) => boolean)(typeof chunk === 'string' ? stripColour(chunk) : chunk, ...rest);
 	return new Proxy(stream, {
 		get(target, property) {
 			if (property === 'write') return write;

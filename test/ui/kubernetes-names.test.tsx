@@ -8,8 +8,7 @@ import {type Fixture, fixtureFeed} from './fixture-feed.js';
 /** Two pods of one deployment in a long namespace, three containers each: recorded by scripts/record-cri-fixture.mjs. */
 const cri: Fixture = JSON.parse(readFileSync(new URL('../fixtures/console-cri.json', import.meta.url), 'utf8'));
 const records = cri.snapshot.engines[0]!.containers;
-const feed = () =>
-	fixtureFeed({snapshot: cri.snapshot, refreshedAt: cri.refreshedAt, intervalMs: cri.intervalMs, growth: new Map(cri.growth), logGrowth: new Map(cri.logGrowth ?? []), history: new Map(cri.history)});
+const feed = () => fixtureFeed({snapshot: cri.snapshot, refreshedAt: cri.refreshedAt, intervalMs: cri.intervalMs, growth: new Map(cri.growth), logGrowth: new Map(cri.logGrowth ?? []), history: new Map(cri.history)});
 
 let cleanup: Array<() => void> = [];
 afterEach(() => {
@@ -71,7 +70,10 @@ describe('a Kubernetes node at 80 columns (recorded CRI data)', () => {
 		expect(frame).toContain(`name          ${shown.name}\n`);
 		expect(shown).toBeDefined();
 		// The pod line is cut from the middle when it must be: the namespace starts it, the replica suffix ends it.
-		const pod = frame.split('\n').find(l => l.startsWith('pod '))!.trimEnd();
+		const pod = frame
+			.split('\n')
+			.find(l => l.startsWith('pod '))!
+			.trimEnd();
 		expect(pod).toMatch(new RegExp(`^pod +${shown.pod!.namespace.slice(0, 20)}.*….*${shown.pod!.name.slice(-15)}$`));
 	});
 
