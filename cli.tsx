@@ -1,9 +1,8 @@
 #!/usr/bin/env node
 import type {Result} from 'meow';
-import {loadConsoleBundle} from './source/cli/console-bundle.js';
 import {parseConsoleArgs} from './source/cli/fast-args.js';
 import {flagSpec, helpText} from './source/cli/help.js';
-import type {ConsoleFlags} from './source/cli/run-console.js';
+import {launchConsole as runConsole} from './source/cli/launch-console.js';
 
 // `layerscope report | head` closes the pipe early: that is not an error.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
@@ -13,21 +12,6 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 
 /** The single executable defines __LAYERSCOPE_PKG__ (its version names the git commit); otherwise meow reads package.json. */
 const pkg = (globalThis as {__LAYERSCOPE_PKG__?: Record<string, unknown>}).__LAYERSCOPE_PKG__;
-
-/**
- * The console (no subcommand): its first frame is the cold start that counts; the
- * code-cached bundle (console-bundle.ts) holds everything from here to that frame.
- */
-async function runConsole(flags: ConsoleFlags): Promise<number> {
-	let bundle: ReturnType<typeof loadConsoleBundle> = null;
-	try {
-		bundle = loadConsoleBundle();
-	} catch {
-		bundle = null;
-	}
-	if (bundle) return bundle.runConsole(flags, bundle.saveCodeCache);
-	return (await import('./source/cli/run-console.js')).runConsole(flags);
-}
 
 async function route(cli: Result<typeof flagSpec>): Promise<number> {
 	const [command, action] = cli.input;
@@ -47,9 +31,10 @@ async function route(cli: Result<typeof flagSpec>): Promise<number> {
 			return (await import('./source/cli/run-guide.js')).runGuide(cli.flags);
 		case undefined:
 			return runConsole(cli.flags);
-		default:
-			process.stderr.write(`layerscope: unknown command "${command}". Try: layerscope --help\n`);
-			return 2;
+		default: {
+			const {OperatorError} = await import('./source/domain/operator-error.js');
+			throw new OperatorError(`unknown command "${command}"`, {hint: 'layerscope --help lists the commands', code: 'BAD_COMMAND'});
+		}
 	}
 }
 

@@ -6,7 +6,7 @@ import {parseArgs} from 'node:util';
 import {dist, requireBuild} from './lib/lab.mjs';
 import {findSizes} from './lib/walk-find.mjs';
 import {findScan, pipelinedScan} from './lib/pipelined-scan.mjs';
-import {alternate, median, now, round3, timeCommand} from './lib/stats.mjs';
+import {alternate, median, timeCommand} from './lib/stats.mjs';
 import {cpuMeter} from './lib/cpu.mjs';
 
 const {values: flags} = parseArgs({options: {dir: {type: 'string', default: '/tmp/ls-bench-scan'}, rounds: {type: 'string', default: '7'}, only: {type: 'string'}}});
@@ -15,7 +15,6 @@ const {DockerClient} = await import(dist('source/adapters/docker/docker-client.j
 const {DockerReader} = await import(dist('source/adapters/docker/docker-reader.js'));
 const {resolveDockerEndpoint} = await import(dist('source/adapters/docker/endpoint.js'));
 const {WalkPool} = await import(dist('source/adapters/fs/walk-pool.js'));
-const {mapLimit} = await import(dist('source/lib/map-limit.js'));
 const host = `unix://${flags.dir}/docker/docker.sock`;
 const log = line => process.stderr.write(`bench/scan-profile: ${line}\n`);
 const reader = () => new DockerReader(new DockerClient(resolveDockerEndpoint(host), 60_000));

@@ -41,6 +41,6 @@ export async function findSizes(roots, procs = 2) {
 	const parts = Array.from({length: procs}, (_, i) => roots.filter((_, j) => j % procs === i)).filter(p => p.length > 0);
 	const results = await Promise.all(parts.map(sizeWithFind));
 	const out = new Map();
-	for (const r of results) r.roots.forEach((root, i) => out.set(root, r.sizes[i]));
+	for (const r of results) for (const [i, root] of r.roots.entries()) out.set(root, r.sizes[i]);
 	return out;
 }

@@ -1,11 +1,9 @@
-/** A failure talking to an engine, already worded as one line with a hint. Exit code 2. */
-export class EngineError extends Error {
-	readonly exitCode = 2;
-	constructor(
-		message: string,
-		readonly code: string = 'ENGINE',
-	) {
-		super(message);
+import {OperatorError} from '../domain/operator-error.js';
+
+/** A failure talking to an engine: one line naming the endpoint, a hint, a code. Exit code 2. */
+export class EngineError extends OperatorError {
+	constructor(message: string, hint = '', code = 'ENGINE') {
+		super(message, {hint, code});
 		this.name = 'EngineError';
 	}
 }

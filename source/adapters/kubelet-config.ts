@@ -1,6 +1,7 @@
 import {existsSync, readFileSync} from 'node:fs';
 import {parse} from 'yaml';
 import {defaultThresholds, thresholdsFromEvictionHard, type EvictionThresholds, type ThresholdOrigin} from '../domain/eviction.js';
+import {errorLine, OperatorError} from '../domain/operator-error.js';
 import {findKubeletCmdline, parseEvictionHardFlag} from './proc/kubelet-cmdline.js';
 
 export const kubeletConfigPath = '/var/lib/kubelet/config.yaml';
@@ -24,7 +25,7 @@ function readConfigFile(path: string, candidates: string[] = [path]): FileRead {
 			const config = parse(text) as {evictionHard?: unknown} | null;
 			return {kind: 'ok', evictionHard: config?.evictionHard};
 		} catch (error) {
-			return {kind: 'bad', warning: `${path}: not valid YAML (${(error as Error).message.split('\n')[0]}); using kubelet's default eviction thresholds`};
+			return {kind: 'bad', warning: `${path}: not valid YAML (${errorLine(error)}); using kubelet's default eviction thresholds`};
 		}
 	}
 	return {kind: 'missing'};
@@ -68,8 +69,8 @@ export function resolveKubeletEviction(options: ResolveOptions = {}): KubeletEvi
 	const hostRoot = (options.hostRoot ?? process.env.LAYERSCOPE_HOST_ROOT ?? '').replace(/\/+$/, '');
 	if (configPath) {
 		const file = readConfigFile(configPath);
-		if (file.kind === 'missing') throw Object.assign(new Error(`--kubelet-config ${configPath}: cannot read the file`), {hint: 'give the path of a kubelet config (KubeletConfiguration YAML)', exitCode: 2});
-		if (file.kind === 'bad') throw Object.assign(new Error(file.warning.replace(/; using.*$/, '')), {hint: 'give the path of a kubelet config (KubeletConfiguration YAML)', exitCode: 2});
+		if (file.kind === 'missing') throw new OperatorError(`--kubelet-config ${configPath}: cannot read the file`, {hint: 'give the path of a kubelet config (KubeletConfiguration YAML)', code: 'BAD_FLAG'});
+		if (file.kind === 'bad') throw new OperatorError(file.warning.replace(/; using.*$/, ''), {hint: 'give the path of a kubelet config (KubeletConfiguration YAML)', code: 'BAD_FLAG'});
 		return fromMap(file.evictionHard, `--kubelet-config ${configPath}`, 'flag');
 	}
 	const kubelet = findKubeletCmdline(procRoot);

@@ -94,7 +94,7 @@ export function loadConsoleBundle(): ConsoleBundle | null {
 	const module = {exports: {} as typeof ConsoleMain};
 	const url = pathToFileURL(file).href;
 	const importer = (specifier: string) => import(new URL(specifier, url).href);
-	(script.runInThisContext() as Function)(module.exports, createRequire(file), module, file, dirname(file), importer, url);
+	(script.runInThisContext() as (...args: unknown[]) => void)(module.exports, createRequire(file), module, file, dirname(file), importer, url);
 	const fresh = cachedData === undefined || script.cachedDataRejected === true;
 	let saved = !fresh;
 	const saveCodeCache = () => {

@@ -1,10 +1,7 @@
-import {sanitize} from '../domain/sanitize.js';
+import {errorReport} from '../domain/operator-error.js';
 
-/** One line on stderr, exit 2; the stack only with --debug. */
+/** One line on stderr (message and hint), exit 2; the stack only with --debug. */
 export function fail(error: unknown, debug: boolean): number {
-	const hint = (error as {hint?: string} | null)?.hint;
-	const message = (error instanceof Error ? error.message : String(error)) + (hint ? ` (hint: ${hint})` : '');
-	process.stderr.write(`layerscope: ${sanitize(message.split('\n')[0])}\n`);
-	if (debug && error instanceof Error && error.stack) process.stderr.write(error.stack + '\n');
+	process.stderr.write(errorReport(error, debug));
 	return 2;
 }

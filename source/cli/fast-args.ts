@@ -37,7 +37,7 @@ function defaults(): Record<string, unknown> {
 }
 
 /** A string or number flag's value, or undefined where meow would do something else than take it as is. */
-function valueOf(key: FlagKey, raw: string | undefined): string | number | undefined {
+function flagValue(key: FlagKey, raw: string | undefined): string | number | undefined {
 	if (raw === undefined || raw === '' || raw.startsWith('-') || raw.startsWith('"') || raw.startsWith("'")) return undefined;
 	const spec = flagSpec[key] as {type: string; choices?: string[]};
 	if (spec.type === 'number') return decimal.test(raw) ? Number(raw) : undefined;
@@ -74,7 +74,7 @@ export function parseConsoleArgs(argv: readonly string[]): CliFlags | undefined 
 			continue;
 		}
 		if (negated) return undefined;
-		const value = valueOf(key, inline ?? argv[++index]);
+		const value = flagValue(key, inline ?? argv[++index]);
 		if (value === undefined) return undefined;
 		flags[key] = value;
 	}

@@ -1,10 +1,11 @@
 import {emptyFeedState, type ConsoleFeed, type FeedState} from '../services/console-feed.js';
+import {errorReport, OperatorError} from '../domain/operator-error.js';
 
 export interface ConsoleFlags {
-	/** Open straight into this container's drill-down (issue 5). */
+	/** Open straight into this container's drill-down. */
 	container?: string;
 	runtimeEndpoint?: string;
-	/** `layerscope guide`: open straight into the walkthrough (issue 8). */
+	/** `layerscope guide`: open straight into the walkthrough. */
 	start?: 'guide';
 	host?: string;
 	runtime?: string;
@@ -28,22 +29,6 @@ function pendingFeed(intervalMs: number, state: Partial<FeedState>): ConsoleFeed
 
 export type ConsoleUi = typeof import('../ui/console-entry.js');
 
-/** Ink, React and the screens: from the code-cached bundle (dist/console.cjs) when it is current, else the modules themselves. */
-async function loadConsole(): Promise<ConsoleUi> {
-	try {
-		const bundle = (await import('./console-bundle.js')).loadConsoleBundle();
-		if (bundle) return bundle.ui;
-	} catch {
-		// fall back to the modules
-	}
-	return import('../ui/console-entry.js');
-}
-
-function oneLine(error: unknown): string {
-	const hint = (error as {hint?: string} | null)?.hint;
-	return (error instanceof Error ? error.message : String(error)).split('\n')[0]! + (hint ? ` (hint: ${hint})` : '');
-}
-
 /** The operator quit before the engines answered. */
 class QuitBeforeReady extends Error {
 	constructor(readonly sources: ReadonlyArray<{close(): void}>) {
@@ -55,10 +40,10 @@ class QuitBeforeReady extends Error {
  * The full-screen console. Needs a terminal; restores it (main screen, cursor)
  * on q, Ctrl-C, SIGTERM, SIGHUP and uncaught errors.
  */
-export async function runConsole(flags: ConsoleFlags, ui?: ConsoleUi, afterFirstFrame?: () => void): Promise<number> {
+export async function runConsole(flags: ConsoleFlags, ui: ConsoleUi, afterFirstFrame?: () => void): Promise<number> {
 	const {stdout, stderr} = process;
 	if (!stdout.isTTY || !process.stdin.isTTY) {
-		stderr.write('layerscope: the console needs a terminal; use `layerscope report` (or report --json) for scripts\n');
+		stderr.write(errorReport(new OperatorError('the console needs a terminal', {hint: 'use `layerscope report` (or report --json) for scripts', code: 'NO_TTY'})));
 		return 2;
 	}
 	const intervalMs = Math.max(0.2, flags.interval ?? 5) * 1000;
@@ -67,7 +52,7 @@ export async function runConsole(flags: ConsoleFlags, ui?: ConsoleUi, afterFirst
 	// Ink draws only the last frame when CI is set; the console is interactive by definition
 	// (stdout is a terminal, checked above), whatever build system started it.
 	for (const key of ['CI', 'CONTINUOUS_INTEGRATION']) delete process.env[key];
-	const {render, createElement, App, CrashBoundary} = ui ?? (await loadConsole());
+	const {render, createElement, App, CrashBoundary, colourlessStream, noColorWanted} = ui;
 
 	let restored = false;
 	const restore = () => {
@@ -78,14 +63,15 @@ export async function runConsole(flags: ConsoleFlags, ui?: ConsoleUi, afterFirst
 	stdout.write(enterAltScreen);
 	process.on('exit', restore);
 
-	// Decided once, before anything can reach an engine: the first frame already shows the banner (issue 7).
+	// Read-only is decided once, before anything can reach an engine: the first frame already shows the banner.
 	let services = (await import('./pending-services.js')).pendingServices(flags.readOnly);
 	let stopFeed: () => Promise<void> = async () => {};
 	let fatal: unknown;
 	const initial = flags.start === 'guide' ? {screen: 'guide' as const, under: 'guide' as const} : flags.container ? {wanted: flags.container} : undefined;
-	// Row 12: an error thrown while any screen renders ends the console like a signal does (finish, below).
+	// An error thrown while any screen renders ends the console like a signal does (finish, below).
 	const element = (feed: ConsoleFeed) => createElement(CrashBoundary, {onCrash: error => finish(2, error)}, createElement(App, {feed, services, ...(initial ? {initial} : {})}));
-	const instance = render(element(pendingFeed(intervalMs, {})), {exitOnCtrlC: false});
+	// NO_COLOR: the same terminal, without colour escapes (bold, dim and inverse stay).
+	const instance = render(element(pendingFeed(intervalMs, {})), {exitOnCtrlC: false, stdout: noColorWanted() ? colourlessStream(stdout) : stdout});
 	// Taken now: Ink settles this promise only if it exists when the app exits, and `q` may come
 	// before the engines answer (waitUntilExit called after that would never settle).
 	let quit = false;
@@ -104,8 +90,7 @@ export async function runConsole(flags: ConsoleFlags, ui?: ConsoleUi, afterFirst
 			// the terminal is gone
 		}
 		if (error !== undefined) {
-			stderr.write(`layerscope: ${oneLine(error)}\n`);
-			if (flags.debug && error instanceof Error && error.stack) stderr.write(error.stack + '\n');
+			stderr.write(errorReport(error, flags.debug));
 		}
 		// After a hangup the tty is gone and Node's exit-time tty reset aborts on EIO:
 		// leave by the default SIGHUP action instead.
@@ -137,7 +122,7 @@ export async function runConsole(flags: ConsoleFlags, ui?: ConsoleUi, afterFirst
 			import('../adapters/kubelet-config.js'),
 		]);
 		const eviction = resolveKubeletEviction({configPath: flags.kubeletConfig});
-		// Every engine that answers (issue 4); none answering is the one-line error of failure-matrix row 1.
+		// Every engine that answers (--runtime auto); none answering ends the console with one line and a hint, exit 2.
 		const {sources, notes} = await connectEngines({runtime: flags.runtime, host: flags.host, runtimeEndpoint: flags.runtimeEndpoint, timeout: flags.timeout ?? 10});
 		if (quit) throw new QuitBeforeReady(sources);
 		const feeds = sources.map((source, i) =>
@@ -152,7 +137,7 @@ export async function runConsole(flags: ConsoleFlags, ui?: ConsoleUi, afterFirst
 		};
 		instance.rerender(element(feed));
 		for (const f of feeds) f.start();
-		// Actions (issue 6): no mutation service exists in read-only mode.
+		// The actions' services: no mutation service exists in read-only mode.
 		services = await (await import('./console-actions.js')).consoleServicesForSources(sources, flags, services.readOnly);
 		if (!quit) instance.rerender(element(feed));
 	};

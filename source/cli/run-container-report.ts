@@ -3,6 +3,7 @@ import {WalkPool} from '../adapters/fs/walk-pool.js';
 import {explainClass, type ClassBytes} from '../domain/classify.js';
 import type {DrillChange, DrillTree} from '../domain/drill-model.js';
 import {bytes} from '../domain/format.js';
+import {OperatorError} from '../domain/operator-error.js';
 import {sanitize} from '../domain/sanitize.js';
 import {fitWidth} from '../domain/text-width.js';
 import {buildReport, type Report, type ReportContainer} from '../report/report-model.js';
@@ -10,7 +11,7 @@ import {renderReportText} from '../report/report-text.js';
 import {connectEngines} from '../services/engines.js';
 import type {ContainerRecord} from '../domain/types.js';
 import {drillContainer} from '../services/drill.js';
-import type {ReportFlags} from './run-report.js';
+import type {ReportFlags} from './report-flags.js';
 
 export interface ContainerReportFlags extends ReportFlags {
 	container: string;
@@ -32,14 +33,13 @@ function textSection(tree: DrillTree): string {
 	return lines.join('\n') + '\n';
 }
 
-function findContainer(records: ContainerRecord[], wanted: string): ContainerRecord | string {
+function findContainer(records: ContainerRecord[], wanted: string): ContainerRecord {
 	const exact = records.filter(c => c.id === wanted || c.name === wanted || c.name === wanted.replace(/^\//, ''));
 	if (exact.length === 1) return exact[0]!;
 	const prefix = records.filter(c => wanted.length >= 3 && c.id.startsWith(wanted));
 	if (prefix.length === 1) return prefix[0]!;
-	const what = sanitize(wanted);
-	if (exact.length + prefix.length > 1) return `${what} matches ${exact.length + prefix.length} containers; give more of the id.`;
-	return `no container named ${what}; \`layerscope report\` lists them.`;
+	if (exact.length + prefix.length > 1) throw new OperatorError(`${wanted} matches ${exact.length + prefix.length} containers`, {hint: 'give more of the id', code: 'AMBIGUOUS'});
+	throw new OperatorError(`no container named ${wanted}`, {hint: '`layerscope report` lists them', code: 'NOT_FOUND'});
 }
 
 /** `layerscope report [--json] --container NAME|ID`: the normal report narrowed to one container, with its changes and classes. */
@@ -52,10 +52,6 @@ export async function runContainerReport(flags: ContainerReportFlags): Promise<n
 			engines.flatMap(e => e.containers),
 			flags.container,
 		);
-		if (typeof found === 'string') {
-			process.stderr.write(`layerscope: ${found}\n`);
-			return 2;
-		}
 		const docker = found.engine === 'docker' ? sources.find(s => s.kind === 'docker')?.docker : undefined;
 		const tree = await drillContainer(found, {
 			listAdded: true,

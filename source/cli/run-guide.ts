@@ -10,6 +10,6 @@ export interface GuideFlags extends ConsoleFlags {
  * connected node. Everything else (engine, terminal handling, services) is the console's.
  */
 export async function runGuide(flags: GuideFlags): Promise<number> {
-	const {runConsole} = await import('./run-console.js');
-	return runConsole({...flags, start: 'guide'});
+	const {launchConsole} = await import('./launch-console.js');
+	return launchConsole({...flags, start: 'guide'});
 }

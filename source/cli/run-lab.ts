@@ -1,3 +1,4 @@
+import {OperatorError} from '../domain/operator-error.js';
 import {formatEnv, labDown, labEnv, labUp} from '../adapters/lab/lab.js';
 
 export async function runLab(action: string | undefined, flags: {dir: string; purge: boolean; reset: boolean}): Promise<number> {
@@ -20,7 +21,6 @@ export async function runLab(action: string | undefined, flags: {dir: string; pu
 			process.stdout.write(formatEnv(labEnv(flags.dir)) + '\n');
 			return 0;
 		default:
-			process.stderr.write(`layerscope: unknown lab action "${action ?? ''}". Use: layerscope lab up|down|env|seed [--dir DIR]\n`);
-			return 2;
+			throw new OperatorError(`unknown lab action "${action ?? ''}"`, {hint: 'layerscope lab up|down|env|seed [--dir DIR]', code: 'BAD_COMMAND'});
 	}
 }

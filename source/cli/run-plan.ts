@@ -1,6 +1,7 @@
 import {WalkPool} from '../adapters/fs/walk-pool.js';
 import {parseDuration, parseSize, type BuildCacheFilter} from '../domain/build-cache-filter.js';
 import {bytes, compactAge} from '../domain/format.js';
+import {OperatorError} from '../domain/operator-error.js';
 import {sanitize} from '../domain/sanitize.js';
 import {wrap} from '../domain/text-width.js';
 import {connectEngines, type EngineFlags} from '../services/engines.js';
@@ -15,31 +16,27 @@ export interface PlanFlags extends EngineFlags {
 	buildCacheKeep?: string;
 }
 
-/** The build-cache flags, or a one-line error with a hint (exit 2). */
-export function buildCacheFlags(flags: Pick<PlanFlags, 'buildCacheOlderThan' | 'buildCacheKeep'>): {filter: BuildCacheFilter} | {error: string} {
+/** The build-cache flags; throws an OperatorError (one line and a hint, exit 2) for a value that does not parse. */
+export function buildCacheFlags(flags: Pick<PlanFlags, 'buildCacheOlderThan' | 'buildCacheKeep'>): BuildCacheFilter {
 	const filter: BuildCacheFilter = {};
 	if (flags.buildCacheOlderThan !== undefined) {
 		const age = parseDuration(String(flags.buildCacheOlderThan));
-		if (!age.ok) return {error: `--build-cache-older-than: ${age.error} (hint: ${age.hint})`};
+		if (!age.ok) throw new OperatorError(`--build-cache-older-than: ${age.error}`, {hint: age.hint, code: 'BAD_FLAG'});
 		filter.olderThanMs = age.value;
 	}
 	if (flags.buildCacheKeep !== undefined) {
 		const size = parseSize(String(flags.buildCacheKeep));
-		if (!size.ok) return {error: `--build-cache-keep: ${size.error} (hint: ${size.hint})`};
+		if (!size.ok) throw new OperatorError(`--build-cache-keep: ${size.error}`, {hint: size.hint, code: 'BAD_FLAG'});
 		filter.keepBytes = size.value;
 	}
-	return {filter};
+	return filter;
 }
 
 const lastUsed = (at: number | undefined, now: number) => (at === undefined ? 'last used unknown' : `last used ${new Date(at).toISOString().replace(/\.\d+Z$/, 'Z')} (${compactAge(now - at)} ago)`);
 
 /** `layerscope plan`: suggestions and exact cleanup plans. Changes nothing: no mutation service is built here. */
 export async function runPlan(flags: PlanFlags): Promise<number> {
-	const parsed = buildCacheFlags(flags);
-	if ('error' in parsed) {
-		process.stderr.write(`layerscope: ${sanitize(parsed.error)}\n`);
-		return 2;
-	}
+	const parsed = {filter: buildCacheFlags(flags)};
 	const filtered = parsed.filter.olderThanMs !== undefined || parsed.filter.keepBytes !== undefined;
 	const {sources} = await connectEngines(flags);
 	const pool = new WalkPool();

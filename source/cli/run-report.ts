@@ -1,31 +1,23 @@
 import {writeFileSync} from 'node:fs';
 import {hostname} from 'node:os';
+import {OperatorError} from '../domain/operator-error.js';
 import {WalkPool} from '../adapters/fs/walk-pool.js';
 import {resolveKubeletEviction} from '../adapters/kubelet-config.js';
 import {describeThreshold} from '../domain/eviction.js';
 import {buildReport, type Report} from '../report/report-model.js';
 import {renderReportText} from '../report/report-text.js';
-import {connectEngines, type EngineFlags} from '../services/engines.js';
+import {connectEngines} from '../services/engines.js';
 import {resolveReadOnly} from '../services/read-only.js';
 import {sampleEngine} from '../services/report-samples.js';
+import type {ReportFlags} from './report-flags.js';
 
-export interface ReportFlags extends EngineFlags {
-	json: boolean;
-	format?: string;
-	output?: string;
-	dfTimeout: number;
-	samples: number;
-	interval: number;
-	readOnly: boolean;
-	container?: string;
-	kubeletConfig?: string;
-}
+export type {ReportFlags} from './report-flags.js';
 
 export async function runReport(flags: ReportFlags): Promise<number> {
 	if (flags.container) return (await import('./run-container-report.js')).runContainerReport({...flags, container: flags.container});
 	const format = flags.format ?? (flags.json ? 'json' : 'text');
-	if (!Number.isInteger(flags.samples) || flags.samples < 1) throw new Error(`--samples must be a whole number ≥ 1 (got ${flags.samples})`);
-	if (!(flags.interval > 0)) throw new Error(`--interval must be a number of seconds > 0 (got ${flags.interval})`);
+	if (!Number.isInteger(flags.samples) || flags.samples < 1) throw new OperatorError(`--samples must be a whole number ≥ 1 (got ${flags.samples})`, {hint: 'e.g. --samples 6 --interval 5', code: 'BAD_FLAG'});
+	if (!(flags.interval > 0)) throw new OperatorError(`--interval must be a number of seconds > 0 (got ${flags.interval})`, {hint: 'e.g. --interval 5', code: 'BAD_FLAG'});
 	const eviction = resolveKubeletEviction({configPath: flags.kubeletConfig});
 	const {sources, notes} = await connectEngines(flags);
 	const pool = new WalkPool();

@@ -39,8 +39,12 @@ export class CombinedFeed implements ConsoleFeed {
 				listener();
 			}),
 		);
-		return () => offs.forEach(off => off());
+		return () => {
+			for (const off of offs) off();
+		};
 	};
 
-	refresh = (): void => this.feeds.forEach(feed => feed.refresh());
+	refresh = (): void => {
+		for (const feed of this.feeds) feed.refresh();
+	};
 }

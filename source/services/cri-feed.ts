@@ -4,6 +4,7 @@ import {GrowthTracker} from '../domain/growth.js';
 import type {EngineSnapshot} from '../domain/types.js';
 import {emptyFeedState, type ConsoleFeed, type FeedState} from './console-feed.js';
 import type {EngineSource} from './engines.js';
+import {formatError} from '../domain/operator-error.js';
 
 /**
  * Samples a CRI engine for the console. The runtime already measures writable layers
@@ -65,7 +66,7 @@ export class CriFeed implements ConsoleFeed {
 				history: new Map(keys.map(k => [k, this.tracker.samples(k)])),
 			});
 		} catch (error) {
-			this.publish({error: `${this.source.endpoint}: ${(error as Error).message.split('\n')[0]}`});
+			this.publish({error: `${this.source.endpoint}: ${formatError(error)}`});
 		} finally {
 			this.busy = false;
 		}

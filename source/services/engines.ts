@@ -4,6 +4,7 @@ import {resolveDockerEndpoint} from '../adapters/docker/endpoint.js';
 import type {WalkPool} from '../adapters/fs/walk-pool.js';
 import type {EngineSnapshot} from '../domain/types.js';
 import {EngineError} from '../adapters/engine-error.js';
+import {errorHint, errorLine, formatError} from '../domain/operator-error.js';
 import {scanDocker, type DockerScanOptions} from './docker-scan.js';
 
 export type RuntimeChoice = 'docker' | 'cri' | 'auto';
@@ -73,12 +74,7 @@ export async function connectEngines(flags: EngineFlags): Promise<{sources: Engi
 		criSource(flags),
 	]);
 	const sources = attempts.flatMap(a => (a.status === 'fulfilled' ? [a.value] : []));
-	const message = (a: PromiseSettledResult<unknown>) => {
-		if (a.status !== 'rejected') return '';
-		const {message: text, hint} = a.reason as Error & {hint?: string};
-		return text.split('\n')[0]! + (hint ? ` (hint: ${hint})` : '');
-	};
-	const [docker, cri] = attempts.map(message);
+	const [docker, cri] = attempts.map(a => (a.status === 'rejected' ? formatError(a.reason) : ''));
 	if (sources.length === 0) {
 		// The engine the operator named explicitly is the one whose error they need to see.
 		const dockerNamed = Boolean(flags.host || process.env.DOCKER_HOST);
@@ -86,7 +82,12 @@ export async function connectEngines(flags: EngineFlags): Promise<{sources: Engi
 		const [dockerAttempt, criAttempt] = attempts as Array<PromiseRejectedResult>;
 		if (dockerNamed && !criNamed) throw dockerAttempt!.reason;
 		if (criNamed && !dockerNamed) throw criAttempt!.reason;
-		throw new EngineError(`no container engine answered. Docker: ${docker} CRI: ${cri}`, 'NO_ENGINE');
+		const [dockerReason, criReason] = attempts.map(a => (a.status === 'rejected' ? a.reason : undefined));
+		throw new EngineError(
+			`no container engine answered. Docker: ${errorLine(dockerReason)}; CRI: ${errorLine(criReason)}`,
+			[errorHint(dockerReason), errorHint(criReason)].filter(Boolean).join('; ') || 'start dockerd or containerd, or name one with --host or --runtime-endpoint',
+			'NO_ENGINE',
+		);
 	}
 	// An engine the operator named but that did not answer is worth a note; an absent default is not.
 	const notes: string[] = [];

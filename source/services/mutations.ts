@@ -1,6 +1,7 @@
 import {revalidate, type PlanItem, type PrunePlan} from '../domain/prune-plan.js';
 import type {EngineSnapshot, FilesystemStats} from '../domain/types.js';
 import type {AuditLog} from './audit-log.js';
+import {formatError} from '../domain/operator-error.js';
 
 /** Removes one item by exact id. Implemented by DockerMutator and the CRI mutator. */
 export interface Remover {
@@ -69,7 +70,7 @@ export class MutationService {
 						await target.remover.remove(item);
 						result = {item, outcome: 'removed', measuredBytes: gain(before, free(target.filesystem()))};
 					} catch (error) {
-						result = {item, outcome: 'failed', reason: (error as Error).message.split('\n')[0], measuredBytes: null};
+						result = {item, outcome: 'failed', reason: formatError(error), measuredBytes: null};
 					}
 				}
 			}

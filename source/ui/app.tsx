@@ -1,12 +1,12 @@
 import {Box, useApp, useInput} from 'ink';
-import {useEffect, useMemo, useReducer} from 'react';
+import {type ReactNode, useEffect, useMemo, useReducer} from 'react';
 import type {ConsoleFeed} from '../services/console-feed.js';
 import type {ConsoleServices} from '../services/console-services.js';
 import {ReadOnlyBanner} from './components/read-only-banner.js';
 import {ActionsScreen} from './screens/actions.js';
 import {useFeed, useNow} from './hooks/use-feed.js';
 import {useTerminalSize, type TerminalSize} from './hooks/use-terminal-size.js';
-import {Command, commandFor} from './keymap.js';
+import {Command, commandsIn, consoleScopes} from './keymap.js';
 import {minColumns, minRows, overviewLayout} from './model/layout.js';
 import {filesystemGroups} from './model/node-model.js';
 import {buildRows} from './model/rows.js';
@@ -35,7 +35,7 @@ export interface AppProps {
 export function App({feed, size: fixedSize, now: fixedNow, initial, onQuit, services}: AppProps) {
 	const state = useFeed(feed);
 	const terminal = useTerminalSize(fixedSize);
-	// Read-only (issue 7): the banner takes the top row on every screen; screens lay out in the rest.
+	// Read-only: the banner takes the top row on every screen; screens lay out in the rest.
 	const banner = services?.readOnly.on ? 1 : 0;
 	const size = banner ? {...terminal, rows: terminal.rows - banner} : terminal;
 	const now = useNow(1000, fixedNow);
@@ -48,7 +48,7 @@ export function App({feed, size: fixedSize, now: fixedNow, initial, onQuit, serv
 	const cursor = cursorOf(ui, keys);
 
 	useEffect(() => dispatch({type: 'sync', keys, page: layout.tableRows}), [keys, layout.tableRows]);
-	// --container NAME|ID (issue 5): straight into the drill-down once a snapshot lists it
+	// --container NAME|ID: straight into the drill-down once a snapshot lists it
 	useEffect(() => {
 		if (!ui.wanted || !state.snapshot || state.progress) return;
 		dispatch({type: 'screen', screen: 'drill', selected: findRow(rows, ui.wanted)?.key ?? `missing:${ui.wanted}`});
@@ -60,13 +60,8 @@ export function App({feed, size: fixedSize, now: fixedNow, initial, onQuit, serv
 	}, [ui.quit]);
 
 	useInput((input, key) => {
-		// Keys typed faster than a frame (or over a slow SSH link) arrive as one chunk: "jj\r".
-		const commands =
-			input.length > 1 && !key.ctrl && !key.meta
-				? [...input].map(ch => commandFor(ch, {return: ch === '\r', backspace: ch === '\x7f' || ch === '\b'}))
-				: [commandFor(input, key)];
-		for (const command of commands) {
-			if (command === undefined) continue;
+		// Keys typed faster than a frame arrive as one chunk ("jj\r"): commandsIn splits it.
+		for (const command of commandsIn(consoleScopes, input, key)) {
 			if (command === Command.Refresh) feed.refresh();
 			dispatch({type: 'command', command, keys, page: layout.tableRows});
 		}
@@ -75,7 +70,7 @@ export function App({feed, size: fixedSize, now: fixedNow, initial, onQuit, serv
 	const width = size.columns;
 	if (size.columns < minColumns || size.rows < minRows) return <><TooSmall columns={size.columns} rows={size.rows} /><FaultPoint screen="too-small" /></>; // FaultPoint: test-only, see fault.ts
 	const height = size.rows - 1;
-	let body;
+	let body: ReactNode;
 	if (ui.screen === 'help') body = <Help width={width} height={height} />;
 	else if (ui.screen === 'actions') {
 		const report = (command: Command) => dispatch({type: 'command', command, keys, page: layout.tableRows});
@@ -90,7 +85,7 @@ export function App({feed, size: fixedSize, now: fixedNow, initial, onQuit, serv
 				onLeave={step => dispatch({type: 'show', screen: 'overview', guideStep: step})}
 				onHandOver={(target, step) => dispatch({type: 'show', screen: target.screen, sort: target.sort, select: target.select ?? null, guideStep: step})} />
 		);
-	else if (ui.screen === 'drill') body = null; // drill-down (issue 5): rendered below, kept mounted under the help overlay
+	else if (ui.screen === 'drill') body = null; // drill-down: rendered below, kept mounted under the help overlay
 	else if (ui.screen === 'detail') body = <Detail row={rows.find(r => r.key === ui.selected)} width={width} height={height} />;
 	else
 		body = (

@@ -1,14 +1,15 @@
 import {useEffect} from 'react';
 
 /**
- * TEST-ONLY fault injection for failure-matrix row 12 (test/e2e/crash.test.ts). Never set it
+ * TEST-ONLY fault injection: proves an uncaught error anywhere ends the console cleanly
+ * (test/e2e/crash.test.ts). Never set it
  * in production; it is the only place that reads LAYERSCOPE_FAULT:
  *   screen:<name>  the named screen (overview, detail, help, actions, drill, guide, too-small)
  *                  throws while it renders;
  *   timer          a timer callback, outside React, throws once the console is up;
  *   rejection      a promise nobody awaits rejects once the console is up.
  */
-const fault = (typeof process === 'object' && process.env['LAYERSCOPE_FAULT']) || '';
+const fault = (typeof process === 'object' && process.env.LAYERSCOPE_FAULT) || '';
 
 export type FaultScreen = 'overview' | 'detail' | 'help' | 'actions' | 'drill' | 'guide' | 'too-small';
 

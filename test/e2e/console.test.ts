@@ -89,7 +89,7 @@ describe('console in a terminal (tmux 80×24)', () => {
 	it('prints a hint and exits 2 without a terminal', async () => {
 		const result = await runCli([], {DOCKER_HOST: lab().dockerHost});
 		expect(result.code).toBe(2);
-		expect(result.stderr.trim()).toBe('layerscope: the console needs a terminal; use `layerscope report` (or report --json) for scripts');
+		expect(result.stderr.trim()).toBe('layerscope: the console needs a terminal (hint: use `layerscope report` (or report --json) for scripts)');
 	});
 });
 
@@ -97,6 +97,9 @@ describe('console restores the terminal on signals', () => {
 	for (const signal of ['SIGTERM', 'SIGHUP', 'SIGINT'] as const) {
 		it(`on ${signal}`, async () => {
 			const name = `sig-${signal}`;
+			// A tmux server of its own: killing the last session of a shared server ends that
+			// server, and the next test's new-session could race its shutdown.
+			const tmux = (...args: string[]) => execFileSync('/usr/bin/tmux', ['-L', `${socket}-${signal}`, ...args], {encoding: 'utf8'});
 			const pidFile = join(tmpdir(), `${socket}-${signal}.pid`);
 			tmux('new-session', '-d', '-s', name, '-x', '80', '-y', '24', '-e', `DOCKER_HOST=${lab().dockerHost}`, `sh -c 'echo $$ > ${pidFile}; exec ${process.execPath} ${cliPath}'; echo "exit=$?"; sleep 600`);
 			const pane = () => tmux('capture-pane', '-p', '-t', name);
@@ -109,7 +112,7 @@ describe('console restores the terminal on signals', () => {
 			expect(flag('alternate_on')).toBe('0');
 			expect(flag('cursor_flag')).toBe('1');
 			expect(pane()).not.toContain('Assertion failed');
-			tmux('kill-session', '-t', name);
+			tmux('kill-server');
 		});
 	}
 });

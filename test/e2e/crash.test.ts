@@ -8,7 +8,7 @@ import {lab, labDocker, runContainer} from '../helpers/lab.js';
 import {tmuxSession} from '../helpers/tmux.js';
 
 /**
- * Failure-matrix row 12, the error half: an uncaught error in any screen, or outside React
+ * README's failure table (When things go wrong), row 12, the error half: an uncaught error in any screen, or outside React
  * (a timer, a rejected promise), leaves the terminal as it was: main screen, cursor shown, no
  * frame left behind; one line on stderr, the stack only with --debug; exit 2. The faults come
  * from the test-only LAYERSCOPE_FAULT hook (source/ui/fault.ts); the CLI runs in a real pty (tmux).

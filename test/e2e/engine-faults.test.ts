@@ -8,7 +8,7 @@ import {labPaths} from '../../source/adapters/lab/lab-paths.js';
 import {cliPath} from '../helpers/cli.js';
 import {tmuxSession} from '../helpers/tmux.js';
 
-// Failure-matrix rows 2 and 4, in a real terminal.
+// README's failure table (When things go wrong), rows 2 and 4, in a real terminal.
 describe('engine faults in the console', () => {
 	const dir = mkdtempSync(join(tmpdir(), 'ls-fault-'));
 	const paths = labPaths(dir);
@@ -43,7 +43,7 @@ describe('engine faults in the console', () => {
 			term.start({DOCKER_HOST: `unix://${dir}/absent.sock`}, `${process.execPath} ${cliPath} --runtime docker`);
 			const end = await term.until('the exit', text => text.includes('exit=2'), 30_000);
 			expect(end.split('\n').filter(l => l.startsWith('layerscope:'))).toEqual([
-				`layerscope: cannot reach Docker at unix://${dir}/absent.sock: no such socket. Is dockerd running? Set --host or DOCKER_HOST to its socket.`,
+				`layerscope: cannot reach Docker at unix://${dir}/absent.sock: no such socket (hint: is dockerd running? Set --host or DOCKER_HOST to its socket)`,
 			]);
 		} finally {
 			term.kill();

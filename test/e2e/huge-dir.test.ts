@@ -6,7 +6,7 @@ import {cliPath} from '../helpers/cli.js';
 import {lab, labDocker, runContainer, waitFor} from '../helpers/lab.js';
 import {tmuxSession} from '../helpers/tmux.js';
 
-// Failure-matrix row 8: one directory with 100,000 entries in a writable layer: progress while
+// README's failure table (When things go wrong), row 8: one directory with 100,000 entries in a writable layer: progress while
 // walking (a growing entry count), then navigable, help works, peak memory bounded.
 describe('drill-down of a directory with 100,000 entries (tmux 80×24)', () => {
 	const docker = labDocker();

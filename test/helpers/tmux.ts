@@ -14,6 +14,8 @@ export function tmuxSession(name: string, size = {columns: 80, rows: 24}) {
 	return {
 		captures,
 		screen,
+		/** The screen with its attributes, as SGR escapes (capture-pane -e). */
+		styled: () => tmux('capture-pane', '-e', '-p', '-t', name),
 		start(env: Record<string, string>, command: string) {
 			const vars = Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
 			// `; sleep` keeps the pane after the CLI exits so its exit code can be read.

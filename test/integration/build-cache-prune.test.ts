@@ -112,13 +112,19 @@ describe('build-cache prune: older than a duration, down to a keep-storage amoun
 
 	it('layerscope plan takes the flags, lists each record with id, size and last use, and rejects bad values', async () => {
 		const env = {DOCKER_HOST: lab().dockerHost};
+		// The CLI's clock reads later than this one: once every prunable record's last use is more
+		// than a second old here, it is for the CLI too. Wait for exactly that moment, no guess.
+		const lastUses = unusedUnshared(await records()).flatMap(r => (r.lastUsedAt === undefined ? [] : [r.lastUsedAt]));
+		expect(lastUses.length).toBeGreaterThan(0);
+		const wait = Math.max(...lastUses) + 1001 - Date.now();
+		if (wait > 0) await new Promise(resolve => setTimeout(resolve, wait));
 		const json = await runCli(['plan', '--json', '--runtime', 'docker', '--build-cache-older-than', '1s'], env);
 		expect(json.stderr).toBe('');
 		const out = JSON.parse(json.stdout);
 		expect(out.buildCacheFilter).toEqual({olderThanMs: 1000});
 		const cutoff = Date.parse(out.generatedAt) - 1000;
 		const items = out.suggestions.flatMap((s: {plan?: {items: Array<{kind: string; lastUsedAt?: number}>}}) => s.plan?.items ?? []).filter((i: {kind: string}) => i.kind === 'build-cache');
-		expect(items.length).toBeGreaterThan(0); // the third build's records are more than a second old by now
+		expect(items.length).toBeGreaterThan(0);
 		for (const item of items) expect(item.lastUsedAt).toBeLessThan(cutoff);
 
 		const text = await runCli(['plan', '--runtime', 'docker', '--build-cache-keep', '0'], env);

@@ -50,10 +50,10 @@ describe('CRI removals go through the same guarded mutation service', () => {
 		];
 		const result = await service.execute(makePlan('cri', items));
 		const outcome = Object.fromEntries(result.outcomes.map(o => [o.item.name, o]));
-		expect(outcome['done']!.outcome).toBe('removed');
-		expect(outcome['alive']).toMatchObject({outcome: 'skipped', reason: 'is running now'});
+		expect(outcome.done!.outcome).toBe('removed');
+		expect(outcome.alive).toMatchObject({outcome: 'skipped', reason: 'is running now'});
 		expect(outcome[unusedTag]!.outcome).toBe('removed');
-		expect(outcome['pause']!.outcome).toBe('skipped');
+		expect(outcome.pause!.outcome).toBe('skipped');
 		const after = await source.scan({pool: undefined as never});
 		expect(after.containers.map(c => c.id)).toContain(running.containerId);
 		expect(after.containers.map(c => c.id)).not.toContain(exited.containerId);

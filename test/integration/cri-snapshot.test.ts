@@ -6,7 +6,6 @@ import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {CriClient} from '../../source/adapters/cri/cri-client.js';
 import {criSocketPath} from '../../source/adapters/cri/cri-endpoint.js';
-import {removeImage} from '../../source/adapters/cri/cri-mutations.js';
 import {readCriSnapshot, type CriSnapshot} from '../../source/adapters/cri/cri-snapshot.js';
 import {podEphemeral} from '../../source/adapters/cri/pod-ephemeral.js';
 import {lab} from '../helpers/lab.js';
@@ -150,8 +149,8 @@ describe('readCriSnapshot against a real containerd', () => {
 		expect(usage.totalBytes).toBe(usage.writableBytes + usage.logBytes + usage.emptyDirBytes);
 	});
 
-	it('removes an unused image through the thin wrapper', async () => {
-		await removeImage(client, unusedTag);
+	it('removes an unused image through the client', async () => {
+		await client.removeImage(unusedTag);
 		expect(await client.imageStatus(unusedTag)).toBeNull();
 	});
 });

@@ -193,7 +193,7 @@ describe('drill-down of a writable layer against the private dockerd', () => {
 		const missing = await run('no-such-container');
 		expect(missing.code).toBe(2);
 		expect(missing.stderr.trim().split('\n')).toHaveLength(1);
-		expect(missing.stderr).toMatch(/no container named no-such-container; `layerscope report` lists them/);
+		expect(missing.stderr).toMatch(/no container named no-such-container \(hint: `layerscope report` lists them\)/);
 	});
 
 	afterAll(async () => {

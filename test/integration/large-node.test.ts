@@ -13,7 +13,7 @@ import {busybox, lab} from '../helpers/lab.js';
 import {manyImagesArchive} from '../helpers/many-images.js';
 import {dockerRecordingProxy, type DockerProxy} from '../helpers/recording-proxy.js';
 
-// Failure-matrix row 14: a very large node. 1,000 containers and 5,000 images.
+// README's failure table (When things go wrong), row 14: a very large node. 1,000 containers and 5,000 images.
 const containers = 1000;
 const images = 5000;
 

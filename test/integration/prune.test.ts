@@ -11,7 +11,7 @@ import {makePlan, type PlanItem} from '../../source/domain/prune-plan.js';
 import {AuditLog} from '../../source/services/audit-log.js';
 import {scanDocker} from '../../source/services/docker-scan.js';
 import {dockerMutationTarget} from '../../source/services/docker-target.js';
-import {createMutationService, MutationService} from '../../source/services/mutations.js';
+import {createMutationService, type MutationService} from '../../source/services/mutations.js';
 import {buildImage} from '../helpers/docker-build.js';
 import {busybox, lab, labDocker, runContainer} from '../helpers/lab.js';
 

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {Command, commandFor} from '../../source/ui/keymap.js';
+import {Command, commandFor, commandIn, commandsIn, keyLabel, keymap, planScopes, splitKeys, treeScopes} from '../../source/ui/keymap.js';
 import {overviewLayout, tableColumns} from '../../source/ui/model/layout.js';
 import {sparkline} from '../../source/ui/model/sparkline.js';
 import {initialUiState, uiReducer, type UiState} from '../../source/ui/state/console-state.js';
@@ -70,6 +70,40 @@ describe('keymap', () => {
 		expect(commandFor('', {escape: true})).toBe(Command.Back);
 		expect(commandFor('c', {ctrl: true})).toBe(Command.Quit);
 		expect(commandFor('x', {})).toBeUndefined();
+	});
+
+	it('is data only: every entry is plain keys, a scope, a label and a command', () => {
+		for (const b of keymap) {
+			expect(Object.keys(b).sort()).toEqual(['command', 'help', 'keys', 'scope']);
+			for (const k of b.keys) expect(typeof k).toBe('string');
+		}
+		// No key is bound twice in one scope.
+		const seen = new Set<string>();
+		for (const b of keymap) for (const k of b.keys) {
+			expect(seen.has(`${b.scope} ${k}`), `${b.scope} ${k}`).toBe(false);
+			seen.add(`${b.scope} ${k}`);
+		}
+	});
+
+	it('scopes decide: g opens the guide from the list, and is the first row in a tree or a plan', () => {
+		expect(commandFor('g', {})).toBe(Command.Guide);
+		expect(commandIn(treeScopes, 'g', {})).toBe(Command.Top);
+		expect(commandIn(planScopes, 'g', {})).toBe(Command.Top);
+		expect(commandIn(treeScopes, 'b', {})).toBe(Command.SizeMode);
+		expect(commandFor('b', {})).toBeUndefined();
+		expect(commandIn(['guide'], '', {escape: true, meta: true})).toBe('leave');
+		expect(commandIn(['prompt'], '\x7f', {backspace: true})).toBe('erase');
+	});
+
+	it('labels come from the keys', () => {
+		const label = (command: Command) => keyLabel(keymap.find(b => b.command === command && b.help !== '')!);
+		expect([label(Command.Up), label(Command.Open), label(Command.Back), label(Command.Quit), label(Command.Toggle)]).toEqual(['↑ k', 'Enter → l', 'Esc ⌫ ← h', 'q ^C', 'space']);
+	});
+
+	it('one function splits fast typing', () => {
+		expect(splitKeys('jj\r', {}).map(k => [k.input, Boolean(k.key.return)])).toEqual([['j', false], ['j', false], ['\r', true]]);
+		expect(splitKeys('\x1b[A', {})).toHaveLength(1);
+		expect(commandsIn(['global', 'list'], 'jjx\r', {})).toEqual([Command.Down, Command.Down, Command.Open]);
 	});
 });
 

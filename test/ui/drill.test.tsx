@@ -135,7 +135,7 @@ describe.sequential('drill-down at 80×24 (recorded from the private dockerd)', 
 		await r.pressUntil(keys.enter, /^\/opt +sizes/m);
 		await r.pressUntil(keys.enter, /^\/opt\/app +sizes/m);
 		await r.select(/plugins$/);
-		expect(r.frame().replace(/\n  /g, ' ')).toContain(`whiteout: deleted from the image, but the lower layers still hold ${bytes(white.lowerBytes)} on disk`);
+		expect(r.frame().replace(/\n {2}/g, ' ')).toContain(`whiteout: deleted from the image, but the lower layers still hold ${bytes(white.lowerBytes)} on disk`);
 		await r.pressUntil('h', /^\/opt +sizes/m);
 		await r.pressUntil('h', /^\/ +sizes/m);
 		await r.pressUntil('g', /^› .* srv\//m);

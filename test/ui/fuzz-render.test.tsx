@@ -7,7 +7,7 @@ import {renderAt, tick, until} from '../helpers/render.js';
 import {fixture, fixtureFeed} from './fixture-feed.js';
 
 /**
- * Failure-matrix row 9, the fuzz sweep: at least 10,000 generated hostile strings, put where
+ * README's failure table (When things go wrong), row 9, the fuzz sweep: at least 10,000 generated hostile strings, put where
  * the engine's data goes (container names, images, labels, log and layer paths, pod names,
  * the engine's name, version and endpoint, the filesystem path) in the snapshot recorded from
  * the private dockerd, rendered through the real console (App: overview and detail screens).

@@ -1,5 +1,8 @@
 import {describe, expect, it} from 'vitest';
-import {guideCommandFor, guideCommandsFor} from '../../source/ui/guide/guide-keys.js';
+import {commandIn, commandsIn, type KeyInfo} from '../../source/ui/keymap.js';
+
+const guideCommandFor = (input: string, key: KeyInfo) => commandIn(['guide'], input, key);
+const guideCommandsFor = (input: string, key: KeyInfo) => commandsIn(['guide'], input, key);
 import type {HandOver} from '../../source/ui/guide/guide-model.js';
 import {guideReducer, initialGuideState, progressText} from '../../source/ui/state/guide-state.js';
 

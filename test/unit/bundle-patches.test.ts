@@ -1,4 +1,4 @@
-import {mkdtempSync, rmSync} from 'node:fs';
+import {mkdtempSync, readFileSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {pathToFileURL} from 'node:url';
@@ -6,6 +6,8 @@ import * as esbuild from 'esbuild';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 // @ts-expect-error plain .mjs build script without types
 import {bundlePatches, ONE_CLUSTER_EACH} from '../../scripts/bundle-patches.mjs';
+// @ts-expect-error plain .mjs build script without types
+import {seaPatches} from '../../scripts/sea-patches.mjs';
 
 // The console bundle's rewrites of string-width (7: ours, 8: Ink's) and the shared grapheme
 // splitter must give exactly what the unpatched dependencies give.
@@ -76,5 +78,61 @@ describe('console bundle rewrites', () => {
 			expect([...ours].map(({segment, index}) => [segment, index])).toEqual([...theirs].map(({segment, index}) => [segment, index]));
 			for (let i = -1; i <= s.length; i++) expect(ours.containing(i)?.index, `${JSON.stringify(s)} at ${i}`).toBe(theirs.containing(i)?.index);
 		}
+	});
+});
+
+// Every dependency a build step rewrites is pinned to one exact version, and every rewrite
+// still finds the text it replaces in the installed copy (each throws when it does not).
+describe('rewritten dependencies', () => {
+	const readJson = (path: string) => JSON.parse(readFileSync(join(process.cwd(), path), 'utf8'));
+	const pkg = readJson('package.json');
+	const rewritten: Array<[string, string]> = [
+		['string-width', 'node_modules/string-width'],
+		['string-width', 'node_modules/ink/node_modules/string-width'],
+		['slice-ansi', 'node_modules/slice-ansi'],
+		['@alcalzone/ansi-tokenize', 'node_modules/@alcalzone/ansi-tokenize'],
+		['ink', 'node_modules/ink'],
+		['yoga-layout', 'node_modules/yoga-layout'],
+	];
+
+	it('are pinned to the exact version installed, in dependencies or overrides', () => {
+		const overrides = pkg.overrides as Record<string, string | Record<string, string>>;
+		const pins = (name: string): string[] => [
+			pkg.dependencies[name],
+			typeof overrides[name] === 'string' ? overrides[name] : undefined,
+			...Object.values(overrides).flatMap(o => (typeof o === 'object' && o[name] ? [o[name]] : [])),
+		].filter((v): v is string => typeof v === 'string');
+		for (const [name, dir] of rewritten) {
+			const installed = readJson(`${dir}/package.json`).version;
+			const exact = pins(name);
+			expect(exact.length, `${name} has no pin`).toBeGreaterThan(0);
+			for (const pin of exact) expect(pin, `${name} pin`).toMatch(/^\d+\.\d+\.\d+$/);
+			expect(exact, `${name} at ${dir}`).toContain(installed);
+		}
+	});
+
+	it('each rewrite still applies to the installed copy', async () => {
+		const result = await esbuild.build({
+			stdin: {contents: "import 'ink'; import 'string-width';", resolveDir: process.cwd(), loader: 'js'},
+			bundle: true,
+			write: false,
+			format: 'esm',
+			platform: 'node',
+			outfile: join(dir, 'all.mjs'),
+			plugins: [...bundlePatches, seaPatches],
+			logLevel: 'silent',
+		});
+		const code = result.outputFiles[0]!.text;
+		// string-width 7 and 8, ansi-tokenize: no segmenter of their own; slice-ansi: the shared one.
+		expect(code).not.toMatch(/new Intl\.Segmenter\(\)|segmenter\.segment\((string|str)\)/);
+		expect(code).toMatch(/GRAPHEME_SEGMENTER = \{ segment: \w+ \}/);
+		expect(code.match(/new Intl\.Segmenter\(/g)).toHaveLength(1); // the shared one
+		expect(code).toContain('maybeEmoji.test(segment) && rgiEmojiRegex.test(segment)');
+		expect(code).toContain("Cannot find package 'react-devtools-core'");
+		// yoga-layout starts synchronously, its wasm kept once; ink loads no devtools and no package.json.
+		expect(code).not.toContain('wrapAssembly(await loadYoga())');
+		expect(code).toContain("yoga-layout did not start synchronously");
+		expect(code).not.toContain("await import('./devtools.js')");
+		expect(code).not.toContain('await loadPackageJson()');
 	});
 });

@@ -6,7 +6,8 @@ import {afterAll, describe, expect, it} from 'vitest';
 import type {ContainerRecord, EngineSnapshot} from '../../source/domain/types.js';
 import {allocatedBytesUnder} from '../../source/adapters/cri/allocated-size.js';
 import {normalizeCriEndpoint} from '../../source/adapters/cri/cri-endpoint.js';
-import {formatCriError, toCriError} from '../../source/adapters/cri/cri-error.js';
+import {toCriError} from '../../source/adapters/cri/cri-error.js';
+import {formatError, OperatorError} from '../../source/domain/operator-error.js';
 import * as map from '../../source/adapters/cri/cri-map.js';
 import {imageMatchesRef, normalizeImageRef} from '../../source/adapters/cri/image-ref.js';
 import {podEphemeral} from '../../source/adapters/cri/pod-ephemeral.js';
@@ -21,6 +22,7 @@ describe('CRI → domain mapping', () => {
 	});
 
 	it('turns nanoseconds into milliseconds', () => {
+		// biome-ignore lint/correctness/noPrecisionLoss: CRI's int64 nanoseconds arrive as doubles; the test feeds one
 		expect(map.nanosToMillis(1_700_000_000_123_456_789)).toBe(1_700_000_000_123);
 		expect(map.nanosToMillis(0)).toBeUndefined();
 	});
@@ -75,7 +77,8 @@ describe('endpoints and errors', () => {
 			const error = toCriError(grpcError, ep, 'Version', 5000);
 			expect(error.code).toBe(code);
 			expect(error.message).toContain(ep);
-			expect(formatCriError(error)).not.toMatch(/\n/);
+			expect(error).toBeInstanceOf(OperatorError);
+			expect(formatError(error)).not.toMatch(/\n/);
 			expect(error.hint).not.toBe('');
 		}
 		expect(toCriError({code: status.DEADLINE_EXCEEDED}, ep, 'ListContainers', 5000).message).toBe(`CRI ListContainers at ${ep} timed out after 5 s`);

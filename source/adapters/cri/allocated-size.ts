@@ -18,7 +18,7 @@ export function allocatedBytesUnder(root: string): number {
 	const stack = [root];
 	while (stack.length > 0) {
 		const path = stack.pop()!;
-		let stat;
+		let stat: ReturnType<typeof lstatSync>;
 		try {
 			stat = lstatSync(path);
 		} catch {

@@ -1,4 +1,5 @@
 import {status as GrpcStatus} from '@grpc/grpc-js';
+import {OperatorError, oneLine} from '../../domain/operator-error.js';
 
 export type CriErrorCode =
 	| 'NO_SOCKET'
@@ -12,25 +13,18 @@ export type CriErrorCode =
 	| 'FAILED';
 
 /** One-line, operator-facing CRI failure. `message` names the endpoint; `hint` says what to try. */
-export class CriError extends Error {
+export class CriError extends OperatorError {
+	declare readonly code: CriErrorCode;
 	constructor(
-		readonly code: CriErrorCode,
+		code: CriErrorCode,
 		message: string,
 		readonly endpoint: string,
-		readonly hint: string,
+		hint: string,
 		readonly grpcCode?: number,
 	) {
-		super(oneLine(message));
+		super(message, {hint, code});
 		this.name = 'CriError';
 	}
-}
-
-export function formatCriError(error: CriError): string {
-	return error.hint ? `${error.message} (hint: ${error.hint})` : error.message;
-}
-
-export function oneLine(text: string): string {
-	return text.replace(/\s*[\r\n]+\s*/g, ' ').trim();
 }
 
 interface GrpcLikeError {

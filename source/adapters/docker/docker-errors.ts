@@ -1,3 +1,4 @@
+import {firstLine} from '../../domain/operator-error.js';
 import {EngineError} from '../engine-error.js';
 import type {DockerEndpoint} from './endpoint.js';
 
@@ -10,45 +11,42 @@ interface RawError {
 	name?: string;
 }
 
-function firstLine(text: string): string {
-	return text.split('\n')[0]!.trim();
-}
-
-/** Maps a dockerode/socket error onto one line naming the endpoint, with a hint. */
+/** Maps a dockerode/socket error onto one line naming the endpoint, and a hint. */
 export function dockerError(error: unknown, endpoint: DockerEndpoint, what: string): EngineError {
 	if (error instanceof EngineError) return error;
 	const e = (error ?? {}) as RawError;
 	const where = `Docker at ${endpoint.display}`;
 	switch (e.code) {
 		case 'ENOENT':
-			return new EngineError(`cannot reach ${where}: no such socket. Is dockerd running? Set --host or DOCKER_HOST to its socket.`, 'ENOENT');
+			return new EngineError(`cannot reach ${where}: no such socket`, 'is dockerd running? Set --host or DOCKER_HOST to its socket', 'ENOENT');
 		case 'EACCES':
 		case 'EPERM':
-			return new EngineError(`cannot reach ${where}: permission denied. Run as root or join the docker group.`, 'EACCES');
+			return new EngineError(`cannot reach ${where}: permission denied`, 'run as root or join the docker group', 'EACCES');
 		case 'ECONNREFUSED':
-			return new EngineError(`cannot reach ${where}: connection refused. Is dockerd running? Check the socket or --host.`, 'ECONNREFUSED');
+			return new EngineError(`cannot reach ${where}: connection refused`, 'is dockerd running? Check the socket or --host', 'ECONNREFUSED');
 		case 'ECONNRESET':
 		case 'EPIPE':
-			return new EngineError(`lost connection to ${where} during ${what}. Is dockerd restarting? Try again.`, 'ECONNRESET');
+			return new EngineError(`lost connection to ${where} during ${what}`, 'is dockerd restarting? Try again', 'ECONNRESET');
 		case 'ENOTFOUND':
 		case 'EHOSTUNREACH':
 		case 'ETIMEDOUT':
-			return new EngineError(`cannot reach ${where}: ${e.code}. Check --host and the network.`, e.code);
+			return new EngineError(`cannot reach ${where}: ${e.code}`, 'check --host and the network', e.code);
 		default:
 			break;
 	}
 	const message = firstLine(e.json?.message ?? e.reason ?? e.message ?? String(error));
 	if (/client version .* too (new|old)|minimum supported API version/i.test(message)) {
-		return new EngineError(`${where} rejected the API version: ${message}. Set DOCKER_API_VERSION to the version the engine supports.`, 'API_VERSION');
+		return new EngineError(`${where} rejected the API version: ${message}`, 'set DOCKER_API_VERSION to the version the engine supports', 'API_VERSION');
 	}
-	if (e.statusCode === 404) return new EngineError(`${what}: not found at ${where}: ${message}`, 'NOT_FOUND');
-	if (e.statusCode) return new EngineError(`${where} answered ${e.statusCode} to ${what}: ${message}`, 'HTTP');
-	return new EngineError(`${what} failed at ${where}: ${message}`, 'UNKNOWN');
+	if (e.statusCode === 404) return new EngineError(`${what}: not found at ${where}: ${message}`, '', 'NOT_FOUND');
+	if (e.statusCode) return new EngineError(`${where} answered ${e.statusCode} to ${what}: ${message}`, '', 'HTTP');
+	return new EngineError(`${what} failed at ${where}: ${message}`, '', 'UNKNOWN');
 }
 
 export function timeoutError(endpoint: DockerEndpoint, what: string, ms: number): EngineError {
 	return new EngineError(
-		`cannot reach Docker at ${endpoint.display}: no answer to ${what} within ${(ms / 1000).toFixed(0)} s. The engine may be hung or overloaded; try --timeout.`,
+		`cannot reach Docker at ${endpoint.display}: no answer to ${what} within ${(ms / 1000).toFixed(0)} s`,
+		'the engine may be hung or overloaded; try --timeout',
 		'TIMEOUT',
 	);
 }

@@ -1,3 +1,5 @@
+import {OperatorError} from '../../domain/operator-error.js';
+
 export interface DockerEndpoint {
 	/** As shown to the operator, e.g. unix:///var/run/docker.sock */
 	display: string;
@@ -16,7 +18,7 @@ export function resolveDockerEndpoint(flag?: string, env: NodeJS.ProcessEnv = pr
 	const raw = (flag || env.DOCKER_HOST || `unix://${defaultDockerSocket}`).trim();
 	if (raw.startsWith('unix://')) {
 		const socketPath = raw.slice('unix://'.length);
-		if (!socketPath.startsWith('/')) throw new Error(`invalid Docker host "${raw}": a unix socket path must be absolute, e.g. unix:///var/run/docker.sock`);
+		if (!socketPath.startsWith('/')) throw new OperatorError(`invalid Docker host "${raw}": a unix socket path must be absolute`, {hint: 'e.g. unix:///var/run/docker.sock', code: 'BAD_FLAG'});
 		return {display: raw, socketPath, local: true};
 	}
 	if (raw.startsWith('/')) return {display: `unix://${raw}`, socketPath: raw, local: true};
@@ -26,5 +28,5 @@ export function resolveDockerEndpoint(flag?: string, env: NodeJS.ProcessEnv = pr
 		const port = match[3] ? Number(match[3]) : protocol === 'https' ? 2376 : 2375;
 		return {display: raw, host: match[2], port, protocol, local: false};
 	}
-	throw new Error(`unsupported Docker host "${raw}": use unix:///path/to/docker.sock or tcp://host:port`);
+	throw new OperatorError(`unsupported Docker host "${raw}"`, {hint: 'use unix:///path/to/docker.sock or tcp://host:port', code: 'BAD_FLAG'});
 }

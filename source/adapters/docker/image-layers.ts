@@ -7,7 +7,7 @@ const text = (b: Buffer) => b.toString('utf8');
 
 /** History oldest first, with the layer each step made (steps of size 0 may be metadata only). */
 export async function imageHistory(client: DockerClient, id: string): Promise<HistoryStep[]> {
-	const entries: Array<{CreatedBy: string; Size: number}> = await client.call<any>('image history', (d: any, abortSignal) =>
+	const entries: Array<{CreatedBy: string; Size: number}> = await client.call<any>('image history', (d: any) =>
 		d.getImage(id).history(),
 	);
 	const oldestFirst = [...entries].reverse();
@@ -54,7 +54,7 @@ export function layerWhiteouts(layers: readonly string[]): LayerWhiteout[] {
 			const rel = text(out.subarray(start, end));
 			start = end + 1;
 			const st = lstatSync(`${dir}/${rel}`, {throwIfNoEntry: false});
-			if (!st || st.rdev !== 0) continue;
+			if (st?.rdev !== 0) continue;
 			let hiddenBytes = 0;
 			let addedIn = -1;
 			for (let below = index - 1; below >= 0; below--) {

@@ -70,7 +70,10 @@ export async function startContainerd(dir: string, options: {timeoutMs?: number;
 	closeSync(log);
 	let exited = false;
 	let spawnError = '';
-	child.once('exit', () => (exited = true)).once('error', e => ((exited = true), (spawnError = e.message))).unref();
+	child.once('exit', () => (exited = true)).once('error', e => {
+		exited = true;
+		spawnError = e.message;
+	}).unref();
 	if (child.pid) writeFileSync(pidFile(dir), `${child.pid}\n`);
 	const timeoutMs = options.timeoutMs ?? 30_000;
 	for (const deadline = Date.now() + timeoutMs; child.pid && Date.now() < deadline && !exited; ) {

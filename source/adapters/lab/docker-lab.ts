@@ -32,7 +32,7 @@ export async function startDockerd(paths: LabPaths): Promise<void> {
 	const pid = readPid(p.pidFile);
 	if (pid && isAlive(pid) && (await answers(docker))) return;
 	const binary = dockerdPaths.find(b => existsSync(b));
-	if (!binary) throw new LabError('dockerd not found: apt-get install docker.io');
+	if (!binary) throw new LabError('dockerd not found', 'apt-get install docker.io');
 	mkdirSync(p.dir, {recursive: true});
 	writeFileSync(p.config, '{}\n');
 	const args = [

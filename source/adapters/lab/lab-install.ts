@@ -1,5 +1,6 @@
 import {execFileSync} from 'node:child_process';
 import {existsSync} from 'node:fs';
+import {OperatorError} from '../../domain/operator-error.js';
 
 /** Binary the lab needs -> the Debian package that ships it. */
 const needed: Array<[string[], string]> = [
@@ -13,8 +14,12 @@ export function missingPackages(): string[] {
 	return needed.filter(([paths]) => !paths.some(p => existsSync(p))).map(([, pkg]) => pkg);
 }
 
-export class LabError extends Error {
-	readonly exitCode = 2;
+/** The lab could not start: one line and a hint, exit 2. */
+export class LabError extends OperatorError {
+	constructor(message: string, hint = '') {
+		super(message, {hint, code: 'LAB'});
+		this.name = 'LabError';
+	}
 }
 
 /** Installs missing engine packages as root on Debian; otherwise a one-line error naming them. */
@@ -25,7 +30,8 @@ export function ensurePackages(log: (line: string) => void = () => {}): void {
 	const debian = existsSync('/etc/debian_version') && existsSync('/usr/bin/apt-get');
 	if (!isRoot || !debian) {
 		throw new LabError(
-			`the lab needs ${missing.join(', ')}: install ${missing.length > 1 ? 'them' : 'it'} (apt-get install ${missing.join(' ')}) and run as root`,
+			`the lab needs ${missing.join(', ')}`,
+			`install ${missing.length > 1 ? 'them' : 'it'} (apt-get install ${missing.join(' ')}) and run as root`,
 		);
 	}
 	log(`installing ${missing.join(' ')} with apt-get`);
@@ -34,7 +40,7 @@ export function ensurePackages(log: (line: string) => void = () => {}): void {
 		execFileSync('apt-get', ['update', '-qq'], {stdio: 'ignore', env});
 		execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], {stdio: 'ignore', env});
 	} catch {
-		throw new LabError(`apt-get install ${missing.join(' ')} failed: run it by hand to see why`);
+		throw new LabError(`apt-get install ${missing.join(' ')} failed`, 'run it by hand to see why');
 	}
 	const still = missingPackages();
 	if (still.length > 0) throw new LabError(`still missing after apt-get: ${still.join(', ')}`);

@@ -4,7 +4,7 @@ import type {SortKey} from '../../domain/growth.js';
 import {fit as fitWidth} from '../model/fit.js';
 import {bytes, growthPerMinute} from '../model/formatting.js';
 import {tableColumns, type Column} from '../model/layout.js';
-import type {ContainerRow} from '../model/rows.js';
+import {type ContainerRow, nameCell} from '../model/rows.js';
 import {sparkline} from '../model/sparkline.js';
 
 export interface ContainerTableProps {
@@ -22,7 +22,7 @@ const sortColumn: Record<SortKey, Column['id']> = {growth: 'growth', writable: '
 function cell(row: ContainerRow, column: Column): string {
 	switch (column.id) {
 		case 'name':
-			return row.name;
+			return nameCell(row, column.width);
 		case 'engine':
 			return row.engine;
 		case 'state':
@@ -54,7 +54,8 @@ const Row = memo(function Row({row, columns, selected}: {row: ContainerRow; colu
 
 /** The ranked container list; only the visible window is rendered. */
 export const ContainerTable = memo(function ContainerTable({rows, cursor, top, height, width, engines, sort}: ContainerTableProps) {
-	const columns = useMemo(() => tableColumns(width, engines), [width, engines]);
+	const pods = useMemo(() => rows.some(r => r.pod !== ''), [rows]);
+	const columns = useMemo(() => tableColumns(width, engines, pods), [width, engines, pods]);
 	const visible = rows.slice(top, top + height);
 	const header = columns.map(c => fitWidth(c.title + (sortColumn[sort] === c.id ? (sort === 'name' ? '↑' : '↓') : ''), c.width, c.align)).join(' ');
 	return (

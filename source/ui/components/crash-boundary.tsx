@@ -7,7 +7,7 @@ export interface CrashBoundaryProps {
 }
 
 /**
- * Failure-matrix row 12: an error thrown while any screen renders. Without this, Ink's own
+ * An error thrown while any screen renders. Without this, Ink's own
  * boundary paints the stack and a source excerpt over the console and the process stays up
  * (the feed keeps it alive). Here the screen goes blank and onCrash ends the console: Ink
  * unmounted, terminal restored, one line on stderr (the stack only with --debug), exit 2.

@@ -2,6 +2,7 @@ import {useEffect, useState} from 'react';
 import type {Suggestion} from '../../domain/advise.js';
 import type {NodeSnapshot} from '../../domain/types.js';
 import type {ConsoleServices} from '../../services/console-services.js';
+import {formatError} from '../../domain/operator-error.js';
 
 export interface AdviceStatus {
 	status: 'waiting' | 'running' | 'done' | 'error';
@@ -14,7 +15,6 @@ export interface AdviceStatus {
 	scanning?: string | null;
 }
 
-const oneLine = (error: unknown) => (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
 
 /**
  * Suggestions for the current snapshot, computed when the screen opens and again when
@@ -49,7 +49,7 @@ export function useAdvice(
 				if (!controller.signal.aborted) setState({status: 'done', suggestions, snapshot, elapsedMs: Date.now() - started, error: null});
 			})
 			.catch(error => {
-				if (!controller.signal.aborted) setState(s => ({...s, status: 'error', error: oneLine(error)}));
+				if (!controller.signal.aborted) setState(s => ({...s, status: 'error', error: formatError(error)}));
 			})
 			.finally(() => clearInterval(timer));
 		return () => {

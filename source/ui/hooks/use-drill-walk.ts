@@ -2,6 +2,7 @@ import {useEffect, useState} from 'react';
 import type {DrillProgress, DrillTree} from '../../domain/drill-model.js';
 import type {ContainerRecord} from '../../domain/types.js';
 import type {ConsoleServices} from '../../services/console-services.js';
+import {formatError} from '../../domain/operator-error.js';
 
 export type DrillWalk =
 	| {status: 'running'; progress: DrillProgress | null}
@@ -16,7 +17,6 @@ export function isNotFound(error: unknown): boolean {
 	return /\bENOENT\b|no such container/i.test(e?.message ?? '');
 }
 
-const oneLine = (error: unknown) => (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
 
 /**
  * Runs services.drill for one container while the view is mounted: progress while it runs,
@@ -33,7 +33,7 @@ export function useDrillWalk(services: Pick<ConsoleServices, 'drill'> | undefine
 			.drill(record, {signal: controller.signal, onProgress: progress => !controller.signal.aborted && setWalk({status: 'running', progress})})
 			.then(
 				tree => !controller.signal.aborted && setWalk({status: 'done', tree}),
-				error => !controller.signal.aborted && setWalk({status: 'failed', message: oneLine(error), notFound: isNotFound(error)}),
+				error => !controller.signal.aborted && setWalk({status: 'failed', message: formatError(error), notFound: isNotFound(error)}),
 			);
 		return () => controller.abort();
 	}, [services, id, generation]);

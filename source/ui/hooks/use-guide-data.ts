@@ -9,6 +9,7 @@ import type {NodeSnapshot} from '../../domain/types.js';
 import type {ConsoleServices} from '../../services/console-services.js';
 import type {DrilledContainer, GuideDrills, Loadable} from '../guide/guide-model.js';
 import {findMechanisms, focusContainer, keyOf, searchOrder} from '../guide/guide-pick.js';
+import {formatError} from '../../domain/operator-error.js';
 
 interface Cached {
 	drillsKey?: string;
@@ -18,7 +19,6 @@ interface Cached {
 
 const cache = new WeakMap<ConsoleServices, Cached>();
 const adviceMaxAgeMs = 60_000;
-const oneLine = (error: unknown) => (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
 const noServices = {status: 'unavailable', reason: 'the guide was opened without engine services: drill-down and advice are not available'} as const;
 
 async function loadDrills(services: ConsoleServices, snapshot: NodeSnapshot, growth: ReadonlyMap<string, number | null>, signal: AbortSignal): Promise<GuideDrills> {
@@ -72,7 +72,7 @@ export function useGuideData(
 				if (!controller.signal.aborted) setDrills({status: 'done', value});
 			},
 			error => {
-				if (!controller.signal.aborted) setDrills({status: 'error', error: oneLine(error)});
+				if (!controller.signal.aborted) setDrills({status: 'error', error: formatError(error)});
 			},
 		);
 		return () => controller.abort();
@@ -90,7 +90,7 @@ export function useGuideData(
 				if (!controller.signal.aborted) setAdvice({status: 'done', value: value.suggestions});
 			},
 			error => {
-				if (!controller.signal.aborted) setAdvice({status: 'error', error: oneLine(error)});
+				if (!controller.signal.aborted) setAdvice({status: 'error', error: formatError(error)});
 			},
 		);
 		return () => controller.abort();

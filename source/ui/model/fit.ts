@@ -1,4 +1,4 @@
-import {fitWidth, truncateWidth} from '../../domain/text-width.js';
+import {fitWidth, stringWidth, truncateWidth} from '../../domain/text-width.js';
 
 const printableAscii = /^[\x20-\x7e]*$/;
 
@@ -19,4 +19,30 @@ export function truncate(text: string, width: number): string {
 	if (!printableAscii.test(text)) return truncateWidth(text, width);
 	if (width <= 0) return '';
 	return text.length <= width ? text : text.slice(0, width - 1) + '…';
+}
+
+/**
+ * Cut from the middle to `width` columns: both ends stay (a pod's namespace at the start,
+ * its replica suffix at the end), the end getting the odd column. Input must be sanitised.
+ */
+export function middle(text: string, width: number): string {
+	if (width <= 0) return '';
+	if (stringWidth(text) <= width) return text;
+	if (width === 1) return '…';
+	const chars = [...text];
+	const take = (from: string[], columns: number) => {
+		const out: string[] = [];
+		let used = 0;
+		for (const ch of from) {
+			const w = stringWidth(ch);
+			if (used + w > columns) break;
+			out.push(ch);
+			used += w;
+		}
+		return out;
+	};
+	const headColumns = Math.floor((width - 1) / 2);
+	const head = take(chars, headColumns);
+	const tail = take([...chars].reverse(), width - 1 - stringWidth(head.join(''))).reverse();
+	return head.join('') + '…' + tail.join('');
 }

@@ -32,8 +32,12 @@ export interface Column {
 	align: 'left' | 'right';
 }
 
-/** Column widths for the container table: fixed figures, the rest split between name and image. */
-export function tableColumns(width: number, engines: number): Column[] {
+/**
+ * Column widths for the container table: fixed figures, the rest split between name and image.
+ * With pods (a Kubernetes node) the name holds the container and its pod, so it takes most of
+ * the rest, and below 100 columns the trend makes room for it: every row must stay distinguishable.
+ */
+export function tableColumns(width: number, engines: number, pods = false): Column[] {
 	const fixed: Column[] = [
 		{id: 'state', title: 'STATE', width: 7, align: 'left'},
 		{id: 'writable', title: 'WRITABLE', width: 9, align: 'right'},
@@ -44,11 +48,11 @@ export function tableColumns(width: number, engines: number): Column[] {
 	if (engines > 1) fixed.unshift({id: 'engine', title: 'ENGINE', width: 10, align: 'left'});
 	const need = () => 2 + fixed.length + 1 + fixed.reduce((t, c) => t + c.width, 0) + 14;
 	// Narrow terminals lose the trend first, then engine names are shortened.
-	if (need() > width) fixed.splice(fixed.findIndex(c => c.id === 'spark'), 1);
+	if (need() > width || (pods && width < 100)) fixed.splice(fixed.findIndex(c => c.id === 'spark'), 1);
 	const engineCol = fixed.find(c => c.id === 'engine');
 	if (engineCol && need() > width) engineCol.width = Math.max(4, engineCol.width - (need() - width));
 	const gaps = fixed.length + 1; // one space between columns (name and image included)
 	const rest = Math.max(10, width - 2 - gaps - fixed.reduce((t, c) => t + c.width, 0));
-	const name = Math.max(6, Math.ceil(rest * 0.6));
+	const name = Math.max(6, Math.ceil(rest * (pods ? 0.75 : 0.6)));
 	return [{id: 'name', title: 'NAME', width: name, align: 'left'}, ...fixed, {id: 'image', title: 'IMAGE', width: Math.max(4, rest - name), align: 'left'}];
 }

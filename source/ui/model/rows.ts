@@ -1,14 +1,20 @@
 /** Container table rows derived from the snapshot and the feed's growth figures. Pure. */
 import {compareBy, GrowthTracker, type SortKey} from '../../domain/growth.js';
 import {sanitize} from '../../domain/sanitize.js';
+import {stringWidth} from '../../domain/text-width.js';
+import {middle} from './fit.js';
 import type {ContainerRecord, NodeSnapshot} from '../../domain/types.js';
 import type {FeedState} from '../../services/console-feed.js';
 
 export interface ContainerRow {
 	key: string;
 	engine: string;
-	/** Display text (sanitised), not yet truncated. */
+	/** Display text (sanitised), not yet truncated: the container's own name first, then its pod (see containerName). */
 	name: string;
+	/** The container's own name (sanitised). */
+	container: string;
+	/** `namespace/pod` on CRI engines (sanitised), else ''. */
+	pod: string;
 	image: string;
 	state: string;
 	writableBytes: number | null;
@@ -20,9 +26,27 @@ export interface ContainerRow {
 	record: ContainerRecord;
 }
 
+/**
+ * What tells containers apart comes first: on a Kubernetes node every container of a pod
+ * shares `namespace/pod`, so the container's own name leads and the pod follows it
+ * ("node-exporter  monitoring/node-exporter-7d9f8-x2x9q"); cutting the end keeps it.
+ */
 export function containerName(record: ContainerRecord): string {
-	const raw = record.pod ? `${record.pod.namespace}/${record.pod.name}/${record.name}` : record.name || record.id.slice(0, 12);
-	return sanitize(raw);
+	const own = sanitize(record.name || record.id.slice(0, 12));
+	return record.pod ? `${own}  ${podName(record)}` : own;
+}
+
+/** `namespace/pod`, sanitised, or '' for a container outside a pod. */
+export function podName(record: ContainerRecord): string {
+	return record.pod ? sanitize(`${record.pod.namespace}/${record.pod.name}`) : '';
+}
+
+/** The NAME cell at `width` columns: the container's name whole when it fits, the pod cut from the middle after it. */
+export function nameCell(row: Pick<ContainerRow, 'name' | 'container' | 'pod'>, width: number): string {
+	if (!row.pod) return row.name;
+	const room = width - stringWidth(row.container) - 1;
+	if (room < 6) return row.container;
+	return `${row.container} ${middle(row.pod, room)}`;
 }
 
 export function buildRows(snapshot: NodeSnapshot | null, feed: Pick<FeedState, 'growth' | 'history'>, sort: SortKey): ContainerRow[] {
@@ -30,11 +54,15 @@ export function buildRows(snapshot: NodeSnapshot | null, feed: Pick<FeedState, '
 	const rows: ContainerRow[] = [];
 	for (const engine of snapshot.engines) {
 		for (const record of engine.containers) {
+			// A row is one container of one engine: keyed by the engine it is listed under (unique
+			// in a snapshot), since two engines of one kind can both hold a container "docker/<id>".
 			const key = GrowthTracker.key(record);
 			rows.push({
-				key,
+				key: engine.runtime.id === record.engine ? key : GrowthTracker.key({engine: engine.runtime.id, id: record.id}),
 				engine: sanitize(engine.runtime.name),
 				name: containerName(record),
+				container: sanitize(record.name || record.id.slice(0, 12)),
+				pod: podName(record),
 				image: sanitize(record.image),
 				state: record.state,
 				writableBytes: record.writableBytes,

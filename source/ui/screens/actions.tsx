@@ -1,5 +1,5 @@
 import {Box, useInput} from 'ink';
-import {useEffect, useMemo, useReducer, useRef, useState} from 'react';
+import {type ReactNode, useEffect, useMemo, useReducer, useRef, useState} from 'react';
 import type {NodeSnapshot} from '../../domain/types.js';
 import type {ConsoleServices} from '../../services/console-services.js';
 import {readOnlyExplanation} from '../components/read-only-banner.js';
@@ -10,6 +10,7 @@ import {actionsReducer, activePlan, initialActions, type ActionsState} from '../
 import {ActionsList, listChrome} from './actions-list.js';
 import {planChrome, PlanView} from './plan-view.js';
 import {ResultView} from './result-view.js';
+import {formatError} from '../../domain/operator-error.js';
 
 export interface ActionsScreenProps {
 	services: ConsoleServices | undefined;
@@ -29,7 +30,6 @@ export interface ActionsScreenProps {
 	initial?: Partial<ActionsState>;
 }
 
-const oneLine = (error: unknown) => (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
 
 /** Suggestions → plan → explicit confirmation → live removal → result, all keys handled here. */
 export function ActionsScreen({services, snapshot, scanning = null, growth, refresh, width, height, onLeave, onHelp, onQuit, initial}: ActionsScreenProps) {
@@ -66,7 +66,7 @@ export function ActionsScreen({services, snapshot, scanning = null, growth, refr
 				setNotBefore(Date.now());
 				refresh();
 			})
-			.catch(error => dispatch({type: 'failed', message: `removal stopped: ${oneLine(error)}`}));
+			.catch(error => dispatch({type: 'failed', message: `removal stopped: ${formatError(error)}`}));
 	}, [state.phase]);
 
 	// Keys can arrive before the effects of the last render ran: read the latest values, not a closure.
@@ -93,7 +93,7 @@ export function ActionsScreen({services, snapshot, scanning = null, growth, refr
 		}
 	});
 
-	let body;
+	let body: ReactNode;
 	if (state.phase === 'list' || state.phase === 'filter' || !state.draft) {
 		body = (
 			<ActionsList entries={entries} advice={advice} cursor={state.cursor} top={state.top} width={width} height={height} notice={state.notice} filter={state.filter} />

@@ -2,7 +2,7 @@ import {Box, Text} from 'ink';
 import type {ReactNode} from 'react';
 import {count} from '../../domain/format.js';
 import {sanitize, sanitizeRecord} from '../../domain/sanitize.js';
-import {fit as fitWidth, truncate as truncateWidth} from '../model/fit.js';
+import {fit as fitWidth, middle, truncate as truncateWidth} from '../model/fit.js';
 import {bytes, growthPerMinute} from '../model/formatting.js';
 import type {ContainerRow} from '../model/rows.js';
 import {sparkline} from '../model/sparkline.js';
@@ -28,26 +28,27 @@ export function Detail({row, width, height, extension}: DetailProps) {
 		);
 	}
 	const r = row.record;
-	const field = (label: string, value: string) => (
-		<Text key={label} wrap="truncate-end">
+	// Keyed by what the line shows: the second and third labels have no field name of their own.
+	const field = (label: string, value: string, key = label) => (
+		<Text key={key} wrap="truncate-end">
 			<Text dimColor>{fitWidth(label, 14)}</Text>
 			{truncateWidth(value, Math.max(1, width - 14))}
 		</Text>
 	);
 	const labels = Object.entries(sanitizeRecord(r.labels)).slice(0, 3);
 	const fields = [
-		field('name', row.name),
+		field('name', row.container),
 		field('id', r.id.slice(0, 12) + (row.engine ? `  (${row.engine})` : '')),
 		field('image', row.image),
 		field('state', r.state + (r.createdAt ? `, created ${new Date(r.createdAt).toISOString().replace('T', ' ').slice(0, 19)} UTC` : '')),
-		...(r.pod ? [field('pod', sanitize(`${r.pod.namespace}/${r.pod.name}`))] : []),
+		...(row.pod ? [field('pod', middle(row.pod, Math.max(1, width - 14)))] : []),
 		field('writable', `${bytes(r.writableBytes)} apparent, ${bytes(r.writableAllocatedBytes)} allocated, ${count(r.writableInodes)} inodes (${r.sizeSource})`),
 		field('growth', `${growthPerMinute(row.growth)}/min`),
 		field('trend', sparkline(row.series, Math.max(8, Math.min(40, width - 16)))),
 		field('logs', `${bytes(r.logBytes)}`),
 		field('log path', r.logPath ? sanitize(r.logPath) : '—'),
 		field('upper dir', r.upperDir ? sanitize(r.upperDir) : 'not readable here'),
-		...labels.map(([k, v], i) => field(i === 0 ? 'labels' : '', `${k}=${v}`)),
+		...labels.map(([k, v], i) => field(i === 0 ? 'labels' : '', `${k}=${v}`, `label ${k}`)),
 	];
 	const rest = Math.max(0, height - fields.length - 2);
 	return (

@@ -7,7 +7,7 @@ import type {ConsoleServices} from '../../services/console-services.js';
 import {ClassSummary, classSummaryLines} from '../components/class-summary.js';
 import {DrillHeader, drillHeaderLines} from '../components/drill-header.js';
 import {DrillTable} from '../components/drill-table.js';
-import {Command, listCommandFor} from '../keymap.js';
+import {Command, commandIn, commandsIn, treeScopes} from '../keymap.js';
 import {useDrillWalk} from '../hooks/use-drill-walk.js';
 import {costText, explainRow} from '../model/drill-explain.js';
 import {dirRows, heaviestPath, progressRows, type DrillRow} from '../model/drill-rows.js';
@@ -85,15 +85,13 @@ export function DrillScreen({row, services, width, height, active = true, onLeav
 	useInput(
 		(input, key) => {
 			const {gone, page, listing, root, onGone, onHelp, onQuit} = latest.current;
-			const first = listCommandFor(input, key);
+			const first = commandIn(treeScopes, input, key);
 			if (first === Command.Quit) return onQuit?.();
 			if (gone) return onGone();
-			const chunk = input.length > 1 && !key.ctrl && !key.meta;
-			const commands = chunk ? [...input].map(ch => listCommandFor(ch, {return: ch === '\r', backspace: ch === '\x7f' || ch === '\b'})) : [listCommandFor(input, key)];
-			for (const command of commands) {
+			for (const command of commandsIn(treeScopes, input, key)) {
 				if (command === Command.Help) return onHelp?.();
 				if (command === Command.Quit) return onQuit?.();
-				if (command !== undefined) dispatch({type: 'command', command, page, listing, root});
+				dispatch({type: 'command', command, page, listing, root});
 			}
 		},
 		{isActive: active},

@@ -2,7 +2,7 @@ import {Box, Text, useInput} from 'ink';
 import {useMemo, useRef, useState} from 'react';
 import type {FeedState} from '../../services/console-feed.js';
 import type {ConsoleServices} from '../../services/console-services.js';
-import {guideCommandsFor, guideKeysFor} from '../guide/guide-keys.js';
+import {Command, commandsIn, firstKeyFor, keysFor} from '../keymap.js';
 import {layoutStep} from '../guide/guide-layout.js';
 import {guideStepCount, type GuideLine, type HandOver} from '../guide/guide-model.js';
 import {guideStep} from '../guide/guide-steps.js';
@@ -53,7 +53,7 @@ export function Guide({feed, services, width, height, step: startStep = 1, actio
 	useInput((input, key) => {
 		let current = latest.current.state;
 		const start = current;
-		for (const command of guideCommandsFor(input, key)) {
+		for (const command of commandsIn(['guide'], input, key)) {
 			const result = guideReducer(current, command, latest.current.handOver);
 			current = result.state;
 			if (result.effect.type === 'leave') return onLeave(current.step);
@@ -68,7 +68,7 @@ export function Guide({feed, services, width, height, step: startStep = 1, actio
 	const page = layoutStep(step, width, height);
 	const dots = '●'.repeat(state.step) + '○'.repeat(guideStepCount - state.step);
 	const head = `Guide ${progressText(state)} ${dots}  `;
-	const keys = [`${guideKeysFor('next')} next`, `${guideKeysFor('back')} back`, step.handOver ? `o open ${step.handOver.label}` : '', 'Esc leave', 'q quit'].filter(Boolean).join('  ');
+	const keys = [`${keysFor('next', 'guide')} next`, `${keysFor('back', 'guide')} back`, step.handOver ? `${firstKeyFor('open', 'guide')} open ${step.handOver.label}` : '', `${keysFor('leave', 'guide')} leave`, `${firstKeyFor(Command.Quit)} quit`].filter(Boolean).join('  ');
 	return (
 		<Box flexDirection="column" width={width} height={height}>
 			<Text wrap="truncate-end">

@@ -1,6 +1,8 @@
 import {Box, Text} from 'ink';
 import {fitWidth, stringWidth} from '../../domain/text-width.js';
-import {bindings, type Binding} from '../keymap.js';
+import {bindings, keyLabel} from '../keymap.js';
+
+type Binding = (typeof bindings)[number];
 
 const keysWidth = 10;
 /** Title and footer lines; the border takes two more when there is room for it. */
@@ -31,7 +33,7 @@ export function helpRows(width: number, height: number): Binding[][] {
 function Entry({binding, width}: {binding: Binding; width?: number}) {
 	const text = (
 		<>
-			<Text color="cyan">{fitWidth(binding.keys, keysWidth)}</Text>
+			<Text color="cyan">{fitWidth(keyLabel(binding), keysWidth)}</Text>
 			{width === undefined ? binding.help : fitWidth(binding.help, width - keysWidth)}
 		</>
 	);

@@ -1,5 +1,5 @@
 /** Keys of the actions flow → intents. Navigation comes from the keymap; in the prompt every key is text. */
-import {Command, listCommandFor, type KeyInfo} from '../keymap.js';
+import {Command, commandIn, type KeyInfo, planScopes, splitKeys} from '../keymap.js';
 import type {ConfirmKey} from './confirm-state.js';
 import type {ActionsPhase} from './actions-state.js';
 
@@ -29,7 +29,7 @@ function one(phase: ActionsPhase, input: string, key: KeyInfo & ConfirmKey): Act
 	// Typing a confirmation or a build-cache choice: every key is text (Esc and Enter included).
 	if (phase === 'confirm' || phase === 'filter') return [{type: 'key', input, key}];
 	if (phase === 'running') return [];
-	const command = listCommandFor(input, key);
+	const command = commandIn(planScopes, input, key);
 	if (command === undefined) return [];
 	const delta = moves[command];
 	if (delta !== undefined) return [{type: 'move', delta: Math.max(-1e6, Math.min(1e6, delta))}];
@@ -57,19 +57,7 @@ function one(phase: ActionsPhase, input: string, key: KeyInfo & ConfirmKey): Act
 	}
 }
 
-/**
- * Keys typed faster than a frame arrive as one chunk ("delete 3\r", "jj"): split it,
- * keeping printable runs together while typing a confirmation.
- */
+/** Keys typed faster than a frame arrive as one chunk ("delete 3\r", "jj"): one intent per key. */
 export function actionsIntent(phase: ActionsPhase, input: string, key: KeyInfo & ConfirmKey): ActionsIntent[] {
-	if (input.length <= 1 || key.ctrl || key.meta) return one(phase, input, key);
-	if (phase === 'confirm' || phase === 'filter') {
-		const out: ActionsIntent[] = [];
-		for (const part of input.split(/(\r)/)) {
-			if (part === '\r') out.push({type: 'key', input: '', key: {return: true}});
-			else if (part) out.push({type: 'key', input: part, key: {}});
-		}
-		return out;
-	}
-	return [...input].flatMap(ch => one(phase, ch, {return: ch === '\r', backspace: ch === '\x7f' || ch === '\b'}));
+	return splitKeys(input, key).flatMap(k => one(phase, k.input, k.key));
 }

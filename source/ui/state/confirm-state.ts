@@ -5,6 +5,8 @@
  * and Esc cancels at any point. Small plans take y or Enter. In read-only mode the
  * prompt is disabled: nothing the operator types can confirm it.
  */
+import {commandIn} from '../keymap.js';
+
 export type ConfirmMode = 'simple' | 'typed' | 'disabled';
 export type ConfirmStatus = 'pending' | 'confirmed' | 'cancelled';
 
@@ -37,19 +39,20 @@ const printable = (input: string) => [...input].filter(ch => ch >= ' ' && ch !==
 export function confirmReducer(state: ConfirmState, event: {input: string; key: ConfirmKey}): ConfirmState {
 	if (state.status !== 'pending') return state;
 	const {input, key} = event;
-	if (key.escape) return {...state, status: 'cancelled'};
+	const command = commandIn(['prompt'], input, key);
+	if (command === 'cancel') return {...state, status: 'cancelled'};
 	if (state.mode === 'disabled') return state;
 	if (state.mode === 'simple') {
-		if (key.return || input === 'y' || input === 'Y') return {...state, status: 'confirmed', error: null};
+		if (command === 'submit' || input === 'y' || input === 'Y') return {...state, status: 'confirmed', error: null};
 		if (input === 'n' || input === 'N') return {...state, status: 'cancelled'};
 		return state;
 	}
-	if (key.return) {
+	if (command === 'submit') {
 		if (state.input.trim() === state.word) return {...state, status: 'confirmed', error: null};
 		const typed = state.input.trim() ? `"${state.input.trim()}" does not match` : 'nothing typed';
 		return {...state, error: `${typed}: type exactly "${state.word}" to confirm, or Esc to cancel`};
 	}
-	if (key.backspace || key.delete) return {...state, input: [...state.input].slice(0, -1).join(''), error: null};
+	if (command === 'erase') return {...state, input: [...state.input].slice(0, -1).join(''), error: null};
 	if (key.ctrl || key.meta) return state;
 	const text = printable(input);
 	return text ? {...state, input: (state.input + text).slice(0, 64), error: null} : state;

@@ -15,9 +15,9 @@ export interface UiState {
 	top: number;
 	sort: SortKey;
 	quit: boolean;
-	/** `--container NAME|ID` (issue 5): opened in the drill-down once a snapshot lists it. */
+	/** `--container NAME|ID`: opened in the drill-down once a snapshot lists it. */
 	wanted?: string | null;
-	/** Guide step (1-based) to reopen the guide on (issue 8). */
+	/** Guide step (1-based) to reopen the guide on. */
 	guideStep?: number;
 }
 
@@ -38,14 +38,14 @@ export interface SyncAction {
 	page: number;
 }
 
-/** Screens that read their own keys report where to go (issue 5: the drill-down). */
+/** Screens that read their own keys (the drill-down, the actions) report where to go. */
 export interface ScreenAction {
 	type: 'screen';
 	screen: 'overview' | 'detail' | 'drill';
 	selected?: string;
 }
 
-/** The guide hands over to the console view it teaches, or is left (issue 8). */
+/** The guide hands over to the console view it teaches, or is left. */
 export interface ShowAction {
 	type: 'show';
 	screen: 'overview' | 'detail';
@@ -75,7 +75,7 @@ function moveTo(state: UiState, index: number, keys: readonly string[], page: nu
 }
 
 export function uiReducer(state: UiState, action: UiAction): UiState {
-	// drill-down (issue 5): the drilled container stays selected even when it vanishes (the screen says so)
+	// drill-down: the drilled container stays selected even when it vanishes (the screen says so)
 	if (action.type === 'sync' && (state.screen === 'drill' || state.under === 'drill')) return state;
 	if (action.type === 'screen') return {...state, screen: action.screen, under: action.screen, wanted: null, ...(action.selected ? {selected: action.selected} : {})};
 	if (action.type === 'show') {
@@ -90,16 +90,16 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
 		if (action.command === Command.Help || action.command === Command.Back) return {...state, screen: state.under};
 		return state;
 	}
-	// guide (issue 8): it reads its own keys; only Quit reaches the console from there
+	// guide: it reads its own keys; only Quit reaches the console from there
 	if (state.screen === 'guide') return action.command === Command.Quit ? {...state, quit: true} : state;
 	if (action.command === Command.Guide && (state.screen === 'overview' || state.screen === 'detail')) return {...state, screen: 'guide', under: 'guide'};
-	// actions screens (issue 6): the screen reads its own keys and reports these three
+	// actions screens: the screen reads its own keys and reports these three
 	if (state.screen === 'actions') {
 		if (action.command === Command.Back) return {...state, screen: 'overview', under: 'overview'};
 		if (action.command === Command.Help) return {...state, screen: 'help', under: 'actions'};
 		return action.command === Command.Quit ? {...state, quit: true} : state;
 	}
-	// drill-down (issue 5): the screen reads its own keys and reports Back (at the layer root), Help and Quit
+	// drill-down: the screen reads its own keys and reports Back (at the layer root), Help and Quit
 	if (state.screen === 'drill') {
 		if (action.command === Command.Back) return {...state, screen: 'detail', under: 'detail'};
 		if (action.command === Command.Help) return {...state, screen: 'help', under: 'drill'};

@@ -1,5 +1,5 @@
 /** The guide's navigation: which step, and when it hands over or leaves. Pure; tested without rendering. */
-import type {GuideCommand} from '../guide/guide-keys.js';
+import type {GuideCommand} from '../keymap.js';
 import {guideStepCount, type HandOver} from '../guide/guide-model.js';
 
 export interface GuideState {
