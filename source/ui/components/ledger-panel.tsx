@@ -22,6 +22,7 @@ const shortLabels: Record<string, string> = {
 	danglingImages: 'Dangling',
 	buildCache: 'Build cache',
 	volumes: 'Volumes',
+	deletedOpen: 'Deleted open',
 };
 
 /** Where the bytes live on one filesystem, with the remainder that no category explains. */

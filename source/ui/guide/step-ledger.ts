@@ -17,6 +17,7 @@ export const ledgerMeanings: Record<LedgerCategory, string> = {
 	danglingImages: 'untagged leftovers of rebuilds',
 	buildCache: 'intermediate build results',
 	volumes: 'data outside any layer; kept on rm',
+	deletedOpen: 'deleted files a process still holds',
 };
 
 export function ledgerStep(input: GuideInput): GuideStep {
