@@ -30,7 +30,9 @@ export async function runReport(flags: ReportFlags): Promise<number> {
 			sources.map(source => sampleEngine(source, {samples: flags.samples, intervalSeconds: flags.interval, pool, dfTimeoutMs: flags.dfTimeout * 1000})),
 		);
 		const {withDeletedOpen} = await import('../services/deleted-open.js');
-		const report: Report = buildReport({takenAt: Date.now(), engines: withDeletedOpen(sampled.map(s => s.engine))}, notes);
+		// Deleted-but-open files: the report and the advice (markdown) see them.
+		withDeletedOpen(sampled.map(s => s.engine)).forEach((engine, i) => (sampled[i]!.engine = engine));
+		const report: Report = buildReport({takenAt: Date.now(), engines: sampled.map(s => s.engine)}, notes);
 		if (flags.samples > 1) {
 			const rates = new Map(sampled.flatMap(s => [...s.growthBytesPerSec]));
 			for (const c of report.containers) c.growthBytesPerSec = rates.get(c.id) ?? 0;

@@ -7,6 +7,9 @@ import type {LedgerEntry} from './ledger.js';
 import {sanitize, sanitizeBytes} from './sanitize.js';
 import type {ContainerRecord, DeletedOpenFile, EngineSnapshot} from './types.js';
 
+/** The mutation target (and plan items' engine) for truncating open files: the host, not an engine. */
+export const hostEngine = 'host';
+
 /** What the /proc scan found, before attribution: the holder's raw cgroup text instead of a holder. */
 export interface ScannedOpenFile extends Omit<DeletedOpenFile, 'holder'> {
 	cgroup: string;

@@ -147,6 +147,8 @@ export interface DeletedOpenFile {
 	path: string;
 	/** st_dev of the filesystem holding the bytes. */
 	device: number;
+	/** st_dev as fstat through the fd reports it (an overlay's own device for a container's file). */
+	statDevice: number;
 	inode: number;
 	/** Apparent size (st_size). */
 	bytes: number;

@@ -15,6 +15,8 @@ export interface RawDeletedOpen {
 	path: string;
 	/** st_dev of the filesystem holding the bytes (an overlay's upper filesystem, not the overlay). */
 	device: number;
+	/** st_dev as fstat through the link reports it (the overlay's, for a container's file). */
+	statDevice: number;
 	inode: number;
 	bytes: number;
 	allocatedBytes: number;
@@ -166,6 +168,7 @@ export function scanDeletedOpen(options: ScanOptions): ScanResult {
 				cgroup: '',
 				path: target.toString('latin1', 0, target.length - deletedSuffix.length),
 				device,
+				statDevice: st.dev,
 				inode: st.ino,
 				bytes: st.size,
 				allocatedBytes: st.blocks * 512,
