@@ -22,6 +22,8 @@ export enum Command {
 	BuildCache = 'buildCache',
 	// drill-down (issue 5)
 	SizeMode = 'sizeMode',
+	// deleted-but-open files (issue 14)
+	DeletedOpen = 'deletedOpen',
 }
 
 /** The subset of Ink's Key that bindings look at. */
@@ -69,6 +71,8 @@ export const bindings: readonly Binding[] = [
 	{command: Command.BuildCache, keys: 'c', help: 'actions: build cache to prune (all, 24h, 7d, keep 5GB)', match: (i, k) => i === 'c' && !k.ctrl},
 	// drill-down (issue 5)
 	{command: Command.SizeMode, keys: 'b', help: 'tree: sizes allocated / apparent', match: i => i === 'b'},
+	// deleted-but-open files (issue 14)
+	{command: Command.DeletedOpen, keys: 'd', help: 'deleted files still held open, by holder', match: i => i === 'd'},
 	{command: Command.Help, keys: '?', help: 'this help', match: i => i === '?'},
 	{command: Command.Quit, keys: 'q ^C', help: 'quit', match: (i, k) => i === 'q' || (Boolean(k.ctrl) && i === 'c')},
 ];

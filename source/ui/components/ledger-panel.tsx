@@ -53,7 +53,7 @@ export const LedgerPanel = memo(function LedgerPanel({group, width, mode}: Ledge
 			{group.lines.map(l => (
 				<Text key={l.category}>
 					{row(
-						'  ' + ledgerLabels[l.category],
+						'  ' + ledgerLabels[l.category] + (l.category === 'deletedOpen' ? ' (d)' : ''),
 						bytes(l.bytes),
 						count(l.count),
 						bytes(l.reclaimable),
