@@ -46,7 +46,8 @@ export function App({feed, size: fixedSize, now: fixedNow, initial, onQuit, serv
 	const rows = useMemo(() => buildRows(state.snapshot, state, ui.sort), [state.snapshot, state.growth, state.history, ui.sort]);
 	const keys = useMemo(() => rows.map(r => r.key), [rows]);
 	const groups = useMemo(() => filesystemGroups(state.snapshot, state.growth, state.thresholds, state.logGrowth), [state.snapshot, state.growth, state.thresholds, state.logGrowth]);
-	const layout = overviewLayout(size.rows, Math.max(1, groups.length));
+	// the deleted-but-open row (issue 14) shows once /proc was scanned
+	const layout = overviewLayout(size.rows, Math.max(1, groups.length), Math.max(8, ...groups.map(g => g.lines.length)));
 	const cursor = cursorOf(ui, keys);
 
 	useEffect(() => dispatch({type: 'sync', keys, page: layout.tableRows}), [keys, layout.tableRows]);
