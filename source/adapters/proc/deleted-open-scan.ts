@@ -138,8 +138,11 @@ export function scanDeletedOpen(options: ScanOptions): ScanResult {
 		fds += names.length;
 		for (const name of names) {
 			const link = `${dir}${name}`;
+			// As a string first (cheapest); the exact bytes only for the few deleted targets.
 			let target: Buffer;
 			try {
+				const text = readlinkSync(link);
+				if (text.charCodeAt(0) !== 0x2f || !text.endsWith(' (deleted)')) continue;
 				target = readlinkSync(link, {encoding: 'buffer'});
 			} catch {
 				continue;
