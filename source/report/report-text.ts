@@ -57,7 +57,7 @@ function otherLines(report: Report): string[] {
 function deletedOpenLines(report: Report): string[] {
 	const files = report.deletedOpenFiles;
 	if (!files || files.length === 0) return [];
-	const lines = [`Deleted files still held open (${files.length}): the disk frees them when the holder closes them`];
+	const lines = [`Deleted files still held open (${files.length}), freed when their holder closes them`];
 	for (const f of files.slice(0, 20)) {
 		const holder = f.container ? `${f.pod ? `${f.namespace}/${f.pod}/` : ''}${f.container} (${f.engine})` : `pid ${f.pid} ${f.command}${f.unit ? `, ${f.unit}` : ''}`;
 		lines.push(row([[`  ${sanitize(holder)}`, 34, 'left'], [bytes(f.allocatedBytes), 10, 'right'], [` ${sanitize(f.path)}`, 34, 'left']]));

@@ -118,3 +118,34 @@ describe('deleted-but-open files (real containers, a CRI pod and a host process)
 		expect((await heldPath('do-held-docker.bin')())!.bytes).toBe(again.bytes);
 	});
 });
+
+describe('a container growing a deleted file', () => {
+	it('grows in the console feed although its writable layer does not', async () => {
+		const {DockerClient} = await import('../../source/adapters/docker/docker-client.js');
+		const {DockerReader} = await import('../../source/adapters/docker/docker-reader.js');
+		const {resolveDockerEndpoint} = await import('../../source/adapters/docker/endpoint.js');
+		const {DockerSampler} = await import('../../source/services/sampler.js');
+		const {DeletedOpenFeed} = await import('../../source/services/deleted-open-feed.js');
+		const id = await runContainer(labDocker(), 'do-deleted-grower', 'exec 3>/var/grow.log; rm /var/grow.log; while true; do dd if=/dev/zero bs=64k count=8 >&3 2>/dev/null; sleep 0.2; done');
+		const sampler = new DockerSampler(new DockerReader(new DockerClient(resolveDockerEndpoint(lab().dockerHost), 30_000)), {intervalMs: 300});
+		const feed = new DeletedOpenFeed(sampler, {intervalMs: 300});
+		try {
+			feed.start();
+			sampler.start();
+			const key = `docker/${id}`;
+			const growth = await waitFor('held bytes to show as growth', async () => {
+				const rate = feed.getState().growth.get(key);
+				return rate !== null && rate !== undefined && rate > 100_000 ? rate : undefined;
+			});
+			expect(growth).toBeGreaterThan(100_000);
+			const c = feed.getState().snapshot!.engines[0]!.containers.find(x => x.id === id)!;
+			expect(c.writableBytes ?? 0).toBeLessThan(64 * 1024);
+			const held = feed.getState().snapshot!.engines.flatMap(e => e.deletedOpen ?? []).find(f => f.holder.container?.id === id);
+			expect(held?.path).toBe('/var/grow.log');
+		} finally {
+			await feed.stop();
+			await sampler.stop();
+			await labDocker().getContainer('do-deleted-grower').remove({force: true}).catch(() => {});
+		}
+	});
+});
