@@ -20,7 +20,7 @@ const procs = arg('--procs', 2000);
 const totalFds = arg('--fds', 50000);
 const deleted = arg('--deleted', 50);
 const rounds = arg('--rounds', 5);
-const {scanDeletedOpen} = await import(fileURLToPath(new URL('../dist/source/adapters/proc/deleted-open-scan.js', import.meta.url)));
+const {scanDeletedOpen, scanDeletedOpenParallel} = await import(fileURLToPath(new URL('../dist/source/adapters/proc/deleted-open-scan.js', import.meta.url)));
 
 const dir = mkdtempSync(join(tmpdir(), 'ls-bench-deleted-'));
 mkdirSync(join(dir, 'files'));
@@ -51,14 +51,16 @@ await new Promise(resolve => setTimeout(resolve, 500));
 process.stderr.write(`spawned ${procs} processes with ${perProc + 3} fds each in ${(now() - started).toFixed(1)} s\n`);
 
 const devices = new Set([statSync(dir).dev]);
-const results = {scan: [], lsof: []};
-const cpu = {scan: [], lsof: []};
+const results = {scan: [], parallel: [], lsof: []};
+const cpu = {scan: [], parallel: [], lsof: []};
 const meter = cpuMeter();
 let found = 0;
 let lsofLines = 0;
 let seen = {processes: 0, fds: 0};
 for (let r = 0; r < rounds; r++) {
-	const order = r % 2 ? ['lsof', 'scan'] : ['scan', 'lsof'];
+	const names = ['scan', 'parallel', 'lsof'];
+	const order = names.map((_, i) => names[(i + r) % names.length]);
+	if (r % 2) order.reverse();
 	for (const name of order) {
 		if (name === 'scan') {
 			const stop = meter.start();
@@ -68,6 +70,13 @@ for (let r = 0; r < rounds; r++) {
 			cpu.scan.push(stop().self);
 			found = result.files.filter(f => f.path.startsWith(join(dir, 'files'))).length;
 			seen = result;
+		} else if (name === 'parallel') {
+			const stop = meter.start();
+			const t = now();
+			const result = await scanDeletedOpenParallel({devices});
+			results.parallel.push(now() - t);
+			cpu.parallel.push(stop().self);
+			if (result.files.filter(f => f.path.startsWith(join(dir, 'files'))).length !== found && found) throw new Error('parallel scan disagrees');
 		} else {
 			const stop = meter.start();
 			const t = now();
@@ -87,8 +96,11 @@ const scan = median(results.scan);
 const lsof = median(results.lsof);
 console.log(`deleted-open scan vs lsof +L1: ${seen.processes} processes, ${seen.fds} fds on the machine (${procs} spawned, ${deleted} holding a deleted file), ${rounds} rounds, load ${loadavg()[0].toFixed(2)}`);
 console.log(`  layerscope scan  median ${ms(scan)}  (runs: ${results.scan.map(ms).join(', ')}); deleted files found: ${found} (each once)`);
+const par = median(results.parallel);
+console.log(`  parallel scan    median ${ms(par)}  (runs: ${results.parallel.map(ms).join(', ')}): readlink pass split with one worker thread`);
 console.log(`  lsof +L1         median ${ms(lsof)}  (runs: ${results.lsof.map(ms).join(', ')}); lines for them: ${lsofLines}`);
 const cs = median(cpu.scan);
 const cl = median(cpu.lsof);
-console.log(`  CPU (user+sys)   scan median ${ms(cs)}, lsof median ${ms(cl)}: ratio ${(cs / cl).toFixed(3)} (10 ms ticks)`);
+console.log(`  CPU (user+sys)   scan median ${ms(cs)}, parallel ${ms(median(cpu.parallel))}, lsof median ${ms(cl)}: ratio scan/lsof ${(cs / cl).toFixed(3)} (10 ms ticks)`);
+console.log(`  ratio parallel/lsof wall ${(par / lsof).toFixed(3)}`);
 console.log(`  ratio scan/lsof  wall ${(scan / lsof).toFixed(3)}  (scan wall ${scan <= 0.15 ? 'within' : 'over'} the 150 ms target, CPU ${cs <= 0.15 ? 'within' : 'over'} it; wall is inflated by the load average on a shared machine)`);

@@ -46,7 +46,7 @@ export async function runPlan(flags: PlanFlags): Promise<number> {
 	try {
 		// Deleted-but-open files (issue 14): their truncation plans are listed with the others.
 		const {withDeletedOpen} = await import('../services/deleted-open.js');
-		const engines = withDeletedOpen(await Promise.all(sources.map(source => source.scan({pool, diskUsageTimeoutMs: flags.dfTimeout * 1000}))));
+		const engines = await withDeletedOpen(await Promise.all(sources.map(source => source.scan({pool, diskUsageTimeoutMs: flags.dfTimeout * 1000}))));
 		const now = Date.now();
 		const {suggestions} = await gatherAdvice(engines, sources, {buildCache: parsed.filter, now});
 		if (flags.json) {

@@ -31,7 +31,7 @@ export async function runReport(flags: ReportFlags): Promise<number> {
 		);
 		const {withDeletedOpen} = await import('../services/deleted-open.js');
 		// Deleted-but-open files: the report and the advice (markdown) see them.
-		withDeletedOpen(sampled.map(s => s.engine)).forEach((engine, i) => (sampled[i]!.engine = engine));
+		(await withDeletedOpen(sampled.map(s => s.engine))).forEach((engine, i) => (sampled[i]!.engine = engine));
 		const report: Report = buildReport({takenAt: Date.now(), engines: sampled.map(s => s.engine)}, notes);
 		if (flags.samples > 1) {
 			const rates = new Map(sampled.flatMap(s => [...s.growthBytesPerSec]));

@@ -1,4 +1,4 @@
-import {scanDeletedOpen, type RawDeletedOpen} from '../adapters/proc/deleted-open-scan.js';
+import {scanDeletedOpenParallel, type RawDeletedOpen} from '../adapters/proc/deleted-open-scan.js';
 import {attachDeletedOpen, coveredDevices, heldByContainer} from '../domain/deleted-open.js';
 import {GrowthTracker} from '../domain/growth.js';
 import type {ContainerRecord, NodeSnapshot} from '../domain/types.js';
@@ -19,6 +19,8 @@ export class DeletedOpenFeed implements ConsoleFeed {
 	private readonly listeners = new Set<() => void>();
 	private timer: NodeJS.Timeout | undefined;
 	private off: (() => void) | undefined;
+	private busy = false;
+	private stopped = false;
 
 	constructor(
 		private readonly base: ConsoleFeed,
@@ -29,17 +31,15 @@ export class DeletedOpenFeed implements ConsoleFeed {
 
 	start(): void {
 		this.off = this.base.subscribe(() => {
-			if (this.files === null) this.scan();
+			if (this.files === null) void this.scan();
 			this.update();
 		});
-		this.timer = setInterval(() => {
-			this.scan();
-			this.update();
-		}, this.options.intervalMs);
+		this.timer = setInterval(() => void this.scan(), this.options.intervalMs);
 		this.timer.unref?.();
 	}
 
 	async stop(): Promise<void> {
+		this.stopped = true;
 		clearInterval(this.timer);
 		this.off?.();
 	}
@@ -52,21 +52,30 @@ export class DeletedOpenFeed implements ConsoleFeed {
 	};
 
 	refresh = (): void => {
-		this.scan();
+		void this.scan();
 		this.base.refresh();
-		this.update();
 	};
 
-	private scan(): void {
+	/** One pass at a time; half of it on a worker thread on large nodes, so frames keep coming. */
+	private async scan(): Promise<void> {
 		const snapshot = this.base.getState().snapshot;
-		if (!snapshot || !canScanProc()) return;
+		if (this.busy || this.stopped || !snapshot || !canScanProc()) return;
 		const devices = coveredDevices(snapshot.engines);
 		if (devices.size === 0) return;
-		this.files = scanDeletedOpen({devices, proc: this.options.proc}).files;
-		const engines = attachDeletedOpen(snapshot.engines, this.files);
+		this.busy = true;
+		try {
+			this.files = (await scanDeletedOpenParallel({devices, proc: this.options.proc})).files;
+		} catch {
+			return; // /proc unreadable this time: keep the last pass
+		} finally {
+			this.busy = false;
+		}
+		if (this.stopped) return;
+		const engines = attachDeletedOpen(this.base.getState().snapshot?.engines ?? snapshot.engines, this.files);
 		this.held = heldByContainer(engines);
 		const containers: ContainerRecord[] = engines.flatMap(e => e.containers);
 		this.tracker.record(Date.now(), containers);
+		this.update();
 	}
 
 	private update(): void {

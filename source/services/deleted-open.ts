@@ -1,4 +1,4 @@
-import {processStartTime, scanDeletedOpen} from '../adapters/proc/deleted-open-scan.js';
+import {processStartTime, scanDeletedOpenParallel} from '../adapters/proc/deleted-open-scan.js';
 import {attachDeletedOpen, coveredDevices} from '../domain/deleted-open.js';
 import type {EngineSnapshot} from '../domain/types.js';
 
@@ -10,10 +10,10 @@ export const canScanProc = (): boolean => process.getuid?.() === 0;
  * attributed to a container of these engines or to its host process. Engines are returned
  * unchanged (no `deletedOpen`) when /proc cannot be scanned here.
  */
-export function withDeletedOpen(engines: EngineSnapshot[], options: {proc?: string} = {}): EngineSnapshot[] {
+export async function withDeletedOpen(engines: EngineSnapshot[], options: {proc?: string} = {}): Promise<EngineSnapshot[]> {
 	const devices = coveredDevices(engines);
 	if (devices.size === 0 || !canScanProc()) return engines;
-	const {files} = scanDeletedOpen({devices, proc: options.proc});
+	const {files} = await scanDeletedOpenParallel({devices, proc: options.proc});
 	return attachDeletedOpen(engines, files);
 }
 

@@ -109,21 +109,9 @@ class BackingDevices {
 
 const isPid = (name: string) => name.charCodeAt(0) >= 0x30 && name.charCodeAt(0) <= 0x39;
 
-/**
- * Deleted-but-open regular files: readlink every /proc/PID/fd/N (cheap), fstat through the
- * link only those whose target ends in " (deleted)", keep st_nlink == 0 on the covered
- * filesystems, each (dev, inode) once. A process or fd that vanishes mid-scan is skipped.
- */
-export function scanDeletedOpen(options: ScanOptions): ScanResult {
-	const proc = options.proc ?? '/proc';
-	const backing = new BackingDevices(proc);
-	const byInode = new Map<string, RawDeletedOpen>();
-	let pids: readonly (string | number)[];
-	try {
-		pids = options.pids ?? readdirSync(proc).filter(isPid);
-	} catch {
-		return {files: [], processes: 0, fds: 0};
-	}
+/** Phase 1 (the whole cost: one readlink per fd): "pid/fd" of every link whose target ends in " (deleted)". */
+export function deletedLinks(pids: readonly (string | number)[], proc: string): {links: string[]; processes: number; fds: number} {
+	const links: string[] = [];
 	let processes = 0;
 	let fds = 0;
 	for (const pid of pids) {
@@ -137,47 +125,138 @@ export function scanDeletedOpen(options: ScanOptions): ScanResult {
 		processes++;
 		fds += names.length;
 		for (const name of names) {
-			const link = `${dir}${name}`;
-			// As a string first (cheapest); the exact bytes only for the few deleted targets.
-			let target: Buffer;
 			try {
-				const text = readlinkSync(link);
-				if (text.charCodeAt(0) !== 0x2f || !text.endsWith(' (deleted)')) continue;
-				target = readlinkSync(link, {encoding: 'buffer'});
+				const text = readlinkSync(dir + name);
+				if (text.charCodeAt(0) === 0x2f && text.endsWith(' (deleted)')) links.push(`${pid}/${name}`);
 			} catch {
-				continue;
+				// closed since readdir
 			}
-			if (!endsDeleted(target)) continue;
-			let st: Stats | undefined;
-			try {
-				st = statSync(link, {throwIfNoEntry: false});
-			} catch {
-				continue;
-			}
-			if (!st || st.nlink !== 0 || !st.isFile()) continue;
-			const device = options.devices?.has(st.dev) ? st.dev : backing.resolve(st.dev, Number(pid));
-			if (options.devices && !options.devices.has(device)) continue;
-			const key = `${device}:${st.ino}`;
-			const holder = {pid: Number(pid), fd: Number(name)};
-			const seen = byInode.get(key);
-			if (seen) {
-				seen.holders.push(holder);
-				continue;
-			}
-			byInode.set(key, {
-				...holder,
-				startTime: -1,
-				command: '',
-				cgroup: '',
-				path: target.toString('latin1', 0, target.length - deletedSuffix.length),
-				device,
-				statDevice: st.dev,
-				inode: st.ino,
-				bytes: st.size,
-				allocatedBytes: st.blocks * 512,
-				holders: [holder],
-			});
 		}
+	}
+	return {links, processes, fds};
+}
+
+/** The same loop for a worker thread (evaluated source: nothing to locate on disk, in a bundle or not). */
+const workerSource = `
+const {parentPort, workerData} = require('node:worker_threads');
+const {readdirSync, readlinkSync} = require('node:fs');
+const {pids, proc} = workerData;
+const links = [];
+let processes = 0, fds = 0;
+for (const pid of pids) {
+	const dir = proc + '/' + pid + '/fd/';
+	let names;
+	try { names = readdirSync(dir); } catch { continue; }
+	processes++;
+	fds += names.length;
+	for (const name of names) {
+		try {
+			const text = readlinkSync(dir + name);
+			if (text.charCodeAt(0) === 0x2f && text.endsWith(' (deleted)')) links.push(pid + '/' + name);
+		} catch {}
+	}
+}
+parentPort.postMessage({links, processes, fds});
+`;
+
+function listPids(options: ScanOptions, proc: string): readonly (string | number)[] | null {
+	try {
+		return options.pids ?? readdirSync(proc).filter(isPid);
+	} catch {
+		return null;
+	}
+}
+
+/**
+ * Deleted-but-open regular files: readlink every /proc/PID/fd/N (cheap), fstat through the
+ * link only those whose target ends in " (deleted)", keep st_nlink == 0 on the covered
+ * filesystems, each (dev, inode) once. A process or fd that vanishes mid-scan is skipped.
+ */
+export function scanDeletedOpen(options: ScanOptions): ScanResult {
+	const proc = options.proc ?? '/proc';
+	const pids = listPids(options, proc);
+	if (!pids) return {files: [], processes: 0, fds: 0};
+	const found = deletedLinks(pids, proc);
+	return {files: inspect(found.links, options, proc), processes: found.processes, fds: found.fds};
+}
+
+/** Below this many processes a worker's start-up costs more than it saves. */
+const parallelFrom = 400;
+
+/**
+ * scanDeletedOpen with the readlink pass split between this thread and a worker thread
+ * (the kernel work of /proc lookups is per fd and parallelises across cores); the
+ * console uses it so a large node never stalls a frame for the whole pass.
+ */
+export async function scanDeletedOpenParallel(options: ScanOptions): Promise<ScanResult> {
+	const proc = options.proc ?? '/proc';
+	const pids = listPids(options, proc);
+	if (!pids) return {files: [], processes: 0, fds: 0};
+	if (pids.length < parallelFrom) {
+		const found = deletedLinks(pids, proc);
+		return {files: inspect(found.links, options, proc), processes: found.processes, fds: found.fds};
+	}
+	const {Worker} = await import('node:worker_threads');
+	const theirs = pids.filter((_, i) => i % 2 === 1);
+	const worker = new Worker(workerSource, {eval: true, workerData: {pids: theirs, proc}});
+	const answer = new Promise<{links: string[]; processes: number; fds: number}>((resolve, reject) => {
+		worker.once('message', resolve);
+		worker.once('error', reject);
+	});
+	try {
+		const mine = deletedLinks(pids.filter((_, i) => i % 2 === 0), proc);
+		const other = await answer.catch(() => deletedLinks(theirs, proc));
+		return {files: inspect([...mine.links, ...other.links], options, proc), processes: mine.processes + other.processes, fds: mine.fds + other.fds};
+	} finally {
+		void worker.terminate();
+	}
+}
+
+/** Phase 2, for the few deleted targets: exact bytes of the path, fstat, filesystem, holders once per inode. */
+function inspect(links: readonly string[], options: ScanOptions, proc: string): RawDeletedOpen[] {
+	const backing = new BackingDevices(proc);
+	const byInode = new Map<string, RawDeletedOpen>();
+	for (const entry of links) {
+		const slash = entry.indexOf('/');
+		const pid = entry.slice(0, slash);
+		const name = entry.slice(slash + 1);
+		const link = `${proc}/${pid}/fd/${name}`;
+		let target: Buffer;
+		try {
+			target = readlinkSync(link, {encoding: 'buffer'});
+		} catch {
+			continue;
+		}
+		if (!endsDeleted(target)) continue;
+		let st: Stats | undefined;
+		try {
+			st = statSync(link, {throwIfNoEntry: false});
+		} catch {
+			continue;
+		}
+		if (!st || st.nlink !== 0 || !st.isFile()) continue;
+		const device = options.devices?.has(st.dev) ? st.dev : backing.resolve(st.dev, Number(pid));
+		if (options.devices && !options.devices.has(device)) continue;
+		const key = `${device}:${st.ino}`;
+		const holder = {pid: Number(pid), fd: Number(name)};
+		const seen = byInode.get(key);
+		if (seen) {
+			seen.holders.push(holder);
+			continue;
+		}
+		byInode.set(key, {
+			...holder,
+			startTime: -1,
+			command: '',
+			cgroup: '',
+			path: target.toString('latin1', 0, target.length - deletedSuffix.length),
+			device,
+			statDevice: st.dev,
+			inode: st.ino,
+			bytes: st.size,
+			allocatedBytes: st.blocks * 512,
+			holders: [holder],
+		});
 	}
 	// Only the holders' details are read: a few files per deleted file, not per process.
 	const files: RawDeletedOpen[] = [];
@@ -189,5 +268,5 @@ export function scanDeletedOpen(options: ScanOptions): ScanResult {
 		file.cgroup = read(`${proc}/${file.pid}/cgroup`) ?? '';
 		files.push(file);
 	}
-	return {files, processes, fds};
+	return files;
 }
