@@ -146,7 +146,7 @@ export async function runConsole(flags: ConsoleFlags, ui?: ConsoleUi, afterFirst
 		);
 		// Deleted-but-open files (issue 14) ride on the engines' feed: same snapshot, growth included.
 		const {DeletedOpenFeed} = await import('../services/deleted-open-feed.js');
-		const feed = new DeletedOpenFeed(feeds.length === 1 ? feeds[0]! : new CombinedFeed(feeds), {intervalMs});
+		const feed = new DeletedOpenFeed(feeds.length === 1 ? feeds[0]! : new CombinedFeed(feeds), {intervalMs: Math.max(intervalMs, 5000)});
 		stopFeed = async () => {
 			await feed.stop();
 			await Promise.all(feeds.map(f => f.stop()));

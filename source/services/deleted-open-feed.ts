@@ -83,9 +83,14 @@ export class DeletedOpenFeed implements ConsoleFeed {
 		for (const listener of this.listeners) listener();
 	}
 
+	/** Inputs of the last combination: screens memoise on identity, so unchanged inputs give the same objects. */
+	private last: {snapshot: NodeSnapshot; growth: FeedState['growth']; files: RawDeletedOpen[]; out: Pick<FeedState, 'snapshot' | 'growth'>} | null = null;
+
 	private combine(): FeedState {
 		const state = this.base.getState();
 		if (!state.snapshot || this.files === null) return state;
+		const last = this.last;
+		if (last && last.snapshot === state.snapshot && last.growth === state.growth && last.files === this.files) return {...state, ...last.out};
 		const snapshot: NodeSnapshot = {...state.snapshot, engines: attachDeletedOpen(state.snapshot.engines, this.files)};
 		// A container's growth = its writable layer's + what it holds in deleted files.
 		const growth = new Map(state.growth);
@@ -94,6 +99,7 @@ export class DeletedOpenFeed implements ConsoleFeed {
 			const own = growth.get(key);
 			growth.set(key, (own ?? 0) + rate);
 		}
+		this.last = {snapshot: state.snapshot, growth: state.growth, files: this.files, out: {snapshot, growth}};
 		return {...state, snapshot, growth};
 	}
 }
