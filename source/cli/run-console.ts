@@ -130,12 +130,16 @@ export async function runConsole(flags: ConsoleFlags, ui: ConsoleUi, afterFirstF
 				? new DockerSampler(source.docker, {intervalMs, dfTimeoutMs: (flags.dfTimeout ?? 120) * 1000, thresholds: eviction.thresholds, notices: i === 0 ? [...eviction.warnings, ...notes] : []})
 				: new CriFeed(source, {intervalMs, thresholds: eviction.thresholds}),
 		);
-		const feed = feeds.length === 1 ? feeds[0]! : new CombinedFeed(feeds);
+		// Deleted-but-open files (issue 14) ride on the engines' feed: same snapshot, growth included.
+		const {DeletedOpenFeed} = await import('../services/deleted-open-feed.js');
+		const feed = new DeletedOpenFeed(feeds.length === 1 ? feeds[0]! : new CombinedFeed(feeds), {intervalMs: Math.max(intervalMs, 5000)});
 		stopFeed = async () => {
+			await feed.stop();
 			await Promise.all(feeds.map(f => f.stop()));
 			for (const source of sources) source.close();
 		};
 		instance.rerender(element(feed));
+		feed.start();
 		for (const f of feeds) f.start();
 		// The actions' services: no mutation service exists in read-only mode.
 		services = await (await import('./console-actions.js')).consoleServicesForSources(sources, flags, services.readOnly);

@@ -41,7 +41,9 @@ export async function runPlan(flags: PlanFlags): Promise<number> {
 	const {sources} = await connectEngines(flags);
 	const pool = new WalkPool();
 	try {
-		const engines = await Promise.all(sources.map(source => source.scan({pool, diskUsageTimeoutMs: flags.dfTimeout * 1000})));
+		// Deleted-but-open files (issue 14): their truncation plans are listed with the others.
+		const {withDeletedOpen} = await import('../services/deleted-open.js');
+		const engines = await withDeletedOpen(await Promise.all(sources.map(source => source.scan({pool, diskUsageTimeoutMs: flags.dfTimeout * 1000}))));
 		const now = Date.now();
 		const {suggestions} = await gatherAdvice(engines, sources, {buildCache: parsed.filter, now});
 		if (flags.json) {

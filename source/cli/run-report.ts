@@ -25,6 +25,9 @@ export async function runReport(flags: ReportFlags): Promise<number> {
 		const sampled = await Promise.all(
 			sources.map(source => sampleEngine(source, {samples: flags.samples, intervalSeconds: flags.interval, pool, dfTimeoutMs: flags.dfTimeout * 1000})),
 		);
+		const {withDeletedOpen} = await import('../services/deleted-open.js');
+		// Deleted-but-open files: the report and the advice (markdown) see them.
+		(await withDeletedOpen(sampled.map(s => s.engine))).forEach((engine, i) => (sampled[i]!.engine = engine));
 		const report: Report = buildReport({takenAt: Date.now(), engines: sampled.map(s => s.engine)}, [...notes, ...eviction.warnings]);
 		report.evictionThresholds = {
 			source: eviction.thresholds.source,

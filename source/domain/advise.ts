@@ -1,5 +1,6 @@
 import type {BuildCacheFilter} from './build-cache-filter.js';
 import {cleanupPlans} from './cleanup-candidates.js';
+import {deletedOpenAdvice} from './deleted-open-advice.js';
 import {bytes as fmt} from './format.js';
 import type {ImageFinding} from './image-findings.js';
 import {podEphemeralFindings, type PodEphemeralFinding, type PodStorage} from './pod-ephemeral-advice.js';
@@ -115,6 +116,10 @@ export function advise(input: AdviceInput): Suggestion[] {
 				if (advice) out.push({kind: 'redesign', engine: engine.runtime.id, subject: container.name, bytes: cls.bytes, ...advice});
 			}
 		}
+	}
+	// Deleted-but-open files: the holder is the fix (restart or reopen); truncation is the cleanup plan.
+	for (const s of deletedOpenAdvice(input.engines, minBytes)) {
+		out.push({kind: 'cleanup', engine: s.plan.items[0]!.engine, title: s.title, subject: s.subject, bytes: s.bytes, reason: s.reason, change: s.change, plan: s.plan, items: s.plan.items});
 	}
 	for (const {engine, pods} of input.pods ?? []) {
 		for (const {ephemeral, ...finding} of podEphemeralFindings(pods, minBytes)) out.push({kind: 'redesign', engine, ...finding, ephemeral});

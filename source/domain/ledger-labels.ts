@@ -9,6 +9,7 @@ export const ledgerLabels: Record<LedgerCategory, string> = {
 	danglingImages: 'Dangling images',
 	buildCache: 'Build cache',
 	volumes: 'Volumes',
+	deletedOpen: 'Deleted, still open',
 };
 
 /** Bytes that are reclaimable by cleanup in each category (not counting redesign). */

@@ -1,3 +1,4 @@
+import {deletedOpenEntry} from './deleted-open.js';
 import type {ContainerRecord, EngineSnapshot, ImageRecord} from './types.js';
 
 export interface LedgerEntry {
@@ -16,6 +17,8 @@ export interface Ledger {
 	/** null until the engine's disk-usage answer arrives (or when it has none). */
 	buildCache: LedgerEntry | null;
 	volumes: LedgerEntry | null;
+	/** Files deleted but still held open (allocated bytes); null until /proc was scanned. */
+	deletedOpen: LedgerEntry | null;
 }
 
 export type LedgerCategory = keyof Ledger;
@@ -29,6 +32,7 @@ export const ledgerCategories: readonly LedgerCategory[] = [
 	'danglingImages',
 	'buildCache',
 	'volumes',
+	'deletedOpen',
 ];
 
 const liveStates = new Set(['running', 'paused', 'restarting']);
@@ -108,6 +112,7 @@ export function buildLedger(engine: EngineSnapshot): Ledger {
 			count: volumes.length,
 			reclaimableBytes: volumes.filter(v => v.refCount === 0).reduce((t, v) => t + Math.max(0, v.bytes ?? 0), 0),
 		},
+		deletedOpen: deletedOpenEntry(engine.deletedOpen),
 	};
 }
 

@@ -1,7 +1,7 @@
 import {classifyImage, imagesReferenced, isLive} from './ledger.js';
 import type {EngineSnapshot} from './types.js';
 
-export type PlanItemKind = 'container' | 'image' | 'volume' | 'build-cache';
+export type PlanItemKind = 'container' | 'image' | 'volume' | 'build-cache' | 'open-file';
 
 export interface PlanItem {
 	kind: PlanItemKind;
@@ -17,6 +17,18 @@ export interface PlanItem {
 	named?: boolean;
 	/** Build cache: when the record was last used (ms since epoch), shown so the operator sees why it was picked. */
 	lastUsedAt?: number;
+	/** open-file (truncate a deleted file held open): the holder and the file, all re-checked at execution. */
+	openFile?: OpenFileRef;
+}
+
+/** A deleted-but-open file as planned: the same process (pid + start time), the same fd, the same inode. */
+export interface OpenFileRef {
+	pid: number;
+	startTime: number;
+	fd: number;
+	device: number;
+	statDevice: number;
+	inode: number;
 }
 
 export interface PrunePlan {
@@ -72,6 +84,17 @@ export function revalidate(item: PlanItem, now: EngineSnapshot): Verdict {
 			if (!volume) return {ok: false, reason: 'no longer exists (or its usage is unknown)'};
 			if (volume.refCount !== 0) return {ok: false, reason: `now referenced by ${volume.refCount ?? 'an unknown number of'} container(s)`};
 			if (!volume.anonymous && !item.chosen) return {ok: false, reason: 'is a named volume that was not chosen individually'};
+			return {ok: true};
+		}
+		case 'open-file': {
+			// `now` comes from a rescan of the planned pids only: every file listed belongs to one of them.
+			const ref = item.openFile;
+			if (!ref) return {ok: false, reason: 'names no open file'};
+			const mine = now.deletedOpen?.filter(f => f.pid === ref.pid) ?? [];
+			if (mine.some(f => f.startTime !== ref.startTime)) return {ok: false, reason: 'the holder restarted since the plan (same pid, another process)'};
+			const same = mine.find(f => f.device === ref.device && f.inode === ref.inode);
+			if (!same) return {ok: false, reason: 'the holder exited, restarted or closed the file since the plan'};
+			if (!same.holders.some(h => h.pid === ref.pid && h.fd === ref.fd)) return {ok: false, reason: `fd ${ref.fd} no longer points to that file`};
 			return {ok: true};
 		}
 		case 'build-cache': {

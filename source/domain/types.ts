@@ -123,6 +123,42 @@ export interface EngineUsage {
 	layersSize: number | null;
 }
 
+/** Who holds a deleted-but-open file: a container of a connected engine, or a host process. */
+export interface DeletedOpenHolder {
+	/** Engine id (RuntimeInfo.id) and container, when the cgroup names a container of the snapshot. */
+	container: {engine: string; id: string; name: string; pod?: PodRef} | null;
+	/** Container id named by the cgroup layout but not in the snapshot (an engine not connected). */
+	foreignId?: string;
+	/** Engine guessed from the cgroup layout (docker, containerd, cri-o, podman), when any. */
+	layoutEngine?: string;
+	/** systemd unit of a host process, from its cgroup. */
+	unit: string | null;
+}
+
+/** A file deleted while a process still holds it open: its bytes stay on disk until the last fd closes. */
+export interface DeletedOpenFile {
+	pid: number;
+	/** Process start time (clock ticks since boot): pid + start time name the holder across pid reuse. */
+	startTime: number;
+	fd: number;
+	/** Raw /proc/PID/comm. */
+	command: string;
+	/** Raw path bytes as latin1 (one char per byte), without " (deleted)". Display through domain/deleted-open.ts. */
+	path: string;
+	/** st_dev of the filesystem holding the bytes. */
+	device: number;
+	/** st_dev as fstat through the fd reports it (an overlay's own device for a container's file). */
+	statDevice: number;
+	inode: number;
+	/** Apparent size (st_size). */
+	bytes: number;
+	/** Allocated (st_blocks * 512): what the disk feels and what truncation frees. */
+	allocatedBytes: number;
+	/** Every (pid, fd) holding this file; the file is counted once whatever their number. */
+	holders: Array<{pid: number; fd: number}>;
+	holder: DeletedOpenHolder;
+}
+
 export interface EngineSnapshot {
 	runtime: RuntimeInfo;
 	filesystem: FilesystemStats | null;
@@ -132,6 +168,11 @@ export interface EngineSnapshot {
 	/** True when writable layers were sized by the engine, one at a time. */
 	sizedByEngine: boolean;
 	warnings: string[];
+	/**
+	 * Deleted-but-open files on this engine's filesystem (a filesystem shared by engines lists
+	 * them under the first one only). Absent until /proc was scanned (or when it cannot be).
+	 */
+	deletedOpen?: DeletedOpenFile[];
 }
 
 export interface NodeSnapshot {

@@ -37,11 +37,24 @@ function ledgerSection(report: Report): string[] {
 		lines.push(`### ${cell(engine.runtime.name)} ${cell(engine.runtime.version)} (${cell(engine.runtime.endpoint)})`, '', '| category | bytes | count | reclaimable |', '|---|---:|---:|---:|');
 		for (const key of ledgerCategories) {
 			const entry = engine.ledger[key];
+			if (key === 'deletedOpen' && !entry) continue;
 			lines.push(`| ${ledgerLabels[key]} | ${entry ? bytes(entry.bytes) : 'n/a'} | ${entry?.count ?? '—'} | ${bytes(reclaimable(key, entry))} |`);
 		}
 		lines.push('');
 	}
 	return lines;
+}
+
+function deletedOpenSection(report: Report): string[] {
+	const files = report.deletedOpenFiles;
+	if (!files || files.length === 0) return [];
+	const lines = ['## Deleted files still held open', '', '| holder | pid | command | path | allocated | apparent |', '|---|---:|---|---|---:|---:|'];
+	for (const f of files.slice(0, 50)) {
+		const holder = f.container ? `${f.pod ? `${f.namespace}/${f.pod}/` : ''}${f.container} (${f.engine})` : `host${f.unit ? `, ${f.unit}` : ''}`;
+		lines.push(`| ${cell(holder)} | ${f.pid} | ${cell(f.command)} | ${cell(f.path)} | ${bytes(f.allocatedBytes)} | ${bytes(f.bytes)} |`);
+	}
+	if (files.length > 50) lines.push('', `… and ${files.length - 50} more.`);
+	return [...lines, ''];
 }
 
 function growerSection(report: Report, extras: MarkdownExtras): string[] {
@@ -82,6 +95,7 @@ export function renderReportMarkdown(report: Report, extras: MarkdownExtras): st
 		'',
 		...filesystemSection(extras, report),
 		...ledgerSection(report),
+		...deletedOpenSection(report),
 		...growerSection(report, extras),
 		...suggestionSection(extras),
 	];

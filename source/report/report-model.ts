@@ -1,3 +1,4 @@
+import {allDeletedOpen, jsonPath} from '../domain/deleted-open.js';
 import {buildLedger, ledgerCategories, type Ledger, type LedgerEntry} from '../domain/ledger.js';
 import type {ContainerRecord, EngineSnapshot, FilesystemStats, NodeSnapshot, PodRef, RuntimeInfo, SizeSource} from '../domain/types.js';
 
@@ -17,6 +18,23 @@ export interface ReportContainer {
 	pod?: string;
 	namespace?: string;
 	growthBytesPerSec?: number;
+}
+
+/** A deleted file still held open; `container` is null for a host process. */
+export interface ReportDeletedOpenFile {
+	pid: number;
+	command: string;
+	container: string | null;
+	engine: string | null;
+	pod: string | null;
+	namespace: string | null;
+	/** The path the file had (UTF-8 text, or its escaped form when the bytes are not UTF-8). */
+	path: string;
+	bytes: number;
+	allocatedBytes: number;
+	fd: number;
+	/** systemd unit of a host process, when its cgroup names one. */
+	unit: string | null;
 }
 
 export interface ReportEngine {
@@ -42,6 +60,8 @@ export interface Report {
 	/** The kubelet hard-eviction thresholds used, and where they were read (issue 13). */
 	evictionThresholds?: {source: string; nodefsAvailable: string; imagefsAvailable: string; nodefsInodesFree: string};
 	containers: ReportContainer[];
+	/** Files deleted but still held open on the covered filesystems, biggest first; absent when /proc was not scanned. */
+	deletedOpenFiles?: ReportDeletedOpenFile[];
 	sizing: {method: 'walk' | 'engine' | 'mixed'; note: string};
 	warnings: string[];
 }
@@ -61,6 +81,23 @@ function container(record: ContainerRecord): ReportContainer {
 		logPath: record.logPath,
 		sizeSource: record.sizeSource,
 		...(pod.name ? {pod: pod.name, namespace: pod.namespace} : {}),
+	};
+}
+
+function deletedOpenFile(file: import('../domain/types.js').DeletedOpenFile): ReportDeletedOpenFile {
+	const c = file.holder.container;
+	return {
+		pid: file.pid,
+		command: file.command,
+		container: c?.name ?? null,
+		engine: c?.engine ?? null,
+		pod: c?.pod?.name ?? null,
+		namespace: c?.pod?.namespace ?? null,
+		path: jsonPath(file),
+		bytes: file.bytes,
+		allocatedBytes: file.allocatedBytes,
+		fd: file.fd,
+		unit: file.holder.unit,
 	};
 }
 
@@ -118,6 +155,7 @@ export function buildReport(snapshot: NodeSnapshot, notes: string[] = []): Repor
 		filesystems: distinctFilesystems(engines.map(e => e.filesystem)),
 		notes,
 		containers,
+		...(snapshot.engines.some(e => e.deletedOpen) ? {deletedOpenFiles: allDeletedOpen(snapshot.engines).map(deletedOpenFile)} : {}),
 		sizing: {
 			method,
 			note:

@@ -29,6 +29,7 @@ function engineSection(engine: ReportEngine): string[] {
 	lines.push('', row([['Where the bytes live', 28, 'left'], ['bytes', 10, 'right'], ['count', 7, 'right'], ['reclaimable', 12, 'right'], ['of used', 8, 'right']]));
 	for (const key of ledgerCategories) {
 		const entry = ledger[key];
+		if (key === 'deletedOpen' && !entry) continue;
 		const used = fs?.usedBytes ?? 0;
 		lines.push(
 			row([
@@ -51,6 +52,18 @@ function otherLines(report: Report): string[] {
 		const other = Math.max(0, fs.usedBytes - accounted);
 		return row([[`Other files on ${sanitize(fs.path)}`, 38, 'left'], [bytes(other), 10, 'right'], [`${percent(other, fs.usedBytes)} of used`, 14, 'right']]);
 	});
+}
+
+function deletedOpenLines(report: Report): string[] {
+	const files = report.deletedOpenFiles;
+	if (!files || files.length === 0) return [];
+	const lines = [`Deleted files still held open (${files.length}), freed when their holder closes them`];
+	for (const f of files.slice(0, 20)) {
+		const holder = f.container ? `${f.pod ? `${f.namespace}/${f.pod}/` : ''}${f.container} (${f.engine})` : `pid ${f.pid} ${f.command}${f.unit ? `, ${f.unit}` : ''}`;
+		lines.push(row([[`  ${sanitize(holder)}`, 34, 'left'], [bytes(f.allocatedBytes), 10, 'right'], [` ${sanitize(f.path)}`, 34, 'left']]));
+	}
+	if (files.length > 20) lines.push(`  … and ${files.length - 20} more (report --json lists all)`);
+	return [...lines, ''];
 }
 
 function containerLines(report: Report): string[] {
@@ -83,6 +96,7 @@ export function renderReportText(report: Report): string {
 	lines.push('');
 	for (const engine of report.runtimes) lines.push(...engineSection(engine), '');
 	lines.push(...otherLines(report), '');
+	lines.push(...deletedOpenLines(report));
 	lines.push(...containerLines(report));
 	lines.push('', `Sizing: ${report.sizing.note}.`);
 	for (const note of report.notes) lines.push(...wrap(`note: ${sanitize(note)}`));

@@ -6,6 +6,9 @@ import {criMutationTarget} from './cri-target.js';
 import {dockerMutationTarget} from './docker-target.js';
 import {DockerChanges} from '../adapters/docker/docker-changes.js';
 import {drillContainer} from './drill.js';
+import {hostEngine} from '../domain/deleted-open.js';
+import {canScanProc} from './deleted-open.js';
+import {procMutationTarget} from './proc-target.js';
 import type {EngineSource} from './engines.js';
 import {gatherAdvice} from './gather-advice.js';
 import {createMutationService, type EngineMutationTarget} from './mutations.js';
@@ -25,6 +28,8 @@ export function buildConsoleServices(
 			if (source.docker) targets.set('docker', dockerMutationTarget(source.docker, options.rootDirs?.get('docker')));
 			if (source.cri) targets.set(source.cri.id, criMutationTarget(source as Parameters<typeof criMutationTarget>[0]));
 		}
+		// Truncating deleted files held open (root only: other processes' fds).
+		if (canScanProc()) targets.set(hostEngine, procMutationTarget());
 		return {targets, audit: new AuditLog(options.auditLog ?? defaultAuditPath())};
 	});
 	return {

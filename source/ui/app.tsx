@@ -11,6 +11,8 @@ import {minColumns, minRows, overviewLayout} from './model/layout.js';
 import {filesystemGroups} from './model/node-model.js';
 import {buildRows} from './model/rows.js';
 import {Detail} from './screens/detail.js';
+import {DeletedOpenScreen} from './screens/deleted-open.js';
+import {heldByContainer} from '../domain/deleted-open.js';
 import {DrillScreen} from './screens/drill.js';
 import {findRow} from './model/find-row.js';
 import {sanitize} from '../domain/sanitize.js';
@@ -44,7 +46,8 @@ export function App({feed, size: fixedSize, now: fixedNow, initial, onQuit, serv
 	const rows = useMemo(() => buildRows(state.snapshot, state, ui.sort), [state.snapshot, state.growth, state.history, ui.sort]);
 	const keys = useMemo(() => rows.map(r => r.key), [rows]);
 	const groups = useMemo(() => filesystemGroups(state.snapshot, state.growth, state.thresholds, state.logGrowth), [state.snapshot, state.growth, state.thresholds, state.logGrowth]);
-	const layout = overviewLayout(size.rows, Math.max(1, groups.length));
+	// the deleted-but-open row (issue 14) shows once /proc was scanned
+	const layout = overviewLayout(size.rows, Math.max(1, groups.length), Math.max(8, ...groups.map(g => g.lines.length)));
 	const cursor = cursorOf(ui, keys);
 
 	useEffect(() => dispatch({type: 'sync', keys, page: layout.tableRows}), [keys, layout.tableRows]);
@@ -86,7 +89,8 @@ export function App({feed, size: fixedSize, now: fixedNow, initial, onQuit, serv
 				onHandOver={(target, step) => dispatch({type: 'show', screen: target.screen, sort: target.sort, select: target.select ?? null, guideStep: step})} />
 		);
 	else if (ui.screen === 'drill') body = null; // drill-down: rendered below, kept mounted under the help overlay
-	else if (ui.screen === 'detail') body = <Detail row={rows.find(r => r.key === ui.selected)} width={width} height={height} />;
+	else if (ui.screen === 'deleted') body = <DeletedOpenScreen snapshot={state.snapshot} width={width} height={height} top={ui.deletedTop ?? 0} />;
+	else if (ui.screen === 'detail') body = <Detail row={rows.find(r => r.key === ui.selected)} width={width} height={height} held={state.snapshot?.engines.some(e => e.deletedOpen) ? (heldByContainer(state.snapshot.engines).get(ui.selected ?? '') ?? 0) : undefined} />;
 	else
 		body = (
 			<Overview feed={state} groups={groups} rows={rows} layout={layout} width={width} now={now} cursor={cursor} top={Math.min(ui.top, Math.max(0, cursor))} sort={ui.sort} />

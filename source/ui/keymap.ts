@@ -29,6 +29,7 @@ export enum Command {
 	Confirm = 'confirm',
 	BuildCache = 'buildCache',
 	SizeMode = 'sizeMode',
+	DeletedOpen = 'deletedOpen',
 }
 
 /** The guide's own steps: inside the guide these take over. */
@@ -77,6 +78,7 @@ export const keymap: readonly Binding[] = [
 	{scope: 'plan', command: Command.Confirm, keys: ['y'], help: 'plan: confirm (typed word for >1 GiB or volumes)'},
 	{scope: 'plan', command: Command.BuildCache, keys: ['c'], help: 'actions: build cache to prune (all, 24h, 7d, keep 5GB)'},
 	{scope: 'tree', command: Command.SizeMode, keys: ['b'], help: 'tree: sizes allocated / apparent'},
+	{scope: 'global', command: Command.DeletedOpen, keys: ['d'], help: 'deleted files still held open, by holder'},
 	{scope: 'global', command: Command.Help, keys: ['?'], help: 'this help'},
 	{scope: 'global', command: Command.Quit, keys: ['q', 'ctrl+c'], help: 'quit'},
 	{scope: 'guide', command: 'next', keys: ['right', 'l', 'return'], help: 'next step'},

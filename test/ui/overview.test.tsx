@@ -65,7 +65,8 @@ describe('overview at 80×24 (recorded from the private dockerd)', () => {
 		expect(frame).toContain(`docker ${engine.runtime.version}`);
 		expect(frame).toContain('disk ');
 		expect(frame).toContain('inodes');
-		for (const label of Object.values(ledgerLabels)) expect(frame).toContain(label);
+		// deleted-but-open files (issue 14) show once /proc was scanned; this recording predates them
+		for (const [key, label] of Object.entries(ledgerLabels)) if (key !== 'deletedOpen') expect(frame).toContain(label);
 		expect(frame).toContain('Other files on this filesystem');
 		expect(frame).toContain('refreshed 2s ago');
 		expect(frame).toMatch(/eviction (in \S+|—|now)/);

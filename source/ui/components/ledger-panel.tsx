@@ -22,6 +22,7 @@ const shortLabels: Record<string, string> = {
 	danglingImages: 'Dangling',
 	buildCache: 'Build cache',
 	volumes: 'Volumes',
+	deletedOpen: 'Deleted open',
 };
 
 /** Where the bytes live on one filesystem, with the remainder that no category explains. */
@@ -52,7 +53,7 @@ export const LedgerPanel = memo(function LedgerPanel({group, width, mode}: Ledge
 			{group.lines.map(l => (
 				<Text key={l.category}>
 					{row(
-						'  ' + ledgerLabels[l.category],
+						'  ' + ledgerLabels[l.category] + (l.category === 'deletedOpen' ? ' (d)' : ''),
 						bytes(l.bytes),
 						count(l.count),
 						bytes(l.reclaimable),

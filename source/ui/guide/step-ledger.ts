@@ -17,6 +17,7 @@ export const ledgerMeanings: Record<LedgerCategory, string> = {
 	danglingImages: 'untagged leftovers of rebuilds',
 	buildCache: 'intermediate build results',
 	volumes: 'data outside any layer; kept on rm',
+	deletedOpen: 'deleted files a process still holds',
 };
 
 export function ledgerStep(input: GuideInput): GuideStep {
@@ -41,7 +42,7 @@ export function ledgerStep(input: GuideInput): GuideStep {
 		figures,
 		explain: [
 			'Each layer is counted once, even when several images share it. "Reclaimable" is what a cleanup could free today without touching anything in use; writable layers of running containers and logs only shrink when the app changes.',
-			'"Other files" is what the filesystem holds that no engine accounts for: the OS, other services, deleted files still held open.',
+			'"Other files" is what the filesystem holds that no engine accounts for: the OS, other services, node logs. Deleted files still held open have their own row (d lists them).',
 		],
 		handOver: {screen: 'overview', label: 'overview (ledger)'},
 		pending: input.snapshot === null,

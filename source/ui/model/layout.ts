@@ -16,10 +16,11 @@ export const headerLines = (groups: number) => 1 + 2 * Math.max(1, groups);
  * Rows are one less than the terminal so Ink never takes its clear-the-screen path.
  * The table keeps at least 5 rows; the ledger shrinks first.
  */
-export function overviewLayout(rows: number, groups = 1): OverviewLayout {
+export function overviewLayout(rows: number, groups = 1, categories = 8): OverviewLayout {
 	const usable = rows - 1 - headerLines(groups) - 2; // table header + footer
-	const full = groups * 10;
-	const compact = groups * 6;
+	// title + one line per category + "other"; compact: title + two cells a line
+	const full = groups * (categories + 2);
+	const compact = groups * (1 + Math.ceil((categories + 1) / 2));
 	if (usable - full >= 5) return {ledger: 'full', ledgerLines: full, tableRows: usable - full};
 	if (usable - compact >= 4) return {ledger: 'compact', ledgerLines: compact, tableRows: usable - compact};
 	return {ledger: 'hidden', ledgerLines: 0, tableRows: Math.max(1, usable)};

@@ -43,7 +43,8 @@ export function filesystemGroups(
 	return [...groups.values()].map(engines => {
 		const fs = engines[0]!.filesystem;
 		const ledgers = engines.map(buildLedger);
-		const lines = ledgerCategories.map(category => line(category, ledgers));
+		// Deleted-but-open files show once /proc was scanned (never a "—" row on nodes where it cannot be).
+		const lines = ledgerCategories.map(category => line(category, ledgers)).filter(l => l.category !== 'deletedOpen' || l.bytes !== null);
 		const accounted: Ledger[] = ledgers;
 		const other = fs ? accounted.reduce((left, ledger) => otherBytes(ledger, left), fs.usedBytes) : null;
 		const keys = engines.flatMap(e => e.containers.map(GrowthTracker.key));

@@ -16,9 +16,11 @@ export interface DetailProps {
 	 * below the metadata, in the remaining height.
 	 */
 	extension?: (row: ContainerRow, size: {width: number; height: number}) => ReactNode;
+	/** Allocated bytes of deleted files this container still holds open (issue 14); undefined when /proc was not scanned. */
+	held?: number;
 }
 
-export function Detail({row, width, height, extension}: DetailProps) {
+export function Detail({row, width, height, extension, held}: DetailProps) {
 	if (!row) {
 		return (
 			<Box flexDirection="column" width={width}>
@@ -46,6 +48,7 @@ export function Detail({row, width, height, extension}: DetailProps) {
 		field('growth', `${growthPerMinute(row.growth)}/min`),
 		field('trend', sparkline(row.series, Math.max(8, Math.min(40, width - 16)))),
 		field('logs', `${bytes(r.logBytes)}`),
+		...(held !== undefined ? [field('held deleted', held > 0 ? `${bytes(held)} in deleted files still open (d lists them; counted in growth)` : 'none')] : []),
 		field('log path', r.logPath ? sanitize(r.logPath) : '—'),
 		field('upper dir', r.upperDir ? sanitize(r.upperDir) : 'not readable here'),
 		...labels.map(([k, v], i) => field(i === 0 ? 'labels' : '', `${k}=${v}`, `label ${k}`)),

@@ -2,7 +2,7 @@
 import {nextSort, type SortKey} from '../../domain/growth.js';
 import {Command} from '../keymap.js';
 
-export type Screen = 'overview' | 'detail' | 'help' | 'actions' | 'drill' | 'guide';
+export type Screen = 'overview' | 'detail' | 'help' | 'actions' | 'drill' | 'guide' | 'deleted';
 
 export interface UiState {
 	screen: Screen;
@@ -19,6 +19,8 @@ export interface UiState {
 	wanted?: string | null;
 	/** Guide step (1-based) to reopen the guide on. */
 	guideStep?: number;
+	/** First visible row of the deleted-but-open screen (issue 14). */
+	deletedTop?: number;
 }
 
 export const initialUiState: UiState = {screen: 'overview', under: 'overview', selected: null, cursor: 0, top: 0, sort: 'growth', quit: false};
@@ -103,6 +105,16 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
 	if (state.screen === 'drill') {
 		if (action.command === Command.Back) return {...state, screen: 'detail', under: 'detail'};
 		if (action.command === Command.Help) return {...state, screen: 'help', under: 'drill'};
+		return action.command === Command.Quit ? {...state, quit: true} : state;
+	}
+	// deleted-but-open files (issue 14): d from the overview or a detail; a opens the truncation plans
+	if (action.command === Command.DeletedOpen && (state.screen === 'overview' || state.screen === 'detail')) return {...state, screen: 'deleted', under: 'deleted', deletedTop: 0};
+	if (state.screen === 'deleted') {
+		const scroll: Partial<Record<Command, number>> = {[Command.Up]: -1, [Command.Down]: 1, [Command.PageUp]: -Math.max(1, page), [Command.PageDown]: Math.max(1, page), [Command.Top]: -1e9};
+		if (scroll[action.command] !== undefined) return {...state, deletedTop: Math.max(0, (state.deletedTop ?? 0) + scroll[action.command]!)};
+		if (action.command === Command.Back) return {...state, screen: 'overview', under: 'overview'};
+		if (action.command === Command.Help) return {...state, screen: 'help', under: 'deleted'};
+		if (action.command === Command.Actions) return {...state, screen: 'actions', under: 'actions'};
 		return action.command === Command.Quit ? {...state, quit: true} : state;
 	}
 	if (state.screen === 'detail' && action.command === Command.Open) return {...state, screen: 'drill', under: 'drill'};

@@ -1,0 +1,272 @@
+import {readFileSync, readdirSync, readlinkSync, statSync, type Stats} from 'node:fs';
+import {parseMountinfo} from '../cri/mountinfo.js';
+
+/** One deleted file still held open, as /proc shows it. Raw: nothing here is display text. */
+export interface RawDeletedOpen {
+	pid: number;
+	fd: number;
+	/** Clock ticks since boot (/proc/PID/stat field 22): with the pid, names the process across pid reuse. */
+	startTime: number;
+	/** /proc/PID/comm, raw. */
+	command: string;
+	/** /proc/PID/cgroup, raw. */
+	cgroup: string;
+	/** The link target without " (deleted)", as latin1 (one char per byte: exact bytes). */
+	path: string;
+	/** st_dev of the filesystem holding the bytes (an overlay's upper filesystem, not the overlay). */
+	device: number;
+	/** st_dev as fstat through the link reports it (the overlay's, for a container's file). */
+	statDevice: number;
+	inode: number;
+	bytes: number;
+	allocatedBytes: number;
+	/** Every (pid, fd) holding this same file, the first one included. */
+	holders: Array<{pid: number; fd: number}>;
+}
+
+export interface ScanOptions {
+	/** Only files on these filesystems (st_dev); null keeps every real file (not memfd or anonymous). */
+	devices: ReadonlySet<number> | null;
+	/** Only these processes (re-validation); every process otherwise. */
+	pids?: readonly number[];
+	proc?: string;
+}
+
+export interface ScanResult {
+	files: RawDeletedOpen[];
+	processes: number;
+	fds: number;
+}
+
+const deletedSuffix = Buffer.from(' (deleted)');
+
+function endsDeleted(link: Buffer): boolean {
+	const n = link.length;
+	const m = deletedSuffix.length;
+	if (n <= m || link[0] !== 0x2f) return false;
+	for (let i = 0; i < m; i++) if (link[n - m + i] !== deletedSuffix[i]) return false;
+	return true;
+}
+
+const read = (path: string): string | null => {
+	try {
+		return readFileSync(path, 'latin1');
+	} catch {
+		return null;
+	}
+};
+
+/** Field 22 of /proc/PID/stat (after the parenthesised comm, which may hold spaces and parens). */
+export function startTimeOf(stat: string | null): number | null {
+	if (!stat) return null;
+	const close = stat.lastIndexOf(')');
+	const fields = stat.slice(close + 2).split(' ');
+	const value = Number(fields[19]);
+	return Number.isFinite(value) ? value : null;
+}
+
+export function processStartTime(pid: number, proc = '/proc'): number | null {
+	return startTimeOf(read(`${proc}/${pid}/stat`));
+}
+
+/** glibc's dev_t encoding, as Node's stat().dev carries it. */
+function majorMinor(dev: number): string {
+	const d = BigInt(dev);
+	const major = ((d >> 8n) & 0xfffn) | ((d >> 32n) & ~0xfffn);
+	const minor = (d & 0xffn) | ((d >> 12n) & ~0xffn);
+	return `${major}:${minor}`;
+}
+
+/**
+ * Files held through an overlay (a container's root) report the overlay's device. The bytes
+ * live on its upper directory's filesystem: find the overlay in the holder's mountinfo.
+ */
+class BackingDevices {
+	private readonly cache = new Map<number, number>();
+	constructor(private readonly proc: string) {}
+
+	resolve(dev: number, pid: number): number {
+		const known = this.cache.get(dev);
+		if (known !== undefined) return known;
+		let backing = dev;
+		const wanted = majorMinor(dev);
+		for (const source of [`${this.proc}/${pid}/mountinfo`, `${this.proc}/self/mountinfo`]) {
+			const text = read(source);
+			const mount = text ? parseMountinfo(text).find(m => m.device === wanted && m.fsType === 'overlay') : undefined;
+			const upper = mount?.superOptions.find(o => o.startsWith('upperdir='))?.slice('upperdir='.length);
+			if (!upper) continue;
+			try {
+				backing = statSync(upper).dev;
+				break;
+			} catch {
+				// gone, or not visible from here
+			}
+		}
+		this.cache.set(dev, backing);
+		return backing;
+	}
+}
+
+const isPid = (name: string) => name.charCodeAt(0) >= 0x30 && name.charCodeAt(0) <= 0x39;
+
+/** Phase 1 (the whole cost: one readlink per fd): "pid/fd" of every link whose target ends in " (deleted)". */
+export function deletedLinks(pids: readonly (string | number)[], proc: string): {links: string[]; processes: number; fds: number} {
+	const links: string[] = [];
+	let processes = 0;
+	let fds = 0;
+	for (const pid of pids) {
+		const dir = `${proc}/${pid}/fd/`;
+		let names: string[];
+		try {
+			names = readdirSync(dir);
+		} catch {
+			continue; // exited, or a kernel thread we may not read
+		}
+		processes++;
+		fds += names.length;
+		for (const name of names) {
+			try {
+				const text = readlinkSync(dir + name);
+				if (text.charCodeAt(0) === 0x2f && text.endsWith(' (deleted)')) links.push(`${pid}/${name}`);
+			} catch {
+				// closed since readdir
+			}
+		}
+	}
+	return {links, processes, fds};
+}
+
+/** The same loop for a worker thread (evaluated source: nothing to locate on disk, in a bundle or not). */
+const workerSource = `
+const {parentPort, workerData} = require('node:worker_threads');
+const {readdirSync, readlinkSync} = require('node:fs');
+const {pids, proc} = workerData;
+const links = [];
+let processes = 0, fds = 0;
+for (const pid of pids) {
+	const dir = proc + '/' + pid + '/fd/';
+	let names;
+	try { names = readdirSync(dir); } catch { continue; }
+	processes++;
+	fds += names.length;
+	for (const name of names) {
+		try {
+			const text = readlinkSync(dir + name);
+			if (text.charCodeAt(0) === 0x2f && text.endsWith(' (deleted)')) links.push(pid + '/' + name);
+		} catch {}
+	}
+}
+parentPort.postMessage({links, processes, fds});
+`;
+
+function listPids(options: ScanOptions, proc: string): readonly (string | number)[] | null {
+	try {
+		return options.pids ?? readdirSync(proc).filter(isPid);
+	} catch {
+		return null;
+	}
+}
+
+/**
+ * Deleted-but-open regular files: readlink every /proc/PID/fd/N (cheap), fstat through the
+ * link only those whose target ends in " (deleted)", keep st_nlink == 0 on the covered
+ * filesystems, each (dev, inode) once. A process or fd that vanishes mid-scan is skipped.
+ */
+export function scanDeletedOpen(options: ScanOptions): ScanResult {
+	const proc = options.proc ?? '/proc';
+	const pids = listPids(options, proc);
+	if (!pids) return {files: [], processes: 0, fds: 0};
+	const found = deletedLinks(pids, proc);
+	return {files: inspect(found.links, options, proc), processes: found.processes, fds: found.fds};
+}
+
+/** Below this many processes a worker's start-up costs more than it saves. */
+const parallelFrom = 400;
+
+/**
+ * scanDeletedOpen with the readlink pass split between this thread and a worker thread
+ * (the kernel work of /proc lookups is per fd and parallelises across cores); the
+ * console uses it so a large node never stalls a frame for the whole pass.
+ */
+export async function scanDeletedOpenParallel(options: ScanOptions): Promise<ScanResult> {
+	const proc = options.proc ?? '/proc';
+	const pids = listPids(options, proc);
+	if (!pids) return {files: [], processes: 0, fds: 0};
+	if (pids.length < parallelFrom) {
+		const found = deletedLinks(pids, proc);
+		return {files: inspect(found.links, options, proc), processes: found.processes, fds: found.fds};
+	}
+	const {Worker} = await import('node:worker_threads');
+	const theirs = pids.filter((_, i) => i % 2 === 1);
+	const worker = new Worker(workerSource, {eval: true, workerData: {pids: theirs, proc}});
+	const answer = new Promise<{links: string[]; processes: number; fds: number}>((resolve, reject) => {
+		worker.once('message', resolve);
+		worker.once('error', reject);
+	});
+	try {
+		const mine = deletedLinks(pids.filter((_, i) => i % 2 === 0), proc);
+		const other = await answer.catch(() => deletedLinks(theirs, proc));
+		return {files: inspect([...mine.links, ...other.links], options, proc), processes: mine.processes + other.processes, fds: mine.fds + other.fds};
+	} finally {
+		void worker.terminate();
+	}
+}
+
+/** Phase 2, for the few deleted targets: exact bytes of the path, fstat, filesystem, holders once per inode. */
+function inspect(links: readonly string[], options: ScanOptions, proc: string): RawDeletedOpen[] {
+	const backing = new BackingDevices(proc);
+	const byInode = new Map<string, RawDeletedOpen>();
+	for (const entry of links) {
+		const slash = entry.indexOf('/');
+		const pid = entry.slice(0, slash);
+		const name = entry.slice(slash + 1);
+		const link = `${proc}/${pid}/fd/${name}`;
+		let target: Buffer;
+		try {
+			target = readlinkSync(link, {encoding: 'buffer'});
+		} catch {
+			continue;
+		}
+		if (!endsDeleted(target)) continue;
+		let st: Stats | undefined;
+		try {
+			st = statSync(link, {throwIfNoEntry: false});
+		} catch {
+			continue;
+		}
+		if (!st || st.nlink !== 0 || !st.isFile()) continue;
+		const device = options.devices?.has(st.dev) ? st.dev : backing.resolve(st.dev, Number(pid));
+		if (options.devices && !options.devices.has(device)) continue;
+		const key = `${device}:${st.ino}`;
+		const holder = {pid: Number(pid), fd: Number(name)};
+		const seen = byInode.get(key);
+		if (seen) {
+			seen.holders.push(holder);
+			continue;
+		}
+		byInode.set(key, {
+			...holder,
+			startTime: -1,
+			command: '',
+			cgroup: '',
+			path: target.toString('latin1', 0, target.length - deletedSuffix.length),
+			device,
+			statDevice: st.dev,
+			inode: st.ino,
+			bytes: st.size,
+			allocatedBytes: st.blocks * 512,
+			holders: [holder],
+		});
+	}
+	// Only the holders' details are read: a few files per deleted file, not per process.
+	const files: RawDeletedOpen[] = [];
+	for (const file of byInode.values()) {
+		const start = processStartTime(file.pid, proc);
+		if (start === null) continue; // exited since
+		file.startTime = start;
+		file.command = (read(`${proc}/${file.pid}/comm`) ?? '').replace(/\n$/, '');
+		file.cgroup = read(`${proc}/${file.pid}/cgroup`) ?? '';
+		files.push(file);
+	}
+	return files;
+}
