@@ -1,4 +1,4 @@
-import {revalidate, type PlanItem, type PrunePlan} from '../domain/prune-plan.js';
+import {estimateOf, revalidate, type PlanItem, type PrunePlan} from '../domain/prune-plan.js';
 import type {EngineSnapshot, FilesystemStats} from '../domain/types.js';
 import type {AuditLog} from './audit-log.js';
 
@@ -26,6 +26,10 @@ export interface ItemOutcome {
 export interface ExecutionResult {
 	outcomes: ItemOutcome[];
 	estimatedBytes: number;
+	/** What the removed items were estimated to free together (skipped and failed items left behind): what statfs should see. */
+	removedEstimatedBytes: number;
+	/** Build-cache records shared with images on the engines touched, seen right before removal: they keep image layers on disk. */
+	sharedCacheRecords: number;
 	/** Free-space gain measured by statfs before and after, null when not measurable here. */
 	measuredBytes: number | null;
 	warnings: string[];
@@ -91,7 +95,9 @@ export class MutationService {
 			const delta = gain(startFree.get(engine) ?? null, free(this.targets.get(engine)?.filesystem() ?? null));
 			measured = measured === null || delta === null ? null : measured + delta;
 		}
-		return {outcomes, estimatedBytes: plan.totalBytes, measuredBytes: measured, warnings};
+		const removed = new Set(outcomes.filter(o => o.outcome === 'removed').map(o => o.item));
+		const sharedCacheRecords = [...fresh.values()].reduce((t, e) => t + (e.usage.buildCache ?? []).filter(r => r.shared).length, 0);
+		return {outcomes, estimatedBytes: plan.totalBytes, removedEstimatedBytes: estimateOf(plan, item => removed.has(item)), sharedCacheRecords, measuredBytes: measured, warnings};
 	}
 }
 
