@@ -35,7 +35,7 @@ function imagePlan(title: string, engine: EngineSnapshot, images: readonly Image
 	const plan = makePlan(title, items, heldLayers(withLayers(engine.images), new Set(images.map(i => i.id))));
 	const shared = (engine.usage.buildCache ?? []).filter(r => r.shared).length;
 	// The engine does not say which layers a shared record holds, so they cannot be left out of the estimate.
-	if (shared > 0) plan.caveat = `${shared} build-cache record(s) share layers with images: those layers stay until the build cache is pruned`;
+	if (shared > 0) plan.caveat = `${shared} build-cache record(s) share layers with images and keep them on disk until the build cache is pruned`;
 	return plan;
 }
 

@@ -66,8 +66,8 @@ export interface ReclaimCheck {
 	measuredBytes: number | null;
 	/** Kinds of the items actually removed. */
 	kinds: readonly string[];
-	/** Build-cache records shared with images on the engines touched. */
-	sharedCacheRecords: number;
+	/** The plan's caveat (see PrunePlan.caveat): the likely cause when less was freed. */
+	caveat?: string;
 }
 
 const mib = (n: number) => `${(n / 1024 ** 2).toFixed(1)} MiB`;
@@ -82,8 +82,7 @@ export function reclaimWarning(check: ReclaimCheck): string | null {
 	if (agree) return null;
 	const head = `measured ${mib(check.measuredBytes)} differs from the ${mib(check.estimatedBytes)} estimated by more than 10%`;
 	let cause: string;
-	if (differenceBytes < 0 && check.kinds.includes('image') && check.sharedCacheRecords > 0)
-		cause = `${check.sharedCacheRecords} build-cache record(s) shared with images still hold their layers: the space comes back when the build cache is pruned`;
+	if (differenceBytes < 0 && check.caveat) cause = check.caveat;
 	else if (differenceBytes < 0 && check.kinds.includes('container'))
 		cause = 'a process may still hold a removed file open (deleted but open), or something wrote to this filesystem meanwhile (the engine was not idle)';
 	else if (differenceBytes < 0) cause = 'something wrote to this filesystem meanwhile: the engine (running containers, builds, logs) or another process was not idle';

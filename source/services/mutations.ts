@@ -28,8 +28,8 @@ export interface ExecutionResult {
 	estimatedBytes: number;
 	/** What the removed items were estimated to free together (skipped and failed items left behind): what statfs should see. */
 	removedEstimatedBytes: number;
-	/** Build-cache records shared with images on the engines touched, seen right before removal: they keep image layers on disk. */
-	sharedCacheRecords: number;
+	/** The plan's caveat: why executing may free less than estimated. */
+	caveat?: string;
 	/** Free-space gain measured by statfs before and after, null when not measurable here. */
 	measuredBytes: number | null;
 	warnings: string[];
@@ -96,8 +96,9 @@ export class MutationService {
 			measured = measured === null || delta === null ? null : measured + delta;
 		}
 		const removed = new Set(outcomes.filter(o => o.outcome === 'removed').map(o => o.item));
-		const sharedCacheRecords = [...fresh.values()].reduce((t, e) => t + (e.usage.buildCache ?? []).filter(r => r.shared).length, 0);
-		return {outcomes, estimatedBytes: plan.totalBytes, removedEstimatedBytes: estimateOf(plan, item => removed.has(item)), sharedCacheRecords, measuredBytes: measured, warnings};
+		const result: ExecutionResult = {outcomes, estimatedBytes: plan.totalBytes, removedEstimatedBytes: estimateOf(plan, item => removed.has(item)), measuredBytes: measured, warnings};
+		if (plan.caveat) result.caveat = plan.caveat;
+		return result;
 	}
 }
 

@@ -36,7 +36,7 @@ function measured(result: ExecutionResult): string {
 /** The check that measured and estimated agree; a warning with the likely cause when they do not. */
 export function reclaimCheckWarning(result: ExecutionResult): string | null {
 	const kinds = [...new Set(result.outcomes.filter(o => o.outcome === 'removed').map(o => o.item.kind))];
-	return reclaimWarning({estimatedBytes: result.removedEstimatedBytes ?? result.estimatedBytes, measuredBytes: result.measuredBytes, kinds, sharedCacheRecords: result.sharedCacheRecords ?? 0});
+	return reclaimWarning({estimatedBytes: result.removedEstimatedBytes ?? result.estimatedBytes, measuredBytes: result.measuredBytes, kinds, caveat: result.caveat});
 }
 
 /** Live per-item progress while removing, then each item's outcome and the measured reclaim. */
