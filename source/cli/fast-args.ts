@@ -16,6 +16,8 @@ export const consoleFlagKeys = [
 	'readOnly',
 	'auditLog',
 	'container',
+	'otherRoot',
+	'kubeletRoot',
 	'debug',
 ] as const satisfies readonly FlagKey[];
 

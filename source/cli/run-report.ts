@@ -16,6 +16,9 @@ export interface ReportFlags extends EngineFlags {
 	interval: number;
 	readOnly: boolean;
 	container?: string;
+	otherFiles?: boolean;
+	otherRoot?: string;
+	kubeletRoot?: string;
 }
 
 export async function runReport(flags: ReportFlags): Promise<number> {
@@ -30,6 +33,11 @@ export async function runReport(flags: ReportFlags): Promise<number> {
 			sources.map(source => sampleEngine(source, {samples: flags.samples, intervalSeconds: flags.interval, pool, dfTimeoutMs: flags.dfTimeout * 1000})),
 		);
 		const report: Report = buildReport({takenAt: Date.now(), engines: sampled.map(s => s.engine)}, notes);
+		if (flags.otherFiles || flags.otherRoot) {
+			const {otherFilesBreakdown} = await import('../services/other-files.js');
+			const {reportOtherFiles} = await import('../report/report-other-files.js');
+			Object.assign(report, reportOtherFiles(await otherFilesBreakdown(sampled.map(s => s.engine), {root: flags.otherRoot, kubeletRoot: flags.kubeletRoot})));
+		}
 		if (flags.samples > 1) {
 			const rates = new Map(sampled.flatMap(s => [...s.growthBytesPerSec]));
 			for (const c of report.containers) c.growthBytesPerSec = rates.get(c.id) ?? 0;
