@@ -14,6 +14,8 @@ export interface ConsoleFlags {
 	debug?: boolean;
 	readOnly?: boolean;
 	auditLog?: string;
+	otherRoot?: string;
+	kubeletRoot?: string;
 }
 
 const enterAltScreen = '\x1b[?1049h\x1b[?25l';

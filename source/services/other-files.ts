@@ -5,7 +5,7 @@
  */
 import {walkOtherFiles, mountPointOf, type OtherWalkProgress} from '../adapters/fs/other-files-walk.js';
 import {buildLedger, ledgerTotal} from '../domain/ledger.js';
-import {classifyOtherFiles, otherFileRules, residualBytes, summarizeOtherFiles, type OtherFileEntry, type OtherFilesSummary} from '../domain/other-files.js';
+import {classifyOtherFiles, otherFileRules, type WalkedDir, residualBytes, summarizeOtherFiles, type OtherFileEntry, type OtherFilesSummary} from '../domain/other-files.js';
 import type {EngineSnapshot, PodRef} from '../domain/types.js';
 
 export interface OtherFileRow extends OtherFileEntry {
@@ -24,6 +24,8 @@ export interface OtherFilesBreakdown {
 	residualBytes: number;
 	errors: number;
 	unwalked: string[];
+	/** Every walked directory with its subtree bytes: the console's tree descends through them. */
+	dirs: WalkedDir[];
 }
 
 export interface OtherFilesOptions {
@@ -87,6 +89,7 @@ export async function otherFilesBreakdown(engines: readonly EngineSnapshot[], op
 			residualBytes: residualBytes(fs.usedBytes, {ledgerBytes, classifiedBytes: summary.classifiedBytes, unclassifiedBytes: summary.unclassifiedBytes}),
 			errors: walk.errors,
 			unwalked: walk.unwalked,
+			dirs: walk.dirs,
 		});
 	}
 	return out;

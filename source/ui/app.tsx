@@ -12,6 +12,7 @@ import {filesystemGroups} from './model/node-model.js';
 import {buildRows} from './model/rows.js';
 import {Detail} from './screens/detail.js';
 import {DrillScreen} from './screens/drill.js';
+import {OtherFilesScreen} from './screens/other-files.js';
 import {findRow} from './model/find-row.js';
 import {sanitize} from '../domain/sanitize.js';
 import {Guide} from './screens/guide.js';
@@ -70,7 +71,7 @@ export function App({feed, size: fixedSize, now: fixedNow, initial, onQuit, serv
 			if (command === Command.Refresh) feed.refresh();
 			dispatch({type: 'command', command, keys, page: layout.tableRows});
 		}
-	}, {isActive: ui.screen !== 'actions' && ui.screen !== 'drill'}); // the actions screens read their own keys (typed confirmation)
+	}, {isActive: ui.screen !== 'actions' && ui.screen !== 'drill' && ui.screen !== 'other'}); // the actions screens read their own keys (typed confirmation)
 
 	const width = size.columns;
 	if (size.columns < minColumns || size.rows < minRows) return <><TooSmall columns={size.columns} rows={size.rows} /><FaultPoint screen="too-small" /></>; // FaultPoint: test-only, see fault.ts
@@ -90,7 +91,7 @@ export function App({feed, size: fixedSize, now: fixedNow, initial, onQuit, serv
 				onLeave={step => dispatch({type: 'show', screen: 'overview', guideStep: step})}
 				onHandOver={(target, step) => dispatch({type: 'show', screen: target.screen, sort: target.sort, select: target.select ?? null, guideStep: step})} />
 		);
-	else if (ui.screen === 'drill') body = null; // drill-down (issue 5): rendered below, kept mounted under the help overlay
+	else if (ui.screen === 'drill' || ui.screen === 'other') body = null; // drill-down (issue 5): rendered below, kept mounted under the help overlay
 	else if (ui.screen === 'detail') body = <Detail row={rows.find(r => r.key === ui.selected)} width={width} height={height} />;
 	else
 		body = (
@@ -106,6 +107,12 @@ export function App({feed, size: fixedSize, now: fixedNow, initial, onQuit, serv
 					unknown={ui.selected?.startsWith('missing:') ? sanitize(ui.selected.slice(8)) : undefined}
 					onLeave={() => dispatch({type: 'command', command: Command.Back, keys, page: layout.tableRows})}
 					onGone={() => dispatch({type: 'screen', screen: 'overview'})}
+					onHelp={() => dispatch({type: 'command', command: Command.Help, keys, page: layout.tableRows})}
+					onQuit={() => dispatch({type: 'command', command: Command.Quit, keys, page: layout.tableRows})} />
+			) : null}
+			{ui.screen === 'other' || (ui.screen === 'help' && ui.under === 'other') ? (
+				<OtherFilesScreen services={services} snapshot={state.snapshot} width={width} height={height} active={ui.screen === 'other'}
+					onLeave={() => dispatch({type: 'command', command: Command.Back, keys, page: layout.tableRows})}
 					onHelp={() => dispatch({type: 'command', command: Command.Help, keys, page: layout.tableRows})}
 					onQuit={() => dispatch({type: 'command', command: Command.Quit, keys, page: layout.tableRows})} />
 			) : null}

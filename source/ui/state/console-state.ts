@@ -2,7 +2,7 @@
 import {nextSort, type SortKey} from '../../domain/growth.js';
 import {Command} from '../keymap.js';
 
-export type Screen = 'overview' | 'detail' | 'help' | 'actions' | 'drill' | 'guide';
+export type Screen = 'overview' | 'detail' | 'help' | 'actions' | 'drill' | 'guide' | 'other';
 
 export interface UiState {
 	screen: Screen;
@@ -105,6 +105,13 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
 		if (action.command === Command.Help) return {...state, screen: 'help', under: 'drill'};
 		return action.command === Command.Quit ? {...state, quit: true} : state;
 	}
+	// other files (issue 14): the screen reads its own keys and reports Back (at the top), Help and Quit
+	if (state.screen === 'other') {
+		if (action.command === Command.Back) return {...state, screen: 'overview', under: 'overview'};
+		if (action.command === Command.Help) return {...state, screen: 'help', under: 'other'};
+		return action.command === Command.Quit ? {...state, quit: true} : state;
+	}
+	if (action.command === Command.OtherFiles && (state.screen === 'overview' || state.screen === 'detail')) return {...state, screen: 'other', under: 'other'};
 	if (state.screen === 'detail' && action.command === Command.Open) return {...state, screen: 'drill', under: 'drill'};
 	if (action.command === Command.Actions) return {...state, screen: 'actions', under: 'actions'};
 	switch (action.command) {
