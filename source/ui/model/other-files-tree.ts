@@ -57,8 +57,8 @@ export function otherRows(breakdown: OtherFilesBreakdown, children: ReadonlyMap<
 	return (children.get(key) ?? []).map(c => ({key: children.has(c.path) ? c.path : null, label: c.path, bytes: c.bytes, note: 'directory (allocated bytes, subtree)'}));
 }
 
-/** used = ledger + classified + unclassified + residual, one line. */
+/** residual = used − ledger − classified − unclassified, residual first so a narrow terminal never cuts it off. */
 export function residualLine(b: OtherFilesBreakdown): string {
 	const r = b.residualBytes;
-	return `used ${bytes(b.usedBytes)} = ledger ${bytes(b.ledgerBytes)} + classified ${bytes(b.summary.classifiedBytes)} + unclassified ${bytes(b.summary.unclassifiedBytes)} ${r < 0 ? '−' : '+'} residual ${bytes(Math.abs(r))} (${percent(Math.abs(r), b.usedBytes)})`;
+	return `residual ${r < 0 ? '−' : ''}${bytes(Math.abs(r))} (${percent(Math.abs(r), b.usedBytes)} of used) = used ${bytes(b.usedBytes)} − ledger ${bytes(b.ledgerBytes)} − classified ${bytes(b.summary.classifiedBytes)} − unclassified ${bytes(b.summary.unclassifiedBytes)}`;
 }

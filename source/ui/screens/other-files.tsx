@@ -42,11 +42,12 @@ const clamp = (n: number, lo: number, hi: number) => Math.max(lo, Math.min(hi, n
  * statfs is always on screen.
  */
 export function OtherFilesScreen({services, snapshot, width, height, active = true, onLeave, onHelp, onQuit}: OtherFilesScreenProps) {
-	const [walk, setWalk] = useState<Walk>(() => (services?.otherFiles && snapshot ? {status: 'running', entries: 0, bytes: 0, current: '', root: ''} : {status: 'unavailable'}));
+	const [walk, setWalk] = useState<Walk>({status: 'running', entries: 0, bytes: 0, current: '', root: ''});
 	const [generation, setGeneration] = useState(0);
 	const [fsIndex, setFsIndex] = useState(0);
 	const [levels, setLevels] = useState<Level[]>([{key: undefined, cursor: 0, top: 0}]);
 
+	const ready = Boolean(services?.otherFiles && snapshot);
 	useEffect(() => {
 		if (!services?.otherFiles || !snapshot) return;
 		const controller = new AbortController();
@@ -58,7 +59,7 @@ export function OtherFilesScreen({services, snapshot, width, height, active = tr
 				if (!controller.signal.aborted) setWalk({status: 'failed', message: error.message.split('\n')[0] ?? 'walk failed'});
 			});
 		return () => controller.abort();
-	}, [generation]);
+	}, [generation, ready]);
 
 	const breakdown = walk.status === 'done' ? walk.breakdowns[fsIndex] : undefined;
 	const children = useMemo(() => (breakdown ? childIndex(breakdown) : new Map()), [breakdown]);
@@ -67,52 +68,75 @@ export function OtherFilesScreen({services, snapshot, width, height, active = tr
 	const page = Math.max(1, height - 7);
 	const cursor = clamp(level.cursor, 0, Math.max(0, rows.length - 1));
 
-	const latest = useRef({rows, cursor, page, levels, walk});
-	latest.current = {rows, cursor, page, levels, walk};
+	const latest = useRef({page, levels, walk, children, fsIndex});
+	latest.current = {page, levels, walk, children, fsIndex};
+	// One command against the latest rows; returns the levels after it (keys may arrive as one chunk: "jj\r").
+	const run = (command: Command | undefined, state: {levels: Level[]; fsIndex: number}): boolean => {
+		const {page, walk} = latest.current;
+		const breakdown = walk.status === 'done' ? walk.breakdowns[state.fsIndex] : undefined;
+		const current = state.levels.at(-1)!;
+		const rows = breakdown ? otherRows(breakdown, latest.current.children, current.key) : [];
+		const cursor = clamp(current.cursor, 0, Math.max(0, rows.length - 1));
+		if (command === Command.Quit) return onQuit?.(), false;
+		if (command === Command.Help) return onHelp?.(), false;
+		if (command === Command.Refresh) {
+			state.levels = [{key: undefined, cursor: 0, top: 0}];
+			setGeneration(g => g + 1);
+			return true;
+		}
+		if (command === Command.Back) {
+			if (state.levels.length > 1) return (state.levels = state.levels.slice(0, -1)), true;
+			return onLeave(), false;
+		}
+		if (command === Command.Sort && walk.status === 'done' && walk.breakdowns.length > 1) {
+			state.levels = [{key: undefined, cursor: 0, top: 0}];
+			state.fsIndex = (state.fsIndex + 1) % walk.breakdowns.length;
+			return true;
+		}
+		if (command === Command.Open) {
+			const row = rows[cursor];
+			if (row?.key) state.levels = [...state.levels.slice(0, -1), {...current, cursor}, {key: row.key, cursor: 0, top: 0}];
+			return true;
+		}
+		const step: Partial<Record<Command, number>> = {
+			[Command.Up]: -1,
+			[Command.Down]: 1,
+			[Command.PageUp]: -page,
+			[Command.PageDown]: page,
+			[Command.Top]: -Infinity,
+			[Command.Bottom]: Infinity,
+		};
+		const delta = command === undefined ? undefined : step[command];
+		if (delta === undefined) return true;
+		const next = clamp(delta === -Infinity ? 0 : delta === Infinity ? rows.length - 1 : cursor + delta, 0, Math.max(0, rows.length - 1));
+		let top = clamp(current.top, 0, Math.max(0, rows.length - page));
+		if (next < top) top = next;
+		if (next >= top + page) top = next - page + 1;
+		state.levels = [...state.levels.slice(0, -1), {...current, cursor: next, top}];
+		return true;
+	};
 	useInput(
 		(input, key) => {
-			const {rows, cursor, page, levels, walk} = latest.current;
-			const command = listCommandFor(input, key);
-			if (command === Command.Quit) return onQuit?.();
-			if (command === Command.Help) return onHelp?.();
-			if (command === Command.Refresh) {
-				setLevels([{key: undefined, cursor: 0, top: 0}]);
-				return setGeneration(g => g + 1);
-			}
-			if (command === Command.Back) {
-				if (levels.length > 1) return setLevels(levels.slice(0, -1));
-				return onLeave();
-			}
-			if (command === Command.Sort && walk.status === 'done' && walk.breakdowns.length > 1) {
-				setLevels([{key: undefined, cursor: 0, top: 0}]);
-				return setFsIndex(i => (i + 1) % walk.breakdowns.length);
-			}
-			if (command === Command.Open) {
-				const row = rows[cursor];
-				if (row?.key) setLevels([...levels.slice(0, -1), {...levels.at(-1)!, cursor}, {key: row.key, cursor: 0, top: 0}]);
-				return;
-			}
-			const step: Partial<Record<Command, number>> = {
-				[Command.Up]: -1,
-				[Command.Down]: 1,
-				[Command.PageUp]: -page,
-				[Command.PageDown]: page,
-				[Command.Top]: -Infinity,
-				[Command.Bottom]: Infinity,
-			};
-			const delta = command === undefined ? undefined : step[command];
-			if (delta === undefined) return;
-			const next = clamp(delta === -Infinity ? 0 : delta === Infinity ? rows.length - 1 : cursor + delta, 0, Math.max(0, rows.length - 1));
-			const current = levels.at(-1)!;
-			let top = clamp(current.top, 0, Math.max(0, rows.length - page));
-			if (next < top) top = next;
-			if (next >= top + page) top = next - page + 1;
-			setLevels([...levels.slice(0, -1), {...current, cursor: next, top}]);
+			const chunk = input.length > 1 && !key.ctrl && !key.meta;
+			const commands = chunk ? [...input].map(ch => listCommandFor(ch, {return: ch === '\r', backspace: ch === '\x7f' || ch === '\b'})) : [listCommandFor(input, key)];
+			const state = {levels: latest.current.levels, fsIndex: latest.current.fsIndex};
+			for (const command of commands) if (!run(command, state)) return;
+			setLevels(state.levels);
+			setFsIndex(state.fsIndex);
 		},
 		{isActive: active},
 	);
 
 	if (!active) return null;
+	if (!ready && walk.status === 'running') {
+		return (
+			<Box flexDirection="column" width={width}>
+				<Text bold wrap="truncate-end">{truncate('Other files: the rest of the filesystem, classed', width)}</Text>
+				<Text color="cyan" wrap="truncate-end">{truncate('waiting for the engines to answer…', width)}</Text>
+				<Text dimColor>Esc back  q quit</Text>
+			</Box>
+		);
+	}
 	const title = 'Other files: the rest of the filesystem, classed';
 	if (walk.status === 'unavailable' || walk.status === 'failed') {
 		const message = walk.status === 'failed' ? `cannot walk the filesystem: ${sanitize(walk.message)}` : 'the breakdown is not available in this console (no services or no snapshot yet)';
