@@ -35,6 +35,8 @@ interface Level {
 }
 
 const clamp = (n: number, lo: number, hi: number) => Math.max(lo, Math.min(hi, n));
+/** Long paths keep their end (the part that tells them apart). */
+const tail = (text: string, width: number) => (text.length > width ? `…${text.slice(text.length - width + 1)}` : text);
 
 /**
  * "Other files" broken down: the rest of each filesystem walked with the drill-down
@@ -172,7 +174,7 @@ export function OtherFilesScreen({services, snapshot, width, height, active = tr
 	const top = clamp(level.top, 0, Math.max(0, rows.length - page));
 	const shown = rows.slice(top, top + page);
 	const selected = rows[cursor];
-	const where = level.key === undefined ? sanitize(breakdown.root) : level.key.startsWith('class:') ? `${sanitize(breakdown.root)} › ${rows[0]?.cls ?? level.key.slice(6)}` : sanitize(level.key);
+	const where = tail(level.key === undefined ? sanitize(breakdown.root) : level.key.startsWith('class:') ? `${sanitize(breakdown.root)} › ${level.key.slice(6)}` : sanitize(level.key), width);
 	const name = Math.max(10, width - 2 - 10 - 6);
 	const more = walk.breakdowns.length > 1 ? `  (filesystem ${fsIndex + 1} of ${walk.breakdowns.length}: s next)` : '';
 	return (
@@ -186,7 +188,7 @@ export function OtherFilesScreen({services, snapshot, width, height, active = tr
 				{shown.length === 0 ? <Text dimColor>empty</Text> : null}
 				{shown.map((row, i) => (
 					<Text key={top + i} inverse={top + i === cursor} wrap="truncate-end">
-						{`${top + i === cursor ? '›' : ' '}${row.key ? '▸' : ' '}${fit(sanitize(row.label), name)}${fit(bytes(row.bytes), 10, 'right')}${fit(percent(row.bytes, breakdown.usedBytes), 6, 'right')}`}
+						{`${top + i === cursor ? '›' : ' '}${row.key ? '▸' : ' '}${fit(tail(sanitize(row.label), name), name)}${fit(bytes(row.bytes), 10, 'right')}${fit(percent(row.bytes, breakdown.usedBytes), 6, 'right')}`}
 					</Text>
 				))}
 			</Box>
