@@ -45,6 +45,11 @@ build('ls-ax/dangling:1', `FROM ${image}\nRUN dd if=/dev/zero of=/d1 bs=1k count
 build('ls-ax/dangling:1', `FROM ${image}\nRUN dd if=/dev/zero of=/d2 bs=1k count=700 2>/dev/null\n`);
 build('ls-ax/unused:1', `FROM ${image}\nRUN dd if=/dev/zero of=/u1 bs=1k count=800 2>/dev/null\n`);
 build('ls-ax/unused:2', `FROM ${image}\nRUN dd if=/dev/zero of=/u2 bs=1k count=900 2>/dev/null\n`);
+// Records of two ages for the build-cache choice tests (c + "5s"): the builds above are older than 5 s when scanned.
+await new Promise(resolve => setTimeout(resolve, 6000));
+// The issue's case: a rebuild whose last step changed leaves a dangling image sharing a 1 MiB layer with the unused one.
+build('ls-ax/shared:1', `FROM ${image}\nRUN dd if=/dev/zero of=/s bs=1k count=1024 2>/dev/null\nRUN echo 1 > /v\n`);
+build('ls-ax/shared:1', `FROM ${image}\nRUN dd if=/dev/zero of=/s bs=1k count=1024 2>/dev/null\nRUN echo 2 > /v\n`);
 // A named volume and an anonymous one, both unreferenced.
 await docker.createVolume({Name: 'ls-ax-named-data'});
 const anon = await run('ls-ax-anon', 'dd if=/dev/zero of=/anon/a bs=1k count=100 2>/dev/null', {volumes: {'/anon': {}}});

@@ -6,6 +6,9 @@ import {resolveReadOnly, type ReadOnlyMode} from '../services/read-only.js';
 export interface ConsoleActionFlags {
 	readOnly?: boolean;
 	auditLog?: string;
+	/** The "Other files" breakdown: walk this root instead of the filesystem's mount point. */
+	otherRoot?: string;
+	kubeletRoot?: string;
 }
 
 /**
@@ -27,5 +30,5 @@ export async function consoleServicesForSources(
 	} catch {
 		rootDir = undefined;
 	}
-	return buildConsoleServices(sources, {readOnly, auditLog: flags.auditLog, rootDirs: new Map([['docker', rootDir]])});
+	return buildConsoleServices(sources, {readOnly, auditLog: flags.auditLog, rootDirs: new Map([['docker', rootDir]]), otherRoot: flags.otherRoot, kubeletRoot: flags.kubeletRoot});
 }

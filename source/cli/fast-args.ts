@@ -16,6 +16,8 @@ export const consoleFlagKeys = [
 	'readOnly',
 	'auditLog',
 	'container',
+	'otherRoot',
+	'kubeletRoot',
 	'debug',
 	'kubeletConfig',
 ] as const satisfies readonly FlagKey[];

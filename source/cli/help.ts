@@ -29,6 +29,9 @@ export const helpText = `
     --format text|json|markdown report: output format (markdown: an audit/incident record)
     --output FILE               report: write to FILE instead of standard output
     --container NAME|ID         open (or report) one container's writable layer
+    --other-files               report: walk the rest of each filesystem and class it (otherFiles[])
+    --other-root PATH           walk PATH instead of the filesystem's mount point (the "Other files" breakdown)
+    --kubelet-root PATH         kubelet --root-dir, for emptyDir attribution (default /var/lib/kubelet)
 
   Exporter
     --listen HOST:PORT          where to serve /metrics and /healthz (default 127.0.0.1:9721;
@@ -71,6 +74,9 @@ export const flagSpec = {
 	readOnly: {type: 'boolean', default: false},
 	auditLog: {type: 'string'},
 	container: {type: 'string'},
+	otherFiles: {type: 'boolean', default: false},
+	otherRoot: {type: 'string'},
+	kubeletRoot: {type: 'string'},
 	buildCacheOlderThan: {type: 'string'},
 	buildCacheKeep: {type: 'string'},
 	dir: {type: 'string', default: '/tmp/layerscope-lab'},

@@ -11,4 +11,7 @@ export interface ReportFlags extends EngineFlags {
 	readOnly: boolean;
 	container?: string;
 	kubeletConfig?: string;
+	otherFiles?: boolean;
+	otherRoot?: string;
+	kubeletRoot?: string;
 }

@@ -16,6 +16,8 @@ export interface ConsoleFlags {
 	readOnly?: boolean;
 	auditLog?: string;
 	kubeletConfig?: string;
+	otherRoot?: string;
+	kubeletRoot?: string;
 }
 
 const enterAltScreen = '\x1b[?1049h\x1b[?25l';

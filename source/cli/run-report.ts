@@ -35,6 +35,11 @@ export async function runReport(flags: ReportFlags): Promise<number> {
 			imagefsAvailable: describeThreshold(eviction.thresholds.imagefsAvailable),
 			nodefsInodesFree: describeThreshold(eviction.thresholds.nodefsInodesFree),
 		};
+		if (flags.otherFiles || flags.otherRoot) {
+			const {otherFilesBreakdown} = await import('../services/other-files.js');
+			const {reportOtherFiles} = await import('../report/report-other-files.js');
+			Object.assign(report, reportOtherFiles(await otherFilesBreakdown(sampled.map(s => s.engine), {root: flags.otherRoot, kubeletRoot: flags.kubeletRoot})));
+		}
 		if (flags.samples > 1) {
 			const rates = new Map(sampled.flatMap(s => [...s.growthBytesPerSec]));
 			for (const c of report.containers) c.growthBytesPerSec = rates.get(c.id) ?? 0;

@@ -1,36 +1,45 @@
 import {classifyImage, imagesReferenced, isLive} from './ledger.js';
 import {describeBuildCacheFilter, type BuildCacheFilter} from './build-cache-filter.js';
 import {makePlan, type PlanItem, type PrunePlan} from './prune-plan.js';
-import type {BuildCacheRecord, EngineSnapshot, ImageRecord} from './types.js';
+import {heldLayers, jointBytes} from './reclaim-estimate.js';
+import type {BuildCacheRecord, EngineSnapshot, ImageRecord, LayerRef} from './types.js';
 
-/** Bytes freed by removing `chosen`: their layers that no other image keeps. */
-export function freedImageBytes(chosen: readonly ImageRecord[], all: readonly ImageRecord[]): number {
-	const ids = new Set(chosen.map(i => i.id));
-	const kept = new Set(all.filter(i => !ids.has(i.id)).flatMap(i => i.layers.map(l => l.chainId)));
-	const freed = new Map<string, number>();
-	for (const image of chosen) {
-		const layers = image.layers.length > 0 ? image.layers : [{chainId: `image:${image.id}`, bytes: image.virtualBytes}];
-		for (const layer of layers) if (!kept.has(layer.chainId)) freed.set(layer.chainId, layer.bytes);
-	}
-	return [...freed.values()].reduce((t, b) => t + b, 0);
+/** An image's layers; an image whose layers are unknown is one layer of its own. */
+export function layersOf(image: ImageRecord): LayerRef[] {
+	return image.layers.length > 0 ? image.layers : [{chainId: `image:${image.id}`, bytes: image.virtualBytes}];
 }
 
-function imageItems(engine: EngineSnapshot, images: ImageRecord[]): PlanItem[] {
-	// Per-item estimate: the layers only this image holds; the plan total is recomputed for the whole set.
-	return images.map(image => ({
+const withLayers = (all: readonly ImageRecord[]) => all.map(image => ({id: image.id, layers: layersOf(image)}));
+
+/** Bytes freed by removing `chosen` together: their layers that no other image keeps, each once. */
+export function freedImageBytes(chosen: readonly ImageRecord[], all: readonly ImageRecord[]): number {
+	const held = heldLayers(withLayers(all), new Set(chosen.map(i => i.id)));
+	return jointBytes(chosen.map(image => ({bytes: 0, layers: layersOf(image)})), held);
+}
+
+/**
+ * Image items whose estimate is joint: each item shows what removing it alone frees,
+ * the plan counts what they free together, and the layers every other image of the
+ * engine holds are never counted.
+ */
+function imagePlan(title: string, engine: EngineSnapshot, images: readonly ImageRecord[]): PrunePlan {
+	const items: PlanItem[] = images.map(image => ({
 		kind: 'image' as const,
 		engine: engine.runtime.id,
 		id: image.id,
 		name: image.tags[0] ?? image.id.replace(/^sha256:/, '').slice(0, 12),
 		bytes: freedImageBytes([image], engine.images),
 		chosen: false,
+		layers: layersOf(image),
 	}));
+	const plan = makePlan(title, items, heldLayers(withLayers(engine.images), new Set(images.map(i => i.id))));
+	const shared = (engine.usage.buildCache ?? []).filter(r => r.shared).length;
+	// The engine does not say which layers a shared record holds, so they cannot be left out of the estimate.
+	if (shared > 0) plan.caveat = `${shared} build-cache record(s) share layers with images and keep them on disk until the build cache is pruned`;
+	return plan;
 }
 
-function withImageTotal(plan: PrunePlan, engine: EngineSnapshot): PrunePlan {
-	const chosen = engine.images.filter(i => plan.items.some(item => item.id === i.id));
-	return {...plan, totalBytes: freedImageBytes(chosen, engine.images)};
-}
+export const allUnusedImagesTitle = 'Remove unused images, dangling included';
 
 /** The cleanup plans one engine offers, each listing exactly the items it would remove. */
 export function cleanupPlans(engine: EngineSnapshot, options: {now?: number; buildCache?: BuildCacheFilter} = {}): PrunePlan[] {
@@ -47,8 +56,10 @@ export function cleanupPlans(engine: EngineSnapshot, options: {now?: number; bui
 	const removable = (image: ImageRecord) => !image.pinned && !image.sandbox;
 	const dangling = engine.images.filter(i => classifyImage(i, referenced) === 'dangling' && removable(i));
 	const unused = engine.images.filter(i => classifyImage(i, referenced) === 'unused' && removable(i));
-	plans.push(withImageTotal(makePlan('Remove dangling images', imageItems(engine, dangling)), engine));
-	plans.push(withImageTotal(makePlan('Remove unused images', imageItems(engine, unused)), engine));
+	plans.push(imagePlan('Remove dangling images', engine, dangling));
+	plans.push(imagePlan('Remove unused images', engine, unused));
+	// What `docker image prune -a` takes: its estimate is the ledger's unused + dangling reclaimable bytes.
+	if (dangling.length > 0 && unused.length > 0) plans.push(imagePlan(allUnusedImagesTitle, engine, [...unused, ...dangling]));
 	if (engine.usage.buildCache) plans.push(buildCachePlan(engine, options.now ?? Date.now(), options.buildCache));
 	if (engine.usage.volumes) {
 		const orphans = engine.usage.volumes.filter(v => v.refCount === 0 && v.anonymous);

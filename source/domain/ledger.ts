@@ -62,26 +62,33 @@ const rank: Record<ImageClass, number> = {inUse: 0, unused: 1, dangling: 2};
 /**
  * Splits image bytes into in-use / unused / dangling so that every layer counts
  * once: a layer shared by an in-use and an unused image is in use, a layer shared
- * by an unused and a dangling image is unused.
+ * by an unused and a dangling image is unused. reclaimableBytes is what removing
+ * every unused and dangling image together frees (`docker image prune -a`): their
+ * layers, minus those a pinned image keeps; the two add up to that plan's estimate.
  */
 export function imageLedger(images: readonly ImageRecord[], containers: readonly ContainerRecord[]) {
 	const referenced = imagesReferenced(containers);
 	const layerClass = new Map<string, {cls: ImageClass; bytes: number}>();
+	const pinnedLayers = new Set<string>();
 	const result = {
-		inUse: {bytes: 0, count: 0},
-		unused: {bytes: 0, count: 0},
-		dangling: {bytes: 0, count: 0},
+		inUse: {bytes: 0, count: 0, reclaimableBytes: 0},
+		unused: {bytes: 0, count: 0, reclaimableBytes: 0},
+		dangling: {bytes: 0, count: 0, reclaimableBytes: 0},
 	};
 	for (const image of images) {
 		const cls = classifyImage(image, referenced);
 		result[cls].count++;
 		const layers = image.layers.length > 0 ? image.layers : [{chainId: `image:${image.id}`, bytes: image.virtualBytes}];
 		for (const layer of layers) {
+			if (image.pinned) pinnedLayers.add(layer.chainId);
 			const seen = layerClass.get(layer.chainId);
 			if (!seen || rank[cls] < rank[seen.cls]) layerClass.set(layer.chainId, {cls, bytes: layer.bytes});
 		}
 	}
-	for (const {cls, bytes} of layerClass.values()) result[cls].bytes += bytes;
+	for (const [chainId, {cls, bytes}] of layerClass) {
+		result[cls].bytes += bytes;
+		if (cls !== 'inUse' && !pinnedLayers.has(chainId)) result[cls].reclaimableBytes += bytes;
+	}
 	return result;
 }
 

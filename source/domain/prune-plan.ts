@@ -1,5 +1,6 @@
 import {classifyImage, imagesReferenced, isLive} from './ledger.js';
-import type {EngineSnapshot} from './types.js';
+import {jointBytes} from './reclaim-estimate.js';
+import type {EngineSnapshot, LayerRef} from './types.js';
 
 export type PlanItemKind = 'container' | 'image' | 'volume' | 'build-cache' | 'open-file';
 
@@ -19,6 +20,8 @@ export interface PlanItem {
 	lastUsedAt?: number;
 	/** open-file (truncate a deleted file held open): the holder and the file, all re-checked at execution. */
 	openFile?: OpenFileRef;
+	/** Image: its layers (chain ids), so a plan counts a layer its images share once, and only when nothing left behind holds it. */
+	layers?: LayerRef[];
 }
 
 /** A deleted-but-open file as planned: the same process (pid + start time), the same fd, the same inode. */
@@ -34,7 +37,12 @@ export interface OpenFileRef {
 export interface PrunePlan {
 	title: string;
 	items: PlanItem[];
+	/** What the items free together (see reclaim-estimate.ts), not the sum of each item's own figure. */
 	totalBytes: number;
+	/** Chain ids that something this plan leaves behind still holds (other images, unselected items): never counted. */
+	heldLayers?: string[];
+	/** Why executing may free less than estimated (shown with the estimate). */
+	caveat?: string;
 }
 
 export const typedConfirmationThreshold = 1024 ** 3;
@@ -48,10 +56,22 @@ export function confirmationWord(plan: PrunePlan): string {
 	return `delete ${plan.items.length}`;
 }
 
-export function makePlan(title: string, items: PlanItem[]): PrunePlan {
+/**
+ * A plan of exactly `items`, its estimate computed for the items together: layers
+ * in `held`, or held by a `leftBehind` item, do not count.
+ */
+export function makePlan(title: string, items: PlanItem[], held: readonly string[] = [], leftBehind: readonly PlanItem[] = []): PrunePlan {
 	// Never plan a named volume that was not chosen individually.
 	const safe = items.filter(item => !(item.kind === 'volume' && item.named && !item.chosen));
-	return {title, items: safe, totalBytes: safe.reduce((total, item) => total + item.bytes, 0)};
+	const heldLayers = [...new Set([...held, ...leftBehind.flatMap(item => (item.layers ?? []).map(l => l.chainId))])];
+	const plan: PrunePlan = {title, items: safe, totalBytes: jointBytes(safe, heldLayers)};
+	if (heldLayers.length > 0 || safe.some(item => item.layers)) plan.heldLayers = heldLayers;
+	return plan;
+}
+
+/** What the items of `plan` that pass `keep` free together, the plan's other items left behind. */
+export function estimateOf(plan: PrunePlan, keep: (item: PlanItem) => boolean): number {
+	return jointBytes(plan.items.filter(keep), plan.heldLayers ?? [], plan.items.filter(item => !keep(item)));
 }
 
 export type Verdict = {ok: true} | {ok: false; reason: string};

@@ -45,6 +45,26 @@ export interface ReportEngine {
 	warnings: string[];
 }
 
+/** One classed path of the "other files" breakdown (report --other-files). */
+export interface ReportOtherFile {
+	path: string;
+	bytes: number;
+	class: string;
+	pod?: string;
+	namespace?: string;
+}
+
+/** Per walked filesystem: used = ledger + classified + unclassified + residual. */
+export interface ReportOtherFilesSummary {
+	root: string;
+	usedBytes: number;
+	ledgerBytes: number;
+	classifiedBytes: number;
+	unclassifiedBytes: number;
+	residualBytes: number;
+	errors: number;
+}
+
 export interface Report {
 	schemaVersion: 1;
 	generatedAt: string;
@@ -64,6 +84,9 @@ export interface Report {
 	deletedOpenFiles?: ReportDeletedOpenFile[];
 	sizing: {method: 'walk' | 'engine' | 'mixed'; note: string};
 	warnings: string[];
+	/** With --other-files: the rest of each filesystem, classed. */
+	otherFiles?: ReportOtherFile[];
+	otherFilesSummary?: ReportOtherFilesSummary[];
 }
 
 function container(record: ContainerRecord): ReportContainer {

@@ -13,6 +13,7 @@ import type {EngineSource} from './engines.js';
 import {gatherAdvice} from './gather-advice.js';
 import {createMutationService, type EngineMutationTarget} from './mutations.js';
 import type {ReadOnlyMode} from './read-only.js';
+import {otherFilesBreakdown} from './other-files.js';
 
 /**
  * The composition root for the console's actions. In read-only mode the mutation
@@ -20,7 +21,7 @@ import type {ReadOnlyMode} from './read-only.js';
  */
 export function buildConsoleServices(
 	sources: EngineSource[],
-	options: {readOnly: ReadOnlyMode; auditLog?: string; rootDirs?: Map<string, string | undefined>},
+	options: {readOnly: ReadOnlyMode; auditLog?: string; rootDirs?: Map<string, string | undefined>; otherRoot?: string; kubeletRoot?: string},
 ): ConsoleServices {
 	const mutations = createMutationService({readOnly: options.readOnly.on}, () => {
 		const targets = new Map<string, EngineMutationTarget>();
@@ -45,5 +46,6 @@ export function buildConsoleServices(
 			const growth = rates ? (c: ContainerRecord) => rates.get(GrowthTracker.key(c)) ?? 0 : undefined;
 			return gatherAdvice(snapshot.engines, sources, {signal: adviceOptions?.signal, growth});
 		},
+		otherFiles: (snapshot, {signal, onProgress}) => otherFilesBreakdown(snapshot.engines, {root: options.otherRoot, kubeletRoot: options.kubeletRoot, signal, onProgress}),
 	};
 }

@@ -7,6 +7,7 @@ import type {DrillProgress, DrillTree} from '../domain/drill-model.js';
 import type {ContainerRecord, NodeSnapshot} from '../domain/types.js';
 import type {MutationService} from './mutations.js';
 import type {ReadOnlyMode} from './read-only.js';
+import type {OtherFilesBreakdown, OtherFilesOptions} from './other-files.js';
 
 export interface ConsoleServices {
 	/** Decided at start-up and frozen. */
@@ -23,4 +24,6 @@ export interface ConsoleServices {
 		snapshot: NodeSnapshot,
 		options?: {signal?: AbortSignal; /** Growth per "engine/id" (the feed's): growing containers are drilled first. */ growth?: ReadonlyMap<string, number | null>},
 	): Promise<{suggestions: Suggestion[]; classes: ContainerClasses[]}>;
+	/** Walks the rest of each filesystem the ledger covers and classes it ("Other files" broken down); abort when leaving. */
+	otherFiles?(snapshot: NodeSnapshot, options: Pick<OtherFilesOptions, 'signal' | 'onProgress'>): Promise<OtherFilesBreakdown[]>;
 }

@@ -1,4 +1,4 @@
-import {revalidate, type PlanItem, type PrunePlan} from '../domain/prune-plan.js';
+import {estimateOf, revalidate, type PlanItem, type PrunePlan} from '../domain/prune-plan.js';
 import type {EngineSnapshot, FilesystemStats} from '../domain/types.js';
 import type {AuditLog} from './audit-log.js';
 import {formatError} from '../domain/operator-error.js';
@@ -27,6 +27,10 @@ export interface ItemOutcome {
 export interface ExecutionResult {
 	outcomes: ItemOutcome[];
 	estimatedBytes: number;
+	/** What the removed items were estimated to free together (skipped and failed items left behind): what statfs should see. */
+	removedEstimatedBytes: number;
+	/** The plan's caveat: why executing may free less than estimated. */
+	caveat?: string;
 	/** Free-space gain measured by statfs before and after, null when not measurable here. */
 	measuredBytes: number | null;
 	warnings: string[];
@@ -92,7 +96,10 @@ export class MutationService {
 			const delta = gain(startFree.get(engine) ?? null, free(this.targets.get(engine)?.filesystem() ?? null));
 			measured = measured === null || delta === null ? null : measured + delta;
 		}
-		return {outcomes, estimatedBytes: plan.totalBytes, measuredBytes: measured, warnings};
+		const removed = new Set(outcomes.filter(o => o.outcome === 'removed').map(o => o.item));
+		const result: ExecutionResult = {outcomes, estimatedBytes: plan.totalBytes, removedEstimatedBytes: estimateOf(plan, item => removed.has(item)), measuredBytes: measured, warnings};
+		if (plan.caveat) result.caveat = plan.caveat;
+		return result;
 	}
 }
 

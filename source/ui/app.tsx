@@ -14,6 +14,7 @@ import {Detail} from './screens/detail.js';
 import {DeletedOpenScreen} from './screens/deleted-open.js';
 import {heldByContainer} from '../domain/deleted-open.js';
 import {DrillScreen} from './screens/drill.js';
+import {OtherFilesScreen} from './screens/other-files.js';
 import {findRow} from './model/find-row.js';
 import {sanitize} from '../domain/sanitize.js';
 import {Guide} from './screens/guide.js';
@@ -68,7 +69,7 @@ export function App({feed, size: fixedSize, now: fixedNow, initial, onQuit, serv
 			if (command === Command.Refresh) feed.refresh();
 			dispatch({type: 'command', command, keys, page: layout.tableRows});
 		}
-	}, {isActive: ui.screen !== 'actions' && ui.screen !== 'drill'}); // the actions screens read their own keys (typed confirmation)
+	}, {isActive: ui.screen !== 'actions' && ui.screen !== 'drill' && ui.screen !== 'other'}); // the actions screens read their own keys (typed confirmation)
 
 	const width = size.columns;
 	if (size.columns < minColumns || size.rows < minRows) return <><TooSmall columns={size.columns} rows={size.rows} /><FaultPoint screen="too-small" /></>; // FaultPoint: test-only, see fault.ts
@@ -88,7 +89,7 @@ export function App({feed, size: fixedSize, now: fixedNow, initial, onQuit, serv
 				onLeave={step => dispatch({type: 'show', screen: 'overview', guideStep: step})}
 				onHandOver={(target, step) => dispatch({type: 'show', screen: target.screen, sort: target.sort, select: target.select ?? null, guideStep: step})} />
 		);
-	else if (ui.screen === 'drill') body = null; // drill-down: rendered below, kept mounted under the help overlay
+	else if (ui.screen === 'drill' || ui.screen === 'other') body = null; // drill-down: rendered below, kept mounted under the help overlay
 	else if (ui.screen === 'deleted') body = <DeletedOpenScreen snapshot={state.snapshot} width={width} height={height} top={ui.deletedTop ?? 0} />;
 	else if (ui.screen === 'detail') body = <Detail row={rows.find(r => r.key === ui.selected)} width={width} height={height} held={state.snapshot?.engines.some(e => e.deletedOpen) ? (heldByContainer(state.snapshot.engines).get(ui.selected ?? '') ?? 0) : undefined} />;
 	else
@@ -105,6 +106,12 @@ export function App({feed, size: fixedSize, now: fixedNow, initial, onQuit, serv
 					unknown={ui.selected?.startsWith('missing:') ? sanitize(ui.selected.slice(8)) : undefined}
 					onLeave={() => dispatch({type: 'command', command: Command.Back, keys, page: layout.tableRows})}
 					onGone={() => dispatch({type: 'screen', screen: 'overview'})}
+					onHelp={() => dispatch({type: 'command', command: Command.Help, keys, page: layout.tableRows})}
+					onQuit={() => dispatch({type: 'command', command: Command.Quit, keys, page: layout.tableRows})} />
+			) : null}
+			{ui.screen === 'other' || (ui.screen === 'help' && ui.under === 'other') ? (
+				<OtherFilesScreen services={services} snapshot={state.snapshot} width={width} height={height} active={ui.screen === 'other'}
+					onLeave={() => dispatch({type: 'command', command: Command.Back, keys, page: layout.tableRows})}
 					onHelp={() => dispatch({type: 'command', command: Command.Help, keys, page: layout.tableRows})}
 					onQuit={() => dispatch({type: 'command', command: Command.Quit, keys, page: layout.tableRows})} />
 			) : null}

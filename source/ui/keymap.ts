@@ -30,6 +30,7 @@ export enum Command {
 	BuildCache = 'buildCache',
 	SizeMode = 'sizeMode',
 	DeletedOpen = 'deletedOpen',
+	OtherFiles = 'otherFiles',
 }
 
 /** The guide's own steps: inside the guide these take over. */
@@ -78,6 +79,7 @@ export const keymap: readonly Binding[] = [
 	{scope: 'plan', command: Command.Confirm, keys: ['y'], help: 'plan: confirm (typed word for >1 GiB or volumes)'},
 	{scope: 'plan', command: Command.BuildCache, keys: ['c'], help: 'actions: build cache to prune (all, 24h, 7d, keep 5GB)'},
 	{scope: 'tree', command: Command.SizeMode, keys: ['b'], help: 'tree: sizes allocated / apparent'},
+	{scope: 'global', command: Command.OtherFiles, keys: ['o'], help: 'other files: the rest of the filesystem, classed'},
 	{scope: 'global', command: Command.DeletedOpen, keys: ['d'], help: 'deleted files still held open, by holder'},
 	{scope: 'global', command: Command.Help, keys: ['?'], help: 'this help'},
 	{scope: 'global', command: Command.Quit, keys: ['q', 'ctrl+c'], help: 'quit'},

@@ -34,7 +34,7 @@ export function replayMutations() {
 				await new Promise(resolve => setTimeout(resolve, 1));
 			}
 			const all = outcomes.every(o => recorded.has(o.item.id)) && outcomes.length === recorded.size;
-			return {outcomes, estimatedBytes: plan.totalBytes, measuredBytes: all ? actionsFixture.execution.result.measuredBytes : null, warnings: actionsFixture.execution.result.warnings};
+			return {outcomes, estimatedBytes: plan.totalBytes, removedEstimatedBytes: plan.totalBytes, measuredBytes: all ? actionsFixture.execution.result.measuredBytes : null, warnings: actionsFixture.execution.result.warnings};
 		},
 	};
 	return fake;

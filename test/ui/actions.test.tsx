@@ -3,6 +3,7 @@ import {confirmationWord, needsTypedConfirmation} from '../../source/domain/prun
 import {bindings} from '../../source/ui/keymap.js';
 import {App} from '../../source/ui/app.js';
 import {actionEntries} from '../../source/ui/model/action-entries.js';
+import {bytes} from '../../source/ui/model/formatting.js';
 import {ActionsScreen} from '../../source/ui/screens/actions.js';
 import {keys, plain, renderAt, tick, until} from '../helpers/render.js';
 import {actionsFixture, fixtureServices, replayMutations} from './actions-fixture.js';
@@ -42,10 +43,38 @@ describe('actions screen (recorded suggestions, real domain plans)', () => {
 	it('lists the ranked suggestions, redesigns with their concrete change', async () => {
 		const r = mount();
 		await until(() => r.frame().includes('security first'));
+		for (const e of entries.slice(0, 5)) expect(r.frame()).toContain(e.title);
+		const redesign = entries.findIndex(e => e.kind === 'redesign');
+		for (let i = 0; i < redesign; i++) await r.press(keys.down);
+		await until(() => r.frame().includes('→ log to stdout')); // the redesign at the cursor shows its change
 		const text = r.frame();
-		for (const e of entries.slice(0, 5)) expect(text).toContain(e.title);
-		expect(text).toContain('→ log to stdout'); // the redesign at the cursor shows its change
 		for (const line of text.split('\n')) expect(line.length).toBeLessThanOrEqual(80);
+		r.unmount();
+	});
+
+	it('the joint image plan counts the layer its items share; unselecting one recomputes the estimate', async () => {
+		const title = 'Remove unused images, dangling included';
+		const joint = entries[indexOf(title)]!.plan!;
+		const r = mount();
+		await r.open(title);
+		const estimate = () => /estimated reclaim (.+?) \(together\)/.exec(r.frame())?.[1];
+		const all = estimate();
+		expect(all).toBe(bytes(joint.totalBytes));
+		// The recording's rebuild left a dangling image sharing a 1 MiB layer with the unused ls-ax/shared:1.
+		const shared = joint.items.findIndex(i => i.name === 'ls-ax/shared:1');
+		// A layer no image outside the plan holds (the busybox base is held by a running container's image).
+		const sharedLayer = (i: number) => joint.items[i]!.layers!.find(l => !joint.heldLayers!.includes(l.chainId) && joint.items[shared]!.layers!.some(m => m.chainId === l.chainId));
+		const partner = joint.items.findIndex((_, i) => i !== shared && sharedLayer(i));
+		expect(partner).toBeGreaterThanOrEqual(0);
+		expect(sharedLayer(partner)!.bytes).toBeGreaterThanOrEqual(1024 ** 2);
+		for (let i = 0; i < partner; i++) await r.press(keys.down);
+		await r.press(' ');
+		const without = joint.totalBytes - joint.items[partner]!.bytes - sharedLayer(partner)!.bytes;
+		await until(() => estimate() === bytes(without)).catch(() => {
+			throw new Error(`expected ${bytes(without)}:\n${r.frame()}`);
+		});
+		await r.press(' ');
+		await until(() => estimate() === all);
 		r.unmount();
 	});
 
@@ -187,7 +216,8 @@ describe('the console with services (App)', () => {
 		await visit(keys.enter, 'Esc back');
 		await visit(keys.escape, 'Where the bytes live');
 		await visit('a', 'security first');
-		await visit(keys.down, '›CLEANUP');
+		await visit(keys.down, '›REDESIGN');
+		await visit(keys.up, '›CLEANUP');
 		await visit(keys.enter, 'Plan: ');
 		await visit('y', 'Confirmation disabled');
 		for (const frame of seen) {

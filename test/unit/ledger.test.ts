@@ -26,20 +26,20 @@ describe('image ledger', () => {
 	];
 	it('counts a shared layer once, in the most-used class', () => {
 		const result = imageLedger(images, [container({imageId: 'sha256:a'})]);
-		expect(result.inUse).toEqual({bytes: 1300, count: 1});
-		expect(result.unused).toEqual({bytes: 120, count: 1});
-		expect(result.dangling).toEqual({bytes: 14, count: 2});
+		expect(result.inUse).toEqual({bytes: 1300, count: 1, reclaimableBytes: 0});
+		expect(result.unused).toEqual({bytes: 120, count: 1, reclaimableBytes: 120});
+		expect(result.dangling).toEqual({bytes: 14, count: 2, reclaimableBytes: 14});
 		const total = result.inUse.bytes + result.unused.bytes + result.dangling.bytes;
 		expect(total).toBe(1000 + 300 + 50 + 70 + 9 + 5);
 	});
 	it('a stopped container keeps its image in use', () => {
 		const result = imageLedger(images, [container({imageId: 'sha256:c', state: 'exited'})]);
-		expect(result.inUse).toEqual({bytes: 1059, count: 1});
-		expect(result.dangling).toEqual({bytes: 5, count: 1});
+		expect(result.inUse).toEqual({bytes: 1059, count: 1, reclaimableBytes: 0});
+		expect(result.dangling).toEqual({bytes: 5, count: 1, reclaimableBytes: 5});
 	});
 	it('an image without layer data counts its virtual size as one layer', () => {
 		const result = imageLedger([{...image('sha256:e', ['x:1'], []), virtualBytes: 77}], []);
-		expect(result.unused).toEqual({bytes: 77, count: 1});
+		expect(result.unused).toEqual({bytes: 77, count: 1, reclaimableBytes: 77});
 	});
 });
 

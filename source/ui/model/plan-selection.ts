@@ -32,11 +32,16 @@ export function toggleAll(draft: PlanDraft): PlanDraft {
 
 export const selectedCount = (draft: PlanDraft) => draft.selected.filter(Boolean).length;
 
-/** The plan that would be executed: exactly the selected items. */
+/**
+ * The plan that would be executed: exactly the selected items, its estimate
+ * recomputed for them together: a layer an unselected item still holds no longer counts.
+ */
 export function chosenPlan(draft: PlanDraft): PrunePlan {
-	if (!draft.individual && draft.selected.every(Boolean)) return draft.plan; // keeps the shared-layer aware total
 	const items: PlanItem[] = draft.plan.items.filter((_, i) => draft.selected[i]).map(item => (draft.individual ? {...item, chosen: true} : item));
-	return makePlan(draft.plan.title, items);
+	const leftBehind = draft.plan.items.filter((_, i) => !draft.selected[i]);
+	const plan = makePlan(draft.plan.title, items, draft.plan.heldLayers ?? [], leftBehind);
+	if (draft.plan.caveat) plan.caveat = draft.plan.caveat;
+	return plan;
 }
 
 /** Every unreferenced volume, named ones included, to be picked one by one. */

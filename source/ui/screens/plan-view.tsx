@@ -55,7 +55,9 @@ export function PlanView({draft, cursor, top, width, height, confirm, notice, di
 				? `over 1 GiB or holds a volume: you will type "${confirmationWord(plan)}" to confirm`
 				: draft.individual
 					? 'nothing is selected until you pick it: space toggles the item at the cursor'
-					: '';
+					: plan.caveat
+						? sanitize(plan.caveat)
+						: '';
 	const position = items.length > rows ? `  [${top + 1}-${Math.min(items.length, top + rows)} of ${items.length}]` : '';
 	return (
 		<Box flexDirection="column" width={width} height={height}>
@@ -73,7 +75,7 @@ export function PlanView({draft, cursor, top, width, height, confirm, notice, di
 				))}
 			</Box>
 			<Text bold wrap="truncate-end">
-				{truncate(`Selected ${selectedCount(draft)} of ${items.length} · estimated reclaim ${bytes(plan.totalBytes)} · each item is re-checked before removal`, width)}
+				{truncate(`Selected ${selectedCount(draft)} of ${items.length} · estimated reclaim ${bytes(plan.totalBytes)} (together) · each item is re-checked before removal`, width)}
 			</Text>
 			<Text color={disabled || notice ? 'yellow' : undefined} wrap="truncate-end">
 				{truncate(info, width)}

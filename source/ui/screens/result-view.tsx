@@ -1,6 +1,7 @@
 import {Box, Text} from 'ink';
 import {sanitize} from '../../domain/sanitize.js';
 import type {PrunePlan} from '../../domain/prune-plan.js';
+import {reclaimWarning} from '../../domain/reclaim-estimate.js';
 import type {ExecutionResult, ItemOutcome} from '../../services/mutations.js';
 import {fit, truncate} from '../model/fit.js';
 import {bytes} from '../model/formatting.js';
@@ -26,14 +27,22 @@ function outcomeLine(o: ItemOutcome, width: number): string {
 }
 
 function measured(result: ExecutionResult): string {
-	const estimate = `estimated ${bytes(result.estimatedBytes)}`;
+	const removed = result.removedEstimatedBytes ?? result.estimatedBytes;
+	const estimate = removed === result.estimatedBytes ? `estimated ${bytes(removed)}` : `estimated ${bytes(removed)} for what was removed (plan ${bytes(result.estimatedBytes)})`;
 	if (result.measuredBytes === null) return `${estimate} · measured: not measurable here (statfs needs a local engine)`;
 	return `${estimate} · measured ${bytes(Math.max(0, result.measuredBytes))} more free space (statfs before/after)`;
 }
 
+/** The check that measured and estimated agree; a warning with the likely cause when they do not. */
+export function reclaimCheckWarning(result: ExecutionResult): string | null {
+	const kinds = [...new Set(result.outcomes.filter(o => o.outcome === 'removed').map(o => o.item.kind))];
+	return reclaimWarning({estimatedBytes: result.removedEstimatedBytes ?? result.estimatedBytes, measuredBytes: result.measuredBytes, kinds, caveat: result.caveat});
+}
+
 /** Live per-item progress while removing, then each item's outcome and the measured reclaim. */
 export function ResultView({plan, outcomes, result, top = 0, width, height}: ResultViewProps) {
-	const warnings = result?.warnings ?? [];
+	const check = result ? reclaimCheckWarning(result) : null;
+	const warnings = [...(result?.warnings ?? []), ...(check ? [check] : [])];
 	const rows = Math.max(1, height - 4 - warnings.length);
 	const count = (what: ItemOutcome['outcome']) => outcomes.filter(o => o.outcome === what).length;
 	const title = result

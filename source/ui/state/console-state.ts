@@ -2,7 +2,7 @@
 import {nextSort, type SortKey} from '../../domain/growth.js';
 import {Command} from '../keymap.js';
 
-export type Screen = 'overview' | 'detail' | 'help' | 'actions' | 'drill' | 'guide' | 'deleted';
+export type Screen = 'overview' | 'detail' | 'help' | 'actions' | 'drill' | 'guide' | 'deleted' | 'other';
 
 export interface UiState {
 	screen: Screen;
@@ -107,7 +107,7 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
 		if (action.command === Command.Help) return {...state, screen: 'help', under: 'drill'};
 		return action.command === Command.Quit ? {...state, quit: true} : state;
 	}
-	// deleted-but-open files (issue 14): d from the overview or a detail; a opens the truncation plans
+	// deleted-but-open files: d from the overview or a detail; a opens the truncation plans
 	if (action.command === Command.DeletedOpen && (state.screen === 'overview' || state.screen === 'detail')) return {...state, screen: 'deleted', under: 'deleted', deletedTop: 0};
 	if (state.screen === 'deleted') {
 		const scroll: Partial<Record<Command, number>> = {[Command.Up]: -1, [Command.Down]: 1, [Command.PageUp]: -Math.max(1, page), [Command.PageDown]: Math.max(1, page), [Command.Top]: -1e9};
@@ -117,6 +117,13 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
 		if (action.command === Command.Actions) return {...state, screen: 'actions', under: 'actions'};
 		return action.command === Command.Quit ? {...state, quit: true} : state;
 	}
+	// other files: the screen reads its own keys and reports Back (at the top), Help and Quit
+	if (state.screen === 'other') {
+		if (action.command === Command.Back) return {...state, screen: 'overview', under: 'overview'};
+		if (action.command === Command.Help) return {...state, screen: 'help', under: 'other'};
+		return action.command === Command.Quit ? {...state, quit: true} : state;
+	}
+	if (action.command === Command.OtherFiles && (state.screen === 'overview' || state.screen === 'detail')) return {...state, screen: 'other', under: 'other'};
 	if (state.screen === 'detail' && action.command === Command.Open) return {...state, screen: 'drill', under: 'drill'};
 	if (action.command === Command.Actions) return {...state, screen: 'actions', under: 'actions'};
 	switch (action.command) {

@@ -1,0 +1,20 @@
+import type {OtherFilesBreakdown} from '../services/other-files.js';
+import type {ReportOtherFile, ReportOtherFilesSummary} from './report-model.js';
+
+/** The report's otherFiles[] (largest first) and one summary per walked filesystem. */
+export function reportOtherFiles(breakdowns: readonly OtherFilesBreakdown[]): {otherFiles: ReportOtherFile[]; otherFilesSummary: ReportOtherFilesSummary[]} {
+	const otherFiles = breakdowns
+		.flatMap(b => b.entries)
+		.map(e => ({path: e.path, bytes: e.bytes, class: e.class, ...(e.pod ? {pod: e.pod.name, namespace: e.pod.namespace} : {})}))
+		.sort((a, b) => b.bytes - a.bytes);
+	const otherFilesSummary = breakdowns.map(b => ({
+		root: b.root,
+		usedBytes: b.usedBytes,
+		ledgerBytes: b.ledgerBytes,
+		classifiedBytes: b.summary.classifiedBytes,
+		unclassifiedBytes: b.summary.unclassifiedBytes,
+		residualBytes: b.residualBytes,
+		errors: b.errors,
+	}));
+	return {otherFiles, otherFilesSummary};
+}

@@ -1,0 +1,69 @@
+import {describe, expect, it} from 'vitest';
+import {otherFileClasses} from '../../source/domain/other-files.js';
+import type {NodeSnapshot} from '../../source/domain/types.js';
+import type {OtherFilesBreakdown} from '../../source/services/other-files.js';
+import {App} from '../../source/ui/app.js';
+import {OtherFilesScreen} from '../../source/ui/screens/other-files.js';
+import {keys, plain, renderAt, until} from '../helpers/render.js';
+import recorded from '../fixtures/other-files.json' with {type: 'json'};
+import {fixtureServices} from './actions-fixture.js';
+import {fixture, fixtureFeed} from './fixture-feed.js';
+
+/** The breakdown recorded by scripts/record-other-files-fixture.mjs (real walker, rules and lab engines). */
+const breakdowns = recorded.breakdowns as unknown as OtherFilesBreakdown[];
+const snapshot = recorded.snapshot as unknown as NodeSnapshot;
+const size = {columns: 80, rows: 24};
+const services = {otherFiles: async () => breakdowns};
+
+function mount() {
+	const log = {left: 0};
+	const r = renderAt(<OtherFilesScreen services={services} snapshot={snapshot} width={80} height={23} onLeave={() => log.left++} />, size);
+	return {...r, log, frame: () => plain(r.lastFrame())};
+}
+
+describe('other files screen (recorded breakdown)', () => {
+	it('shows the classes largest first, with the residual against statfs first on its line', async () => {
+		const r = mount();
+		await until(() => r.frame().includes('residual'));
+		const text = r.frame();
+		expect(text.split('\n')[1]).toMatch(/^residual /);
+		for (const cls of ['kubelet-emptydir', 'journald', 'core-dumps', 'package-cache', 'tmp', 'rotated-logs', 'unclassified'] as const) expect(text).toContain(otherFileClasses[cls].label);
+		for (const line of text.split('\n')) expect(line.length).toBeLessThanOrEqual(80);
+		r.unmount();
+	});
+
+	it('opens a class into its paths, names the pod of an emptyDir, and goes back with the drill keys', async () => {
+		const r = mount();
+		const at = async (probe: () => boolean) => until(probe).catch(() => {
+			throw new Error(`not met:\n${r.frame()}`);
+		});
+		await until(() => r.frame().includes('residual'));
+		// The emptyDir class is the largest in the recording: the first row.
+		expect(r.frame()).toMatch(/›▸emptyDir/);
+		await r.press(keys.enter);
+		await at(() => r.frame().includes('kubernetes.io~empty-dir/cache'));
+		expect(r.frame()).toContain(`pod ${recorded.pod.namespace}/${recorded.pod.name}`);
+		await r.press('l'); // a directory without subdirectories: stays
+		await r.press('h');
+		await at(() => r.frame().includes('›▸emptyDir'));
+		await r.press('jj'); // typed faster than a frame
+		await at(() => /›▸core dumps/.test(r.frame()));
+		await r.press(keys.escape);
+		await until(() => r.log.left === 1);
+		r.unmount();
+	});
+});
+
+describe('the console: o opens the breakdown', () => {
+	it('from the overview, and Esc returns', async () => {
+		const feed = fixtureFeed();
+		const r = renderAt(<App feed={feed} size={size} now={fixture.refreshedAt} services={{...fixtureServices(), ...services}} />, size);
+		const frame = () => plain(r.lastFrame());
+		await until(() => frame().includes('Other files on this filesystem (o)'));
+		await r.press('o');
+		await until(() => frame().includes('Other files: the rest of the filesystem, classed') && frame().includes('residual'));
+		await r.press(keys.escape);
+		await until(() => frame().includes('Where the bytes live'));
+		r.unmount();
+	});
+});
