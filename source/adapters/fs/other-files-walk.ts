@@ -55,12 +55,24 @@ export async function walkOtherFiles(root: string, options: {signal?: AbortSigna
 		topK: options.topK ?? 256,
 		onProgress: options.onProgress && (p => options.onProgress!({entries: p.entries, bytes: p.totals.allocatedBytes, current: base + text(p.current)})),
 	});
+	// A directory's raw name is the entry its parent lists with its key; paths are rebuilt from the root down.
+	const nameOf = new Map<string, RawName>();
+	for (const d of tree.dirs) for (const e of d.entries) if (e.dirKey !== undefined) nameOf.set(e.dirKey, e.name);
 	const byKey = new Map(tree.dirs.map(d => [d.key, d]));
+	const relOf = new Map<string, string>();
+	const rel = (key: string): string => {
+		const known = relOf.get(key);
+		if (known !== undefined) return known;
+		const d = byKey.get(key);
+		const value = !d || d.parentKey === null ? '' : `${rel(d.parentKey)}/${text(nameOf.get(key) ?? '')}`;
+		relOf.set(key, value);
+		return value;
+	};
 	const dirs: WalkedDir[] = [];
 	const files: WalkedFile[] = [];
 	for (const d of tree.dirs) {
-		const path = abs(d.rel);
-		const parent = d.parentKey === null ? null : abs(byKey.get(d.parentKey)?.rel ?? '');
+		const path = abs(rel(d.key));
+		const parent = d.parentKey === null ? null : abs(rel(d.parentKey));
 		dirs.push({path, parent, bytes: d.allocatedBytes});
 		for (const e of d.entries) if (e.type === 'file') files.push({path: `${path === '/' ? '' : path}/${text(e.name)}`, dir: path, bytes: e.allocatedBytes});
 	}

@@ -5,7 +5,7 @@ import {sanitize} from '../../domain/sanitize.js';
 import type {NodeSnapshot} from '../../domain/types.js';
 import type {ConsoleServices} from '../../services/console-services.js';
 import type {OtherFilesBreakdown} from '../../services/other-files.js';
-import {Command, listCommandFor} from '../keymap.js';
+import {Command, commandsIn, treeScopes} from '../keymap.js';
 import {fit, truncate} from '../model/fit.js';
 import {bytes} from '../model/formatting.js';
 import {childIndex, otherRows, residualLine, type OtherRow} from '../model/other-files-tree.js';
@@ -119,8 +119,7 @@ export function OtherFilesScreen({services, snapshot, width, height, active = tr
 	};
 	useInput(
 		(input, key) => {
-			const chunk = input.length > 1 && !key.ctrl && !key.meta;
-			const commands = chunk ? [...input].map(ch => listCommandFor(ch, {return: ch === '\r', backspace: ch === '\x7f' || ch === '\b'})) : [listCommandFor(input, key)];
+			const commands = commandsIn(treeScopes, input, key);
 			const state = {levels: latest.current.levels, fsIndex: latest.current.fsIndex};
 			for (const command of commands) if (!run(command, state)) return;
 			setLevels(state.levels);
