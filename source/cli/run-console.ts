@@ -7,6 +7,7 @@ export interface ConsoleFlags {
 	/** `layerscope guide`: open straight into the walkthrough (issue 8). */
 	start?: 'guide';
 	host?: string;
+	podmanHost?: string;
 	runtime?: string;
 	timeout?: number;
 	dfTimeout?: number;
@@ -137,7 +138,7 @@ export async function runConsole(flags: ConsoleFlags, ui?: ConsoleUi, afterFirst
 		]);
 		const eviction = readKubeletEviction();
 		// Every engine that answers (issue 4); none answering is the one-line error of failure-matrix row 1.
-		const {sources, notes} = await connectEngines({runtime: flags.runtime, host: flags.host, runtimeEndpoint: flags.runtimeEndpoint, timeout: flags.timeout ?? 10});
+		const {sources, notes} = await connectEngines({runtime: flags.runtime, host: flags.host, podmanHost: flags.podmanHost, runtimeEndpoint: flags.runtimeEndpoint, timeout: flags.timeout ?? 10});
 		if (quit) throw new QuitBeforeReady(sources);
 		const feeds = sources.map((source, i) =>
 			source.docker

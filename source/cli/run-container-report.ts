@@ -56,7 +56,7 @@ export async function runContainerReport(flags: ContainerReportFlags): Promise<n
 			process.stderr.write(`layerscope: ${found}\n`);
 			return 2;
 		}
-		const docker = found.engine === 'docker' ? sources.find(s => s.kind === 'docker')?.docker : undefined;
+		const docker = sources.find(s => s.docker && s.docker.engineId === found.engine)?.docker;
 		const tree = await drillContainer(found, {
 			listAdded: true,
 			local: docker ? docker.client.endpoint.local : true,

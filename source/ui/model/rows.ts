@@ -21,7 +21,8 @@ export interface ContainerRow {
 }
 
 export function containerName(record: ContainerRecord): string {
-	const raw = record.pod ? `${record.pod.namespace}/${record.pod.name}/${record.name}` : record.name || record.id.slice(0, 12);
+	// CRI pods carry a namespace; Podman pods have none.
+	const raw = record.pod ? `${record.pod.namespace ? `${record.pod.namespace}/` : ''}${record.pod.name}/${record.name}` : record.name || record.id.slice(0, 12);
 	return sanitize(raw);
 }
 
