@@ -111,6 +111,16 @@ export async function podmanCli(dir: string, args: string[], timeoutMs = 120_000
 	return stdout;
 }
 
+/**
+ * `buildah ARGS` on the lab's Podman store (same --root and --runroot): what it creates
+ * are the "external" containers Podman lists (libpod ?external=true) but did not make.
+ */
+export async function buildahCli(dir: string, args: string[], timeoutMs = 120_000): Promise<string> {
+	const p = podmanLabPaths(dir);
+	const {stdout} = await run('/usr/bin/buildah', ['--root', p.root, '--runroot', p.runRoot, '--storage-driver', 'overlay', ...args], {env: podmanLabEnv(p), timeout: timeoutMs, maxBuffer: 16 << 20});
+	return stdout;
+}
+
 /** Imports the busybox and pause images from the lab's rootfs tar (no registry). */
 export async function loadPodmanImages(dir: string, rootfsTar: string): Promise<void> {
 	const docker = labPodman(dir);
