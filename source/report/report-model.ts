@@ -1,4 +1,5 @@
 import {buildLedger, ledgerCategories, type Ledger, type LedgerEntry} from '../domain/ledger.js';
+import {podTotals, type PodTotal} from '../domain/pod-totals.js';
 import type {ContainerRecord, EngineSnapshot, FilesystemStats, NodeSnapshot, PodRef, RuntimeInfo, SizeSource} from '../domain/types.js';
 
 /** The `report --json` contract. Scripts and later features rely on these names. */
@@ -16,6 +17,8 @@ export interface ReportContainer {
 	sizeSource: SizeSource;
 	pod?: string;
 	namespace?: string;
+	/** A Podman pod's infra container (never a removal candidate). */
+	infra?: boolean;
 	growthBytesPerSec?: number;
 }
 
@@ -40,6 +43,8 @@ export interface Report {
 	filesystems: FilesystemStats[];
 	notes: string[];
 	containers: ReportContainer[];
+	/** CRI and Podman pods, each pod's containers added up, largest first. */
+	pods: PodTotal[];
 	sizing: {method: 'walk' | 'engine' | 'mixed'; note: string};
 	warnings: string[];
 }
@@ -59,6 +64,7 @@ function container(record: ContainerRecord): ReportContainer {
 		logPath: record.logPath,
 		sizeSource: record.sizeSource,
 		...(pod.name ? {pod: pod.name, namespace: pod.namespace} : {}),
+		...(record.infra ? {infra: true} : {}),
 	};
 }
 
@@ -116,6 +122,7 @@ export function buildReport(snapshot: NodeSnapshot, notes: string[] = []): Repor
 		filesystems: distinctFilesystems(engines.map(e => e.filesystem)),
 		notes,
 		containers,
+		pods: podTotals(snapshot.engines),
 		sizing: {
 			method,
 			note:
