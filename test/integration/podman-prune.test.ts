@@ -61,8 +61,9 @@ describe('Podman prune: re-validation, audit log, read-only refusal', () => {
 		expect(external!.bytes).toBeGreaterThanOrEqual(3 * 1024 * 1024);
 		const items = cleanupPlans(engine).flatMap(p => p.items);
 		expect(items.some(i => i.id === external!.id)).toBe(false);
-		// And the podman container list never mixed it in.
+		// And the podman container list never mixed it in; the image it was made from is held (pinned).
 		expect(engine.containers.some(c => c.id === external!.id)).toBe(false);
+		expect(engine.images.find(i => i.tags.includes(busybox))!.pinned).toBe(true);
 	});
 
 	it('read-only: no mutation service exists, and report and plan send only reads', async () => {

@@ -42,6 +42,18 @@ describe('Podman as an engine (private rootful Podman)', () => {
 		expect(text.stdout).toMatch(/^Engine {6}podman \d/m);
 	});
 
+	it('fails in one line naming the Podman endpoint, with a hint, when it does not answer', async () => {
+		const r = await runCli(['report', '--runtime', 'podman'], {CONTAINER_HOST: 'unix:///nonexistent/podman.sock'});
+		expect(r.code).toBe(2);
+		expect(r.stderr).toBe(
+			'layerscope: cannot reach Podman at unix:///nonexistent/podman.sock: no such socket. Is the Podman service running (systemctl start podman.socket, or systemctl --user start podman.socket)? Set --podman-host or CONTAINER_HOST to its socket.\n',
+		);
+		const bad = await runCli(['report', '--runtime', 'podman', '--podman-host', 'ssh://core@host/run/podman/podman.sock']);
+		expect(bad.code).toBe(2);
+		expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+		expect(bad.stderr).toMatch(/^layerscope: unsupported Podman host "ssh:\/\/core@host\/run\/podman\/podman.sock": ssh:\/\/ needs the podman client/);
+	});
+
 	it('sizes a 6 MiB writable layer within 5% of `podman ps -s`, and ranks the grower first', async () => {
 		const sampled = await report(['--runtime', 'podman', '--samples', '3', '--interval', '1']);
 		const reference = await podmanPsSizes();

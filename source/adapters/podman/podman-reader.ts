@@ -56,13 +56,23 @@ export class PodmanReader extends DockerReader {
 		return records;
 	}
 
-	/** Images as Docker's adapter reads them; the image of any infra container is the pod infra image (never reclaimable). */
+	/**
+	 * Images as Docker's adapter reads them. The image of any infra container is the pod
+	 * infra image (never reclaimable, like CRI's sandbox image); an image an external
+	 * (Buildah) container is built from is held by that container: pinned, never offered.
+	 */
 	override async images(runtime: RuntimeInfo): Promise<ImageRecord[]> {
-		const [images, libpod] = await Promise.all([super.images(runtime), this.libpod.containers().catch(() => [] as LibpodContainer[])]);
+		const [images, libpod, external] = await Promise.all([
+			super.images(runtime),
+			this.libpod.containers().catch(() => [] as LibpodContainer[]),
+			this.libpod.externalContainers().catch(() => [] as LibpodContainer[]),
+		]);
 		const infra = new Set(libpod.filter(c => c.IsInfra).map(c => bare(c.ImageID)));
+		const held = new Set(external.map(c => bare(c.ImageID)));
 		for (const image of images) {
 			// Podman 4 builds its default infra image locally as localhost/podman-pause:<version>.
 			if (infra.has(bare(image.id)) || image.tags.some(tag => /(^|\/)podman-pause:/.test(tag))) image.sandbox = true;
+			if (held.has(bare(image.id))) image.pinned = true;
 		}
 		return images;
 	}
