@@ -89,7 +89,8 @@ describe('Podman as an engine (private rootful Podman)', () => {
 	it('lists Docker, CRI and Podman together in auto mode, one ledger each, the shared filesystem once', async () => {
 		const r = await report([], {DOCKER_HOST: lab().dockerHost, CONTAINER_RUNTIME_ENDPOINT: lab().criEndpoint});
 		expect(r.runtimes.map(e => e.runtime.kind).sort()).toEqual(['cri', 'docker', 'podman']);
-		expect(new Set(r.containers.map(c => c.engine))).toEqual(new Set(['docker', 'containerd', 'podman']));
+		expect(r.runtimes.map(e => e.runtime.id).sort()).toEqual(['containerd', 'docker', 'podman']);
+		expect(r.containers.filter(c => c.engine === 'podman').map(c => c.name)).toEqual(expect.arrayContaining(['ls-pm-six', 'ls-pm-grower', 'ls-pm-pod-app']));
 		const podmanLedger = r.runtimes.find(e => e.runtime.kind === 'podman')!.ledger;
 		expect(podmanLedger.liveLayers.count).toBeGreaterThanOrEqual(3);
 		// Every lab engine lives on the same filesystem (/tmp): it is counted once.

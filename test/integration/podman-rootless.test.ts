@@ -1,7 +1,7 @@
 import {execFileSync} from 'node:child_process';
 import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {removeRootlessPodman, rootlessPodmanCli, rootlessUnavailable, startRootlessPodman, type RootlessPodman} from '../../source/adapters/lab/podman-lab.js';
+import {removeRootlessPodman, rootlessPodmanCli, rootlessUnavailable, startRootlessPodman, type RootlessPodman} from '../../source/adapters/lab/podman-rootless-lab.js';
 import {rootlessStores} from '../../source/adapters/podman/rootless-stores.js';
 import type {Report} from '../../source/report/report-model.js';
 import {cliPath, runCli} from '../helpers/cli.js';
