@@ -19,7 +19,7 @@ export default async function setup(project: TestProject) {
 	const started = Date.now();
 	const env = await labUp(dir, line => process.stderr.write(`[lab] ${line}\n`));
 	process.stderr.write(`[lab] engines ready in ${((Date.now() - started) / 1000).toFixed(1)} s (${dir})\n`);
-	project.provide('lab', {dir, dockerHost: env.DOCKER_HOST, criEndpoint: env.CONTAINER_RUNTIME_ENDPOINT, imagesDir: labPaths(dir).images});
+	project.provide('lab', {dir, dockerHost: env.DOCKER_HOST, criEndpoint: env.CONTAINER_RUNTIME_ENDPOINT, podmanHost: env.CONTAINER_HOST, imagesDir: labPaths(dir).images});
 	return async () => {
 		if (!reuse) await labDown(dir, {purge: true});
 	};
@@ -27,6 +27,6 @@ export default async function setup(project: TestProject) {
 
 declare module 'vitest' {
 	export interface ProvidedContext {
-		lab: {dir: string; dockerHost: string; criEndpoint: string; imagesDir: string} | null;
+		lab: {dir: string; dockerHost: string; criEndpoint: string; podmanHost: string; imagesDir: string} | null;
 	}
 }

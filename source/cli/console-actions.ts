@@ -22,13 +22,11 @@ export async function consoleServicesForSources(
 	flags: ConsoleActionFlags,
 	readOnly: ReadOnlyMode = resolveReadOnly(flags.readOnly),
 ): Promise<ConsoleServices> {
-	let rootDir: string | undefined;
-	const docker = sources.find(s => s.docker)?.docker;
-	try {
+	const rootDirs = new Map<string, string | undefined>();
+	for (const {docker} of sources) {
+		if (!docker || readOnly.on) continue;
 		// Where statfs measures what a cleanup reclaimed; unknown when the engine does not answer.
-		if (!readOnly.on && docker) rootDir = (await docker.runtime()).rootDir;
-	} catch {
-		rootDir = undefined;
+		rootDirs.set(docker.engineId, await docker.runtime().then(r => r.rootDir, () => undefined));
 	}
-	return buildConsoleServices(sources, {readOnly, auditLog: flags.auditLog, rootDirs: new Map([['docker', rootDir]]), otherRoot: flags.otherRoot, kubeletRoot: flags.kubeletRoot});
+	return buildConsoleServices(sources, {readOnly, auditLog: flags.auditLog, rootDirs, otherRoot: flags.otherRoot, kubeletRoot: flags.kubeletRoot});
 }

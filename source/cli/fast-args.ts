@@ -9,6 +9,7 @@ type FlagKey = keyof typeof flagSpec;
 export const consoleFlagKeys = [
 	'runtime',
 	'host',
+	'podmanHost',
 	'runtimeEndpoint',
 	'timeout',
 	'dfTimeout',

@@ -8,8 +8,10 @@ export const helpText = `
     $ layerscope lab seed [--reset]           seed the lab with a disk-pressure scenario
 
   Engines
-    --runtime docker|cri|auto   which engines to read (default auto: every engine that answers)
+    --runtime docker|cri|podman|auto   which engines to read (default auto: every engine that answers)
     --host URL                  Docker endpoint (default: DOCKER_HOST, then unix:///var/run/docker.sock)
+    --podman-host URL           Podman endpoint (default: CONTAINER_HOST, then unix:///run/podman/podman.sock,
+                                then each user's $XDG_RUNTIME_DIR/podman/podman.sock)
     --runtime-endpoint URL      CRI endpoint (default: CONTAINER_RUNTIME_ENDPOINT, then crictl's defaults)
     --timeout SECONDS           deadline for each engine call (default 10)
     --df-timeout SECONDS        deadline for Docker's disk-usage call (default 120)
@@ -61,8 +63,9 @@ export const helpText = `
 `;
 
 export const flagSpec = {
-	runtime: {type: 'string', default: 'auto', choices: ['docker', 'cri', 'auto'] as string[]},
+	runtime: {type: 'string', default: 'auto', choices: ['docker', 'cri', 'podman', 'auto'] as string[]},
 	host: {type: 'string'},
+	podmanHost: {type: 'string'},
 	runtimeEndpoint: {type: 'string'},
 	timeout: {type: 'number', default: 10},
 	dfTimeout: {type: 'number', default: 120},

@@ -8,6 +8,7 @@ export interface ConsoleFlags {
 	/** `layerscope guide`: open straight into the walkthrough. */
 	start?: 'guide';
 	host?: string;
+	podmanHost?: string;
 	runtime?: string;
 	timeout?: number;
 	dfTimeout?: number;
@@ -125,7 +126,7 @@ export async function runConsole(flags: ConsoleFlags, ui: ConsoleUi, afterFirstF
 		]);
 		const eviction = resolveKubeletEviction({configPath: flags.kubeletConfig});
 		// Every engine that answers (--runtime auto); none answering ends the console with one line and a hint, exit 2.
-		const {sources, notes} = await connectEngines({runtime: flags.runtime, host: flags.host, runtimeEndpoint: flags.runtimeEndpoint, timeout: flags.timeout ?? 10});
+		const {sources, notes} = await connectEngines({runtime: flags.runtime, host: flags.host, podmanHost: flags.podmanHost, runtimeEndpoint: flags.runtimeEndpoint, timeout: flags.timeout ?? 10});
 		if (quit) throw new QuitBeforeReady(sources);
 		const feeds = sources.map((source, i) =>
 			source.docker

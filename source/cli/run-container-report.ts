@@ -52,7 +52,7 @@ export async function runContainerReport(flags: ContainerReportFlags): Promise<n
 			engines.flatMap(e => e.containers),
 			flags.container,
 		);
-		const docker = found.engine === 'docker' ? sources.find(s => s.kind === 'docker')?.docker : undefined;
+		const docker = sources.find(s => s.docker && s.docker.engineId === found.engine)?.docker;
 		const tree = await drillContainer(found, {
 			listAdded: true,
 			local: docker ? docker.client.endpoint.local : true,

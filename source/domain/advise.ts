@@ -46,7 +46,8 @@ export interface AdviceInput {
 	pods?: Array<{engine: string; pods: PodStorage[]}>;
 }
 
-const isK8s = (c: ContainerRecord) => Boolean(c.pod);
+/** A Kubernetes pod's container (CRI pods carry a namespace; Podman pods have none and take volume advice). */
+const isK8s = (c: ContainerRecord) => Boolean(c.pod?.namespace);
 
 function classAdvice(container: ContainerRecord, cls: ContainerClasses['classes'][number]): Pick<Suggestion, 'title' | 'reason' | 'change'> | null {
 	const where = cls.topPath ? ` (largest: ${cls.topPath})` : '';

@@ -45,7 +45,8 @@ export const allUnusedImagesTitle = 'Remove unused images, dangling included';
 export function cleanupPlans(engine: EngineSnapshot, options: {now?: number; buildCache?: BuildCacheFilter} = {}): PrunePlan[] {
 	const plans: PrunePlan[] = [];
 	const id = engine.runtime.id;
-	const stopped = engine.containers.filter(c => !isLive(c) && c.state !== 'removing');
+	// A Podman pod's infra container goes with its pod, never on its own.
+	const stopped = engine.containers.filter(c => !isLive(c) && c.state !== 'removing' && !c.infra);
 	plans.push(
 		makePlan(
 			'Remove stopped containers',
@@ -97,7 +98,8 @@ export function unsharedCacheBytes(records: readonly BuildCacheRecord[]): number
  */
 function buildCacheItems(engine: EngineSnapshot, now: number, filter: BuildCacheFilter = {}): PlanItem[] {
 	const all = engine.usage.buildCache ?? [];
-	let records = all.filter(r => !r.inUse && !r.shared);
+	// External records (Buildah's working containers on a Podman store) are shown, never pruned.
+	let records = all.filter(r => !r.inUse && !r.shared && !r.external);
 	if (filter.olderThanMs !== undefined) records = records.filter(r => r.lastUsedAt !== undefined && now - r.lastUsedAt > filter.olderThanMs!);
 	if (filter.keepBytes !== undefined) {
 		let remaining = unsharedCacheBytes(all);

@@ -112,7 +112,7 @@ export function buildLedger(engine: EngineSnapshot): Ledger {
 		buildCache: buildCache && {
 			bytes: buildCache.filter(r => !r.shared).reduce((t, r) => t + r.bytes, 0),
 			count: buildCache.length,
-			reclaimableBytes: buildCache.filter(r => !r.shared && !r.inUse).reduce((t, r) => t + r.bytes, 0),
+			reclaimableBytes: buildCache.filter(r => !r.shared && !r.inUse && !r.external).reduce((t, r) => t + r.bytes, 0),
 		},
 		volumes: volumes && {
 			bytes: volumes.reduce((t, v) => t + Math.max(0, v.bytes ?? 0), 0),

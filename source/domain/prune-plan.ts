@@ -87,6 +87,7 @@ export function revalidate(item: PlanItem, now: EngineSnapshot): Verdict {
 			const container = now.containers.find(c => c.id === item.id);
 			if (!container) return {ok: false, reason: 'no longer exists'};
 			if (isLive(container) || container.state === 'removing') return {ok: false, reason: `is ${container.state} now`};
+			if (container.infra) return {ok: false, reason: 'is a pod infra container'};
 			return {ok: true};
 		}
 		case 'image': {
@@ -95,7 +96,7 @@ export function revalidate(item: PlanItem, now: EngineSnapshot): Verdict {
 			const users = now.containers.filter(c => c.imageId === item.id);
 			if (users.length > 0) return {ok: false, reason: `now used by ${users.length} container(s)`};
 			if (image.pinned) return {ok: false, reason: 'is pinned'};
-			if (image.sandbox) return {ok: false, reason: 'is the sandbox (pause) image'};
+			if (image.sandbox) return {ok: false, reason: 'is the sandbox (pause) or pod infra image'};
 			if (classifyImage(image, imagesReferenced(now.containers)) === 'inUse') return {ok: false, reason: 'is in use'};
 			return {ok: true};
 		}
@@ -121,6 +122,7 @@ export function revalidate(item: PlanItem, now: EngineSnapshot): Verdict {
 			const record = now.usage.buildCache?.find(r => r.id === item.id);
 			if (!record) return {ok: false, reason: 'no longer exists'};
 			if (record.inUse) return {ok: false, reason: 'is in use by a build'};
+			if (record.external) return {ok: false, reason: 'belongs to another tool (an external container): remove it with that tool'};
 			// Chosen by age or least-recent use: a record a build used since the preview no longer fits that choice.
 			if (item.lastUsedAt !== undefined && record.lastUsedAt !== undefined && record.lastUsedAt > item.lastUsedAt) return {ok: false, reason: 'was used again since the plan'};
 			return {ok: true};

@@ -4,7 +4,7 @@
  * and only turned into display text by domain/sanitize.ts.
  */
 
-export type EngineKind = 'docker' | 'cri';
+export type EngineKind = 'docker' | 'cri' | 'podman';
 
 export interface RuntimeInfo {
 	/** Stable id of this engine inside one snapshot, e.g. "docker" or "containerd". */
@@ -19,6 +19,8 @@ export interface RuntimeInfo {
 	backingFilesystem: string;
 	/** Engine data root on the host (Docker's DockerRootDir), when known. */
 	rootDir?: string;
+	/** Rootless Podman: the user whose storage and service this is; its bytes are attributed to them. */
+	user?: {name: string; uid: number};
 }
 
 export type ContainerState =
@@ -61,6 +63,8 @@ export interface ContainerRecord {
 	upperDir: string | null;
 	lowerDirs: string[];
 	pod?: PodRef;
+	/** A Podman pod's infra container: it holds the pod's namespaces; never a removal candidate. */
+	infra?: boolean;
 }
 
 export interface ImageRecord {
@@ -74,7 +78,7 @@ export interface ImageRecord {
 	/** Layers in order, bottom first, identified by chain id. */
 	layers: LayerRef[];
 	pinned?: boolean;
-	/** The CRI sandbox (pause) image: in use by every pod, never reclaimable. */
+	/** The CRI sandbox (pause) image or Podman's infra image: in use by every pod, never reclaimable. */
 	sandbox?: boolean;
 }
 
@@ -102,6 +106,11 @@ export interface BuildCacheRecord {
 	inUse: boolean;
 	shared: boolean;
 	lastUsedAt?: number;
+	/**
+	 * Storage held by another tool on the same store (Podman's "external" containers:
+	 * Buildah's working containers). Shown and counted, never part of a prune plan.
+	 */
+	external?: boolean;
 }
 
 export interface FilesystemStats {

@@ -66,7 +66,7 @@ function growerSection(report: Report, extras: MarkdownExtras): string[] {
 		const classes = extras.classes.find(x => x.containerId === c.id)?.classes ?? [];
 		const breakdown = classes.length ? classes.map(x => `${x.class} ${bytes(x.bytes)}`).join(', ') : '—';
 		const growth = c.growthBytesPerSec === undefined ? '—' : bytes(c.growthBytesPerSec * 60);
-		lines.push(`| ${cell(c.pod ? `${c.namespace}/${c.pod}/${c.name}` : c.name)} | ${cell(c.engine)} | ${c.state} | ${bytes(c.writableBytes)} | ${growth} | ${bytes(c.logBytes)} | ${cell(breakdown)} |`);
+		lines.push(`| ${cell(c.pod ? `${c.namespace ? `${c.namespace}/` : ''}${c.pod}/${c.name}` : c.name)} | ${cell(c.engine)} | ${c.state} | ${bytes(c.writableBytes)} | ${growth} | ${bytes(c.logBytes)} | ${cell(breakdown)} |`);
 	}
 	return [...lines, ''];
 }

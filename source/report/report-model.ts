@@ -1,5 +1,6 @@
 import {allDeletedOpen, jsonPath} from '../domain/deleted-open.js';
 import {buildLedger, ledgerCategories, type Ledger, type LedgerEntry} from '../domain/ledger.js';
+import {podTotals, type PodTotal} from '../domain/pod-totals.js';
 import type {ContainerRecord, EngineSnapshot, FilesystemStats, NodeSnapshot, PodRef, RuntimeInfo, SizeSource} from '../domain/types.js';
 
 /** The `report --json` contract. Scripts and later features rely on these names. */
@@ -17,6 +18,8 @@ export interface ReportContainer {
 	sizeSource: SizeSource;
 	pod?: string;
 	namespace?: string;
+	/** A Podman pod's infra container (never a removal candidate). */
+	infra?: boolean;
 	growthBytesPerSec?: number;
 }
 
@@ -82,6 +85,8 @@ export interface Report {
 	containers: ReportContainer[];
 	/** Files deleted but still held open on the covered filesystems, biggest first; absent when /proc was not scanned. */
 	deletedOpenFiles?: ReportDeletedOpenFile[];
+	/** CRI and Podman pods, each pod's containers added up, largest first. */
+	pods: PodTotal[];
 	sizing: {method: 'walk' | 'engine' | 'mixed'; note: string};
 	warnings: string[];
 	/** With --other-files: the rest of each filesystem, classed. */
@@ -104,6 +109,7 @@ function container(record: ContainerRecord): ReportContainer {
 		logPath: record.logPath,
 		sizeSource: record.sizeSource,
 		...(pod.name ? {pod: pod.name, namespace: pod.namespace} : {}),
+		...(record.infra ? {infra: true} : {}),
 	};
 }
 
@@ -179,6 +185,7 @@ export function buildReport(snapshot: NodeSnapshot, notes: string[] = []): Repor
 		notes,
 		containers,
 		...(snapshot.engines.some(e => e.deletedOpen) ? {deletedOpenFiles: allDeletedOpen(snapshot.engines).map(deletedOpenFile)} : {}),
+		pods: podTotals(snapshot.engines),
 		sizing: {
 			method,
 			note:

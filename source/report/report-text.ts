@@ -87,6 +87,19 @@ function containerLines(report: Report): string[] {
 	return lines;
 }
 
+function podLines(report: Report): string[] {
+	if (report.pods.length === 0) return [];
+	const multi = report.runtimes.length > 1;
+	const cols = (name: string, engine: string, containers: string, writable: string, logs: string) =>
+		row([[`  ${name}`, 30, 'left'], ...(multi ? ([[engine, 10, 'left']] as Array<[string, number, 'left']>) : []), [containers, 10, 'right'], [writable, 10, 'right'], [logs, 9, 'right']]);
+	const lines = ['', `Pods, largest first (${report.pods.length})`, cols('POD', 'ENGINE', 'CONTAINERS', 'WRITABLE', 'LOGS')];
+	for (const p of report.pods) {
+		const name = p.namespace ? `${p.namespace}/${p.name}` : p.name;
+		lines.push(cols(sanitize(name), sanitize(p.engine), String(p.containers), bytes(p.writableBytes), bytes(p.logBytes)));
+	}
+	return lines;
+}
+
 /** The human report: readable in 80 columns, every engine string sanitised. */
 export function renderReportText(report: Report): string {
 	const lines = [`layerscope report, ${report.generatedAt}`, ''];
@@ -98,6 +111,7 @@ export function renderReportText(report: Report): string {
 	lines.push(...otherLines(report), '');
 	lines.push(...deletedOpenLines(report));
 	lines.push(...containerLines(report));
+	lines.push(...podLines(report));
 	lines.push('', `Sizing: ${report.sizing.note}.`);
 	for (const note of report.notes) lines.push(...wrap(`note: ${sanitize(note)}`));
 	for (const warning of report.warnings) lines.push(...wrap(`warning: ${sanitize(warning)}`));

@@ -26,7 +26,8 @@ export function buildConsoleServices(
 	const mutations = createMutationService({readOnly: options.readOnly.on}, () => {
 		const targets = new Map<string, EngineMutationTarget>();
 		for (const source of sources) {
-			if (source.docker) targets.set('docker', dockerMutationTarget(source.docker, options.rootDirs?.get('docker')));
+			// Docker and Podman (its compatible API removes by id just as Docker's does), keyed by engine id.
+			if (source.docker) targets.set(source.docker.engineId, dockerMutationTarget(source.docker, options.rootDirs?.get(source.docker.engineId)));
 			if (source.cri) targets.set(source.cri.id, criMutationTarget(source as Parameters<typeof criMutationTarget>[0]));
 		}
 		// Truncating deleted files held open (root only: other processes' fds).
@@ -37,7 +38,7 @@ export function buildConsoleServices(
 		readOnly: options.readOnly,
 		mutations,
 		drill: (container, {signal, onProgress}) => {
-			const docker = sources.find(s => s.docker)?.docker;
+			const docker = (sources.find(s => s.docker?.engineId === container.engine) ?? sources.find(s => s.docker))?.docker;
 			const local = docker ? docker.client.endpoint.local : true;
 			return drillContainer(container, {signal, onProgress, local, engine: docker ? new DockerChanges(docker.client) : undefined});
 		},

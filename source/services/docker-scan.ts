@@ -81,7 +81,7 @@ async function sizeContainers(reader: DockerReader, snapshot: EngineSnapshot, op
 			`${viaEngine.length} writable layer(s) sized by the engine one at a time: their directories are not readable here (remote engine or not root)`,
 		);
 	}
-	const walks = sizeWalked(walked, options.pool, snapshot, tick, options.preferPool ?? false);
+	const walks = sizeWalked(walked, options.pool, snapshot, tick, options.preferPool ?? false, reader.sizeUnreadableByEngine);
 	for (const container of viaEngine) {
 		try {
 			const {sizeRw} = await reader.engineSize(container.id);
@@ -91,7 +91,18 @@ async function sizeContainers(reader: DockerReader, snapshot: EngineSnapshot, op
 		}
 		tick();
 	}
-	await walks;
+	const unreadable = await walks;
+	// Rootless Podman: entries owned by the container's subordinate ids may be unreadable from
+	// outside its user namespace; Podman measures the layer from inside it.
+	for (const container of unreadable) {
+		try {
+			const {sizeRw} = await reader.engineSize(container.id);
+			Object.assign(container, {writableBytes: sizeRw, writableAllocatedBytes: null, writableInodes: null, sizeSource: 'engine'});
+			snapshot.warnings.push(`${container.name}: part of its writable layer is not readable here (owned by the container's subordinate ids); sized by the engine instead`);
+		} catch {
+			snapshot.warnings.push(`${container.name}: part of its writable layer is not readable here and the engine could not size it: the figure is a lower bound`);
+		}
+	}
 	for (const container of containers) container.logBytes = local ? logFileBytes(container.logPath) : 0;
 }
 
@@ -102,19 +113,22 @@ async function sizeWalked(
 	snapshot: EngineSnapshot,
 	tick: () => void,
 	preferPool: boolean,
-): Promise<void> {
+	engineOnErrors = false,
+): Promise<ContainerRecord[]> {
+	const unreadable: ContainerRecord[] = [];
 	const record = (container: ContainerRecord, size: TreeSize | undefined) => {
 		if (!size) container.sizeSource = 'unavailable';
 		else {
 			applyWalk(container, size);
-			if (size.errors > 0) snapshot.warnings.push(`${container.name}: ${size.errors} entries could not be read while sizing`);
+			if (size.errors > 0 && engineOnErrors) unreadable.push(container);
+			else if (size.errors > 0) snapshot.warnings.push(`${container.name}: ${size.errors} entries could not be read while sizing`);
 		}
 		tick();
 	};
 	if (!preferPool && hasGnuFind() && containers.length > 0) {
 		const sizes = await findSizes(containers.map(c => c.upperDir!));
 		for (const container of containers) record(container, sizes.get(container.upperDir!));
-		return;
+		return unreadable;
 	}
 	await Promise.all(
 		containers.map(async container => {
@@ -126,6 +140,7 @@ async function sizeWalked(
 			}
 		}),
 	);
+	return unreadable;
 }
 
 function applyWalk(container: ContainerRecord, size: {apparentBytes: number; allocatedBytes: number; inodes: number}): void {

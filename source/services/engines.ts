@@ -1,17 +1,20 @@
+import {realpathSync} from 'node:fs';
 import {DockerClient} from '../adapters/docker/docker-client.js';
 import {DockerReader} from '../adapters/docker/docker-reader.js';
 import {resolveDockerEndpoint} from '../adapters/docker/endpoint.js';
 import type {WalkPool} from '../adapters/fs/walk-pool.js';
-import type {EngineSnapshot} from '../domain/types.js';
+import type {EngineKind, EngineSnapshot} from '../domain/types.js';
 import {EngineError} from '../adapters/engine-error.js';
 import {errorHint, errorLine, formatError} from '../domain/operator-error.js';
 import {scanDocker, type DockerScanOptions} from './docker-scan.js';
+import {connectPodman, podmanFromDockerPath} from './podman-engines.js';
 
-export type RuntimeChoice = 'docker' | 'cri' | 'auto';
+export type RuntimeChoice = 'docker' | 'cri' | 'podman' | 'auto';
 
 export interface EngineFlags {
 	runtime?: string;
 	host?: string;
+	podmanHost?: string;
 	runtimeEndpoint?: string;
 	timeout: number;
 	dfTimeout?: number;
@@ -19,18 +22,27 @@ export interface EngineFlags {
 
 /** One connected engine, read-only: it can scan, nothing else. */
 export interface EngineSource {
-	kind: 'docker' | 'cri';
+	kind: EngineKind;
 	endpoint: string;
 	scan(options: Omit<DockerScanOptions, 'pool'> & {pool: WalkPool}): Promise<EngineSnapshot>;
+	/** Docker, and Podman through its Docker-compatible API (a PodmanReader then). */
 	docker?: DockerReader;
 	/** CRI only: the client (read and, through services/mutations only, remove) and the runtime's id. */
 	cri?: {client: import('../adapters/cri/cri-client.js').CriClient; id: string};
 	close(): void;
 }
 
-function dockerSource(flags: EngineFlags): EngineSource {
-	const reader = new DockerReader(new DockerClient(resolveDockerEndpoint(flags.host), flags.timeout * 1000));
-	return {kind: 'docker', endpoint: reader.client.endpoint.display, docker: reader, scan: options => scanDocker(reader, options), close: () => {}};
+/** A Docker-API engine as a source; its kind is what /version said (Podman answers there too). */
+export function readerSource(reader: DockerReader, kind: EngineKind): EngineSource {
+	return {kind, endpoint: reader.client.endpoint.display, docker: reader, scan: options => scanDocker(reader, options), close: () => {}};
+}
+
+/** --host, DOCKER_HOST or /var/run/docker.sock; a Podman socket there is recognised and read as Podman. */
+async function dockerSource(flags: EngineFlags): Promise<EngineSource> {
+	const client = new DockerClient(resolveDockerEndpoint(flags.host), flags.timeout * 1000);
+	const reader = new DockerReader(client);
+	const runtime = await reader.runtime();
+	return runtime.kind === 'podman' ? podmanFromDockerPath(client) : readerSource(reader, 'docker');
 }
 
 async function criSource(flags: EngineFlags): Promise<EngineSource> {
@@ -53,39 +65,71 @@ async function criSource(flags: EngineFlags): Promise<EngineSource> {
 	};
 }
 
+const firstLine = (reason: unknown) => {
+	const {message: text, hint} = reason as Error & {hint?: string};
+	return String(text).split('\n')[0]! + (hint ? ` (hint: ${hint})` : '');
+};
+
+/** The same socket reached twice (docker.sock linked to podman.sock): keep the first. Engine ids stay unique. */
+function distinct(sources: EngineSource[]): EngineSource[] {
+	const seen = new Set<string>();
+	const out: EngineSource[] = [];
+	for (const source of sources) {
+		const socket = source.docker?.client.endpoint.socketPath;
+		let key = source.endpoint;
+		try {
+			if (socket) key = `unix://${realpathSync(socket)}`;
+		} catch {
+			// gone since: keep its name
+		}
+		if (seen.has(key)) continue;
+		seen.add(key);
+		out.push(source);
+	}
+	const ids = new Set<string>();
+	for (const source of out) {
+		if (!source.docker) continue;
+		let id = source.docker.engineId;
+		for (let n = 2; ids.has(id); n++) id = `${source.docker.engineId}-${n}`;
+		source.docker.engineId = id;
+		ids.add(id);
+	}
+	return out;
+}
+
 /**
- * Connects the engines asked for. With `auto`, every engine that answers is used and
- * the ones that do not are noted; it fails only when none answers.
+ * Connects the engines asked for. With `auto`, every engine that answers is used (Docker,
+ * CRI and every Podman service found) and the ones that do not are noted; it fails only
+ * when none answers.
  */
 export async function connectEngines(flags: EngineFlags): Promise<{sources: EngineSource[]; notes: string[]}> {
 	const choice = (flags.runtime ?? 'auto') as RuntimeChoice;
-	if (choice === 'docker') {
-		const docker = dockerSource(flags);
-		await docker.docker!.runtime();
-		return {sources: [docker], notes: []};
-	}
+	if (choice === 'docker') return {sources: [await dockerSource(flags)], notes: []};
 	if (choice === 'cri') return {sources: [await criSource(flags)], notes: []};
-	const attempts = await Promise.allSettled([
-		(async () => {
-			const docker = dockerSource(flags);
-			await docker.docker!.runtime();
-			return docker;
-		})(),
-		criSource(flags),
+	if (choice === 'podman') return connectPodman(flags, {required: true});
+	const podmanNamed = Boolean(flags.podmanHost || process.env.CONTAINER_HOST);
+	const attempts = await Promise.allSettled([dockerSource(flags), criSource(flags), connectPodman(flags, {required: podmanNamed})]);
+	const [dockerAttempt, criAttempt, podmanAttempt] = attempts;
+	const sources = distinct([
+		...(dockerAttempt.status === 'fulfilled' ? [dockerAttempt.value] : []),
+		...(criAttempt.status === 'fulfilled' ? [criAttempt.value] : []),
+		...(podmanAttempt.status === 'fulfilled' ? podmanAttempt.value.sources : []),
 	]);
-	const sources = attempts.flatMap(a => (a.status === 'fulfilled' ? [a.value] : []));
-	const [docker, cri] = attempts.map(a => (a.status === 'rejected' ? formatError(a.reason) : ''));
+	const message = (a: PromiseSettledResult<unknown>) => (a.status === 'rejected' ? formatError(a.reason) : '');
+	const docker = message(dockerAttempt);
+	const cri = message(criAttempt);
+	const podman = message(podmanAttempt);
 	if (sources.length === 0) {
 		// The engine the operator named explicitly is the one whose error they need to see.
 		const dockerNamed = Boolean(flags.host || process.env.DOCKER_HOST);
 		const criNamed = Boolean(flags.runtimeEndpoint || process.env.CONTAINER_RUNTIME_ENDPOINT);
-		const [dockerAttempt, criAttempt] = attempts as Array<PromiseRejectedResult>;
-		if (dockerNamed && !criNamed) throw dockerAttempt!.reason;
-		if (criNamed && !dockerNamed) throw criAttempt!.reason;
-		const [dockerReason, criReason] = attempts.map(a => (a.status === 'rejected' ? a.reason : undefined));
+		const named = [dockerNamed && dockerAttempt, criNamed && criAttempt, podmanNamed && podmanAttempt].filter(Boolean) as PromiseRejectedResult[];
+		if (named.length === 1) throw named[0]!.reason;
+		const reasons = attempts.map(a => (a.status === 'rejected' ? a.reason : undefined));
+		const [dockerReason, criReason, podmanReason] = reasons;
 		throw new EngineError(
-			`no container engine answered. Docker: ${errorLine(dockerReason)}; CRI: ${errorLine(criReason)}`,
-			[errorHint(dockerReason), errorHint(criReason)].filter(Boolean).join('; ') || 'start dockerd or containerd, or name one with --host or --runtime-endpoint',
+			`no container engine answered. Docker: ${errorLine(dockerReason)}; CRI: ${errorLine(criReason)}; Podman: ${podmanReason ? errorLine(podmanReason) : 'no socket found'}`,
+			reasons.map(errorHint).filter(Boolean).join('; ') || 'start dockerd, containerd or the Podman service, or name one with --host, --runtime-endpoint or --podman-host',
 			'NO_ENGINE',
 		);
 	}
@@ -93,5 +137,7 @@ export async function connectEngines(flags: EngineFlags): Promise<{sources: Engi
 	const notes: string[] = [];
 	if (docker && (flags.host || process.env.DOCKER_HOST)) notes.push(`Docker skipped: ${docker}`);
 	if (cri && (flags.runtimeEndpoint || process.env.CONTAINER_RUNTIME_ENDPOINT)) notes.push(`CRI skipped: ${cri}`);
+	if (podman && podmanNamed) notes.push(`Podman skipped: ${podman}`);
+	if (podmanAttempt.status === 'fulfilled') notes.push(...podmanAttempt.value.notes);
 	return {sources, notes};
 }

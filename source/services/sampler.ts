@@ -150,7 +150,8 @@ export class DockerSampler implements ConsoleFeed {
 				const size = result.sizes[c.id];
 				if (!size) return c;
 				const next = {...c, logBytes: size.logBytes};
-				if (size.indexed && c.sizeSource !== 'cri-stats') {
+				// 'engine' on a local engine: the walk cannot read all of it (rootless Podman); re-sized below.
+				if (size.indexed && c.sizeSource !== 'cri-stats' && c.sizeSource !== 'engine') {
 					Object.assign(next, {
 						writableBytes: size.apparentBytes,
 						writableAllocatedBytes: size.allocatedBytes,
@@ -160,12 +161,24 @@ export class DockerSampler implements ConsoleFeed {
 				}
 				return next;
 			});
+			containers = await this.sizeByEngine(containers, c => c.sizeSource === 'engine' && isLive(c));
 		} else {
 			containers = await this.sizeRemote(containers);
 		}
 		const next: EngineSnapshot = {...engine, containers, filesystem: local ? tryFilesystemStats(engine.runtime.rootDir) : null};
 		if (++this.ticks % (this.options.imageEvery ?? 12) === 0) next.images = await reader.images(engine.runtime);
 		this.publish(next, true, measuredAt);
+	}
+
+	/** Layers the walk cannot fully read here (rootless Podman as its user): the engine sizes them each pass. */
+	private async sizeByEngine(containers: ContainerRecord[], which: (c: ContainerRecord) => boolean): Promise<ContainerRecord[]> {
+		return Promise.all(
+			containers.map(async c => {
+				if (!which(c)) return c;
+				const size = await this.reader.engineSize(c.id).catch(() => null);
+				return size ? {...c, writableBytes: size.sizeRw, sizeSource: 'engine' as const} : c;
+			}),
+		);
 	}
 
 	/** Without host access the engine sizes a few running containers per pass, round robin. */

@@ -48,7 +48,11 @@ describe('layerscope guide on the seeded lab (tmux 80×24)', () => {
 	}, 120_000);
 
 	it('step 1: the filesystem and its eviction threshold', async () => {
-		const text = await waitFor('step 1', async () => (screen().includes('Guide 1/6') && /eviction when available </.test(screen()) ? screen() : undefined), 60_000);
+		// Each engine's first snapshot arrives on its own: wait for dockerd's filesystem, not just the first one to answer.
+		const text = await waitFor('step 1 with the docker root', async () => {
+			const now = screen();
+			return now.includes('Guide 1/6') && /eviction when available </.test(now) && now.includes(`${lab().dir}/docker/root`) ? now : undefined;
+		}, 60_000);
 		expect(text).toContain(`${lab().dir}/docker/root`);
 		expect(text).toMatch(/(imagefs|nodefs)\.available \d+%/);
 		for (const line of lines(text)) expect(line.length).toBeLessThanOrEqual(80);

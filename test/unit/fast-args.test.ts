@@ -29,6 +29,8 @@ const accepted: string[][] = [
 	['--runtime', 'docker'],
 	['--runtime=cri'],
 	['--runtime', 'auto'],
+	['--runtime', 'podman', '--podman-host', 'unix:///run/user/1000/podman/podman.sock'],
+	['--podmanHost=unix:///run/podman/podman.sock'],
 	['--host', 'unix:///tmp/me-lab/docker/docker.sock'],
 	['--host=tcp://127.0.0.1:2375'],
 	['--runtime-endpoint', 'unix:///run/containerd/containerd.sock'],
@@ -69,7 +71,7 @@ const declined: string[][] = [
 	['--debug=yes'],
 	['--no-debug=true'],
 	['--no-host'],
-	['--runtime', 'podman'],
+	['--runtime', 'lxc'],
 	['--runtime=Docker'],
 	['--runtime'],
 	['--host'],
@@ -110,7 +112,7 @@ describe('parseConsoleArgs', () => {
 	it('agrees with meow on every argv it accepts from random combinations', () => {
 		const tokens = [
 			'--debug', '--no-debug', '--debug=false', '--read-only', '--no-readOnly', '--readOnly=true',
-			'--runtime', 'docker', 'cri', 'podman', '--runtime=auto', '--host', 'unix:///h.sock', '--host=',
+			'--runtime', 'docker', 'cri', 'podman', 'lxc', '--runtime=auto', '--host', 'unix:///h.sock', '--host=',
 			'--runtime-endpoint', '--runtimeEndpoint=unix:///c', '--timeout', '3', '0.25', '-1', '--df-timeout', '--dfTimeout=12',
 			'--interval', '.5', 'x', '--audit-log', '/tmp/a.jsonl', '--auditLog', '--container', 'web', '=', '--json', 'report', '--',
 		];

@@ -15,18 +15,22 @@ interface RawError {
 export function dockerError(error: unknown, endpoint: DockerEndpoint, what: string): EngineError {
 	if (error instanceof EngineError) return error;
 	const e = (error ?? {}) as RawError;
-	const where = `Docker at ${endpoint.display}`;
+	const podman = endpoint.engine === 'Podman';
+	const where = `${endpoint.engine ?? 'Docker'} at ${endpoint.display}`;
+	const running = podman
+		? 'is the Podman service running (systemctl start podman.socket, or systemctl --user start podman.socket)? Set --podman-host or CONTAINER_HOST to its socket'
+		: 'is dockerd running? Set --host or DOCKER_HOST to its socket';
 	switch (e.code) {
 		case 'ENOENT':
-			return new EngineError(`cannot reach ${where}: no such socket`, 'is dockerd running? Set --host or DOCKER_HOST to its socket', 'ENOENT');
+			return new EngineError(`cannot reach ${where}: no such socket`, running, 'ENOENT');
 		case 'EACCES':
 		case 'EPERM':
-			return new EngineError(`cannot reach ${where}: permission denied`, 'run as root or join the docker group', 'EACCES');
+			return new EngineError(`cannot reach ${where}: permission denied`, podman ? "run as root, or as the socket's own user for rootless Podman" : 'run as root or join the docker group', 'EACCES');
 		case 'ECONNREFUSED':
-			return new EngineError(`cannot reach ${where}: connection refused`, 'is dockerd running? Check the socket or --host', 'ECONNREFUSED');
+			return new EngineError(`cannot reach ${where}: connection refused`, podman ? running : 'is dockerd running? Check the socket or --host', 'ECONNREFUSED');
 		case 'ECONNRESET':
 		case 'EPIPE':
-			return new EngineError(`lost connection to ${where} during ${what}`, 'is dockerd restarting? Try again', 'ECONNRESET');
+			return new EngineError(`lost connection to ${where} during ${what}`, `is ${podman ? 'the Podman service' : 'dockerd'} restarting? Try again`, 'ECONNRESET');
 		case 'ENOTFOUND':
 		case 'EHOSTUNREACH':
 		case 'ETIMEDOUT':
@@ -45,7 +49,7 @@ export function dockerError(error: unknown, endpoint: DockerEndpoint, what: stri
 
 export function timeoutError(endpoint: DockerEndpoint, what: string, ms: number): EngineError {
 	return new EngineError(
-		`cannot reach Docker at ${endpoint.display}: no answer to ${what} within ${(ms / 1000).toFixed(0)} s`,
+		`cannot reach ${endpoint.engine ?? 'Docker'} at ${endpoint.display}: no answer to ${what} within ${(ms / 1000).toFixed(0)} s`,
 		'the engine may be hung or overloaded; try --timeout',
 		'TIMEOUT',
 	);

@@ -26,24 +26,41 @@ export function isAnonymousVolume(name: string, labels: Record<string, string> |
 	return Boolean(labels && 'com.docker.volume.anonymous' in labels) || /^[0-9a-f]{64}$/.test(name);
 }
 
-/** Read-only view of one Docker engine. It has no method that changes anything. */
+/** Podman answers Docker's /version with a component (or platform) named after itself. */
+export function isPodmanVersion(version: {Platform?: {Name?: string}; Components?: Array<{Name?: string}>} | null | undefined): boolean {
+	const names = [version?.Platform?.Name, ...(version?.Components ?? []).map(c => c?.Name)];
+	return names.some(name => typeof name === 'string' && /podman/i.test(name));
+}
+
+/** Read-only view of one Docker engine (or Podman through its Docker-compatible API). It has no method that changes anything. */
 export class DockerReader {
+	/** Snapshot id of this engine: "docker", or "podman" once /version said so (see runtime()). */
+	engineId: string;
+	/** When a walk of a writable layer meets unreadable entries, ask the engine for that layer's size instead. */
+	readonly sizeUnreadableByEngine: boolean = false;
+
 	constructor(
 		readonly client: DockerClient,
 		readonly concurrency = 8,
-	) {}
+		engineId = 'docker',
+	) {
+		this.engineId = engineId;
+	}
 
+	/** What /version says this engine is; Podman is recognised whatever endpoint reached it. */
 	async runtime(): Promise<RuntimeInfo> {
-		const apiVersion = this.client.call<any>('version', (d: any, abortSignal) => d.version(opts({abortSignal}))).then(v => v.ApiVersion as string, () => undefined);
+		const version = this.client.call<any>('version', (d: any, abortSignal) => d.version(opts({abortSignal}))).catch(() => null);
 		const info = await this.client.call<any>('info', (d: any, abortSignal) => d.info(opts({abortSignal})));
 		const status: Array<[string, string]> = info.DriverStatus ?? [];
+		const podman = isPodmanVersion(await version);
+		if (podman && this.engineId === 'docker') this.engineId = 'podman';
 		return {
-			id: 'docker',
-			kind: 'docker',
-			name: 'docker',
+			id: this.engineId,
+			kind: podman ? 'podman' : 'docker',
+			name: podman ? 'podman' : 'docker',
 			endpoint: this.client.endpoint.display,
 			version: info.ServerVersion,
-			apiVersion: await apiVersion,
+			apiVersion: (await version)?.ApiVersion,
 			storageDriver: info.Driver,
 			backingFilesystem: status.find(([key]) => key === 'Backing Filesystem')?.[1] ?? 'unknown',
 			rootDir: info.DockerRootDir,
@@ -59,11 +76,11 @@ export class DockerReader {
 		const list: ContainerInfo[] = await this.client.call<any>('list containers', (d: any, abortSignal) => d.listContainers({all: true, abortSignal}));
 		const records = await mapLimit(list, this.concurrency, async summary => {
 			const paths = this.client.endpoint.local && rootDir && driver ? containerPathsFromDisk(rootDir, driver, summary.Id) : null;
-			if (paths) return fromSummary(summary, paths);
+			if (paths) return fromSummary(this.engineId, summary, paths);
 			const detail = await this.client
 				.call<any>(`inspect container ${summary.Id.slice(0, 12)}`, (d: any, abortSignal) => d.getContainer(summary.Id).inspect({abortSignal}))
 				.catch(() => null); // removed between list and inspect
-			return detail && toContainer(summary, detail, rootDir);
+			return detail && toContainer(this.engineId, summary, detail, rootDir);
 		});
 		return records.filter((r): r is ContainerRecord => r !== null);
 	}
@@ -81,7 +98,7 @@ export class DockerReader {
 		const list: ImageInfo[] = await this.client.call<any>('list images', (d: any, abortSignal) => d.listImages({all: false, abortSignal}));
 		return mapLimit(list, this.concurrency, async image => {
 			const record: ImageRecord = {
-				engine: 'docker',
+				engine: this.engineId,
 				id: image.Id,
 				tags: (image.RepoTags ?? []).filter(tag => tag !== '<none>:<none>'),
 				digests: (image.RepoDigests ?? []).filter(digest => !digest.startsWith('<none>')),
@@ -113,7 +130,7 @@ export class DockerReader {
 	async diskUsage(timeoutMs = 120_000): Promise<EngineUsage & {sizeRw: Map<string, number>}> {
 		const df = await this.client.call<any>('system df', (d: any, abortSignal) => d.df(opts({abortSignal})), {timeoutMs});
 		const volumes: VolumeRecord[] = (df.Volumes ?? []).map((v: any) => ({
-			engine: 'docker',
+			engine: this.engineId,
 			name: v.Name,
 			driver: v.Driver,
 			mountpoint: v.Mountpoint,
@@ -135,10 +152,10 @@ export class DockerReader {
 	}
 }
 
-function fromSummary(summary: ContainerInfo, paths: ContainerPaths): ContainerRecord {
+function fromSummary(engine: string, summary: ContainerInfo, paths: ContainerPaths): ContainerRecord {
 	const state = summary.State as ContainerState;
 	return {
-		engine: 'docker',
+		engine,
 		id: summary.Id,
 		name: (summary.Names?.[0] ?? '').replace(/^\//, ''),
 		image: summary.Image ?? '',
@@ -157,14 +174,14 @@ function fromSummary(summary: ContainerInfo, paths: ContainerPaths): ContainerRe
 	};
 }
 
-function toContainer(summary: ContainerInfo, detail: ContainerInspectInfo, rootDir?: string): ContainerRecord {
+function toContainer(engine: string, summary: ContainerInfo, detail: ContainerInspectInfo, rootDir?: string): ContainerRecord {
 	const state = (detail.State?.Status ?? summary.State) as ContainerState;
 	const data = (detail.GraphDriver?.Data ?? {}) as Record<string, string>;
 	const logType = detail.HostConfig?.LogConfig?.Type ?? 'json-file';
 	const logPath =
 		detail.LogPath || (logType === 'local' && rootDir ? join(rootDir, 'containers', detail.Id, 'local-logs', 'container.log') : null);
 	return {
-		engine: 'docker',
+		engine,
 		id: detail.Id,
 		name: (detail.Name ?? summary.Names?.[0] ?? '').replace(/^\//, ''),
 		image: summary.Image ?? detail.Config?.Image ?? '',

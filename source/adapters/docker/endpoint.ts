@@ -9,6 +9,8 @@ export interface DockerEndpoint {
 	protocol?: 'http' | 'https';
 	/** True when the engine's host paths (upperdirs, logs) are this machine's. */
 	local: boolean;
+	/** Which engine the operator meant to reach here, for error lines (default Docker). */
+	engine?: 'Docker' | 'Podman';
 }
 
 export const defaultDockerSocket = '/var/run/docker.sock';

@@ -8,6 +8,9 @@ const needed: Array<[string[], string]> = [
 	[['/usr/bin/containerd'], 'containerd'],
 	[['/usr/sbin/runc', '/usr/bin/runc'], 'runc'],
 	[['/bin/busybox', '/usr/bin/busybox'], 'busybox-static'],
+	[['/usr/bin/podman'], 'podman'],
+	// Buildah makes the "external" containers Podman lists but did not create.
+	[['/usr/bin/buildah'], 'buildah'],
 ];
 
 export function missingPackages(): string[] {

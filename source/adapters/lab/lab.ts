@@ -3,17 +3,21 @@ import {containerdSocket, importImage, startContainerd, stopContainerd} from './
 import {loadDockerImages, startDockerd, stopDockerd} from './docker-lab.js';
 import {ensurePackages} from './lab-install.js';
 import {labPaths} from './lab-paths.js';
+import {loadPodmanImages, podmanHost, startPodman, stopPodman} from './podman-lab.js';
 import {buildRootfsTar} from './rootfs.js';
 
 export interface LabEnv {
 	DOCKER_HOST: string;
 	CONTAINER_RUNTIME_ENDPOINT: string;
+	/** The private Podman service (CONTAINER_HOST is where Podman's own client and layerscope look). */
+	CONTAINER_HOST: string;
 }
 
 export function labEnv(dir: string): LabEnv {
 	return {
 		DOCKER_HOST: `unix://${labPaths(dir).docker.socket}`,
 		CONTAINER_RUNTIME_ENDPOINT: `unix://${containerdSocket(dir)}`,
+		CONTAINER_HOST: podmanHost(dir),
 	};
 }
 
@@ -24,8 +28,8 @@ export function formatEnv(env: LabEnv): string {
 }
 
 /**
- * Starts the private dockerd and containerd (CRI on), builds the busybox and pause
- * images from /bin/busybox, and loads both into each engine. Idempotent.
+ * Starts the private dockerd, containerd (CRI on) and rootful Podman service, builds the
+ * busybox and pause images from /bin/busybox, and loads both into each engine. Idempotent.
  */
 export async function labUp(dir: string, log: (line: string) => void = () => {}): Promise<LabEnv> {
 	ensurePackages(log);
@@ -35,10 +39,14 @@ export async function labUp(dir: string, log: (line: string) => void = () => {})
 	await startDockerd(paths);
 	log(`starting private containerd in ${dir}/containerd`);
 	await startContainerd(dir);
-	const tars = await loadDockerImages(paths, buildRootfsTar(paths.images));
-	log('loading images into containerd');
+	log(`starting private podman service in ${dir}/podman`);
+	await startPodman(dir);
+	const rootfs = buildRootfsTar(paths.images);
+	const tars = await loadDockerImages(paths, rootfs);
+	log('loading images into containerd and podman');
 	await importImage(dir, tars.busybox);
 	await importImage(dir, tars.pause);
+	await loadPodmanImages(dir, rootfs);
 	return labEnv(dir);
 }
 
@@ -47,5 +55,6 @@ export async function labDown(dir: string, options: {purge?: boolean} = {}): Pro
 	const paths = labPaths(dir);
 	await stopDockerd(paths);
 	await stopContainerd(dir);
+	await stopPodman(dir);
 	if (options.purge) rmSync(dir, {recursive: true, force: true});
 }

@@ -7,6 +7,7 @@ import {labDocker} from './docker-lab.js';
 import {labPaths} from './lab-paths.js';
 import {demoContainers, demoImages, demoLabel, transientContainers, type DemoImage} from './seed-scenario.js';
 import {seedPod, unseedPods} from './seed-pod.js';
+import {seedPodman, unseedPodman} from './seed-podman.js';
 
 const debianDocker = '/usr/bin/docker';
 
@@ -44,6 +45,7 @@ async function unseedDocker(docker: Docker): Promise<void> {
 export async function labUnseed(dir: string): Promise<void> {
 	await unseedDocker(labDocker(labPaths(dir)));
 	await unseedPods(dir);
+	await unseedPodman(dir);
 }
 
 /** Seeds (or with reset, re-seeds) the disk-pressure scenario in the lab at `dir`. */
@@ -55,6 +57,7 @@ export async function labSeed(dir: string, options: {reset?: boolean; log?: (lin
 		log('removing the previous scenario');
 		await unseedDocker(docker);
 		await unseedPods(dir);
+		await unseedPodman(dir);
 	}
 	for (const image of demoImages) {
 		const have = await docker.getImage(image.tag).inspect().then(() => true, () => false);
@@ -83,4 +86,6 @@ export async function labSeed(dir: string, options: {reset?: boolean; log?: (lin
 	}
 	log('starting the containerd pod');
 	await seedPod(dir);
+	log('starting the podman grower and pod');
+	await seedPodman(dir);
 }

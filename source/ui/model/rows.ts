@@ -13,7 +13,7 @@ export interface ContainerRow {
 	name: string;
 	/** The container's own name (sanitised). */
 	container: string;
-	/** `namespace/pod` on CRI engines (sanitised), else ''. */
+	/** `namespace/pod` on CRI engines, the pod's name on Podman (sanitised), else ''. */
 	pod: string;
 	image: string;
 	state: string;
@@ -36,9 +36,9 @@ export function containerName(record: ContainerRecord): string {
 	return record.pod ? `${own}  ${podName(record)}` : own;
 }
 
-/** `namespace/pod`, sanitised, or '' for a container outside a pod. */
+/** `namespace/pod` (CRI) or the pod's name (Podman pods have no namespace), sanitised; '' outside a pod. */
 export function podName(record: ContainerRecord): string {
-	return record.pod ? sanitize(`${record.pod.namespace}/${record.pod.name}`) : '';
+	return record.pod ? sanitize(record.pod.namespace ? `${record.pod.namespace}/${record.pod.name}` : record.pod.name) : '';
 }
 
 /** The NAME cell at `width` columns: the container's name whole when it fits, the pod cut from the middle after it. */
