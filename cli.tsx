@@ -38,6 +38,8 @@ async function route(cli: Result<typeof flagSpec>): Promise<number> {
 			return (await import('./source/cli/run-plan.js')).runPlan(cli.flags);
 		case 'lab':
 			return (await import('./source/cli/run-lab.js')).runLab(action, cli.flags);
+		case 'image':
+			return (await import('./source/cli/run-image.js')).runImage(action, cli.flags);
 		case 'guide':
 			return (await import('./source/cli/run-guide.js')).runGuide(cli.flags);
 		case undefined:

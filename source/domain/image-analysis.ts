@@ -1,0 +1,282 @@
+/**
+ * Layer-by-layer analysis of an image (pure): what each layer adds, modifies and removes,
+ * dive's efficiency figures, and the exact bytes stored in layers but invisible in the
+ * final filesystem.
+ *
+ * dive's definitions (wagoodman/dive, dive/filetree/efficiency.go and dive/image/analysis.go):
+ * - every leaf node of every layer tree (files, symlinks, empty directories, whiteouts) adds
+ *   its size to its path's cumulative size; a whiteout of a directory counts the size of that
+ *   directory's subtree in the stack of the layers below, a whiteout of a file counts 0;
+ * - efficiency = sum over paths of their smallest size seen / sum of their cumulative sizes
+ *   (1 when nothing was seen);
+ * - wasted bytes = sum of the cumulative sizes of the paths seen in two or more layers (the
+ *   last visible copy included);
+ * - user wasted percent = wasted bytes / sum of the sizes of every layer but the first;
+ * - sizes are tar header sizes: file contents, 0 for directories, symlinks, devices and the
+ *   second name of a hard link; opaque markers (.wh..wh..opq) are ignored.
+ */
+import {PathTrie, splitPath, type StackNode} from './image-layer-stack.js';
+import type {LayerWhiteout} from './image-findings.js';
+
+export type LayerEntryType = 'file' | 'dir' | 'symlink' | 'whiteout' | 'other';
+
+export interface LayerEntry {
+	/** Absolute path inside the image; for a whiteout, the path it deletes. */
+	path: string;
+	type: LayerEntryType;
+	/** Tar-header size: file contents (a hard link's second name: 0), 0 for anything else. */
+	bytes: number;
+}
+
+export interface LayerInput {
+	/** Diff id of the layer. */
+	digest: string;
+	createdBy: string;
+	entries: LayerEntry[];
+	/** Directories whose lower contents this layer hides (overlay opaque / .wh..wh..opq). */
+	opaqueDirs: string[];
+}
+
+export interface ImageLayerSummary {
+	index: number;
+	digest: string;
+	createdBy: string;
+	/** dive's layer size: sum of the layer's tar-header sizes. */
+	bytes: number;
+	/** Bytes of files new at their path. */
+	addedBytes: number;
+	/** Bytes of files replacing a path that was visible below. */
+	modifiedBytes: number;
+	/** Visible bytes below that this layer deletes (whiteouts, opaque directories). */
+	removedBytes: number;
+	/** Non-directory entries, whiteouts excluded. */
+	files: number;
+}
+
+export interface Inefficiency {
+	path: string;
+	/** Layers in which the path is a leaf (dive's count). */
+	count: number;
+	cumulativeBytes: number;
+	/** Of those bytes, the ones not visible in the final filesystem. */
+	invisibleBytes: number;
+}
+
+/** A file (or subtree) hidden by a later layer that writes the same path. */
+export interface LayerOverwrite {
+	layer: number;
+	path: string;
+	hiddenBytes: number;
+	addedIn: number;
+}
+
+export interface ImageAnalysis {
+	layers: ImageLayerSummary[];
+	sizeBytes: number;
+	/** Every layer but the first (dive: the base image's layer). */
+	userSizeBytes: number;
+	efficiency: number;
+	wastedBytes: number;
+	/** wastedBytes / userSizeBytes, a ratio as dive prints it (0 when both are 0). */
+	userWastedPercent: number;
+	/** File bytes stored in some layer and not visible in the final filesystem. */
+	invisibleBytes: number;
+	/** Bytes visible in the final filesystem. */
+	visibleBytes: number;
+	inefficiencies: Inefficiency[];
+	deleted: LayerWhiteout[];
+	overwritten: LayerOverwrite[];
+}
+
+interface Visible {
+	layer: number;
+	type: LayerEntryType;
+	bytes: number;
+}
+
+interface Node {
+	/** File bytes stored at exactly this path, over the layers stacked so far. */
+	stored: number;
+	/** Of `stored`, the bytes already attributed to a deletion or an overwrite. */
+	attributed: number;
+	firstLayer: number;
+	visible: Visible | null;
+	/** dive's stacked tree: present (with its IsDir and size) or null. */
+	dive: {isDir: boolean; bytes: number} | null;
+	effCount: number;
+	effCumulative: number;
+	effMin: number;
+}
+
+const newNode = (): Node => ({stored: 0, attributed: 0, firstLayer: -1, visible: null, dive: null, effCount: 0, effCumulative: 0, effMin: -1});
+
+type N = StackNode<Node>;
+const data = (node: N): Node => (node.value ??= newNode());
+
+function eachBelow(node: N, visit: (n: Node, path: string) => void, path: string, self: boolean): void {
+	if (self && node.value) visit(node.value, path);
+	if (node.children) for (const [name, child] of node.children) eachBelow(child, visit, `${path === '/' ? '' : path}/${name}`, true);
+}
+
+const parentOf = (path: string) => {
+	const parts = splitPath(path);
+	return '/' + parts.slice(0, -1).join('/');
+};
+const norm = (path: string) => '/' + splitPath(path).join('/');
+
+/** Sum of visible file bytes at and below `node` (self optional), cleared as it goes when `clear`. */
+function takeVisible(node: N, self: boolean, clear: boolean): number {
+	let bytes = 0;
+	eachBelow(node, n => {
+		if (n.visible) {
+			if (n.visible.type !== 'dir') bytes += n.visible.bytes;
+			if (clear) n.visible = null;
+		}
+	}, '/', self);
+	return bytes;
+}
+
+/** Stored bytes at and below `node` not yet attributed; marks them attributed. Also the lowest layer seen. */
+function attribute(node: N, self: boolean): {bytes: number; addedIn: number} {
+	let bytes = 0;
+	let addedIn = -1;
+	eachBelow(node, n => {
+		bytes += n.stored - n.attributed;
+		n.attributed = n.stored;
+		if (n.firstLayer >= 0 && (addedIn < 0 || n.firstLayer < addedIn)) addedIn = n.firstLayer;
+	}, '/', self);
+	return {bytes, addedIn};
+}
+
+export function analyzeImage(layers: readonly LayerInput[]): ImageAnalysis {
+	const trie = new PathTrie<Node>();
+	const summaries: ImageLayerSummary[] = [];
+	const deleted: LayerWhiteout[] = [];
+	const overwritten: LayerOverwrite[] = [];
+	const effNodes: Array<{node: Node; path: string}> = [];
+
+	layers.forEach((layer, index) => {
+		const entries = layer.entries.map(e => ({...e, path: norm(e.path)})).filter(e => e.path !== '/');
+		const summary: ImageLayerSummary = {index, digest: layer.digest, createdBy: layer.createdBy, bytes: 0, addedBytes: 0, modifiedBytes: 0, removedBytes: 0, files: 0};
+		// dive: leaves of this layer's tree; a directory with any entry below it (whiteouts included) is not a leaf.
+		const hasChild = new Set<string>();
+		for (const e of entries) hasChild.add(parentOf(e.path));
+		const leafSizes: Array<{path: string; bytes: number}> = [];
+		for (const e of entries) {
+			summary.bytes += e.bytes;
+			if (e.type === 'dir' && hasChild.has(e.path)) continue;
+			let bytes = e.bytes;
+			if (e.type === 'whiteout') {
+				bytes = 0;
+				const below = trie.get(e.path);
+				if (below?.value?.dive?.isDir) eachBelow(below, n => {
+					if (n.dive) bytes += n.dive.bytes;
+				}, e.path, true);
+			}
+			leafSizes.push({path: e.path, bytes});
+		}
+		if (entries.length === 0) leafSizes.push({path: '/', bytes: 0});
+		for (const leaf of leafSizes) {
+			const n = data(leaf.path === '/' ? trie.root : trie.ensure(leaf.path));
+			n.effCumulative += leaf.bytes;
+			if (n.effMin < 0 || leaf.bytes < n.effMin) n.effMin = leaf.bytes;
+			if (n.effCount++ === 0) effNodes.push({node: n, path: leaf.path});
+		}
+
+		// Overlay semantics: whiteouts and opaque directories first, then this layer's entries.
+		for (const e of entries) {
+			if (e.type !== 'whiteout') continue;
+			const node = trie.get(e.path);
+			if (!node) continue;
+			summary.removedBytes += takeVisible(node, true, true);
+			const {bytes, addedIn} = attribute(node, true);
+			if (addedIn >= 0) deleted.push({layer: index, path: e.path, hiddenBytes: bytes, addedIn});
+			eachBelow(node, n => {
+				n.dive = null;
+			}, e.path, true);
+		}
+		for (const dir of layer.opaqueDirs) {
+			const node = trie.get(norm(dir));
+			if (!node) continue;
+			summary.removedBytes += takeVisible(node, false, true);
+			const {bytes, addedIn} = attribute(node, false);
+			if (addedIn >= 0 && bytes > 0) deleted.push({layer: index, path: norm(dir), hiddenBytes: bytes, addedIn});
+		}
+		for (const e of entries) {
+			if (e.type === 'whiteout') continue;
+			const node = trie.ensure(e.path);
+			const n = data(node);
+			const before = n.visible;
+			if (e.type !== 'dir') {
+				summary.files++;
+				if (before) summary.modifiedBytes += e.bytes;
+				else summary.addedBytes += e.bytes;
+				if (before) {
+					// Everything stored at or below this path so far is now hidden.
+					takeVisible(node, true, true);
+					const {bytes, addedIn} = attribute(node, true);
+					if (bytes > 0) overwritten.push({layer: index, path: e.path, hiddenBytes: bytes, addedIn});
+				}
+				n.stored += e.bytes;
+			} else if (!before || before.type !== 'dir') {
+				summary.addedBytes += e.bytes;
+				if (before) {
+					const {bytes, addedIn} = attribute(node, true);
+					if (bytes > 0) overwritten.push({layer: index, path: e.path, hiddenBytes: bytes, addedIn});
+				}
+			}
+			if (n.firstLayer < 0) n.firstLayer = index;
+			n.visible = {layer: index, type: e.type, bytes: e.bytes};
+			// dive's AddPath: missing intermediate nodes get an empty FileInfo; the end node gets the payload, children kept.
+			let walk = trie.root;
+			for (const part of splitPath(e.path).slice(0, -1)) {
+				walk = walk.children!.get(part)!;
+				const w = data(walk);
+				w.dive ??= {isDir: false, bytes: 0};
+			}
+			n.dive = {isDir: e.type === 'dir', bytes: e.bytes};
+		}
+		summaries.push(summary);
+	});
+
+	let stored = 0;
+	let visibleBytes = 0;
+	eachBelow(trie.root, n => {
+		stored += n.stored;
+		if (n.visible && n.visible.type !== 'dir') visibleBytes += n.visible.bytes;
+	}, '/', true);
+
+	let minimum = 0;
+	let cumulative = 0;
+	let wastedBytes = 0;
+	const inefficiencies: Inefficiency[] = [];
+	for (const {node, path} of effNodes) {
+		minimum += node.effMin;
+		cumulative += node.effCumulative;
+		if (node.effCount < 2) continue;
+		wastedBytes += node.effCumulative;
+		if (node.effCumulative === 0) continue;
+		const at = path === '/' ? trie.root : trie.get(path)!;
+		let invisible = 0;
+		eachBelow(at, n => {
+			invisible += n.stored - (n.visible && n.visible.type !== 'dir' ? n.visible.bytes : 0);
+		}, path, true);
+		inefficiencies.push({path, count: node.effCount, cumulativeBytes: node.effCumulative, invisibleBytes: invisible});
+	}
+	inefficiencies.sort((a, b) => b.cumulativeBytes - a.cumulativeBytes || (a.path < b.path ? -1 : 1));
+	const sizeBytes = summaries.reduce((t, l) => t + l.bytes, 0);
+	const userSizeBytes = sizeBytes - (summaries[0]?.bytes ?? 0);
+	return {
+		layers: summaries,
+		sizeBytes,
+		userSizeBytes,
+		efficiency: cumulative === 0 ? 1 : minimum / cumulative,
+		wastedBytes,
+		userWastedPercent: userSizeBytes === 0 ? 0 : wastedBytes / userSizeBytes,
+		invisibleBytes: stored - visibleBytes,
+		visibleBytes,
+		inefficiencies,
+		deleted,
+		overwritten,
+	};
+}
