@@ -40,5 +40,11 @@ export function buildConsoleServices(
 			const growth = rates ? (c: ContainerRecord) => rates.get(GrowthTracker.key(c)) ?? 0 : undefined;
 			return gatherAdvice(snapshot.engines, sources, {signal: adviceOptions?.signal, growth});
 		},
+		image: async (image, {signal}) => {
+			const {imageError, loadImage} = await import('./image-explorer.js');
+			const docker = sources.find(s => s.docker)?.docker;
+			if (!docker) throw imageError('the image explorer reads Docker images; no Docker engine is connected', 'CRI exposes no layer contents');
+			return loadImage(docker.client, image, {signal});
+		},
 	};
 }

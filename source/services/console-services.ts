@@ -5,6 +5,7 @@
 import type {ContainerClasses, Suggestion} from '../domain/advise.js';
 import type {DrillProgress, DrillTree} from '../domain/drill-model.js';
 import type {ContainerRecord, NodeSnapshot} from '../domain/types.js';
+import type {LoadedImage} from './image-explorer.js';
 import type {MutationService} from './mutations.js';
 import type {ReadOnlyMode} from './read-only.js';
 
@@ -23,4 +24,6 @@ export interface ConsoleServices {
 		snapshot: NodeSnapshot,
 		options?: {signal?: AbortSignal; /** Growth per "engine/id" (the feed's): growing containers are drilled first. */ growth?: ReadonlyMap<string, number | null>},
 	): Promise<{suggestions: Suggestion[]; classes: ContainerClasses[]}>;
+	/** The image explorer (issue 15): one image's layers, read from the store or the export stream. */
+	image?(image: string, options: {signal: AbortSignal}): Promise<LoadedImage>;
 }

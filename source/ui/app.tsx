@@ -12,6 +12,7 @@ import {filesystemGroups} from './model/node-model.js';
 import {buildRows} from './model/rows.js';
 import {Detail} from './screens/detail.js';
 import {DrillScreen} from './screens/drill.js';
+import {ImageExplorer} from './screens/image-explorer.js';
 import {findRow} from './model/find-row.js';
 import {sanitize} from '../domain/sanitize.js';
 import {Guide} from './screens/guide.js';
@@ -70,7 +71,7 @@ export function App({feed, size: fixedSize, now: fixedNow, initial, onQuit, serv
 			if (command === Command.Refresh) feed.refresh();
 			dispatch({type: 'command', command, keys, page: layout.tableRows});
 		}
-	}, {isActive: ui.screen !== 'actions' && ui.screen !== 'drill'}); // the actions screens read their own keys (typed confirmation)
+	}, {isActive: ui.screen !== 'actions' && ui.screen !== 'drill' && ui.screen !== 'image'}); // the actions screens read their own keys (typed confirmation)
 
 	const width = size.columns;
 	if (size.columns < minColumns || size.rows < minRows) return <><TooSmall columns={size.columns} rows={size.rows} /><FaultPoint screen="too-small" /></>; // FaultPoint: test-only, see fault.ts
@@ -81,7 +82,8 @@ export function App({feed, size: fixedSize, now: fixedNow, initial, onQuit, serv
 		const report = (command: Command) => dispatch({type: 'command', command, keys, page: layout.tableRows});
 		body = (
 			<ActionsScreen services={services} snapshot={state.snapshot} scanning={state.progress?.phase ?? null} growth={state.growth} refresh={() => feed.refresh()} width={width} height={height}
-				onLeave={() => report(Command.Back)} onHelp={() => report(Command.Help)} onQuit={() => report(Command.Quit)} />
+				onLeave={() => report(Command.Back)} onHelp={() => report(Command.Help)} onQuit={() => report(Command.Quit)}
+				onImage={image => dispatch({type: 'screen', screen: 'image', image, from: 'actions'})} />
 		);
 	}
 	else if (ui.screen === 'guide')
@@ -90,7 +92,7 @@ export function App({feed, size: fixedSize, now: fixedNow, initial, onQuit, serv
 				onLeave={step => dispatch({type: 'show', screen: 'overview', guideStep: step})}
 				onHandOver={(target, step) => dispatch({type: 'show', screen: target.screen, sort: target.sort, select: target.select ?? null, guideStep: step})} />
 		);
-	else if (ui.screen === 'drill') body = null; // drill-down (issue 5): rendered below, kept mounted under the help overlay
+	else if (ui.screen === 'drill' || ui.screen === 'image') body = null; // drill-down (issue 5): rendered below, kept mounted under the help overlay
 	else if (ui.screen === 'detail') body = <Detail row={rows.find(r => r.key === ui.selected)} width={width} height={height} />;
 	else
 		body = (
@@ -109,6 +111,18 @@ export function App({feed, size: fixedSize, now: fixedNow, initial, onQuit, serv
 					onHelp={() => dispatch({type: 'command', command: Command.Help, keys, page: layout.tableRows})}
 					onQuit={() => dispatch({type: 'command', command: Command.Quit, keys, page: layout.tableRows})} />
 			) : null}
+			{ui.screen === 'image' || (ui.screen === 'help' && ui.under === 'image') ? (
+				<ImageExplorer key={ui.image ?? `row:${ui.selected ?? ''}`} image={imageOfUi(ui.image, rows.find(r => r.key === ui.selected))} services={services} width={width} height={height} active={ui.screen === 'image'}
+					onLeave={() => dispatch({type: 'command', command: Command.Back, keys, page: layout.tableRows})}
+					onHelp={() => dispatch({type: 'command', command: Command.Help, keys, page: layout.tableRows})}
+					onQuit={() => dispatch({type: 'command', command: Command.Quit, keys, page: layout.tableRows})} />
+			) : null}
 		</Box>
 	);
+}
+
+/** The image to explore: the one named (from an image finding), else the selected container's. */
+function imageOfUi(named: string | null | undefined, row: {record: {imageId?: string; image?: string}} | undefined): string | null {
+	if (named) return named;
+	return row?.record.imageId || row?.record.image || null;
 }

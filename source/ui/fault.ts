@@ -10,7 +10,7 @@ import {useEffect} from 'react';
  */
 const fault = (typeof process === 'object' && process.env['LAYERSCOPE_FAULT']) || '';
 
-export type FaultScreen = 'overview' | 'detail' | 'help' | 'actions' | 'drill' | 'guide' | 'too-small';
+export type FaultScreen = 'overview' | 'detail' | 'help' | 'actions' | 'drill' | 'guide' | 'image' | 'too-small';
 
 export class InjectedFault extends Error {
 	constructor(where: string) {

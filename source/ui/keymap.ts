@@ -22,6 +22,11 @@ export enum Command {
 	BuildCache = 'buildCache',
 	// drill-down (issue 5)
 	SizeMode = 'sizeMode',
+	// image explorer (issue 15)
+	Image = 'image',
+	LayerPrev = 'layerPrev',
+	LayerNext = 'layerNext',
+	LayerScope = 'layerScope',
 }
 
 /** The subset of Ink's Key that bindings look at. */
@@ -69,6 +74,11 @@ export const bindings: readonly Binding[] = [
 	{command: Command.BuildCache, keys: 'c', help: 'actions: build cache to prune (all, 24h, 7d, keep 5GB)', match: (i, k) => i === 'c' && !k.ctrl},
 	// drill-down (issue 5)
 	{command: Command.SizeMode, keys: 'b', help: 'tree: sizes allocated / apparent', match: i => i === 'b'},
+	// image explorer (issue 15)
+	{command: Command.Image, keys: 'i', help: 'image explorer: from a container\'s detail or an image finding', match: i => i === 'i'},
+	{command: Command.LayerPrev, keys: '[ p', help: 'image: previous (older) layer', match: i => i === '[' || i === 'p'},
+	{command: Command.LayerNext, keys: '] n', help: 'image: next (newer) layer', match: i => i === ']' || i === 'n'},
+	{command: Command.LayerScope, keys: 't', help: 'image: this layer\'s changes / aggregated tree up to it', match: i => i === 't'},
 	{command: Command.Help, keys: '?', help: 'this help', match: i => i === '?'},
 	{command: Command.Quit, keys: 'q ^C', help: 'quit', match: (i, k) => i === 'q' || (Boolean(k.ctrl) && i === 'c')},
 ];
