@@ -36,6 +36,7 @@ export interface ImageTree {
 	scope: TreeScope;
 	root: TNode;
 	totalBytes: number;
+	/** Files (not directories) added, modified, and paths deleted by the layer. */
 	marks: Record<LayerMark, number>;
 }
 
@@ -147,10 +148,11 @@ export function buildImageTree(layers: readonly LayerInput[], index: number, sco
 		node.total = undefined;
 		node.files = undefined;
 		if (!node.dir) node.children = null;
-		const mark: LayerMark | null = !old ? 'A' : old.dir && node.dir ? null : 'M';
+		// A directory the layer lists was touched by it (something below changed): M when it existed.
+		const mark: LayerMark = !old ? 'A' : 'M';
 		if (wasGhost) marks.D--;
 		node.mark = wasGhost ? 'M' : mark;
-		if (node.mark) marks[node.mark]++;
+		if (!node.dir) marks[node.mark]++;
 	}
 	return {layer: index, scope, root, totalBytes: sum(root), marks};
 }

@@ -27,7 +27,13 @@ export interface ImageExplorerProps {
 }
 
 const pct = (ratio: number) => `${(ratio * 100).toFixed(1)}%`;
-const command = (createdBy: string) => sanitize(createdBy.replace(/^\/bin\/sh -c (#\(nop\) )?/, '').replace(/\s+#\s*buildkit$/, '')) || '(base)';
+const command = (createdBy: string) =>
+	sanitize(
+		createdBy
+			.replace(/^\/bin\/sh -c #\(nop\)\s*/, '')
+			.replace(/^(RUN )?\/bin\/sh -c /, 'RUN ')
+			.replace(/\s+#\s*buildkit$/, ''),
+	) || '(base)';
 
 /** Header lines (name, figures, layer line). */
 export const imageHeaderLines = 3;
