@@ -118,21 +118,27 @@ function eachBelow(node: N, visit: (n: Node, path: string) => void, path: string
 	if (node.children) for (const [name, child] of node.children) eachBelow(child, visit, `${path === '/' ? '' : path}/${name}`, true);
 }
 
-const parentOf = (path: string) => {
-	const parts = splitPath(path);
-	return '/' + parts.slice(0, -1).join('/');
-};
-const norm = (path: string) => '/' + splitPath(path).join('/');
+/** Like eachBelow without building paths (the hot loops). */
+function eachNode(node: N, visit: (n: Node) => void, self: boolean): void {
+	if (self && node.value) visit(node.value);
+	if (node.children) for (const child of node.children.values()) eachNode(child, visit, true);
+}
+
+/** "" for the root, else "/a/b": the parent of "/a/b/c" is "/a/b", of "/a" is "". */
+const parentOf = (path: string) => path.slice(0, path.lastIndexOf('/'));
+const isNormal = (p: string) =>
+	p.length > 1 && p.charCodeAt(0) === 47 && p.charCodeAt(p.length - 1) !== 47 && !p.includes('//') && !p.includes('/./') && !p.endsWith('/.');
+const norm = (path: string) => (isNormal(path) ? path : '/' + splitPath(path).join('/'));
 
 /** Sum of visible file bytes at and below `node` (self optional), cleared as it goes when `clear`. */
 function takeVisible(node: N, self: boolean, clear: boolean): number {
 	let bytes = 0;
-	eachBelow(node, n => {
+	eachNode(node, n => {
 		if (n.visible) {
 			if (n.visible.type !== 'dir') bytes += n.visible.bytes;
 			if (clear) n.visible = null;
 		}
-	}, '/', self);
+	}, self);
 	return bytes;
 }
 
@@ -140,11 +146,11 @@ function takeVisible(node: N, self: boolean, clear: boolean): number {
 function attribute(node: N, self: boolean): {bytes: number; addedIn: number} {
 	let bytes = 0;
 	let addedIn = -1;
-	eachBelow(node, n => {
+	eachNode(node, n => {
 		bytes += n.stored - n.attributed;
 		n.attributed = n.stored;
 		if (n.firstLayer >= 0 && (addedIn < 0 || n.firstLayer < addedIn)) addedIn = n.firstLayer;
-	}, '/', self);
+	}, self);
 	return {bytes, addedIn};
 }
 
@@ -154,9 +160,28 @@ export function analyzeImage(layers: readonly LayerInput[]): ImageAnalysis {
 	const deleted: LayerWhiteout[] = [];
 	const overwritten: LayerOverwrite[] = [];
 	const effNodes: Array<{node: Node; path: string}> = [];
+	// Nodes are never removed (deletions clear their flags), so directory nodes can be cached by path.
+	const dirs = new Map<string, N>([['', trie.root]]);
+	const dirNode = (path: string): N => {
+		let node = dirs.get(path);
+		if (node) return node;
+		const slash = path.lastIndexOf('/');
+		node = child(dirNode(path.slice(0, slash)), path.slice(slash + 1));
+		dirs.set(path, node);
+		return node;
+	};
+	const child = (parent: N, name: string): N => {
+		let node = parent.children?.get(name);
+		if (!node) {
+			node = {children: null, value: null};
+			(parent.children ??= new Map()).set(name, node);
+		}
+		return node;
+	};
+	const nodeAt = (path: string): N => (path === '' || path === '/' ? trie.root : child(dirNode(parentOf(path)), path.slice(path.lastIndexOf('/') + 1)));
 
 	layers.forEach((layer, index) => {
-		const entries = layer.entries.map(e => ({...e, path: norm(e.path)})).filter(e => e.path !== '/');
+		const entries = layer.entries.every(e => isNormal(e.path)) ? layer.entries : layer.entries.map(e => ({...e, path: norm(e.path)})).filter(e => e.path !== '/');
 		const summary: ImageLayerSummary = {index, digest: layer.digest, createdBy: layer.createdBy, bytes: 0, addedBytes: 0, modifiedBytes: 0, removedBytes: 0, files: 0};
 		// dive: leaves of this layer's tree; a directory with any entry below it (whiteouts included) is not a leaf.
 		const hasChild = new Set<string>();
@@ -168,16 +193,16 @@ export function analyzeImage(layers: readonly LayerInput[]): ImageAnalysis {
 			let bytes = e.bytes;
 			if (e.type === 'whiteout') {
 				bytes = 0;
-				const below = trie.get(e.path);
-				if (below?.value?.dive?.isDir) eachBelow(below, n => {
+				const below = nodeAt(e.path);
+				if (below.value?.dive?.isDir) eachNode(below, n => {
 					if (n.dive) bytes += n.dive.bytes;
-				}, e.path, true);
+				}, true);
 			}
 			leafSizes.push({path: e.path, bytes});
 		}
 		if (entries.length === 0) leafSizes.push({path: '/', bytes: 0});
 		for (const leaf of leafSizes) {
-			const n = data(leaf.path === '/' ? trie.root : trie.ensure(leaf.path));
+			const n = data(nodeAt(leaf.path));
 			n.effCumulative += leaf.bytes;
 			if (n.effMin < 0 || leaf.bytes < n.effMin) n.effMin = leaf.bytes;
 			if (n.effCount++ === 0) effNodes.push({node: n, path: leaf.path});
@@ -186,25 +211,24 @@ export function analyzeImage(layers: readonly LayerInput[]): ImageAnalysis {
 		// Overlay semantics: whiteouts and opaque directories first, then this layer's entries.
 		for (const e of entries) {
 			if (e.type !== 'whiteout') continue;
-			const node = trie.get(e.path);
-			if (!node) continue;
+			const node = nodeAt(e.path);
 			summary.removedBytes += takeVisible(node, true, true);
 			const {bytes, addedIn} = attribute(node, true);
 			if (addedIn >= 0) deleted.push({layer: index, path: e.path, hiddenBytes: bytes, addedIn});
-			eachBelow(node, n => {
+			eachNode(node, n => {
 				n.dive = null;
-			}, e.path, true);
+			}, true);
 		}
 		for (const dir of layer.opaqueDirs) {
-			const node = trie.get(norm(dir));
-			if (!node) continue;
+			const node = nodeAt(norm(dir));
 			summary.removedBytes += takeVisible(node, false, true);
 			const {bytes, addedIn} = attribute(node, false);
 			if (addedIn >= 0 && bytes > 0) deleted.push({layer: index, path: norm(dir), hiddenBytes: bytes, addedIn});
 		}
+		const diveDirs = new Set<string>();
 		for (const e of entries) {
 			if (e.type === 'whiteout') continue;
-			const node = trie.ensure(e.path);
+			const node = nodeAt(e.path);
 			const n = data(node);
 			const before = n.visible;
 			if (e.type !== 'dir') {
@@ -228,11 +252,9 @@ export function analyzeImage(layers: readonly LayerInput[]): ImageAnalysis {
 			if (n.firstLayer < 0) n.firstLayer = index;
 			n.visible = {layer: index, type: e.type, bytes: e.bytes};
 			// dive's AddPath: missing intermediate nodes get an empty FileInfo; the end node gets the payload, children kept.
-			let walk = trie.root;
-			for (const part of splitPath(e.path).slice(0, -1)) {
-				walk = walk.children!.get(part)!;
-				const w = data(walk);
-				w.dive ??= {isDir: false, bytes: 0};
+			for (let up = parentOf(e.path); up !== '' && !diveDirs.has(up); up = parentOf(up)) {
+				diveDirs.add(up);
+				data(dirNode(up)).dive ??= {isDir: false, bytes: 0};
 			}
 			n.dive = {isDir: e.type === 'dir', bytes: e.bytes};
 		}
@@ -241,10 +263,10 @@ export function analyzeImage(layers: readonly LayerInput[]): ImageAnalysis {
 
 	let stored = 0;
 	let visibleBytes = 0;
-	eachBelow(trie.root, n => {
+	eachNode(trie.root, n => {
 		stored += n.stored;
 		if (n.visible && n.visible.type !== 'dir') visibleBytes += n.visible.bytes;
-	}, '/', true);
+	}, true);
 
 	let minimum = 0;
 	let cumulative = 0;
@@ -256,11 +278,10 @@ export function analyzeImage(layers: readonly LayerInput[]): ImageAnalysis {
 		if (node.effCount < 2) continue;
 		wastedBytes += node.effCumulative;
 		if (node.effCumulative === 0) continue;
-		const at = path === '/' ? trie.root : trie.get(path)!;
 		let invisible = 0;
-		eachBelow(at, n => {
+		eachNode(nodeAt(path), n => {
 			invisible += n.stored - (n.visible && n.visible.type !== 'dir' ? n.visible.bytes : 0);
-		}, path, true);
+		}, true);
 		inefficiencies.push({path, count: node.effCount, cumulativeBytes: node.effCumulative, invisibleBytes: invisible});
 	}
 	inefficiencies.sort((a, b) => b.cumulativeBytes - a.cumulativeBytes || (a.path < b.path ? -1 : 1));

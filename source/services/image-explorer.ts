@@ -7,7 +7,7 @@ import {join} from 'node:path';
 import type {DockerClient} from '../adapters/docker/docker-client.js';
 import {exportImage} from '../adapters/docker/image-export.js';
 import {imageLayerDirs} from '../adapters/docker/image-layers.js';
-import {walkLayerDir} from '../adapters/docker/image-store-walk.js';
+import {readOpaqueDirs, walkLayerDir} from '../adapters/docker/image-store-walk.js';
 import {chainIds} from '../adapters/docker/layer-sizes.js';
 import {analyzeImage, type ImageAnalysis, type LayerInput} from '../domain/image-analysis.js';
 import {historyFindings, layerFindings, type HistoryStep, type ImageFinding} from '../domain/image-findings.js';
@@ -120,13 +120,17 @@ export async function loadImage(client: DockerClient, wanted: string, options: L
 				config = null;
 			}
 			const commands = layerCommands(config?.history, diffIds.length);
-			inputs = [];
 			try {
-				for (const [i, dir] of dirs!.entries()) {
-					const listing = await walkLayerDir(dir, {opaque: i > 0, signal: options.signal});
-					if (!listing.opaqueAvailable) warnings.push('opaque directories could not be read (GNU tar with --xattrs is missing): deletions by `rm -rf dir && mkdir dir` are not seen');
-					inputs.push({digest: diffIds[i]!, createdBy: commands[i]!, entries: listing.entries, opaqueDirs: listing.opaqueDirs});
-				}
+				// Two layers at a time; then the opaque xattr, only of directories that exist in a lower layer.
+				const listings = await mapLimit(dirs!, 2, dir => walkLayerDir(dir, {signal: options.signal}));
+				const below = new Set<string>();
+				inputs = listings.map((listing, i) => {
+					const layerDirs = listing.entries.filter(e => e.type === 'dir').map(e => e.path);
+					const opaque = readOpaqueDirs(dirs![i]!, layerDirs.filter(d => below.has(d)));
+					if (!opaque.available) warnings.push('opaque directories could not be read (GNU tar with --xattrs is missing): deletions by `rm -rf dir && mkdir dir` are not seen');
+					for (const d of layerDirs) below.add(d);
+					return {digest: diffIds[i]!, createdBy: commands[i]!, entries: listing.entries, opaqueDirs: opaque.opaqueDirs};
+				});
 				sourceDetail = `layer store on this host (overlay2 diff directories under ${sanitizeDir(dirs![0]!)})`;
 			} catch (error) {
 				if ((error as Error).name === 'AbortError') throw error;

@@ -6,6 +6,7 @@
  * delete their path; opaque directories come from the trusted.overlay.opaque xattr.
  */
 import type {LayerEntry} from '../../domain/image-analysis.js';
+import {classRulesForWorker} from '../../domain/classify.js';
 import {walkTree} from '../fs/tree-walk.js';
 import {opaqueXattr} from '../fs/walk-core.js';
 import {nameText, type LayerListing} from './image-export.js';
@@ -14,20 +15,23 @@ export class LayerWalkError extends Error {}
 
 const join = (dir: string, name: string) => (dir === '/' ? '' : dir) + '/' + name;
 
-export async function walkLayerDir(diffDir: string, options: {opaque: boolean; signal?: AbortSignal}): Promise<LayerListing & {opaqueAvailable: boolean}> {
-	const tree = await walkTree(diffDir, {topK: Number.POSITIVE_INFINITY, shallowDepth: Number.POSITIVE_INFINITY, minDeepFileBytes: 0, listAdded: false, signal: options.signal});
+/** No path classes: the image explorer does not use them, and their regexes cost per name. */
+let rules: ReturnType<typeof classRulesForWorker> | undefined;
+
+/** Every entry of one layer directory; opaque directories are read apart (readOpaqueDirs), once candidates are known. */
+export async function walkLayerDir(diffDir: string, options: {signal?: AbortSignal} = {}): Promise<LayerListing> {
+	rules ??= {...classRulesForWorker(), nameRules: [], dirRules: []};
+	const tree = await walkTree(diffDir, {topK: Number.POSITIVE_INFINITY, shallowDepth: Number.POSITIVE_INFINITY, minDeepFileBytes: 0, listAdded: false, signal: options.signal, rules, workers: 1});
 	const e = tree.totals.errors;
 	if (e.denied + e.tooLong + e.other > 0 || tree.unwalked.length > 0 || tree.totals.otherFs > 0) {
 		throw new LayerWalkError(`${diffDir}: ${e.denied} unreadable, ${e.tooLong + tree.unwalked.length} too long, ${e.other} other errors`);
 	}
 	const entries: LayerEntry[] = [];
-	const dirs: string[] = [];
 	for (const d of tree.dirs) {
 		const path = '/' + nameText(d.rel).replace(/^\/+/, '');
 		if (d.rest.count > 0) throw new LayerWalkError(`${diffDir}: the walker left ${d.rest.count} entries of ${path} unlisted`);
 		if (d.parentKey !== null) {
 			entries.push({path, type: 'dir', bytes: 0});
-			dirs.push(path);
 		}
 		for (const x of d.entries) {
 			if (x.type === 'dir' || x.type === 'deleted') continue;
@@ -35,13 +39,13 @@ export async function walkLayerDir(diffDir: string, options: {opaque: boolean; s
 			entries.push({path: join(path, nameText(x.name)), type, bytes: type === 'file' ? x.apparentBytes : 0});
 		}
 	}
-	let opaqueDirs: string[] = [];
-	let opaqueAvailable = true;
-	if (options.opaque && dirs.length > 0) {
-		const xattr = opaqueXattr();
-		const found = xattr.readOpaque(dirs.map(d => Buffer.concat([Buffer.from(diffDir), Buffer.from(d, 'utf8')])));
-		opaqueAvailable = xattr.opaqueState.available;
-		opaqueDirs = [...found].map(i => dirs[i]!);
-	}
-	return {entries, opaqueDirs, opaqueAvailable};
+	return {entries, opaqueDirs: []};
+}
+
+/** Which of `dirs` (paths inside the layer) carry trusted.overlay.opaque; `available` false when that cannot be read. */
+export function readOpaqueDirs(diffDir: string, dirs: readonly string[]): {opaqueDirs: string[]; available: boolean} {
+	if (dirs.length === 0) return {opaqueDirs: [], available: true};
+	const xattr = opaqueXattr();
+	const found = xattr.readOpaque(dirs.map(d => Buffer.concat([Buffer.from(diffDir), Buffer.from(d, 'utf8')])));
+	return {opaqueDirs: [...found].map(i => dirs[i]!), available: xattr.opaqueState.available};
 }
