@@ -4,6 +4,10 @@ import {buildImageTree, imageTreeRows} from '../../source/ui/model/image-tree.js
 import {uiReducer, initialUiState} from '../../source/ui/state/console-state.js';
 import {imageIntents} from '../../source/ui/state/image-keys.js';
 import {imageReducer, initialImageState, type ImageAction, type ImageIntent} from '../../source/ui/state/image-state.js';
+import {readFileSync} from 'node:fs';
+import {actionEntries} from '../../source/ui/model/action-entries.js';
+import {imageOf} from '../../source/ui/screens/actions.js';
+import {actionsIntent} from '../../source/ui/state/actions-keys.js';
 import {imageFixture} from './image-fixture.js';
 
 const rows = [
@@ -71,6 +75,40 @@ describe('image explorer state (no rendering)', () => {
 		expect(uiReducer(initialUiState, {type: 'command', command: Command.Image, keys: [], page: 10}).screen).toBe('overview');
 	});
 });
+
+describe('i on the actions screen', () => {
+	it('asks for the image explorer on an image finding, names that image, and ignores other rows', () => {
+		expect(actionsIntent('list', 'i', {})).toEqual([{type: 'image'}]);
+		expect(actionsIntent('plan', 'i', {})).toEqual([]);
+		const guide = JSON.parse(readFileSync(new URL('../fixtures/guide-lab.json', import.meta.url), 'utf8'));
+		const suggestions = JSON.stringify(guide).includes('"suggestions"') ? findSuggestions(guide) : [];
+		const entries = actionEntries(suggestions, null);
+		const image = entries.find(e => e.title.startsWith('Image build:'))!;
+		expect(imageOf(image)).toBe(image.subject);
+		expect(image.subject).toBeTruthy();
+		expect(imageOf(entries.find(e => e.kind === 'cleanup'))).toBeNull();
+		expect(imageOf(undefined)).toBeNull();
+	});
+});
+
+function findSuggestions(value: unknown): never[] {
+	if (Array.isArray(value)) {
+		for (const v of value) {
+			const found = findSuggestions(v);
+			if (found.length) return found;
+		}
+		return [];
+	}
+	if (value && typeof value === 'object') {
+		const record = value as Record<string, unknown>;
+		if (Array.isArray(record.suggestions) && record.suggestions.some(s => String((s as {title?: string}).title).startsWith('Image build:'))) return record.suggestions as never[];
+		for (const v of Object.values(record)) {
+			const found = findSuggestions(v);
+			if (found.length) return found;
+		}
+	}
+	return [];
+}
 
 describe('image layer trees from the recording', () => {
 	const layers = imageFixture.layers;
