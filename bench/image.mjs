@@ -8,7 +8,7 @@
 // rewrites 500 files of layer 1 and deletes a directory of layer 2 (waste to find).
 // Usage: node bench/image.mjs [--runs 5] [--files 100000] [--size 10000] [--dir /tmp/ls-bench-image] [--keep]
 import {execFileSync, spawnSync} from 'node:child_process';
-import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {loadavg, tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {dist, repoRoot, requireBuild, startLab, stopLab} from './lib/lab.mjs';
@@ -50,27 +50,32 @@ try {
 	const cli = join(repoRoot, 'dist', 'cli.js');
 	const timed = (file, args, childEnv) => {
 		const start = process.hrtime.bigint();
-		const r = spawnSync('/usr/bin/time', ['-f', '%M', file, ...args], {env: childEnv, encoding: 'utf8', maxBuffer: 256 << 20});
+		const r = spawnSync('/usr/bin/time', ['-f', '%M %U %S', file, ...args], {env: childEnv, encoding: 'utf8', maxBuffer: 256 << 20});
 		const seconds = Number(process.hrtime.bigint() - start) / 1e9;
 		if (r.status !== 0) throw new Error(`${file} failed: ${r.stderr}`);
-		return {seconds, rssKiB: Number(r.stderr.trim().split('\n').pop()), stdout: r.stdout};
+		const [rssKiB, user, sys] = r.stderr.trim().split('\n').pop().split(' ').map(Number);
+		return {seconds, rssKiB, cpu: user + sys, stdout: r.stdout};
 	};
 	const rss = {du: [], analysis: []};
+	const cpu = {du: [], analysis: []};
 	let report = null;
 	const methods = [
 		{name: 'du', run: () => {
 			const t = timed('du', ['-s', ...layerDirs], process.env);
 			rss.du.push(t.rssKiB);
+			cpu.du.push(t.cpu);
 			return t.seconds;
 		}},
 		{name: 'analysis', run: () => {
 			const t = timed(process.execPath, [cli, 'image', tag, '--json', '--source', 'store'], {...process.env, DOCKER_HOST: env.DOCKER_HOST});
 			rss.analysis.push(t.rssKiB);
+			cpu.analysis.push(t.cpu);
 			report ??= JSON.parse(t.stdout);
 			return t.seconds;
 		}},
 	];
 	methods[0].run(); // warm the cache
+	const loadBefore = round3(loadavg()[0]);
 	const {samples} = await alternate(methods, runs, log);
 	const du = median(samples.du);
 	const analysis = median(samples.analysis);
@@ -86,12 +91,17 @@ try {
 		duSeconds: round3(du),
 		analysisSeconds: round3(analysis),
 		ratio: round3(analysis / du),
+		cpuSeconds: {du: round3(median(cpu.du)), analysis: round3(median(cpu.analysis))},
+		cpuRatio: round3(median(cpu.analysis) / median(cpu.du)),
 		peakRssMB: {analysis: Math.round(Math.max(...rss.analysis) / 1024), du: Math.round(Math.max(...rss.du) / 1024)},
 		runs,
-		load: round3(loadavg()[0]),
+		loadavgBefore: loadBefore,
+		loadavgAfter: round3(loadavg()[0]),
 		targets: {ratio: 1.5, peakRssMB: 300},
 	};
 	process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+	mkdirSync(join(repoRoot, 'bench', 'out'), {recursive: true});
+	writeFileSync(join(repoRoot, 'bench', 'out', 'image.json'), JSON.stringify(result, null, 2) + '\n');
 } finally {
 	if (!keep) await stopLab(dir);
 }
