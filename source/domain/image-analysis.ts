@@ -15,7 +15,7 @@
  * - sizes are tar header sizes: file contents, 0 for directories, symlinks, devices and the
  *   second name of a hard link; opaque markers (.wh..wh..opq) are ignored.
  */
-import {PathTrie, splitPath, type StackNode} from './image-layer-stack.js';
+import {newStackNode, splitPath, type StackNode} from './image-layer-stack.js';
 import type {LayerWhiteout} from './image-findings.js';
 
 export type LayerEntryType = 'file' | 'dir' | 'symlink' | 'whiteout' | 'other';
@@ -113,12 +113,7 @@ const newNode = (): Node => ({stored: 0, attributed: 0, firstLayer: -1, visible:
 type N = StackNode<Node>;
 const data = (node: N): Node => (node.value ??= newNode());
 
-function eachBelow(node: N, visit: (n: Node, path: string) => void, path: string, self: boolean): void {
-	if (self && node.value) visit(node.value, path);
-	if (node.children) for (const [name, child] of node.children) eachBelow(child, visit, `${path === '/' ? '' : path}/${name}`, true);
-}
-
-/** Like eachBelow without building paths (the hot loops). */
+/** Visits every payload at and below `node` (`self`: the node's own too). */
 function eachNode(node: N, visit: (n: Node) => void, self: boolean): void {
 	if (self && node.value) visit(node.value);
 	if (node.children) for (const child of node.children.values()) eachNode(child, visit, true);
@@ -155,7 +150,7 @@ function attribute(node: N, self: boolean): {bytes: number; addedIn: number} {
 }
 
 export function analyzeImage(layers: readonly LayerInput[]): ImageAnalysis {
-	const trie = new PathTrie<Node>();
+	const trie = {root: newStackNode<Node>()};
 	const summaries: ImageLayerSummary[] = [];
 	const deleted: LayerWhiteout[] = [];
 	const overwritten: LayerOverwrite[] = [];
