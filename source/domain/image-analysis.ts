@@ -13,7 +13,10 @@
  *   last visible copy included);
  * - user wasted percent = wasted bytes / sum of the sizes of every layer but the first;
  * - sizes are tar header sizes: file contents, 0 for directories, symlinks, devices and the
- *   second name of a hard link; opaque markers (.wh..wh..opq) are ignored.
+ *   second name of a hard link; opaque markers (.wh..wh..opq) are ignored; the root is never
+ *   a leaf (an empty layer adds nothing).
+ * One departure: dive stops reading a layer at a whiteout whose path is absent below (its
+ * lookup fails); here such a whiteout counts 0 and the layer is read to the end.
  */
 import {newStackNode, splitPath, type StackNode} from './image-layer-stack.js';
 import type {LayerWhiteout} from './image-findings.js';
@@ -195,7 +198,6 @@ export function analyzeImage(layers: readonly LayerInput[]): ImageAnalysis {
 			}
 			leafSizes.push({path: e.path, bytes});
 		}
-		if (entries.length === 0) leafSizes.push({path: '/', bytes: 0});
 		for (const leaf of leafSizes) {
 			const n = data(nodeAt(leaf.path));
 			n.effCumulative += leaf.bytes;

@@ -112,7 +112,7 @@ export function App({feed, size: fixedSize, now: fixedNow, initial, onQuit, serv
 					onQuit={() => dispatch({type: 'command', command: Command.Quit, keys, page: layout.tableRows})} />
 			) : null}
 			{ui.screen === 'image' || (ui.screen === 'help' && ui.under === 'image') ? (
-				<ImageExplorer key={ui.image ?? `row:${ui.selected ?? ''}`} image={imageOfUi(ui.image, rows.find(r => r.key === ui.selected))} services={services} width={width} height={height} active={ui.screen === 'image'}
+				<ImageExplorer key={ui.image ?? `row:${ui.selected ?? ''}`} {...imageOfUi(ui.image, rows.find(r => r.key === ui.selected))} services={services} width={width} height={height} active={ui.screen === 'image'}
 					onLeave={() => dispatch({type: 'command', command: Command.Back, keys, page: layout.tableRows})}
 					onHelp={() => dispatch({type: 'command', command: Command.Help, keys, page: layout.tableRows})}
 					onQuit={() => dispatch({type: 'command', command: Command.Quit, keys, page: layout.tableRows})} />
@@ -121,8 +121,11 @@ export function App({feed, size: fixedSize, now: fixedNow, initial, onQuit, serv
 	);
 }
 
-/** The image to explore: the one named (from an image finding), else the selected container's. */
-function imageOfUi(named: string | null | undefined, row: {record: {imageId?: string; image?: string}} | undefined): string | null {
-	if (named) return named;
-	return row?.record.imageId || row?.record.image || null;
+/** The image to explore: the one named (from an image finding), else the selected container's (Docker only). */
+function imageOfUi(named: string | null | undefined, row: {engine: string; record: {engine: string; imageId?: string; image?: string}} | undefined): {image: string | null; note?: string} {
+	if (named) return {image: named};
+	if (row && row.record.engine !== 'docker') {
+		return {image: null, note: `${row.engine} is a CRI engine: the CRI API gives an image's size and digests, not its layers' files, so its layers cannot be explored`};
+	}
+	return {image: row?.record.imageId || row?.record.image || null};
 }

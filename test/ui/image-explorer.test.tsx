@@ -83,6 +83,12 @@ describe('image explorer screen (recorded from the lab)', () => {
 		expect(s.frame()).toMatch(/title\\u\{1b\}|title\\x1b|title\S*pwned/);
 	});
 
+	it('says plainly why a CRI container\'s image cannot be explored', async () => {
+		const r = renderAt(<ImageExplorer image={null} note="containerd is a CRI engine: the CRI API gives an image's size and digests, not its layers' files" services={imageServices().services} width={80} height={23} onLeave={() => {}} />, size);
+		cleanup.push(() => r.unmount());
+		await until(() => /CRI API gives an image's size/.test(plain(r.lastFrame())));
+	});
+
 	it('says so when the image cannot be read', async () => {
 		const s = mount({services: {image: async () => Promise.reject(Object.assign(new Error('no image named x'), {hint: 'docker images lists them'}))}});
 		await s.see(/cannot read the image: no image named x \(hint: docker images lists them\)/);

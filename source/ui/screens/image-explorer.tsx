@@ -22,6 +22,8 @@ export interface ImageExplorerProps {
 	onLeave: () => void;
 	onHelp?: () => void;
 	onQuit?: () => void;
+	/** Why there is no image to show (a CRI container), printed instead of loading. */
+	note?: string;
 	/** Tests start in a given state. */
 	initial?: Partial<ImageUiState>;
 }
@@ -58,7 +60,7 @@ function treeLine(row: ImageTreeRow, total: number, selected: boolean, width: nu
 }
 
 /** The image explorer (issue 15): layers on the left, the selected layer's tree on the right. */
-export function ImageExplorer({image, services, width, height, active = true, onLeave, onHelp, onQuit, initial}: ImageExplorerProps) {
+export function ImageExplorer({image, services, width, height, active = true, onLeave, onHelp, onQuit, note, initial}: ImageExplorerProps) {
 	const [ui, dispatch] = useReducer(imageReducer, {...initialImageState, ...initial});
 	const load = useImageLoad(services, image, ui.generation);
 	const layers: LayerInput[] = load.status === 'done' ? load.image.layers : [];
@@ -103,7 +105,7 @@ export function ImageExplorer({image, services, width, height, active = true, on
 					? `cannot read the image: ${sanitize(load.message)}`
 					: image
 						? 'the image explorer is not available in this console (no services)'
-						: 'no image: this container names none';
+						: (note ?? 'no image: this container names none');
 		return (
 			<Box flexDirection="column" width={width} height={height}>
 				<Text bold wrap="truncate-end">{truncate(`Image ${name}`, width)}</Text>
