@@ -148,7 +148,7 @@ export async function loadImage(client: DockerClient, wanted: string, options: L
 	}
 	if (!inputs) {
 		source = 'export';
-		const exported = await exportImage(client, id);
+		const exported = await exportImage(client, id, options.signal);
 		config = exported.config;
 		const commands = layerCommands(config?.history, exported.layerNames.length);
 		inputs = exported.layerNames.map((name, i) => {

@@ -119,8 +119,32 @@ export async function readExportStream(stream: Readable): Promise<ExportedImage>
 	return {layerNames: manifest[0].Layers, layers, config: configRaw ? JSON.parse(configRaw.toString('utf8')) : null};
 }
 
-/** The export stream of one image from the engine. */
-export async function exportImage(client: DockerClient, id: string): Promise<ExportedImage> {
-	const stream = await client.call<Readable>('export image', async (d: any) => d.getImage(id).get());
-	return readExportStream(stream);
+/**
+ * The export stream of one image from the engine. The engine writes the whole archive
+ * before its first byte for a large image, so the first answer may take minutes: the
+ * deadline is at least 10 minutes. `signal` (leaving the view) aborts the request.
+ */
+export async function exportImage(client: DockerClient, id: string, signal?: AbortSignal): Promise<ExportedImage> {
+	const controller = new AbortController();
+	const abort = () => controller.abort();
+	signal?.addEventListener('abort', abort);
+	try {
+		const stream = await client.call<Readable>(
+			'export image',
+			(d: any, callSignal) => {
+				callSignal.addEventListener('abort', abort);
+				return new Promise((resolve, reject) =>
+					d.modem.dial(
+						{path: `/images/${encodeURIComponent(id)}/get`, method: 'GET', isStream: true, abortSignal: controller.signal, statusCodes: {200: true, 404: 'no such image', 500: 'server error'}},
+						(error: Error | null, data: Readable) => (error ? reject(error) : resolve(data)),
+					),
+				);
+			},
+			{timeoutMs: Math.max(client.timeoutMs, 600_000)},
+		);
+		controller.signal.addEventListener('abort', () => stream.destroy(new Error('export aborted')));
+		return await readExportStream(stream);
+	} finally {
+		signal?.removeEventListener('abort', abort);
+	}
 }
