@@ -171,7 +171,7 @@ export function analyzeImage(layers: readonly LayerInput[]): ImageAnalysis {
 	const child = (parent: N, name: string): N => {
 		let node = parent.children?.get(name);
 		if (!node) {
-			node = {children: null, value: null};
+			node = newStackNode(parent);
 			(parent.children ??= new Map()).set(name, node);
 		}
 		return node;
@@ -181,34 +181,45 @@ export function analyzeImage(layers: readonly LayerInput[]): ImageAnalysis {
 	layers.forEach((layer, index) => {
 		const entries = layer.entries.every(e => isNormal(e.path)) ? layer.entries : layer.entries.map(e => ({...e, path: norm(e.path)})).filter(e => e.path !== '/');
 		const summary: ImageLayerSummary = {index, digest: layer.digest, createdBy: layer.createdBy, bytes: 0, addedBytes: 0, modifiedBytes: 0, removedBytes: 0, files: 0};
+		// Each entry's node, once; a node that gets an entry below it in this layer is marked.
+		const nodes: N[] = new Array(entries.length);
+		for (let i = 0; i < entries.length; i++) {
+			const path = entries[i]!.path;
+			const slash = path.lastIndexOf('/');
+			const parent = dirNode(path.slice(0, slash));
+			parent.childOf = index;
+			nodes[i] = child(parent, path.slice(slash + 1));
+			summary.bytes += entries[i]!.bytes;
+		}
 		// dive: leaves of this layer's tree; a directory with any entry below it (whiteouts included) is not a leaf.
-		const hasChild = new Set<string>();
-		for (const e of entries) hasChild.add(parentOf(e.path));
-		const leafSizes: Array<{path: string; bytes: number}> = [];
-		for (const e of entries) {
-			summary.bytes += e.bytes;
-			if (e.type === 'dir' && hasChild.has(e.path)) continue;
+		const leafSizes: number[] = new Array(entries.length).fill(-1);
+		for (let i = 0; i < entries.length; i++) {
+			const e = entries[i]!;
+			if (e.type === 'dir' && nodes[i]!.childOf === index) continue;
 			let bytes = e.bytes;
 			if (e.type === 'whiteout') {
 				bytes = 0;
-				const below = nodeAt(e.path);
+				const below = nodes[i]!;
 				if (below.value?.dive?.isDir) eachNode(below, n => {
 					if (n.dive) bytes += n.dive.bytes;
 				}, true);
 			}
-			leafSizes.push({path: e.path, bytes});
+			leafSizes[i] = bytes;
 		}
-		for (const leaf of leafSizes) {
-			const n = data(nodeAt(leaf.path));
-			n.effCumulative += leaf.bytes;
-			if (n.effMin < 0 || leaf.bytes < n.effMin) n.effMin = leaf.bytes;
-			if (n.effCount++ === 0) effNodes.push({node: n, path: leaf.path});
+		for (let i = 0; i < entries.length; i++) {
+			const bytes = leafSizes[i]!;
+			if (bytes < 0) continue;
+			const n = data(nodes[i]!);
+			n.effCumulative += bytes;
+			if (n.effMin < 0 || bytes < n.effMin) n.effMin = bytes;
+			if (n.effCount++ === 0) effNodes.push({node: n, path: entries[i]!.path});
 		}
 
 		// Overlay semantics: whiteouts and opaque directories first, then this layer's entries.
-		for (const e of entries) {
+		for (let i = 0; i < entries.length; i++) {
+			const e = entries[i]!;
 			if (e.type !== 'whiteout') continue;
-			const node = nodeAt(e.path);
+			const node = nodes[i]!;
 			summary.removedBytes += takeVisible(node, true, true);
 			const {bytes, addedIn} = attribute(node, true);
 			if (addedIn >= 0) deleted.push({layer: index, path: e.path, hiddenBytes: bytes, addedIn});
@@ -222,10 +233,10 @@ export function analyzeImage(layers: readonly LayerInput[]): ImageAnalysis {
 			const {bytes, addedIn} = attribute(node, false);
 			if (addedIn >= 0 && bytes > 0) deleted.push({layer: index, path: norm(dir), hiddenBytes: bytes, addedIn});
 		}
-		const diveDirs = new Set<string>();
-		for (const e of entries) {
+		for (let i = 0; i < entries.length; i++) {
+			const e = entries[i]!;
 			if (e.type === 'whiteout') continue;
-			const node = nodeAt(e.path);
+			const node = nodes[i]!;
 			const n = data(node);
 			const before = n.visible;
 			if (e.type !== 'dir') {
@@ -249,9 +260,9 @@ export function analyzeImage(layers: readonly LayerInput[]): ImageAnalysis {
 			if (n.firstLayer < 0) n.firstLayer = index;
 			n.visible = {layer: index, type: e.type, bytes: e.bytes};
 			// dive's AddPath: missing intermediate nodes get an empty FileInfo; the end node gets the payload, children kept.
-			for (let up = parentOf(e.path); up !== '' && !diveDirs.has(up); up = parentOf(up)) {
-				diveDirs.add(up);
-				data(dirNode(up)).dive ??= {isDir: false, bytes: 0};
+			for (let up = node.parent; up && up !== trie.root && up.diveOf !== index; up = up.parent) {
+				up.diveOf = index;
+				data(up).dive ??= {isDir: false, bytes: 0};
 			}
 			n.dive = {isDir: e.type === 'dir', bytes: e.bytes};
 		}
