@@ -63,7 +63,7 @@ export function renderImageText(r: ImageReport): string {
 	out.push(`Invisible   ${bytes(r.invisibleBytes)} (${r.invisibleBytes} bytes) stored in layers, not visible in the final filesystem`);
 	out.push('', 'Layers (oldest first)      size     added  modified   removed    files  command');
 	for (const l of r.layers) {
-		const cmd = sanitize(l.createdBy.replace(/^\/bin\/sh -c (#\(nop\) )?/, '').replace(/\s+#\s*buildkit$/, ''));
+		const cmd = sanitize(l.createdBy.replace(/^\/bin\/sh -c #\(nop\)\s*/, '').replace(/^(RUN )?\/bin\/sh -c /, 'RUN ').replace(/\s+#\s*buildkit$/, ''));
 		out.push(
 			`  ${String(l.index).padStart(2)} ${l.digest.slice(7, 19)}  ${fitWidth(bytes(l.bytes), 9, 'right')} ${fitWidth(bytes(l.addedBytes), 9, 'right')} ${fitWidth(bytes(l.modifiedBytes), 9, 'right')} ${fitWidth(bytes(l.removedBytes), 9, 'right')} ${String(l.files).padStart(8)}  ${fitWidth(cmd, 60)}`.trimEnd(),
 		);
@@ -79,9 +79,10 @@ export function renderImageText(r: ImageReport): string {
 		out.push('', 'Findings');
 		for (const f of r.findings) {
 			out.push(`  ${f.kind} (${bytes(f.bytes)})`);
-			out.push(...wrap('    ' + sanitize(f.reason), 96, '    '));
-			out.push(...wrap(`    change: ${sanitize(f.change)}`, 96, '    '));
-			if (f.paths?.length) out.push(...wrap(`    paths: ${f.paths.slice(0, 8).map(p => sanitize(p)).join(', ')}${f.paths.length > 8 ? ', …' : ''}`, 96, '    '));
+			const indented = (text: string) => wrap(text, 92, '  ').map(line => `    ${line}`);
+			out.push(...indented(sanitize(f.reason)));
+			out.push(...indented(`change: ${sanitize(f.change)}`));
+			if (f.paths?.length) out.push(...indented(`paths: ${f.paths.slice(0, 8).map(p => sanitize(p)).join(', ')}${f.paths.length > 8 ? ', …' : ''}`));
 		}
 	}
 	out.push('', r.usedBy.length > 0 ? `Used by     ${r.usedBy.map(c => `${sanitize(c.name)} (${sanitize(c.state)})`).join(', ')}` : 'Used by     no container');
