@@ -27,6 +27,8 @@ async function route(cli: Result<typeof flagSpec>): Promise<number> {
 			const given = process.argv.slice(2).some(arg => arg === '--interval' || arg.startsWith('--interval='));
 			return (await import('./source/cli/run-exporter.js')).runExporter({...cli.flags, interval: given ? cli.flags.interval : undefined});
 		}
+		case 'image':
+			return (await import('./source/cli/run-image.js')).runImage(action, cli.flags);
 		case 'guide':
 			return (await import('./source/cli/run-guide.js')).runGuide(cli.flags);
 		case undefined:

@@ -4,6 +4,8 @@ export const helpText = `
     $ layerscope report [--json]              where the bytes live, once, non-interactive
     $ layerscope plan [--json]                cleanup plans and redesign suggestions (changes nothing)
     $ layerscope exporter [--listen ADDR]     Prometheus metrics (read-only; see deploy/)
+    $ layerscope image NAME|ID [--json]       an image layer by layer: dive's figures, invisible bytes, findings
+    $ layerscope image NAME|ID --ci           a CI gate compatible with dive --ci (reads ./.dive-ci)
     $ layerscope lab up|down|env [--dir DIR]  private engines for tests and demos
     $ layerscope lab seed [--reset]           seed the lab with a disk-pressure scenario
 
@@ -45,6 +47,16 @@ export const helpText = `
     --build-cache-older-than D  plan: prune only build cache unused for longer than D (24h, 7d, 1h30m)
     --build-cache-keep SIZE     plan: prune least recently used build cache until SIZE remains
                                 (docker's --keep-storage: 5GB = 5 GiB; it caps the cache, not free space)
+
+  Image (layerscope image NAME --ci)
+    --ci                        evaluate the rules; exit 0 all pass, 1 any fails, 2 bad input
+    --ci-config FILE            dive's YAML rules file (default ./.dive-ci when present)
+    --lowest-efficiency R       ratio 0..1 (dive's default 0.9); "disabled" turns a rule off
+    --highest-wasted-bytes SIZE 20MB = 20,000,000, 20MiB = 2^20 x 20 (default disabled)
+    --highest-user-wasted-percent R   ratio 0..1, 0.1 = 10% (default 0.1)
+    --highest-invisible-bytes SIZE    ours: bytes stored in layers but invisible (default disabled)
+    --source auto|store|export  where layers are read (default auto: the store on disk when
+                                readable as root, else the engine's export stream)
 
   Lab
     --dir DIR                   directory for the private engines (default /tmp/layerscope-lab)
@@ -89,4 +101,11 @@ export const flagSpec = {
 	kubeletConfig: {type: 'string'},
 	listen: {type: 'string'},
 	hostProc: {type: 'string'},
+	ci: {type: 'boolean', default: false},
+	ciConfig: {type: 'string'},
+	lowestEfficiency: {type: 'string'},
+	highestWastedBytes: {type: 'string'},
+	highestUserWastedPercent: {type: 'string'},
+	highestInvisibleBytes: {type: 'string'},
+	source: {type: 'string'},
 } satisfies Record<string, {type: 'string' | 'number' | 'boolean'; default?: unknown; choices?: string[]}>;

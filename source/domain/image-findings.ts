@@ -21,7 +21,12 @@ export interface LayerWhiteout {
 	addedIn: number;
 }
 
-export type ImageFindingKind = 'copy-before-install' | 'index-update-alone' | 'deleted-in-later-layer' | 'sensitive-file-shipped';
+export type ImageFindingKind =
+	| 'copy-before-install'
+	| 'index-update-alone'
+	| 'deleted-in-later-layer'
+	| 'overwritten-in-later-layer'
+	| 'sensitive-file-shipped';
 
 export interface ImageFinding {
 	kind: ImageFindingKind;
@@ -93,6 +98,45 @@ export function whiteoutFindings(whiteouts: readonly LayerWhiteout[]): ImageFind
 			reason: `${secrets.map(w => w.path).join(', ')} deleted in a later layer is hidden from containers but still inside the image`,
 			change: 'rotate the secret, keep it out of the build context (.dockerignore) or use a build secret mount (RUN --mount=type=secret)',
 			paths: secrets.map(w => w.path),
+		});
+	}
+	return findings;
+}
+
+/** A path written again by a later layer: the earlier copies still ship (image-analysis.ts). */
+export interface LayerOverwriteRef {
+	layer: number;
+	path: string;
+	hiddenBytes: number;
+	addedIn: number;
+}
+
+/**
+ * Findings from a full layer analysis: deletions (whiteoutFindings) and overwrites, with one
+ * sensitive-file finding covering secrets deleted or overwritten in a later layer.
+ */
+export function layerFindings(deleted: readonly LayerWhiteout[], overwritten: readonly LayerOverwriteRef[]): ImageFinding[] {
+	const findings = whiteoutFindings(deleted).filter(f => f.kind !== 'sensitive-file-shipped');
+	const hidden = overwritten.filter(o => o.hiddenBytes > 0);
+	if (hidden.length > 0) {
+		findings.push({
+			kind: 'overwritten-in-later-layer',
+			bytes: hidden.reduce((t, o) => t + o.hiddenBytes, 0),
+			reason: `${hidden.length} path(s) written in one layer are written again in a later one; the earlier copies still ship`,
+			change: 'write each file once: generate or edit it in the RUN that creates it, or in a build stage, then COPY --from the final version',
+			paths: [...hidden].sort((a, b) => b.hiddenBytes - a.hiddenBytes).map(o => o.path),
+		});
+	}
+	const secrets = [...deleted.map(d => ({path: d.path, bytes: d.hiddenBytes, how: 'deleted'})), ...overwritten.map(o => ({path: o.path, bytes: o.hiddenBytes, how: 'overwritten'}))].filter(
+		s => isSensitivePath(s.path),
+	);
+	if (secrets.length > 0) {
+		findings.push({
+			kind: 'sensitive-file-shipped',
+			bytes: secrets.reduce((t, s) => t + s.bytes, 0),
+			reason: `${secrets.map(s => `${s.path} (${s.how})`).join(', ')} in a later layer is hidden from containers but still inside the image`,
+			change: 'rotate the secret, keep it out of the build context (.dockerignore) or use a build secret mount (RUN --mount=type=secret)',
+			paths: secrets.map(s => s.path),
 		});
 	}
 	return findings;

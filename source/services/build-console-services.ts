@@ -48,5 +48,11 @@ export function buildConsoleServices(
 			return gatherAdvice(snapshot.engines, sources, {signal: adviceOptions?.signal, growth});
 		},
 		otherFiles: (snapshot, {signal, onProgress}) => otherFilesBreakdown(snapshot.engines, {root: options.otherRoot, kubeletRoot: options.kubeletRoot, signal, onProgress}),
+		image: async (image, {signal}) => {
+			const {imageError, loadImage} = await import('./image-explorer.js');
+			const docker = sources.find(s => s.docker)?.docker;
+			if (!docker) throw imageError('the image explorer reads Docker images; no Docker engine is connected', 'CRI exposes no layer contents');
+			return loadImage(docker.client, image, {signal});
+		},
 	};
 }

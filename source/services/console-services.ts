@@ -5,6 +5,7 @@
 import type {ContainerClasses, Suggestion} from '../domain/advise.js';
 import type {DrillProgress, DrillTree} from '../domain/drill-model.js';
 import type {ContainerRecord, NodeSnapshot} from '../domain/types.js';
+import type {LoadedImage} from './image-explorer.js';
 import type {MutationService} from './mutations.js';
 import type {ReadOnlyMode} from './read-only.js';
 import type {OtherFilesBreakdown, OtherFilesOptions} from './other-files.js';
@@ -26,4 +27,6 @@ export interface ConsoleServices {
 	): Promise<{suggestions: Suggestion[]; classes: ContainerClasses[]}>;
 	/** Walks the rest of each filesystem the ledger covers and classes it ("Other files" broken down); abort when leaving. */
 	otherFiles?(snapshot: NodeSnapshot, options: Pick<OtherFilesOptions, 'signal' | 'onProgress'>): Promise<OtherFilesBreakdown[]>;
+	/** The image explorer: one image's layers, read from the store or the export stream. */
+	image?(image: string, options: {signal: AbortSignal}): Promise<LoadedImage>;
 }

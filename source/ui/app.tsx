@@ -15,6 +15,7 @@ import {DeletedOpenScreen} from './screens/deleted-open.js';
 import {heldByContainer} from '../domain/deleted-open.js';
 import {DrillScreen} from './screens/drill.js';
 import {OtherFilesScreen} from './screens/other-files.js';
+import {ImageExplorer} from './screens/image-explorer.js';
 import {findRow} from './model/find-row.js';
 import {sanitize} from '../domain/sanitize.js';
 import {Guide} from './screens/guide.js';
@@ -69,7 +70,7 @@ export function App({feed, size: fixedSize, now: fixedNow, initial, onQuit, serv
 			if (command === Command.Refresh) feed.refresh();
 			dispatch({type: 'command', command, keys, page: layout.tableRows});
 		}
-	}, {isActive: ui.screen !== 'actions' && ui.screen !== 'drill' && ui.screen !== 'other'}); // the actions screens read their own keys (typed confirmation)
+	}, {isActive: ui.screen !== 'actions' && ui.screen !== 'drill' && ui.screen !== 'other' && ui.screen !== 'image'}); // the actions screens read their own keys (typed confirmation)
 
 	const width = size.columns;
 	if (size.columns < minColumns || size.rows < minRows) return <><TooSmall columns={size.columns} rows={size.rows} /><FaultPoint screen="too-small" /></>; // FaultPoint: test-only, see fault.ts
@@ -80,7 +81,8 @@ export function App({feed, size: fixedSize, now: fixedNow, initial, onQuit, serv
 		const report = (command: Command) => dispatch({type: 'command', command, keys, page: layout.tableRows});
 		body = (
 			<ActionsScreen services={services} snapshot={state.snapshot} scanning={state.progress?.phase ?? null} growth={state.growth} refresh={() => feed.refresh()} width={width} height={height}
-				onLeave={() => report(Command.Back)} onHelp={() => report(Command.Help)} onQuit={() => report(Command.Quit)} />
+				onLeave={() => report(Command.Back)} onHelp={() => report(Command.Help)} onQuit={() => report(Command.Quit)}
+				onImage={image => dispatch({type: 'screen', screen: 'image', image, from: 'actions'})} />
 		);
 	}
 	else if (ui.screen === 'guide')
@@ -89,7 +91,7 @@ export function App({feed, size: fixedSize, now: fixedNow, initial, onQuit, serv
 				onLeave={step => dispatch({type: 'show', screen: 'overview', guideStep: step})}
 				onHandOver={(target, step) => dispatch({type: 'show', screen: target.screen, sort: target.sort, select: target.select ?? null, guideStep: step})} />
 		);
-	else if (ui.screen === 'drill' || ui.screen === 'other') body = null; // drill-down: rendered below, kept mounted under the help overlay
+	else if (ui.screen === 'drill' || ui.screen === 'other' || ui.screen === 'image') body = null; // drill-down: rendered below, kept mounted under the help overlay
 	else if (ui.screen === 'deleted') body = <DeletedOpenScreen snapshot={state.snapshot} width={width} height={height} top={ui.deletedTop ?? 0} />;
 	else if (ui.screen === 'detail') body = <Detail row={rows.find(r => r.key === ui.selected)} width={width} height={height} held={state.snapshot?.engines.some(e => e.deletedOpen) ? (heldByContainer(state.snapshot.engines).get(ui.selected ?? '') ?? 0) : undefined} />;
 	else
@@ -115,6 +117,21 @@ export function App({feed, size: fixedSize, now: fixedNow, initial, onQuit, serv
 					onHelp={() => dispatch({type: 'command', command: Command.Help, keys, page: layout.tableRows})}
 					onQuit={() => dispatch({type: 'command', command: Command.Quit, keys, page: layout.tableRows})} />
 			) : null}
+			{ui.screen === 'image' || (ui.screen === 'help' && ui.under === 'image') ? (
+				<ImageExplorer key={ui.image ?? `row:${ui.selected ?? ''}`} {...imageOfUi(ui.image, rows.find(r => r.key === ui.selected))} services={services} width={width} height={height} active={ui.screen === 'image'}
+					onLeave={() => dispatch({type: 'command', command: Command.Back, keys, page: layout.tableRows})}
+					onHelp={() => dispatch({type: 'command', command: Command.Help, keys, page: layout.tableRows})}
+					onQuit={() => dispatch({type: 'command', command: Command.Quit, keys, page: layout.tableRows})} />
+			) : null}
 		</Box>
 	);
+}
+
+/** The image to explore: the one named (from an image finding), else the selected container's (Docker only). */
+function imageOfUi(named: string | null | undefined, row: {engine: string; record: {engine: string; imageId?: string; image?: string}} | undefined): {image: string | null; note?: string} {
+	if (named) return {image: named};
+	if (row && row.record.engine !== 'docker') {
+		return {image: null, note: `${row.engine} is a CRI engine: the CRI API gives an image's size and digests, not its layers' files, so its layers cannot be explored`};
+	}
+	return {image: row?.record.imageId || row?.record.image || null};
 }

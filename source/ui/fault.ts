@@ -11,7 +11,7 @@ import {useEffect} from 'react';
  */
 const fault = (typeof process === 'object' && process.env.LAYERSCOPE_FAULT) || '';
 
-export type FaultScreen = 'overview' | 'detail' | 'help' | 'actions' | 'drill' | 'guide' | 'too-small' | 'deleted' | 'other';
+export type FaultScreen = 'overview' | 'detail' | 'help' | 'actions' | 'drill' | 'guide' | 'too-small' | 'deleted' | 'other' | 'image';
 
 export class InjectedFault extends Error {
 	constructor(where: string) {

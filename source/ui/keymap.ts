@@ -31,6 +31,10 @@ export enum Command {
 	SizeMode = 'sizeMode',
 	DeletedOpen = 'deletedOpen',
 	OtherFiles = 'otherFiles',
+	Image = 'image',
+	LayerPrev = 'layerPrev',
+	LayerNext = 'layerNext',
+	LayerScope = 'layerScope',
 }
 
 /** The guide's own steps: inside the guide these take over. */
@@ -81,6 +85,10 @@ export const keymap: readonly Binding[] = [
 	{scope: 'tree', command: Command.SizeMode, keys: ['b'], help: 'tree: sizes allocated / apparent'},
 	{scope: 'global', command: Command.OtherFiles, keys: ['o'], help: 'other files: the rest of the filesystem, classed'},
 	{scope: 'global', command: Command.DeletedOpen, keys: ['d'], help: 'deleted files still held open, by holder'},
+	{scope: 'global', command: Command.Image, keys: ['i'], help: "image explorer: from a container's detail or an image finding"},
+	{scope: 'tree', command: Command.LayerPrev, keys: ['[', 'p'], help: 'image: previous (older) layer'},
+	{scope: 'tree', command: Command.LayerNext, keys: [']', 'n'], help: 'image: next (newer) layer'},
+	{scope: 'tree', command: Command.LayerScope, keys: ['t'], help: "image: this layer's changes / aggregated tree up to it"},
 	{scope: 'global', command: Command.Help, keys: ['?'], help: 'this help'},
 	{scope: 'global', command: Command.Quit, keys: ['q', 'ctrl+c'], help: 'quit'},
 	{scope: 'guide', command: 'next', keys: ['right', 'l', 'return'], help: 'next step'},

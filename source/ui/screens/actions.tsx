@@ -4,7 +4,7 @@ import type {NodeSnapshot} from '../../domain/types.js';
 import type {ConsoleServices} from '../../services/console-services.js';
 import {readOnlyExplanation} from '../components/read-only-banner.js';
 import {useAdvice} from '../hooks/use-advice.js';
-import {actionEntries} from '../model/action-entries.js';
+import {actionEntries, type ActionEntry} from '../model/action-entries.js';
 import {actionsIntent} from '../state/actions-keys.js';
 import {actionsReducer, activePlan, initialActions, type ActionsState} from '../state/actions-state.js';
 import {ActionsList, listChrome} from './actions-list.js';
@@ -26,13 +26,17 @@ export interface ActionsScreenProps {
 	onLeave: () => void;
 	onHelp?: () => void;
 	onQuit: () => void;
+	/** `i` on an image finding (issue 15): open the image explorer on that image. */
+	onImage?: (image: string) => void;
 	/** Tests start in a given state. */
 	initial?: Partial<ActionsState>;
 }
 
+/** The image an entry is about: image findings (titled "Image build: …") name it as their subject. */
+export const imageOf = (entry: ActionEntry | undefined) => (entry?.kind === 'redesign' && entry.title.startsWith('Image build:') && entry.subject ? entry.subject : null);
 
 /** Suggestions → plan → explicit confirmation → live removal → result, all keys handled here. */
-export function ActionsScreen({services, snapshot, scanning = null, growth, refresh, width, height, onLeave, onHelp, onQuit, initial}: ActionsScreenProps) {
+export function ActionsScreen({services, snapshot, scanning = null, growth, refresh, width, height, onLeave, onHelp, onQuit, onImage, initial}: ActionsScreenProps) {
 	// No mutation service (read-only, or not built yet): confirmation can never be reached.
 	const disabled = services?.readOnly.on
 		? readOnlyExplanation(services.readOnly.source)
@@ -70,12 +74,16 @@ export function ActionsScreen({services, snapshot, scanning = null, growth, refr
 	}, [state.phase]);
 
 	// Keys can arrive before the effects of the last render ran: read the latest values, not a closure.
-	const latest = useRef({entries, disabled, phase: state.phase, page: 0});
-	latest.current = {entries, disabled, phase: state.phase, page: state.phase === 'list' ? height - listChrome : height - planChrome};
+	const latest = useRef({entries, disabled, phase: state.phase, page: 0, cursor: state.cursor});
+	latest.current = {entries, disabled, phase: state.phase, page: state.phase === 'list' ? height - listChrome : height - planChrome, cursor: state.cursor};
 	useInput((input, key) => {
-		const {entries, disabled, phase, page} = latest.current;
+		const {entries, disabled, phase, page, cursor} = latest.current;
 		for (const intent of actionsIntent(phase, input, key)) {
 			if (intent.type === 'quit') onQuit();
+			else if (intent.type === 'image') {
+				const image = imageOf(entries[cursor]);
+				if (image) return onImage?.(image);
+			}
 			else if (intent.type === 'help') onHelp?.();
 			else if (intent.type === 'recompute') {
 				refresh();

@@ -60,7 +60,7 @@ export function Detail({row, width, height, extension, held}: DetailProps) {
 			<Text bold>{truncateWidth(`Container ${row.name}`, width)}</Text>
 			{fields}
 			{extension ? extension(row, {width, height: rest}) : null}
-			<Text dimColor>Enter writable layer tree  Esc back  ? help  q quit</Text>
+			<Text dimColor>Enter writable layer tree  i image layers  Esc back  ? help  q quit</Text>
 		</Box>
 	);
 }

@@ -14,6 +14,7 @@ export type ActionsIntent =
 	| {type: 'recompute'}
 	| {type: 'filter-open'}
 	| {type: 'help'}
+	| {type: 'image'}
 	| {type: 'quit'};
 
 const moves: Partial<Record<Command, number>> = {
@@ -50,6 +51,8 @@ function one(phase: ActionsPhase, input: string, key: KeyInfo & ConfirmKey): Act
 			return phase === 'list' ? [{type: 'recompute'}] : [];
 		case Command.Help:
 			return phase === 'list' ? [{type: 'help'}] : [];
+		case Command.Image:
+			return phase === 'list' ? [{type: 'image'}] : [];
 		case Command.Quit:
 			return [{type: 'quit'}];
 		default:

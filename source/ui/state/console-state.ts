@@ -2,7 +2,7 @@
 import {nextSort, type SortKey} from '../../domain/growth.js';
 import {Command} from '../keymap.js';
 
-export type Screen = 'overview' | 'detail' | 'help' | 'actions' | 'drill' | 'guide' | 'deleted' | 'other';
+export type Screen = 'overview' | 'detail' | 'help' | 'actions' | 'drill' | 'guide' | 'deleted' | 'other' | 'image';
 
 export interface UiState {
 	screen: Screen;
@@ -19,8 +19,11 @@ export interface UiState {
 	wanted?: string | null;
 	/** Guide step (1-based) to reopen the guide on. */
 	guideStep?: number;
-	/** First visible row of the deleted-but-open screen (issue 14). */
+	/** First visible row of the deleted-but-open screen. */
 	deletedTop?: number;
+	/** Image explorer: the image opened (null: the selected container's) and the screen Back returns to. */
+	image?: string | null;
+	imageFrom?: 'detail' | 'actions';
 }
 
 export const initialUiState: UiState = {screen: 'overview', under: 'overview', selected: null, cursor: 0, top: 0, sort: 'growth', quit: false};
@@ -43,8 +46,11 @@ export interface SyncAction {
 /** Screens that read their own keys (the drill-down, the actions) report where to go. */
 export interface ScreenAction {
 	type: 'screen';
-	screen: 'overview' | 'detail' | 'drill';
+	screen: 'overview' | 'detail' | 'drill' | 'image';
 	selected?: string;
+	/** For 'image': the image to open, and where Back returns. */
+	image?: string;
+	from?: 'detail' | 'actions';
 }
 
 /** The guide hands over to the console view it teaches, or is left. */
@@ -78,7 +84,8 @@ function moveTo(state: UiState, index: number, keys: readonly string[], page: nu
 
 export function uiReducer(state: UiState, action: UiAction): UiState {
 	// drill-down: the drilled container stays selected even when it vanishes (the screen says so)
-	if (action.type === 'sync' && (state.screen === 'drill' || state.under === 'drill')) return state;
+	if (action.type === 'sync' && (state.screen === 'drill' || state.under === 'drill' || state.screen === 'image' || state.under === 'image')) return state;
+	if (action.type === 'screen' && action.screen === 'image') return {...state, screen: 'image', under: 'image', image: action.image ?? null, imageFrom: action.from ?? 'actions'};
 	if (action.type === 'screen') return {...state, screen: action.screen, under: action.screen, wanted: null, ...(action.selected ? {selected: action.selected} : {})};
 	if (action.type === 'show') {
 		const moved = typeof action.select === 'string' ? {selected: action.select} : {cursor: 0, top: 0, selected: null};
@@ -124,6 +131,14 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
 		return action.command === Command.Quit ? {...state, quit: true} : state;
 	}
 	if (action.command === Command.OtherFiles && (state.screen === 'overview' || state.screen === 'detail')) return {...state, screen: 'other', under: 'other'};
+	// image explorer: the screen reads its own keys and reports Back (at the root), Help and Quit
+	if (state.screen === 'image') {
+		const from = state.imageFrom ?? 'detail';
+		if (action.command === Command.Back) return {...state, screen: from, under: from};
+		if (action.command === Command.Help) return {...state, screen: 'help', under: 'image'};
+		return action.command === Command.Quit ? {...state, quit: true} : state;
+	}
+	if (state.screen === 'detail' && action.command === Command.Image) return {...state, screen: 'image', under: 'image', image: null, imageFrom: 'detail'};
 	if (state.screen === 'detail' && action.command === Command.Open) return {...state, screen: 'drill', under: 'drill'};
 	if (action.command === Command.Actions) return {...state, screen: 'actions', under: 'actions'};
 	switch (action.command) {

@@ -1,0 +1,196 @@
+/**
+ * Loads one image's layers (the layer store on disk when readable, else the export stream)
+ * and analyses them: dive's figures, invisible bytes, findings, containers and shared layers.
+ */
+import {accessSync, constants, readFileSync} from 'node:fs';
+import {join} from 'node:path';
+import type {DockerClient} from '../adapters/docker/docker-client.js';
+import {exportImage} from '../adapters/docker/image-export.js';
+import {imageLayerDirs} from '../adapters/docker/image-layers.js';
+import {readOpaqueDirs, walkLayerDir} from '../adapters/docker/image-store-walk.js';
+import {chainIds} from '../adapters/docker/layer-sizes.js';
+import {analyzeImage, type ImageAnalysis, type LayerInput} from '../domain/image-analysis.js';
+import {historyFindings, layerFindings, type HistoryStep, type ImageFinding} from '../domain/image-findings.js';
+import {mapLimit} from '../lib/map-limit.js';
+
+export interface ImageUser {
+	id: string;
+	name: string;
+	state: string;
+}
+
+export interface SharedLayers {
+	image: string;
+	imageId: string;
+	/** Layers shared, counted from the bottom (layers are shared as a chain). */
+	layers: number;
+	bytes: number;
+}
+
+export interface ImageReport extends Omit<ImageAnalysis, 'deleted' | 'overwritten'> {
+	image: string;
+	imageId: string;
+	tags: string[];
+	/** Where the layer contents were read from. */
+	source: 'store' | 'export';
+	sourceDetail: string;
+	findings: ImageFinding[];
+	usedBy: ImageUser[];
+	sharedLayers: SharedLayers[];
+	warnings: string[];
+}
+
+export interface LoadedImage {
+	report: ImageReport;
+	/** The per-layer listings, for the console's layer trees. */
+	layers: LayerInput[];
+}
+
+export function imageError(message: string, hint: string): Error {
+	return Object.assign(new Error(message), {hint, exitCode: 2});
+}
+
+interface ConfigHistory {
+	created_by?: string;
+	empty_layer?: boolean;
+}
+
+/** createdBy of each layer (oldest first) from the config's history, skipping empty_layer steps. */
+export function layerCommands(history: readonly ConfigHistory[] | undefined, layerCount: number): string[] {
+	const withLayer = (history ?? []).filter(h => !h.empty_layer).map(h => h.created_by ?? '');
+	const out = withLayer.slice(0, layerCount);
+	while (out.length < layerCount) out.push('');
+	return out;
+}
+
+function historySteps(history: readonly ConfigHistory[] | undefined, layers: ImageAnalysis['layers']): HistoryStep[] {
+	let next = 0;
+	return (history ?? []).map(h => {
+		const layer = h.empty_layer ? null : next < layers.length ? next++ : null;
+		return {createdBy: h.created_by ?? '', bytes: layer === null ? 0 : layers[layer]!.bytes, layer};
+	});
+}
+
+const readable = (dir: string) => {
+	try {
+		accessSync(dir, constants.R_OK | constants.X_OK);
+		return true;
+	} catch {
+		return false;
+	}
+};
+
+export interface LoadOptions {
+	/** 'auto' (default): the store when readable, else the export stream. */
+	source?: 'auto' | 'store' | 'export';
+	signal?: AbortSignal;
+}
+
+export async function loadImage(client: DockerClient, wanted: string, options: LoadOptions = {}): Promise<LoadedImage> {
+	let detail: any;
+	try {
+		detail = await client.call('inspect image', (d: any) => d.getImage(wanted).inspect());
+	} catch (error) {
+		if ((error as {statusCode?: number}).statusCode === 404 || /no such image|404/i.test(String((error as Error).message))) {
+			throw imageError(`no image named ${wanted} on ${client.endpoint.display}`, '`docker images` lists them; give a name:tag or an id');
+		}
+		throw error;
+	}
+	const id: string = detail.Id;
+	const diffIds: string[] = detail.RootFS?.Layers ?? [];
+	const warnings: string[] = [];
+	let inputs: LayerInput[] | null = null;
+	let source: ImageReport['source'] = 'store';
+	let sourceDetail = '';
+	let config: {history?: ConfigHistory[]} | null = null;
+	const want = options.source ?? 'auto';
+
+	if (want !== 'export' && client.endpoint.local) {
+		const dirs = await imageLayerDirs(client, id).catch(() => null);
+		let why = '';
+		if (!dirs) why = `the image is on the ${detail.GraphDriver?.Name ?? 'unknown'} driver, not overlay2`;
+		else if (dirs.length !== diffIds.length) why = `${dirs.length} layer directories for ${diffIds.length} layers`;
+		else if (!dirs.every(readable)) why = 'the layer directories are not readable (run as root)';
+		if (!why) {
+			try {
+				const info: any = await client.call('info', (d: any) => d.info());
+				const file = join(info.DockerRootDir, 'image', 'overlay2', 'imagedb', 'content', 'sha256', id.replace(/^sha256:/, ''));
+				config = JSON.parse(readFileSync(file, 'utf8'));
+			} catch {
+				config = null;
+			}
+			const commands = layerCommands(config?.history, diffIds.length);
+			try {
+				// Two layers at a time; then the opaque xattr, only of directories that exist in a lower layer.
+				const listings = await mapLimit(dirs!, 2, dir => walkLayerDir(dir, {signal: options.signal}));
+				const below = new Set<string>();
+				inputs = listings.map((listing, i) => {
+					const layerDirs = listing.entries.filter(e => e.type === 'dir').map(e => e.path);
+					const opaque = readOpaqueDirs(dirs![i]!, layerDirs.filter(d => below.has(d)));
+					if (!opaque.available) warnings.push('opaque directories could not be read (GNU tar with --xattrs is missing): deletions by `rm -rf dir && mkdir dir` are not seen');
+					for (const d of layerDirs) below.add(d);
+					return {digest: diffIds[i]!, createdBy: commands[i]!, entries: listing.entries, opaqueDirs: opaque.opaqueDirs};
+				});
+				sourceDetail = `layer store on this host (overlay2 diff directories under ${sanitizeDir(dirs![0]!)})`;
+			} catch (error) {
+				if ((error as Error).name === 'AbortError') throw error;
+				why = (error as Error).message;
+				inputs = null;
+			}
+		}
+		if (!inputs) {
+			if (want === 'store') throw imageError(`cannot read the layer store: ${why}`, 'run as root on the engine host, or drop --source store');
+			sourceDetail = `export stream (GET /images/{name}/get): ${why}`;
+		}
+	} else if (!inputs) {
+		if (want === 'store') throw imageError(`the engine at ${client.endpoint.display} is not on this host`, 'run layerscope on the engine host, or drop --source store');
+		sourceDetail = want === 'export' ? 'export stream (GET /images/{name}/get), as asked' : `export stream (GET /images/{name}/get): the engine is remote`;
+	}
+	if (!inputs) {
+		source = 'export';
+		const exported = await exportImage(client, id, options.signal);
+		config = exported.config;
+		const commands = layerCommands(config?.history, exported.layerNames.length);
+		inputs = exported.layerNames.map((name, i) => {
+			const listing = exported.layers.get(name);
+			if (!listing) throw new Error(`the image export lacks layer ${name}`);
+			return {digest: diffIds[i] ?? name, createdBy: commands[i]!, entries: listing.entries, opaqueDirs: listing.opaqueDirs};
+		});
+	}
+
+	const analysis = analyzeImage(inputs);
+	const {deleted, overwritten, ...figures} = analysis;
+	const findings = [...historyFindings(historySteps(config?.history, analysis.layers)), ...layerFindings(deleted, overwritten)];
+	const [usedBy, sharedLayers] = await Promise.all([containersOf(client, id), sharedWith(client, id, diffIds, analysis.layers)]);
+	const tags: string[] = detail.RepoTags ?? [];
+	return {
+		report: {image: tags[0] ?? id.slice(7, 19), imageId: id, tags, source, sourceDetail, ...figures, findings, usedBy, sharedLayers, warnings: [...new Set(warnings)]},
+		layers: inputs,
+	};
+}
+
+const sanitizeDir = (dir: string) => dir.replace(/\/[^/]+\/diff$/, '');
+
+async function containersOf(client: DockerClient, id: string): Promise<ImageUser[]> {
+	const list: any[] = await client.call('list containers', (d: any) => d.listContainers({all: true}));
+	return list.filter(c => c.ImageID === id).map(c => ({id: c.Id, name: String(c.Names?.[0] ?? '').replace(/^\//, ''), state: c.State ?? ''}));
+}
+
+async function sharedWith(client: DockerClient, id: string, diffIds: string[], layers: ImageAnalysis['layers']): Promise<SharedLayers[]> {
+	const mine = chainIds(diffIds);
+	const images: any[] = await client.call('list images', (d: any) => d.listImages({all: false}));
+	const others = images.filter(i => i.Id !== id).slice(0, 500);
+	const found = await mapLimit(others, 8, async image => {
+		try {
+			const detail: any = await client.call('inspect image', (d: any) => d.getImage(image.Id).inspect());
+			const theirs = chainIds(detail.RootFS?.Layers ?? []);
+			let n = 0;
+			while (n < mine.length && n < theirs.length && mine[n] === theirs[n]) n++;
+			if (n === 0) return null;
+			return {image: image.RepoTags?.[0] && image.RepoTags[0] !== '<none>:<none>' ? image.RepoTags[0] : image.Id.slice(7, 19), imageId: image.Id, layers: n, bytes: layers.slice(0, n).reduce((t, l) => t + l.bytes, 0)};
+		} catch {
+			return null;
+		}
+	});
+	return found.filter((s): s is SharedLayers => s !== null).sort((a, b) => b.bytes - a.bytes);
+}
