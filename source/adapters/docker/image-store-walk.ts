@@ -8,7 +8,8 @@
 import type {LayerEntry} from '../../domain/image-analysis.js';
 import {classRulesForWorker} from '../../domain/classify.js';
 import {walkTree} from '../fs/tree-walk.js';
-import {opaqueXattr} from '../fs/walk-core.js';
+import {readOpaque} from '../fs/opaque-xattr.js';
+import {dirPathsOf} from '../fs/tree-paths.js';
 import {nameText, type LayerListing} from './image-export.js';
 
 export class LayerWalkError extends Error {}
@@ -27,8 +28,9 @@ export async function walkLayerDir(diffDir: string, options: {signal?: AbortSign
 		throw new LayerWalkError(`${diffDir}: ${e.denied} unreadable, ${e.tooLong + tree.unwalked.length} too long, ${e.other} other errors`);
 	}
 	const entries: LayerEntry[] = [];
+	const rel = dirPathsOf(tree.dirs, nameText);
 	for (const d of tree.dirs) {
-		const path = '/' + nameText(d.rel).replace(/^\/+/, '');
+		const path = rel(d.key) || '/';
 		if (d.rest.count > 0) throw new LayerWalkError(`${diffDir}: the walker left ${d.rest.count} entries of ${path} unlisted`);
 		if (d.parentKey !== null) {
 			entries.push({path, type: 'dir', bytes: 0});
@@ -45,7 +47,7 @@ export async function walkLayerDir(diffDir: string, options: {signal?: AbortSign
 /** Which of `dirs` (paths inside the layer) carry trusted.overlay.opaque; `available` false when that cannot be read. */
 export function readOpaqueDirs(diffDir: string, dirs: readonly string[]): {opaqueDirs: string[]; available: boolean} {
 	if (dirs.length === 0) return {opaqueDirs: [], available: true};
-	const xattr = opaqueXattr();
-	const found = xattr.readOpaque(dirs.map(d => Buffer.concat([Buffer.from(diffDir), Buffer.from(d, 'utf8')])));
-	return {opaqueDirs: [...found].map(i => dirs[i]!), available: xattr.opaqueState.available};
+	const state = {available: true, reason: ''};
+	const found = readOpaque(dirs.map(d => Buffer.concat([Buffer.from(diffDir), Buffer.from(d, 'utf8')])), state);
+	return {opaqueDirs: [...found].map(i => dirs[i]!), available: state.available};
 }

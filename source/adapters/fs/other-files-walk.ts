@@ -7,6 +7,7 @@
 import {statSync} from 'node:fs';
 import {dirname} from 'node:path';
 import type {WalkedDir, WalkedFile} from '../../domain/other-files.js';
+import {dirPathsOf} from './tree-paths.js';
 import {walkTree, type RawName} from './tree-walk.js';
 
 export interface OtherWalkProgress {
@@ -55,19 +56,7 @@ export async function walkOtherFiles(root: string, options: {signal?: AbortSigna
 		topK: options.topK ?? 256,
 		onProgress: options.onProgress && (p => options.onProgress!({entries: p.entries, bytes: p.totals.allocatedBytes, current: base + text(p.current)})),
 	});
-	// A directory's raw name is the entry its parent lists with its key; paths are rebuilt from the root down.
-	const nameOf = new Map<string, RawName>();
-	for (const d of tree.dirs) for (const e of d.entries) if (e.dirKey !== undefined) nameOf.set(e.dirKey, e.name);
-	const byKey = new Map(tree.dirs.map(d => [d.key, d]));
-	const relOf = new Map<string, string>();
-	const rel = (key: string): string => {
-		const known = relOf.get(key);
-		if (known !== undefined) return known;
-		const d = byKey.get(key);
-		const value = !d || d.parentKey === null ? '' : `${rel(d.parentKey)}/${text(nameOf.get(key) ?? '')}`;
-		relOf.set(key, value);
-		return value;
-	};
+	const rel = dirPathsOf(tree.dirs, text);
 	const dirs: WalkedDir[] = [];
 	const files: WalkedFile[] = [];
 	for (const d of tree.dirs) {
