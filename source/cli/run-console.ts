@@ -128,9 +128,10 @@ export async function runConsole(flags: ConsoleFlags, ui?: ConsoleUi, afterFirst
 
 	// Connects in the background: the console answers keys (q included) while engines are slow to answer.
 	const start = async () => {
-		const [{connectEngines}, {DockerSampler}, {CriFeed}, {CombinedFeed}, {readKubeletEviction}] = await Promise.all([
+		const [{connectEngines}, {DockerSampler}, {watchDocker}, {CriFeed}, {CombinedFeed}, {readKubeletEviction}] = await Promise.all([
 			import('../services/engines.js'),
 			import('../services/sampler.js'),
+			import('../services/watch-docker.js'),
 			import('../services/cri-feed.js'),
 			import('../services/combined-feed.js'),
 			import('../adapters/kubelet-config.js'),
@@ -141,7 +142,11 @@ export async function runConsole(flags: ConsoleFlags, ui?: ConsoleUi, afterFirst
 		if (quit) throw new QuitBeforeReady(sources);
 		const feeds = sources.map((source, i) =>
 			source.docker
-				? new DockerSampler(source.docker, {intervalMs, dfTimeoutMs: (flags.dfTimeout ?? 120) * 1000, thresholds: eviction.thresholds, notices: i === 0 ? [...eviction.warnings, ...notes] : []})
+				? // Sampled every interval; the engine's event stream keeps the list live in between.
+					watchDocker(
+						source.docker,
+						new DockerSampler(source.docker, {intervalMs, dfTimeoutMs: (flags.dfTimeout ?? 120) * 1000, thresholds: eviction.thresholds, notices: i === 0 ? [...eviction.warnings, ...notes] : []}),
+					)
 				: new CriFeed(source, {intervalMs, thresholds: eviction.thresholds}),
 		);
 		const feed = feeds.length === 1 ? feeds[0]! : new CombinedFeed(feeds);
