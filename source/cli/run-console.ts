@@ -141,13 +141,13 @@ export async function runConsole(flags: ConsoleFlags, ui?: ConsoleUi, afterFirst
 		const {sources, notes} = await connectEngines({runtime: flags.runtime, host: flags.host, runtimeEndpoint: flags.runtimeEndpoint, timeout: flags.timeout ?? 10});
 		if (quit) throw new QuitBeforeReady(sources);
 		const feeds = sources.map((source, i) =>
-			source.docker
-				? // Sampled every interval; the engine's event stream keeps the list live in between.
-					watchDocker(
-						source.docker,
-						new DockerSampler(source.docker, {intervalMs, dfTimeoutMs: (flags.dfTimeout ?? 120) * 1000, thresholds: eviction.thresholds, notices: i === 0 ? [...eviction.warnings, ...notes] : []}),
-					)
-				: new CriFeed(source, {intervalMs, thresholds: eviction.thresholds}),
+		{
+			if (!source.docker) return new CriFeed(source, {intervalMs, thresholds: eviction.thresholds});
+			const sampler = new DockerSampler(source.docker, {intervalMs, dfTimeoutMs: (flags.dfTimeout ?? 120) * 1000, thresholds: eviction.thresholds, notices: i === 0 ? [...eviction.warnings, ...notes] : []});
+			// Sampled every interval; the engine's event stream keeps the list live in between
+			// (LAYERSCOPE_EVENTS=0: polling only, the reference of bench/engine-loss.mjs).
+			return process.env.LAYERSCOPE_EVENTS === '0' ? sampler : watchDocker(source.docker, sampler);
+		},
 		);
 		const feed = feeds.length === 1 ? feeds[0]! : new CombinedFeed(feeds);
 		stopFeed = async () => {
