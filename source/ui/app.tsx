@@ -97,7 +97,7 @@ export function App({feed, size: fixedSize, now: fixedNow, initial, onQuit, serv
 			<Overview feed={state} groups={groups} rows={rows} layout={layout} width={width} now={now} cursor={cursor} top={Math.min(ui.top, Math.max(0, cursor))} sort={ui.sort} />
 		);
 	return (
-		<Box flexDirection="column" width={width} height={height + banner} overflow="hidden">
+		<Box flexDirection="column" width={width} height={height + banner} overflowY="hidden">
 			{banner ? <ReadOnlyBanner source={services!.readOnly.source} width={width} /> : null}
 			{body}
 			<FaultPoint screen={ui.screen} />
