@@ -81,9 +81,11 @@ console.log(`first render of ${count} containers: ${(performance.now() - t0).toF
 
 const sequence = ['j', 'j', 'j', '\u001B[6~', 'k', '\u001B[5~', 's', 'j', '\r', '\u001B', '?', '\u001B'];
 const times = [];
+const byKey = new Map();
 const cpu0 = process.cpuUsage();
 for (let i = 0; i < presses; i++) {
 	const key = sequence[i % sequence.length];
+	const keyCpu = process.cpuUsage();
 	const frame = new Promise(resolve => (stdout.onWrite = resolve));
 	const start = performance.now();
 	stdin.press(key);
@@ -91,10 +93,14 @@ for (let i = 0; i < presses; i++) {
 	if ((await Promise.race([frame, timeout])) !== 'none') times.push(performance.now() - start);
 	stdout.onWrite = () => {};
 	await new Promise(r => setTimeout(r, 50)); // slower than Ink's 30 fps throttle, like a person
+	const used = process.cpuUsage(keyCpu);
+	byKey.set(key, [...(byKey.get(key) ?? []), (used.user + used.system) / 1000]);
 }
 const cpu = process.cpuUsage(cpu0);
 instance.unmount();
 console.log(`CPU per key press (load-independent): ${((cpu.user + cpu.system) / 1000 / presses).toFixed(1)} ms`);
+const label = key => JSON.stringify(key).replace('\\u001b', 'ESC');
+console.log(`CPU per key press by key (median, ms, includes the 50 ms pause): ${[...byKey].map(([key, list]) => `${label(key)} ${[...list].sort((a, b) => a - b)[list.length >> 1].toFixed(1)}`).join(', ')}`);
 const sorted = times.sort((a, b) => a - b);
 const p = q => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))].toFixed(1);
 console.log(`key press to new frame, ${count} containers, ${times.length}/${presses} presses drew a frame: p50 ${p(0.5)} ms, p95 ${p(0.95)} ms, max ${p(1)} ms (targets: CPU per key ≤ 8 ms, p95 ≤ 16 ms)`);

@@ -9,7 +9,7 @@ import {useTerminalSize, type TerminalSize} from './hooks/use-terminal-size.js';
 import {Command, commandFor} from './keymap.js';
 import {minColumns, minRows, overviewLayout} from './model/layout.js';
 import {filesystemGroups} from './model/node-model.js';
-import {buildRows} from './model/rows.js';
+import {collectRows, sortedOrders} from './model/rows.js';
 import {Detail} from './screens/detail.js';
 import {DrillScreen} from './screens/drill.js';
 import {findRow} from './model/find-row.js';
@@ -41,7 +41,9 @@ export function App({feed, size: fixedSize, now: fixedNow, initial, onQuit, serv
 	const now = useNow(1000, fixedNow);
 	const {exit} = useApp();
 	const [ui, dispatch] = useReducer(uiReducer, {...initialUiState, ...initial});
-	const rows = useMemo(() => buildRows(state.snapshot, state, ui.sort), [state.snapshot, state.growth, state.history, ui.sort]);
+	// Derived once per sample, not per key: the rows (names sanitised, series read) in every order.
+	const orders = useMemo(() => sortedOrders(collectRows(state.snapshot, state)), [state.snapshot, state.growth, state.history]);
+	const rows = orders[ui.sort];
 	const keys = useMemo(() => rows.map(r => r.key), [rows]);
 	const groups = useMemo(() => filesystemGroups(state.snapshot, state.growth, state.thresholds, state.logGrowth), [state.snapshot, state.growth, state.thresholds, state.logGrowth]);
 	const layout = overviewLayout(size.rows, Math.max(1, groups.length));

@@ -71,7 +71,10 @@ function moveTo(state: UiState, index: number, keys: readonly string[], page: nu
 	let top = clamp(state.top, 0, Math.max(0, keys.length - rows));
 	if (cursor < top) top = cursor;
 	if (cursor >= top + rows) top = cursor - rows + 1;
-	return {...state, cursor, top, selected: keys[cursor] ?? null};
+	const selected = keys[cursor] ?? null;
+	// Unchanged: the same object, so React skips the render (the sync after each sample mostly changes nothing).
+	if (state.cursor === cursor && state.top === top && state.selected === selected) return state;
+	return {...state, cursor, top, selected};
 }
 
 export function uiReducer(state: UiState, action: UiAction): UiState {
