@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import type {Result} from 'meow';
-import {loadConsoleBundle} from './source/cli/console-bundle.js';
-import {parseConsoleArgs} from './source/cli/fast-args.js';
+import {loadCommandBundle, loadConsoleBundle} from './source/cli/console-bundle.js';
+import {parseCommandArgs, parseConsoleArgs, type CliFlags, type FastCommand} from './source/cli/fast-args.js';
 import {flagSpec, helpText} from './source/cli/help.js';
 import type {ConsoleFlags} from './source/cli/run-console.js';
 
@@ -27,6 +27,29 @@ async function runConsole(flags: ConsoleFlags): Promise<number> {
 	}
 	if (bundle) return bundle.runConsole(flags, bundle.saveCodeCache);
 	return (await import('./source/cli/run-console.js')).runConsole(flags);
+}
+
+/**
+ * `report` and `plan` with their own plain flags (issue 18): from the code-cached bundle
+ * (dist/commands.cjs) when it is current, else the modules; no meow either way.
+ */
+async function runCommand(command: FastCommand, flags: CliFlags): Promise<number> {
+	let bundle: ReturnType<typeof loadCommandBundle> = null;
+	try {
+		// LAYERSCOPE_NO_BUNDLE=1: the modules themselves (bench/report-cold.mjs --modules compares).
+		bundle = process.env.LAYERSCOPE_NO_BUNDLE === '1' ? null : loadCommandBundle();
+	} catch {
+		bundle = null;
+	}
+	const commands = bundle ?? {
+		runReport: (f: CliFlags) => import('./source/cli/run-report.js').then(m => m.runReport(f)),
+		runPlan: (f: CliFlags) => import('./source/cli/run-plan.js').then(m => m.runPlan(f)),
+	};
+	try {
+		return await (command === 'report' ? commands.runReport(flags) : commands.runPlan(flags));
+	} finally {
+		bundle?.saveCodeCache();
+	}
 }
 
 async function route(cli: Result<typeof flagSpec>): Promise<number> {
@@ -55,6 +78,11 @@ async function main(): Promise<number> {
 	if (fast) {
 		process.title = 'layerscope'; // what meow sets from package.json's bin
 		return runConsole(fast);
+	}
+	const command = parseCommandArgs(process.argv.slice(2));
+	if (command) {
+		process.title = 'layerscope';
+		return runCommand(command.command, command.flags);
 	}
 	const {default: meow} = await import('meow');
 	return route(meow(helpText, {importMeta: import.meta, flags: flagSpec, allowUnknownFlags: false, pkg}));

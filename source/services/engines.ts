@@ -1,8 +1,9 @@
+import {existsSync} from 'node:fs';
 import {DockerClient} from '../adapters/docker/docker-client.js';
 import {DockerReader} from '../adapters/docker/docker-reader.js';
 import {resolveDockerEndpoint} from '../adapters/docker/endpoint.js';
 import type {WalkPool} from '../adapters/fs/walk-pool.js';
-import type {EngineSnapshot} from '../domain/types.js';
+import type {EngineSnapshot, RuntimeInfo} from '../domain/types.js';
 import {EngineError} from '../adapters/engine-error.js';
 import {scanDocker, type DockerScanOptions} from './docker-scan.js';
 
@@ -27,12 +28,44 @@ export interface EngineSource {
 	close(): void;
 }
 
-function dockerSource(flags: EngineFlags): EngineSource {
+function dockerSource(flags: EngineFlags): EngineSource & {connect(): Promise<void>} {
 	const reader = new DockerReader(new DockerClient(resolveDockerEndpoint(flags.host), flags.timeout * 1000));
-	return {kind: 'docker', endpoint: reader.client.endpoint.display, docker: reader, scan: options => scanDocker(reader, options), close: () => {}};
+	/** What connecting read: the first scan uses it instead of asking /info and /version again. */
+	let connected: Promise<RuntimeInfo> | undefined;
+	return {
+		kind: 'docker',
+		endpoint: reader.client.endpoint.display,
+		docker: reader,
+		async connect() {
+			connected = reader.runtime();
+			await connected;
+		},
+		scan: options => {
+			const runtime = connected;
+			connected = undefined;
+			return scanDocker(reader, {...options, runtime});
+		},
+		close: () => {},
+	};
+}
+
+/**
+ * With no endpoint named, crictl's default sockets are tried in turn; where none of them
+ * exists the answer is known without loading gRPC (most of `report`'s start-up on a
+ * Docker-only node): the same error resolveCriEndpoint gives.
+ */
+async function noCriSocket(flags: EngineFlags): Promise<EngineError | null> {
+	if (flags.runtimeEndpoint?.trim() || process.env.CONTAINER_RUNTIME_ENDPOINT?.trim()) return null;
+	const {DEFAULT_CRI_ENDPOINTS, criSocketPath} = await import('../adapters/cri/cri-defaults.js');
+	const paths = DEFAULT_CRI_ENDPOINTS.map(endpoint => criSocketPath(endpoint));
+	if (paths.some(path => path === null || existsSync(path))) return null;
+	const error = new EngineError(`no CRI runtime answers (${DEFAULT_CRI_ENDPOINTS.map(e => `${e}: no socket`).join('; ')})`, 'NO_ENDPOINT');
+	return Object.assign(error, {hint: 'pass --runtime-endpoint or set CONTAINER_RUNTIME_ENDPOINT'});
 }
 
 async function criSource(flags: EngineFlags): Promise<EngineSource> {
+	const absent = await noCriSocket(flags);
+	if (absent) throw absent;
 	// The CRI modules (grpc) load only when a CRI engine is wanted.
 	const {CriClient, resolveCriEndpoint, readCriSnapshot} = await import('../adapters/cri/index.js');
 	const endpoint = await resolveCriEndpoint(flags.runtimeEndpoint);
@@ -60,14 +93,14 @@ export async function connectEngines(flags: EngineFlags): Promise<{sources: Engi
 	const choice = (flags.runtime ?? 'auto') as RuntimeChoice;
 	if (choice === 'docker') {
 		const docker = dockerSource(flags);
-		await docker.docker!.runtime();
+		await docker.connect();
 		return {sources: [docker], notes: []};
 	}
 	if (choice === 'cri') return {sources: [await criSource(flags)], notes: []};
 	const attempts = await Promise.allSettled([
 		(async () => {
 			const docker = dockerSource(flags);
-			await docker.docker!.runtime();
+			await docker.connect();
 			return docker;
 		})(),
 		criSource(flags),
