@@ -65,11 +65,19 @@ const nativeAddons = {
 	},
 };
 
+/**
+ * Left to node_modules, loaded on first use only: gRPC and protobuf (the CRI client, and
+ * dockerode's BuildKit session), ssh2 (ssh:// endpoints) and yaml (the markdown format's
+ * kubelet config). Half the bundle otherwise, for what a Docker node's report never runs.
+ */
+const onFirstUse = ['@grpc/grpc-js', '@grpc/proto-loader', 'ssh2', 'yaml'];
+
 const result = await esbuild.build({
 	entryPoints: ['source/cli/command-main.ts'],
 	bundle: true,
 	write: false,
 	outfile,
+	external: onFirstUse,
 	platform: 'node',
 	format: 'cjs',
 	target: 'node20',
