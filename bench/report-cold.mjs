@@ -45,6 +45,8 @@ async function measure(shape, reference) {
 		{name: 'report', run: report()},
 		{name: 'dockerSystemDfV', run: docker(['system', 'df', '-v'])},
 		{name: 'dockerPsS', run: docker(['ps', '-a', '-s'])},
+		// The floor: a bare node start on this machine, now (no ratio uses it).
+		{name: 'nodeBare', run: () => timeCommand(process.execPath, ['-e', '0']).seconds},
 		...(flags.modules ? [{name: 'reportModules', run: report({LAYERSCOPE_NO_BUNDLE: '1'})}] : []),
 	];
 	for (const method of methods) method.run(); // warm the page cache and the code cache
@@ -64,7 +66,8 @@ result.machine.loadavgAfter = loadavg();
 result.pass = result.small.ratio <= targets.smallReportOverDf && (!result.large || result.large.ratio <= targets.largeReportOverPs);
 const line = (name, part, reference) =>
 	`${name}: report --json ${part.seconds.report.toFixed(3)} s, ${reference} ${part.seconds[reference === 'docker system df -v' ? 'dockerSystemDfV' : 'dockerPsS'].toFixed(3)} s → ${part.ratio}×` +
-	(part.ratioModules ? ` (unbundled: ${part.seconds.reportModules.toFixed(3)} s, ${part.ratioModules}×)` : '');
+	(part.ratioModules ? ` (unbundled: ${part.seconds.reportModules.toFixed(3)} s, ${part.ratioModules}×)` : '') +
+	`; bare \`node -e 0\` ${part.seconds.nodeBare.toFixed(3)} s`;
 console.log(line(`small node (${result.small.shape.containers} containers)`, result.small, 'docker system df -v') + ` (target ≤ ${targets.smallReportOverDf})`);
 if (result.large) console.log(line(`${result.large.shape.containers} × 2,000 files`, result.large, 'docker ps -a -s') + ` (target ≤ ${targets.largeReportOverPs})`);
 console.log(`load average before ${result.machine.loadavgBefore.map(x => x.toFixed(1)).join(' ')}, after ${result.machine.loadavgAfter.map(x => x.toFixed(1)).join(' ')}`);

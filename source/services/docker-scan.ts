@@ -59,10 +59,13 @@ export async function scanDocker(reader: DockerReader, options: DockerScanOption
 				},
 			);
 
+	// The image list does not depend on the sizes: read it while the layers are walked.
+	const images = reader.images(runtime);
+	images.catch(() => undefined); // awaited below; no unhandled rejection while sizing runs
 	await sizeContainers(reader, snapshot, options);
 	options.onPartial?.(snapshot);
 	options.onProgress?.({phase: 'images', done: 0, total: 0});
-	snapshot.images = await reader.images(runtime);
+	snapshot.images = await images;
 	options.onPartial?.(snapshot);
 	options.onProgress?.({phase: 'disk-usage', done: 0, total: 0});
 	await diskUsage;
