@@ -19,7 +19,7 @@ import {Help} from './screens/help.js';
 import {Overview} from './screens/overview.js';
 import {TooSmall} from './screens/too-small.js';
 import {FaultPoint} from './fault.js';
-import {cursorOf, initialUiState, uiReducer, type UiState} from './state/console-state.js';
+import {initialUiState, uiReducer, windowOf, type UiState} from './state/console-state.js';
 
 export interface AppProps {
 	feed: ConsoleFeed;
@@ -47,7 +47,7 @@ export function App({feed, size: fixedSize, now: fixedNow, initial, onQuit, serv
 	const keys = useMemo(() => rows.map(r => r.key), [rows]);
 	const groups = useMemo(() => filesystemGroups(state.snapshot, state.growth, state.thresholds, state.logGrowth), [state.snapshot, state.growth, state.thresholds, state.logGrowth]);
 	const layout = overviewLayout(size.rows, Math.max(1, groups.length));
-	const cursor = cursorOf(ui, keys);
+	const {cursor, top} = windowOf(ui, keys, layout.tableRows);
 
 	useEffect(() => dispatch({type: 'sync', keys, page: layout.tableRows}), [keys, layout.tableRows]);
 	// --container NAME|ID (issue 5): straight into the drill-down once a snapshot lists it
@@ -96,7 +96,7 @@ export function App({feed, size: fixedSize, now: fixedNow, initial, onQuit, serv
 	else if (ui.screen === 'detail') body = <Detail row={rows.find(r => r.key === ui.selected)} width={width} height={height} />;
 	else
 		body = (
-			<Overview feed={state} groups={groups} rows={rows} layout={layout} width={width} now={now} cursor={cursor} top={Math.min(ui.top, Math.max(0, cursor))} sort={ui.sort} />
+			<Overview feed={state} groups={groups} rows={rows} layout={layout} width={width} now={now} cursor={cursor} top={top} sort={ui.sort} />
 		);
 	return (
 		<Box flexDirection="column" width={width} height={height + banner} overflowY="hidden">
