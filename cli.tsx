@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 import type {Result} from 'meow';
-import {parseConsoleArgs} from './source/cli/fast-args.js';
+import {parseCommandArgs, parseConsoleArgs} from './source/cli/fast-args.js';
 import {flagSpec, helpText} from './source/cli/help.js';
+import {launchCommand} from './source/cli/launch-command.js';
 import {launchConsole as runConsole} from './source/cli/launch-console.js';
 
 // `layerscope report | head` closes the pipe early: that is not an error.
@@ -47,6 +48,11 @@ async function main(): Promise<number> {
 	if (fast) {
 		process.title = 'layerscope'; // what meow sets from package.json's bin
 		return runConsole(fast);
+	}
+	const command = parseCommandArgs(process.argv.slice(2));
+	if (command) {
+		process.title = 'layerscope';
+		return launchCommand(command.command, command.flags);
 	}
 	const {default: meow} = await import('meow');
 	return route(meow(helpText, {importMeta: import.meta, flags: flagSpec, allowUnknownFlags: false, pkg}));

@@ -3,8 +3,9 @@
 // replaces is still there, so a dependency update fails the build instead of drifting.
 import {readFileSync} from 'node:fs';
 import {dirname, join} from 'node:path';
+import {framePatches} from './frame-patches.mjs';
 
-function replaceOnce(text, from, to, where) {
+export function replaceOnce(text, from, to, where) {
 	const at = text.indexOf(from);
 	if (at < 0 || text.indexOf(from, at + from.length) >= 0) {
 		throw new Error(`bundle-patches: expected exactly one "${from.slice(0, 60)}" in ${where}; the dependency changed, update scripts/bundle-patches.mjs`);
@@ -142,9 +143,10 @@ const dedupe = {
 
 const load = (filter, patch) => build => build.onLoad({filter}, args => ({contents: patch(readFileSync(args.path, 'utf8'), args.path), loader: 'js'}));
 
-/** esbuild plugins applying the rewrites above. */
+/** esbuild plugins applying the rewrites above, and the frame-cost ones (frame-patches.mjs). */
 export const bundlePatches = [
 	dedupe,
+	framePatches,
 	{
 		name: 'layerscope-graphemes',
 		setup(build) {

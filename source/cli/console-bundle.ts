@@ -4,25 +4,30 @@ import {homedir} from 'node:os';
 import {dirname, join} from 'node:path';
 import {fileURLToPath, pathToFileURL} from 'node:url';
 import {Script} from 'node:vm';
+import type * as CommandMain from './command-main.js';
 import type * as ConsoleMain from './console-main.js';
 
-export type ConsoleBundle = typeof ConsoleMain & {
-	/** Stores V8's code for the bundle (once, after the first frame) so the next start skips compiling it. */
+type Bundle<T> = T & {
+	/** Stores V8's code for the bundle (once, after the first frame or the command's output) so the next start skips compiling it. */
 	saveCodeCache(): void;
 };
+export type ConsoleBundle = Bundle<typeof ConsoleMain>;
+/** dist/commands.cjs: `report` and `plan` (issue 18), built by scripts/bundle-commands.mjs. */
+export type CommandBundle = Bundle<typeof CommandMain>;
 
-const bundleUrl = new URL('../../console.cjs', import.meta.url);
 /** scripts/bundle-ui.mjs writes this first line: the bundle's own content hash. */
-const header = /^\/\/ layerscope-console ([0-9a-f]{16,64})\n/;
+const header = /^\/\/ layerscope-(console|commands) ([0-9a-f]{16,64})\n/;
+/** A module in each bundle that tsc rewrites when any of it changes: newer than the bundle means the bundle is stale. */
+const witness = {console: '../ui/app.js', commands: './run-report.js'};
 
 /** $XDG_CACHE_HOME/layerscope, else ~/.cache/layerscope. */
 export function codeCacheDir(env: NodeJS.ProcessEnv = process.env): string {
 	return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'layerscope');
 }
 
-/** A file for this bundle (its hash and length) compiled by this node (version, arch). */
-function cacheFileFor(hash: string, length: number): string {
-	return join(codeCacheDir(), `console-${hash.slice(0, 16)}-${length}-${process.version}-${process.arch}.v8`);
+/** A file for this bundle (its name, hash and length) compiled by this node (version, arch). */
+function cacheFileFor(name: string, hash: string, length: number): string {
+	return join(codeCacheDir(), `${name}-${hash.slice(0, 16)}-${length}-${process.version}-${process.arch}.v8`);
 }
 
 /**
@@ -44,12 +49,12 @@ function makeDirs(dir: string): void {
 	for (const at of missing) mkdirSync(at);
 }
 
-function writeCache(file: string, data: Buffer): void {
+function writeCache(bundle: string, file: string, data: Buffer): void {
 	try {
 		const dir = dirname(file);
 		makeDirs(dir);
-		// Older caches (other builds, other node versions) are dead weight.
-		for (const name of readdirSync(dir)) if (/^console-.*\.v8$/.test(name) && join(dir, name) !== file) unlinkSync(join(dir, name));
+		// Older caches of this bundle (other builds, other node versions) are dead weight.
+		for (const name of readdirSync(dir)) if (name.startsWith(`${bundle}-`) && name.endsWith('.v8') && join(dir, name) !== file) unlinkSync(join(dir, name));
 		const temporary = `${file}.${process.pid}.tmp`;
 		writeFileSync(temporary, data);
 		renameSync(temporary, file);
@@ -65,23 +70,33 @@ function writeCache(file: string, data: Buffer): void {
  * was built): then the caller loads the modules themselves.
  */
 export function loadConsoleBundle(): ConsoleBundle | null {
-	const file = fileURLToPath(bundleUrl);
+	return loadBundle<typeof ConsoleMain>('console');
+}
+
+/** dist/commands.cjs (`report`, `plan`), as loadConsoleBundle: null when absent or older than dist/source. */
+export function loadCommandBundle(): CommandBundle | null {
+	return loadBundle<typeof CommandMain>('commands');
+}
+
+function loadBundle<T>(name: 'console' | 'commands'): Bundle<T> | null {
+	const file = fileURLToPath(new URL(`../../${name}.cjs`, import.meta.url));
 	let source: string;
 	try {
 		const built = statSync(file).mtimeMs;
-		if (statSync(new URL('../ui/app.js', import.meta.url)).mtimeMs > built) return null;
+		if (statSync(new URL(witness[name], import.meta.url)).mtimeMs > built) return null;
 		// esbuild writes ASCII only: latin1 is the cheapest exact decoding.
 		source = readFileSync(file, 'latin1');
 	} catch {
 		return null;
 	}
-	const hash = header.exec(source)?.[1];
+	const head = header.exec(source);
+	const hash = head?.[1] === name ? head[2] : undefined;
 	if (!hash) return null;
 	// What runConsole sets before it loads Ink, needed earlier here: the bundle's modules read
 	// the environment when they are evaluated (React: NODE_ENV; Ink, chalk: CI).
 	process.env.NODE_ENV ??= 'production';
 	for (const key of ['CI', 'CONTINUOUS_INTEGRATION']) delete process.env[key];
-	const cacheFile = cacheFileFor(hash, source.length);
+	const cacheFile = cacheFileFor(name, hash, source.length);
 	let cachedData: Buffer | undefined;
 	try {
 		cachedData = readFileSync(cacheFile);
@@ -91,7 +106,7 @@ export function loadConsoleBundle(): ConsoleBundle | null {
 	// Same line as the bundle's first line, so positions in stack traces stay right.
 	const wrapped = `(function (exports, require, module, __filename, __dirname, __lsImport, __lsUrl) {${source}\n})`;
 	const script = new Script(wrapped, {filename: file, cachedData});
-	const module = {exports: {} as typeof ConsoleMain};
+	const module = {exports: {} as T};
 	const url = pathToFileURL(file).href;
 	const importer = (specifier: string) => import(new URL(specifier, url).href);
 	(script.runInThisContext() as (...args: unknown[]) => void)(module.exports, createRequire(file), module, file, dirname(file), importer, url);
@@ -100,7 +115,7 @@ export function loadConsoleBundle(): ConsoleBundle | null {
 	const saveCodeCache = () => {
 		if (saved) return;
 		saved = true;
-		writeCache(cacheFile, script.createCachedData());
+		writeCache(name, cacheFile, script.createCachedData());
 	};
 	return {...module.exports, saveCodeCache};
 }

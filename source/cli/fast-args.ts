@@ -23,12 +23,24 @@ export const consoleFlagKeys = [
 	'kubeletConfig',
 ] as const satisfies readonly FlagKey[];
 
+/** The flags `report` and `plan` read (issue 18: they start from a bundle too, without meow). */
+export const commandFlagKeys = {
+	report: ['runtime', 'host', 'runtimeEndpoint', 'timeout', 'dfTimeout', 'interval', 'samples', 'json', 'format', 'output', 'readOnly', 'container', 'debug'],
+	plan: ['runtime', 'host', 'runtimeEndpoint', 'timeout', 'dfTimeout', 'json', 'buildCacheOlderThan', 'buildCacheKeep', 'readOnly', 'debug'],
+} as const satisfies Record<string, readonly FlagKey[]>;
+
+export type FastCommand = keyof typeof commandFlagKeys;
+
 /** `--runtime-endpoint` and `--runtimeEndpoint` both name runtimeEndpoint, as in meow. */
-const byName = new Map<string, FlagKey>();
-for (const key of consoleFlagKeys) {
-	byName.set(key, key);
-	byName.set(key.replace(/[A-Z]/g, letter => `-${letter.toLowerCase()}`), key);
+function names(keys: readonly FlagKey[]): Map<string, FlagKey> {
+	const byName = new Map<string, FlagKey>();
+	for (const key of keys) {
+		byName.set(key, key);
+		byName.set(key.replace(/[A-Z]/g, letter => `-${letter.toLowerCase()}`), key);
+	}
+	return byName;
 }
+const consoleNames = names(consoleFlagKeys);
 
 /** Plain decimals only: meow (yargs-parser) also takes 0x10, 1e3, " 5 " and "" (as 0); those go to meow. */
 const decimal = /^(?:\d+(?:\.\d+)?|\.\d+)$/;
@@ -57,6 +69,18 @@ function flagValue(key: FlagKey, raw: string | undefined): string | number | und
  * then goes to meow for its parsing, its errors and its exit codes.
  */
 export function parseConsoleArgs(argv: readonly string[]): CliFlags | undefined {
+	return parseFlags(argv, consoleNames);
+}
+
+/** `report …` and `plan …` with only their own flags, as parseConsoleArgs does for the console; undefined for anything else. */
+export function parseCommandArgs(argv: readonly string[]): {command: FastCommand; flags: CliFlags} | undefined {
+	const command = argv[0];
+	if (command !== 'report' && command !== 'plan') return undefined;
+	const flags = parseFlags(argv.slice(1), names(commandFlagKeys[command]));
+	return flags && {command, flags};
+}
+
+function parseFlags(argv: readonly string[], byName: Map<string, FlagKey>): CliFlags | undefined {
 	const flags = defaults();
 	const seen = new Set<FlagKey>();
 	for (let index = 0; index < argv.length; index++) {

@@ -117,9 +117,10 @@ export async function runConsole(flags: ConsoleFlags, ui: ConsoleUi, afterFirstF
 
 	// Connects in the background: the console answers keys (q included) while engines are slow to answer.
 	const start = async () => {
-		const [{connectEngines}, {DockerSampler}, {CriFeed}, {CombinedFeed}, {resolveKubeletEviction}] = await Promise.all([
+		const [{connectEngines}, {DockerSampler}, {watchDocker}, {CriFeed}, {CombinedFeed}, {resolveKubeletEviction}] = await Promise.all([
 			import('../services/engines.js'),
 			import('../services/sampler.js'),
+			import('../services/watch-docker.js'),
 			import('../services/cri-feed.js'),
 			import('../services/combined-feed.js'),
 			import('../adapters/kubelet-config.js'),
@@ -129,9 +130,13 @@ export async function runConsole(flags: ConsoleFlags, ui: ConsoleUi, afterFirstF
 		const {sources, notes} = await connectEngines({runtime: flags.runtime, host: flags.host, podmanHost: flags.podmanHost, runtimeEndpoint: flags.runtimeEndpoint, timeout: flags.timeout ?? 10});
 		if (quit) throw new QuitBeforeReady(sources);
 		const feeds = sources.map((source, i) =>
-			source.docker
-				? new DockerSampler(source.docker, {intervalMs, dfTimeoutMs: (flags.dfTimeout ?? 120) * 1000, thresholds: eviction.thresholds, notices: i === 0 ? [...eviction.warnings, ...notes] : []})
-				: new CriFeed(source, {intervalMs, thresholds: eviction.thresholds}),
+		{
+			if (!source.docker) return new CriFeed(source, {intervalMs, thresholds: eviction.thresholds});
+			const sampler = new DockerSampler(source.docker, {intervalMs, dfTimeoutMs: (flags.dfTimeout ?? 120) * 1000, thresholds: eviction.thresholds, notices: i === 0 ? [...eviction.warnings, ...notes] : []});
+			// Sampled every interval; the engine's event stream keeps the list live in between
+			// (LAYERSCOPE_EVENTS=0: polling only, the reference of bench/engine-loss.mjs).
+			return process.env.LAYERSCOPE_EVENTS === '0' ? sampler : watchDocker(source.docker, sampler);
+		},
 		);
 		// Deleted-but-open files (issue 14) ride on the engines' feed: same snapshot, growth included.
 		const {DeletedOpenFeed} = await import('../services/deleted-open-feed.js');

@@ -102,8 +102,12 @@ export interface Rankable {
 const num = (value: number | null) => value ?? -Infinity;
 
 /** Comparator for the container table: by the sort key, then by size, then by name. */
+/** localeCompare's order, without building a collator per comparison (500 rows: thousands of comparisons). */
+let collator: Intl.Collator | undefined;
+const byName = (a: Rankable, b: Rankable) => (collator ??= new Intl.Collator()).compare(a.name, b.name);
+
 export function compareBy(sort: SortKey): (a: Rankable, b: Rankable) => number {
-	const bySize = (a: Rankable, b: Rankable) => num(b.writableBytes) - num(a.writableBytes) || a.name.localeCompare(b.name);
+	const bySize = (a: Rankable, b: Rankable) => num(b.writableBytes) - num(a.writableBytes) || byName(a, b);
 	switch (sort) {
 		case 'growth':
 			return (a, b) => num(b.growth) - num(a.growth) || bySize(a, b);
@@ -112,7 +116,7 @@ export function compareBy(sort: SortKey): (a: Rankable, b: Rankable) => number {
 		case 'logs':
 			return (a, b) => b.logBytes - a.logBytes || bySize(a, b);
 		case 'name':
-			return (a, b) => a.name.localeCompare(b.name) || bySize(a, b);
+			return (a, b) => byName(a, b) || bySize(a, b);
 	}
 }
 

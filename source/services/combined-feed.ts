@@ -23,6 +23,8 @@ export class CombinedFeed implements ConsoleFeed {
 			progress: states.find(s => s.progress)?.progress ?? null,
 			refreshedAt: refreshed.some(r => r === null) && engines.length === 0 ? null : Math.min(...refreshed.map(r => r ?? Date.now())),
 			error: states.map(s => s.error).find(Boolean) ?? null,
+			// One engine gone is enough to mark the header: its part of the figures is old.
+			lost: states.map(s => s.lost).find(Boolean) ?? null,
 			notices: states.flatMap(s => s.notices),
 			growth: new Map(states.flatMap(s => [...s.growth])),
 			logGrowth: new Map(states.flatMap(s => [...s.logGrowth])),

@@ -13,6 +13,14 @@ export interface FeedState {
 	intervalMs: number;
 	/** Last sampling error, one line; cleared by the next success. */
 	error: string | null;
+	/**
+	 * Set the moment the engine is known gone (its event stream broke, or a CRI sample got
+	 * no answer within one interval): the header marks the data STALE at once, whatever
+	 * its age. Cleared when the engine answers again. Absent for feeds that cannot tell.
+	 */
+	lost?: {at: number; reason: string} | null;
+	/** How changes reach the list between samples: the engine's event stream, or polling only. */
+	live?: 'events' | 'polling';
 	thresholds: EvictionThresholds;
 	notices: string[];
 	/** Smoothed bytes/s per "engine/id"; null until two samples exist. */

@@ -17,13 +17,14 @@ export class CriFeed implements ConsoleFeed {
 	private readonly logTracker = GrowthTracker.forLogs();
 	private timer: NodeJS.Timeout | undefined;
 	private busy = false;
+	private startedAt = 0;
 	private stopped = false;
 
 	constructor(
 		private readonly source: EngineSource,
 		options: {intervalMs?: number; thresholds?: EvictionThresholds} = {},
 	) {
-		this.state = emptyFeedState({intervalMs: options.intervalMs ?? 5000, thresholds: options.thresholds, progress: {phase: 'containers', done: 0, total: 0}});
+		this.state = {...emptyFeedState({intervalMs: options.intervalMs ?? 5000, thresholds: options.thresholds, progress: {phase: 'containers', done: 0, total: 0}}), live: 'polling'};
 	}
 
 	getState = (): FeedState => this.state;
@@ -37,7 +38,7 @@ export class CriFeed implements ConsoleFeed {
 
 	start(): void {
 		void this.sample();
-		this.timer = setInterval(() => void this.sample(), this.state.intervalMs);
+		this.timer = setInterval(() => this.tick(), this.state.intervalMs);
 		this.timer.unref?.();
 	}
 
@@ -46,9 +47,22 @@ export class CriFeed implements ConsoleFeed {
 		clearInterval(this.timer);
 	}
 
+	/**
+	 * runtime.v1 has no event stream: loss is seen by sampling. A sample that fails, or is
+	 * still unanswered when the next one is due, marks the engine lost (STALE at once).
+	 */
+	private tick(): void {
+		const waited = Date.now() - this.startedAt;
+		if (this.busy && waited >= this.state.intervalMs && !this.state.lost) {
+			this.publish({lost: {at: Date.now(), reason: `${this.source.endpoint}: no answer within ${(waited / 1000).toFixed(0)} s`}});
+		}
+		void this.sample();
+	}
+
 	private async sample(): Promise<void> {
 		if (this.busy || this.stopped) return;
 		this.busy = true;
+		this.startedAt = Date.now();
 		try {
 			const engine: EngineSnapshot = await this.source.scan({pool: undefined as never});
 			if (engine.filesystem) engine.filesystem = tryFilesystemStats(engine.filesystem.path) ?? engine.filesystem;
@@ -61,12 +75,14 @@ export class CriFeed implements ConsoleFeed {
 				progress: null,
 				refreshedAt: at,
 				error: null,
+				lost: null,
 				growth: new Map(keys.map(k => [k, this.tracker.rate(k)])),
 				logGrowth: this.logTracker.rates(),
 				history: new Map(keys.map(k => [k, this.tracker.samples(k)])),
 			});
 		} catch (error) {
-			this.publish({error: `${this.source.endpoint}: ${formatError(error)}`});
+			const reason = `${this.source.endpoint}: ${formatError(error)}`;
+			this.publish({error: reason, lost: {at: this.state.lost?.at ?? Date.now(), reason}});
 		} finally {
 			this.busy = false;
 		}

@@ -3,7 +3,7 @@ import {logFileBytes} from '../adapters/fs/log-files.js';
 import {tryFilesystemStats} from '../adapters/fs/statfs.js';
 import type {TreeSize, WalkPool} from '../adapters/fs/walk-pool.js';
 import {findSizes, hasGnuFind} from '../adapters/fs/find-sizer.js';
-import type {ContainerRecord, EngineSnapshot} from '../domain/types.js';
+import type {ContainerRecord, EngineSnapshot, RuntimeInfo} from '../domain/types.js';
 
 export interface ScanProgress {
 	phase: 'containers' | 'sizing' | 'images' | 'disk-usage' | 'done';
@@ -23,6 +23,8 @@ export interface DockerScanOptions {
 	onProgress?: (progress: ScanProgress) => void;
 	/** Called with a partial snapshot whenever a phase completes, for progressive display. */
 	onPartial?: (snapshot: EngineSnapshot) => void;
+	/** /info and /version as just read (connecting reads them): not asked for twice. */
+	runtime?: Promise<RuntimeInfo>;
 }
 
 /**
@@ -31,7 +33,7 @@ export interface DockerScanOptions {
  * the engine one container at a time; /system/df runs beside it with its own timeout.
  */
 export async function scanDocker(reader: DockerReader, options: DockerScanOptions): Promise<EngineSnapshot> {
-	const runtime = await reader.runtime();
+	const runtime = await (options.runtime ?? reader.runtime());
 	const local = reader.client.endpoint.local;
 	const snapshot: EngineSnapshot = {
 		runtime,
@@ -57,10 +59,13 @@ export async function scanDocker(reader: DockerReader, options: DockerScanOption
 				},
 			);
 
+	// The image list does not depend on the sizes: read it while the layers are walked.
+	const images = reader.images(runtime);
+	images.catch(() => undefined); // awaited below; no unhandled rejection while sizing runs
 	await sizeContainers(reader, snapshot, options);
 	options.onPartial?.(snapshot);
 	options.onProgress?.({phase: 'images', done: 0, total: 0});
-	snapshot.images = await reader.images(runtime);
+	snapshot.images = await images;
 	options.onPartial?.(snapshot);
 	options.onProgress?.({phase: 'disk-usage', done: 0, total: 0});
 	await diskUsage;

@@ -1,9 +1,9 @@
-import {realpathSync} from 'node:fs';
+import {existsSync, realpathSync} from 'node:fs';
 import {DockerClient} from '../adapters/docker/docker-client.js';
 import {DockerReader} from '../adapters/docker/docker-reader.js';
 import {resolveDockerEndpoint} from '../adapters/docker/endpoint.js';
 import type {WalkPool} from '../adapters/fs/walk-pool.js';
-import type {EngineKind, EngineSnapshot} from '../domain/types.js';
+import type {EngineKind, EngineSnapshot, RuntimeInfo} from '../domain/types.js';
 import {EngineError} from '../adapters/engine-error.js';
 import {errorHint, errorLine, formatError} from '../domain/operator-error.js';
 import {scanDocker, type DockerScanOptions} from './docker-scan.js';
@@ -32,9 +32,23 @@ export interface EngineSource {
 	close(): void;
 }
 
-/** A Docker-API engine as a source; its kind is what /version said (Podman answers there too). */
-export function readerSource(reader: DockerReader, kind: EngineKind): EngineSource {
-	return {kind, endpoint: reader.client.endpoint.display, docker: reader, scan: options => scanDocker(reader, options), close: () => {}};
+/**
+ * A Docker-API engine as a source; its kind is what /version said (Podman answers there too).
+ * `runtime` is what connecting read: the first scan uses it instead of asking /info and /version again.
+ */
+export function readerSource(reader: DockerReader, kind: EngineKind, runtime?: RuntimeInfo): EngineSource {
+	let connected: Promise<RuntimeInfo> | undefined = runtime ? Promise.resolve(runtime) : undefined;
+	return {
+		kind,
+		endpoint: reader.client.endpoint.display,
+		docker: reader,
+		scan: options => {
+			const first = connected;
+			connected = undefined;
+			return scanDocker(reader, {...options, runtime: first});
+		},
+		close: () => {},
+	};
 }
 
 /** --host, DOCKER_HOST or /var/run/docker.sock; a Podman socket there is recognised and read as Podman. */
@@ -42,10 +56,25 @@ async function dockerSource(flags: EngineFlags): Promise<EngineSource> {
 	const client = new DockerClient(resolveDockerEndpoint(flags.host), flags.timeout * 1000);
 	const reader = new DockerReader(client);
 	const runtime = await reader.runtime();
-	return runtime.kind === 'podman' ? podmanFromDockerPath(client) : readerSource(reader, 'docker');
+	return runtime.kind === 'podman' ? podmanFromDockerPath(client) : readerSource(reader, 'docker', runtime);
+}
+
+/**
+ * With no endpoint named, crictl's default sockets are tried in turn; where none of them
+ * exists the answer is known without loading gRPC (most of `report`'s start-up on a
+ * Docker-only node): the same error resolveCriEndpoint gives.
+ */
+async function noCriSocket(flags: EngineFlags): Promise<EngineError | null> {
+	if (flags.runtimeEndpoint?.trim() || process.env.CONTAINER_RUNTIME_ENDPOINT?.trim()) return null;
+	const {DEFAULT_CRI_ENDPOINTS, criSocketPath} = await import('../adapters/cri/cri-defaults.js');
+	const paths = DEFAULT_CRI_ENDPOINTS.map(endpoint => criSocketPath(endpoint));
+	if (paths.some(path => path === null || existsSync(path))) return null;
+	return new EngineError(`no CRI runtime answers (${DEFAULT_CRI_ENDPOINTS.map(e => `${e}: no socket`).join('; ')})`, 'pass --runtime-endpoint or set CONTAINER_RUNTIME_ENDPOINT', 'NO_ENDPOINT');
 }
 
 async function criSource(flags: EngineFlags): Promise<EngineSource> {
+	const absent = await noCriSocket(flags);
+	if (absent) throw absent;
 	// The CRI modules (grpc) load only when a CRI engine is wanted.
 	const {CriClient, resolveCriEndpoint, readCriSnapshot} = await import('../adapters/cri/index.js');
 	const endpoint = await resolveCriEndpoint(flags.runtimeEndpoint);
@@ -64,11 +93,6 @@ async function criSource(flags: EngineFlags): Promise<EngineSource> {
 		close: () => client.close(),
 	};
 }
-
-const firstLine = (reason: unknown) => {
-	const {message: text, hint} = reason as Error & {hint?: string};
-	return String(text).split('\n')[0]! + (hint ? ` (hint: ${hint})` : '');
-};
 
 /** The same socket reached twice (docker.sock linked to podman.sock): keep the first. Engine ids stay unique. */
 function distinct(sources: EngineSource[]): EngineSource[] {

@@ -9,7 +9,7 @@ import {useTerminalSize, type TerminalSize} from './hooks/use-terminal-size.js';
 import {Command, commandsIn, consoleScopes} from './keymap.js';
 import {minColumns, minRows, overviewLayout} from './model/layout.js';
 import {filesystemGroups} from './model/node-model.js';
-import {buildRows} from './model/rows.js';
+import {collectRows, sortedOrders} from './model/rows.js';
 import {Detail} from './screens/detail.js';
 import {DeletedOpenScreen} from './screens/deleted-open.js';
 import {heldByContainer} from '../domain/deleted-open.js';
@@ -23,7 +23,7 @@ import {Help} from './screens/help.js';
 import {Overview} from './screens/overview.js';
 import {TooSmall} from './screens/too-small.js';
 import {FaultPoint} from './fault.js';
-import {cursorOf, initialUiState, uiReducer, type UiState} from './state/console-state.js';
+import {initialUiState, uiReducer, windowOf, type UiState} from './state/console-state.js';
 
 export interface AppProps {
 	feed: ConsoleFeed;
@@ -45,12 +45,14 @@ export function App({feed, size: fixedSize, now: fixedNow, initial, onQuit, serv
 	const now = useNow(1000, fixedNow);
 	const {exit} = useApp();
 	const [ui, dispatch] = useReducer(uiReducer, {...initialUiState, ...initial});
-	const rows = useMemo(() => buildRows(state.snapshot, state, ui.sort), [state.snapshot, state.growth, state.history, ui.sort]);
+	// Derived once per sample, not per key: the rows (names sanitised, series read) in every order.
+	const orders = useMemo(() => sortedOrders(collectRows(state.snapshot, state)), [state.snapshot, state.growth, state.history]);
+	const rows = orders[ui.sort];
 	const keys = useMemo(() => rows.map(r => r.key), [rows]);
 	const groups = useMemo(() => filesystemGroups(state.snapshot, state.growth, state.thresholds, state.logGrowth), [state.snapshot, state.growth, state.thresholds, state.logGrowth]);
-	// the deleted-but-open row (issue 14) shows once /proc was scanned
+	// the deleted-but-open row shows once /proc was scanned
 	const layout = overviewLayout(size.rows, Math.max(1, groups.length), Math.max(8, ...groups.map(g => g.lines.length)));
-	const cursor = cursorOf(ui, keys);
+	const {cursor, top} = windowOf(ui, keys, layout.tableRows);
 
 	useEffect(() => dispatch({type: 'sync', keys, page: layout.tableRows}), [keys, layout.tableRows]);
 	// --container NAME|ID: straight into the drill-down once a snapshot lists it
@@ -96,10 +98,10 @@ export function App({feed, size: fixedSize, now: fixedNow, initial, onQuit, serv
 	else if (ui.screen === 'detail') body = <Detail row={rows.find(r => r.key === ui.selected)} width={width} height={height} held={state.snapshot?.engines.some(e => e.deletedOpen) ? (heldByContainer(state.snapshot.engines).get(ui.selected ?? '') ?? 0) : undefined} />;
 	else
 		body = (
-			<Overview feed={state} groups={groups} rows={rows} layout={layout} width={width} now={now} cursor={cursor} top={Math.min(ui.top, Math.max(0, cursor))} sort={ui.sort} />
+			<Overview feed={state} groups={groups} rows={rows} layout={layout} width={width} now={now} cursor={cursor} top={top} sort={ui.sort} />
 		);
 	return (
-		<Box flexDirection="column" width={width} height={height + banner} overflow="hidden">
+		<Box flexDirection="column" width={width} height={height + banner} overflowY="hidden">
 			{banner ? <ReadOnlyBanner source={services!.readOnly.source} width={width} /> : null}
 			{body}
 			<FaultPoint screen={ui.screen} />

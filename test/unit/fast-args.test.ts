@@ -1,6 +1,6 @@
 import meow from 'meow';
 import {describe, expect, it} from 'vitest';
-import {consoleFlagKeys, parseConsoleArgs} from '../../source/cli/fast-args.js';
+import {consoleFlagKeys, parseCommandArgs, parseConsoleArgs} from '../../source/cli/fast-args.js';
 import {flagSpec, helpText} from '../../source/cli/help.js';
 
 /** meow exactly as cli.tsx calls it, on this argv. */
@@ -131,4 +131,28 @@ describe('parseConsoleArgs', () => {
 		// Enough accepted combinations for the comparison to mean something.
 		expect(agreed).toBeGreaterThan(100);
 	});
+});
+
+// Issue 18: `report` and `plan` take the same path as the console (no meow) for their own flags.
+describe('fast parsing of report and plan', () => {
+	const same: string[][] = [
+		['report'],
+		['report', '--json'],
+		['report', '--json', '--runtime', 'docker'],
+		['report', '--format', 'markdown', '--output', '/tmp/x.md'],
+		['report', '--samples', '3', '--interval', '2'],
+		['report', '--container', 'web'],
+		['plan'],
+		['plan', '--json', '--build-cache-older-than', '24h'],
+		['plan', '--build-cache-keep=5GB', '--read-only'],
+	];
+	it.each(same)('%j gives what meow gives', (...argv) => {
+		const fast = parseCommandArgs(argv);
+		expect(fast, `fast parser declined ${JSON.stringify(argv)}`).toBeDefined();
+		expect(meowFlags(argv)).toStrictEqual({input: [argv[0]], flags: fast!.flags});
+	});
+	it.each([['report', 'extra'], ['report', '--purge'], ['plan', '--samples', '2'], ['report', '--json', '--json'], ['lab', 'up'], ['report', '--format', 'pdf'], ['report', '--help']])(
+		'%j goes to meow',
+		(...argv) => expect(parseCommandArgs(argv)).toBeUndefined(),
+	);
 });

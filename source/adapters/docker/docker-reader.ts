@@ -70,10 +70,13 @@ export class DockerReader {
 	/**
 	 * Containers with their layer and log paths; sizes are filled in later. On a local
 	 * overlay2 engine the paths come from Docker's layout on disk (no call per container);
-	 * otherwise, or when that fails, from one inspect per container.
+	 * otherwise, or when that fails, from one inspect per container. With `ids`, only those
+	 * containers (one filtered list: what an engine event needs).
 	 */
-	async containers(rootDir?: string, driver?: string): Promise<ContainerRecord[]> {
-		const list: ContainerInfo[] = await this.client.call<any>('list containers', (d: any, abortSignal) => d.listContainers({all: true, abortSignal}));
+	async containers(rootDir?: string, driver?: string, ids?: readonly string[]): Promise<ContainerRecord[]> {
+		if (ids?.length === 0) return [];
+		const filters = ids ? {filters: {id: [...ids]}} : {};
+		const list: ContainerInfo[] = await this.client.call<any>('list containers', (d: any, abortSignal) => d.listContainers({all: true, ...filters, abortSignal}));
 		const records = await mapLimit(list, this.concurrency, async summary => {
 			const paths = this.client.endpoint.local && rootDir && driver ? containerPathsFromDisk(rootDir, driver, summary.Id) : null;
 			if (paths) return fromSummary(this.engineId, summary, paths);

@@ -4,7 +4,7 @@ import type {SortKey} from '../../domain/growth.js';
 import {fit as fitWidth} from '../model/fit.js';
 import {bytes, growthPerMinute} from '../model/formatting.js';
 import {tableColumns, type Column} from '../model/layout.js';
-import {type ContainerRow, nameCell} from '../model/rows.js';
+import {nameCell, sameRowContent, type ContainerRow} from '../model/rows.js';
 import {sparkline} from '../model/sparkline.js';
 
 export interface ContainerTableProps {
@@ -40,17 +40,37 @@ function cell(row: ContainerRow, column: Column): string {
 	}
 }
 
-/** One Text node per row: Ink's cost grows with nodes and styled segments, and 500 rows must scroll fast. */
-const Row = memo(function Row({row, columns, selected}: {row: ContainerRow; columns: Column[]; selected: boolean}) {
-	let line = selected ? '›' : ' ';
-	for (const column of columns) line += ' ' + fitWidth(cell(row, column), column.width, column.align);
+/** A row's cells as text, kept with the row for the column layout it was made for: a re-sort or a scroll back reuses it. */
+const rowTexts = new WeakMap<ContainerRow, {columns: Column[]; text: string}>();
+
+function rowText(row: ContainerRow, columns: Column[]): string {
+	const cached = rowTexts.get(row);
+	if (cached?.columns === columns) return cached.text;
+	let text = '';
+	for (const column of columns) text += ' ' + fitWidth(cell(row, column), column.width, column.align);
+	rowTexts.set(row, {columns, text});
+	return text;
+}
+
+interface RowProps {
+	row: ContainerRow;
+	columns: Column[];
+	selected: boolean;
+}
+
+/**
+ * One Text node per row: Ink's cost grows with nodes and styled segments, and 500 rows must
+ * scroll fast. Memoised by content: a new sample with the same figures draws nothing new.
+ */
+const Row = memo(function Row({row, columns, selected}: RowProps) {
+	const line = (selected ? '›' : ' ') + rowText(row, columns);
 	const idle = row.state !== 'running';
 	return (
 		<Text inverse={selected} dimColor={idle && !selected} color={!idle && (row.growth ?? 0) > 0 ? 'yellow' : undefined} wrap="truncate-end">
 			{line}
 		</Text>
 	);
-});
+}, (a: RowProps, b: RowProps) => a.selected === b.selected && a.columns === b.columns && sameRowContent(a.row, b.row));
 
 /** The ranked container list; only the visible window is rendered. */
 export const ContainerTable = memo(function ContainerTable({rows, cursor, top, height, width, engines, sort}: ContainerTableProps) {
@@ -64,8 +84,9 @@ export const ContainerTable = memo(function ContainerTable({rows, cursor, top, h
 				{'  ' + header}
 			</Text>
 			{rows.length === 0 ? <Text dimColor>  no containers</Text> : null}
+			{/* Keyed by position in the window: scrolling or re-sorting updates each line's text in place instead of unmounting and mounting Ink nodes. */}
 			{visible.map((row, i) => (
-				<Row key={row.key} row={row} columns={columns} selected={top + i === cursor} />
+				<Row key={i} row={row} columns={columns} selected={top + i === cursor} />
 			))}
 		</Box>
 	);

@@ -19,6 +19,8 @@ export interface HeaderProps {
 	progress: ScanProgress | null;
 	error: string | null;
 	thresholds: EvictionThresholds;
+	/** The engine is known gone (its event stream broke): STALE at once, whatever the data's age. */
+	lost?: {at: number; reason: string} | null;
 }
 
 /** Data older than this many intervals is marked STALE. */
@@ -33,7 +35,8 @@ function statusText(props: HeaderProps): {text: string; stale: boolean} {
 	const {refreshedAt, now, intervalMs} = props;
 	if (refreshedAt === null) return {text: '', stale: false};
 	const age = now - refreshedAt;
-	const stale = age > staleAfterIntervals * intervalMs;
+	// "refreshed" only for data the engine gave since it was last heard from.
+	const stale = Boolean(props.lost) || age > staleAfterIntervals * intervalMs;
 	return {text: stale ? ` STALE ${ago(age)} ` : `refreshed ${ago(age)}`, stale};
 }
 

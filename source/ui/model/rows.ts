@@ -1,5 +1,5 @@
 /** Container table rows derived from the snapshot and the feed's growth figures. Pure. */
-import {compareBy, GrowthTracker, type SortKey} from '../../domain/growth.js';
+import {compareBy, GrowthTracker, sortKeys, type SortKey} from '../../domain/growth.js';
 import {sanitize} from '../../domain/sanitize.js';
 import {stringWidth} from '../../domain/text-width.js';
 import {middle} from './fit.js';
@@ -50,6 +50,29 @@ export function nameCell(row: Pick<ContainerRow, 'name' | 'container' | 'pod'>, 
 }
 
 export function buildRows(snapshot: NodeSnapshot | null, feed: Pick<FeedState, 'growth' | 'history'>, sort: SortKey): ContainerRow[] {
+	return sortRows(collectRows(snapshot, feed), sort);
+}
+
+/** The rows in the order `sort` asks for (a new array; the rows themselves are shared, so memoised rows stay memoised). */
+export function sortRows(rows: readonly ContainerRow[], sort: SortKey): ContainerRow[] {
+	return [...rows].sort(compareBy(sort));
+}
+
+/** Every order at once, when a sample arrives: a key press (`s`) then only picks one. */
+export function sortedOrders(rows: readonly ContainerRow[]): Record<SortKey, ContainerRow[]> {
+	return Object.fromEntries(sortKeys.map(key => [key, sortRows(rows, key)])) as Record<SortKey, ContainerRow[]>;
+}
+
+/** Same cells on screen: a row rebuilt by a new sample with the same figures need not be drawn again. */
+export function sameRowContent(a: ContainerRow, b: ContainerRow): boolean {
+	if (a === b) return true;
+	if (a.key !== b.key || a.name !== b.name || a.engine !== b.engine || a.image !== b.image || a.state !== b.state) return false;
+	if (a.writableBytes !== b.writableBytes || a.logBytes !== b.logBytes || a.growth !== b.growth || a.series.length !== b.series.length) return false;
+	return a.series.every((v, i) => v === b.series[i]);
+}
+
+/** Rows in the snapshot's order: built once per sample, not per key press (sorting is sortRows). */
+export function collectRows(snapshot: NodeSnapshot | null, feed: Pick<FeedState, 'growth' | 'history'>): ContainerRow[] {
 	if (!snapshot) return [];
 	const rows: ContainerRow[] = [];
 	for (const engine of snapshot.engines) {
@@ -73,5 +96,5 @@ export function buildRows(snapshot: NodeSnapshot | null, feed: Pick<FeedState, '
 			});
 		}
 	}
-	return rows.sort(compareBy(sort));
+	return rows;
 }

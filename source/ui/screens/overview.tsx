@@ -35,6 +35,7 @@ export function Overview({feed, groups, rows, layout, width, now, cursor, top, s
 				progress={feed.progress}
 				error={feed.error}
 				thresholds={feed.thresholds}
+				lost={feed.lost ?? null}
 			/>
 			{layout.ledger !== 'hidden' ? groups.map((group, i) => <LedgerPanel key={i} group={group} width={width} mode={layout.ledger as 'full' | 'compact'} />) : null}
 			<ContainerTable rows={rows} cursor={cursor} top={top} height={layout.tableRows} width={width} engines={engines} sort={sort} />

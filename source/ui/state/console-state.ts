@@ -73,13 +73,25 @@ export function cursorOf(state: UiState, keys: readonly string[]): number {
 	return at >= 0 ? at : clamp(state.cursor, 0, Math.max(0, keys.length - 1));
 }
 
+/**
+ * Cursor and first visible row as the next sync will store them: the frame right after a
+ * re-sort or a new sample already shows the selected row, with no second frame to fix it.
+ */
+export function windowOf(state: UiState, keys: readonly string[], page: number): {cursor: number; top: number} {
+	const {cursor, top} = moveTo(state, cursorOf(state, keys), keys, page);
+	return {cursor, top};
+}
+
 function moveTo(state: UiState, index: number, keys: readonly string[], page: number): UiState {
 	const cursor = clamp(index, 0, Math.max(0, keys.length - 1));
 	const rows = Math.max(1, page);
 	let top = clamp(state.top, 0, Math.max(0, keys.length - rows));
 	if (cursor < top) top = cursor;
 	if (cursor >= top + rows) top = cursor - rows + 1;
-	return {...state, cursor, top, selected: keys[cursor] ?? null};
+	const selected = keys[cursor] ?? null;
+	// Unchanged: the same object, so React skips the render (the sync after each sample mostly changes nothing).
+	if (state.cursor === cursor && state.top === top && state.selected === selected) return state;
+	return {...state, cursor, top, selected};
 }
 
 export function uiReducer(state: UiState, action: UiAction): UiState {

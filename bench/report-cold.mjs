@@ -1,0 +1,75 @@
+#!/usr/bin/env node
+// bench/report-cold: the whole `layerscope report --json` command (a new process each run,
+// as an operator or a script starts it) against Docker's own client on the same private
+// lab engine, in one invocation, alternating order (issue 18):
+//   small node (8 containers): report --json / docker system df -v   (target ≤ 2.5)
+//   100 × 2,000 files:         report --json / docker ps -a -s       (target ≤ 1.0)
+// `--modules` also times the command without its bundle (LAYERSCOPE_NO_BUNDLE=1), the path before issue 18.
+// Usage: npm run build && node bench/report-cold.mjs [--rounds 7] [--large 100] [--dir /tmp/ls-bench-report] [--keep] [--skip-large]
+import {mkdirSync, writeFileSync} from 'node:fs';
+import {cpus, loadavg} from 'node:os';
+import {join} from 'node:path';
+import {parseArgs} from 'node:util';
+import {repoRoot, requireBuild, startLab, stopLab} from './lib/lab.mjs';
+import {seed} from './lib/seed.mjs';
+import {alternate, median, round3, timeCommand} from './lib/stats.mjs';
+
+const {values: flags} = parseArgs({
+	options: {
+		rounds: {type: 'string', default: '7'},
+		small: {type: 'string', default: '8'},
+		large: {type: 'string', default: '100'},
+		dir: {type: 'string', default: '/tmp/ls-bench-report'},
+		keep: {type: 'boolean', default: false},
+		'skip-large': {type: 'boolean', default: false},
+		modules: {type: 'boolean', default: false},
+	},
+});
+const rounds = Math.max(3, Number(flags.rounds));
+const log = line => process.stderr.write(`bench/report-cold: ${line}\n`);
+const targets = {smallReportOverDf: 2.5, largeReportOverPs: 1.0};
+
+requireBuild();
+const env = await startLab(flags.dir, log);
+// Only the lab's Docker: no CRI endpoint named, as on a Docker-only node.
+const childEnv = {...process.env, DOCKER_HOST: env.DOCKER_HOST};
+delete childEnv.CONTAINER_RUNTIME_ENDPOINT;
+const cli = join(repoRoot, 'dist/cli.js');
+const docker = args => () => timeCommand('/usr/bin/docker', args, childEnv).seconds;
+const report = (extra = {}) => () => timeCommand(process.execPath, [cli, 'report', '--json'], {...childEnv, ...extra}).seconds;
+
+async function measure(shape, reference) {
+	log(`seeding ${shape.containers} containers × ${shape.dirs} dirs × ${shape.files} files`);
+	await seed(env.DOCKER_HOST.replace('unix://', ''), {...shape, log});
+	const methods = [
+		{name: 'report', run: report()},
+		{name: 'dockerSystemDfV', run: docker(['system', 'df', '-v'])},
+		{name: 'dockerPsS', run: docker(['ps', '-a', '-s'])},
+		// The floor: a bare node start on this machine, now (no ratio uses it).
+		{name: 'nodeBare', run: () => timeCommand(process.execPath, ['-e', '0']).seconds},
+		...(flags.modules ? [{name: 'reportModules', run: report({LAYERSCOPE_NO_BUNDLE: '1'})}] : []),
+	];
+	for (const method of methods) method.run(); // warm the page cache and the code cache
+	const {samples} = await alternate(methods, rounds, log);
+	const seconds = Object.fromEntries(Object.entries(samples).map(([name, list]) => [name, round3(median(list))]));
+	return {shape, seconds, samples, ratio: round3(seconds.report / seconds[reference]), ...(flags.modules ? {ratioModules: round3(seconds.reportModules / seconds[reference])} : {})};
+}
+
+const result = {machine: {cpus: cpus().length, loadavgBefore: loadavg()}, targets};
+try {
+	result.small = await measure({containers: Number(flags.small), dirs: 2, files: 25}, 'dockerSystemDfV');
+	if (!flags['skip-large']) result.large = await measure({containers: Number(flags.large), dirs: 20, files: 100}, 'dockerPsS');
+} finally {
+	if (!flags.keep) await stopLab(flags.dir);
+}
+result.machine.loadavgAfter = loadavg();
+result.pass = result.small.ratio <= targets.smallReportOverDf && (!result.large || result.large.ratio <= targets.largeReportOverPs);
+const line = (name, part, reference) =>
+	`${name}: report --json ${part.seconds.report.toFixed(3)} s, ${reference} ${part.seconds[reference === 'docker system df -v' ? 'dockerSystemDfV' : 'dockerPsS'].toFixed(3)} s → ${part.ratio}×` +
+	(part.ratioModules ? ` (unbundled: ${part.seconds.reportModules.toFixed(3)} s, ${part.ratioModules}×)` : '') +
+	`; bare \`node -e 0\` ${part.seconds.nodeBare.toFixed(3)} s`;
+console.log(line(`small node (${result.small.shape.containers} containers)`, result.small, 'docker system df -v') + ` (target ≤ ${targets.smallReportOverDf})`);
+if (result.large) console.log(line(`${result.large.shape.containers} × 2,000 files`, result.large, 'docker ps -a -s') + ` (target ≤ ${targets.largeReportOverPs})`);
+console.log(`load average before ${result.machine.loadavgBefore.map(x => x.toFixed(1)).join(' ')}, after ${result.machine.loadavgAfter.map(x => x.toFixed(1)).join(' ')}`);
+mkdirSync(join(repoRoot, 'bench/out'), {recursive: true});
+writeFileSync(join(repoRoot, `bench/out/report-cold-${Date.now()}.json`), JSON.stringify(result, null, 2));

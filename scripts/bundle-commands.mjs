@@ -1,0 +1,98 @@
+// Bundles `report` and `plan` (source/cli/command-main.ts) with the engine clients into
+// dist/commands.cjs, which cli.tsx runs through V8's code cache (source/cli/console-bundle.ts)
+// as it does the console's first frame (issue 18). Separate from bundle-ui.mjs on purpose:
+// the console bundle leaves the engine modules out, this one is mostly them.
+import {createHash} from 'node:crypto';
+import {readFileSync, writeFileSync} from 'node:fs';
+import {relative, sep} from 'node:path';
+import * as esbuild from 'esbuild';
+import {bundlePatches, replaceOnce} from './bundle-patches.mjs';
+import {seaPatches} from './sea-patches.mjs';
+
+const outfile = 'dist/commands.cjs';
+
+/**
+ * Each of our modules keeps its own import.meta.url: the file tsc wrote under dist/source,
+ * so assets found relative to it (worker sources, the CRI proto) are the ones copy-assets
+ * put there.
+ */
+const ownModules = {
+	name: 'layerscope-command-modules',
+	setup(build) {
+		build.onLoad({filter: /\.tsx?$/}, args => {
+			const rel = relative(process.cwd(), args.path).split(sep).join('/');
+			if (rel.startsWith('..') || rel.includes('node_modules/')) return undefined;
+			const url = `new URL(${JSON.stringify('./' + rel.replace(/\.tsx?$/, '.js'))}, __lsUrl).href`;
+			const contents = readFileSync(args.path, 'utf8').replace(/\bimport\.meta\.url\b/g, url);
+			return {contents, loader: args.path.endsWith('.tsx') ? 'tsx' : 'ts'};
+		});
+	},
+};
+
+/**
+ * What `report` and `plan` never use is not evaluated: dockerode's BuildKit session
+ * (@grpc/grpc-js, protobufjs) and docker-modem's ssh:// transport (ssh2) load on first
+ * use instead of with dockerode. Same calls, same results.
+ */
+const lazyRequires = {
+	name: 'layerscope-lazy-requires',
+	setup(build) {
+		build.onLoad({filter: /[\\/]node_modules[\\/]dockerode[\\/]lib[\\/]docker\.js$/}, args => ({
+			contents: replaceOnce(
+				readFileSync(args.path, 'utf8'),
+				"withSession = require('./session'),",
+				"withSession = function () { return require('./session').apply(this, arguments); },",
+				args.path,
+			),
+			loader: 'js',
+		}));
+		build.onLoad({filter: /[\\/]node_modules[\\/]docker-modem[\\/]lib[\\/]modem\.js$/}, args => ({
+			contents: replaceOnce(readFileSync(args.path, 'utf8'), "ssh = require('./ssh'),", "ssh = function () { return require('./ssh').apply(this, arguments); },", args.path),
+			loader: 'js',
+		}));
+	},
+};
+
+/** Optional modules tried in try/catch (ssh2's native add-ons, debug's supports-color): missing, as where they are not installed. */
+const nativeAddons = {
+	name: 'layerscope-command-native-addons',
+	setup(build) {
+		build.onResolve({filter: /^(cpu-features|supports-color)$|\.node$/}, args => ({path: args.path, namespace: 'layerscope-missing'}));
+		build.onLoad({filter: /.*/, namespace: 'layerscope-missing'}, args => ({
+			contents: `throw Object.assign(new Error(${JSON.stringify(`Cannot find module '${args.path}'`)}), {code: 'MODULE_NOT_FOUND'});`,
+			loader: 'js',
+		}));
+	},
+};
+
+/**
+ * Left to node_modules, loaded on first use only: gRPC and protobuf (the CRI client, and
+ * dockerode's BuildKit session), ssh2 (ssh:// endpoints) and yaml (the markdown format's
+ * kubelet config). Half the bundle otherwise, for what a Docker node's report never runs.
+ */
+const onFirstUse = ['@grpc/grpc-js', '@grpc/proto-loader', 'ssh2', 'yaml'];
+
+const result = await esbuild.build({
+	entryPoints: ['source/cli/command-main.ts'],
+	bundle: true,
+	write: false,
+	outfile,
+	external: onFirstUse,
+	platform: 'node',
+	format: 'cjs',
+	target: 'node20',
+	minify: true,
+	keepNames: true,
+	legalComments: 'none',
+	charset: 'ascii',
+	define: {'process.env.NODE_ENV': '"production"', 'import.meta.url': '__lsUrl'},
+	plugins: [ownModules, lazyRequires, nativeAddons, ...bundlePatches, seaPatches],
+	logLevel: 'warning',
+	logOverride: {'assign-to-define': 'silent'},
+});
+
+let code = result.outputFiles[0].text;
+if (/\bimport\s*\(/.test(code)) throw new Error(`bundle-commands: ${outfile} has an import() the loader cannot run`);
+if (/[^\x00-\x7f]/.test(code)) throw new Error(`bundle-commands: ${outfile} is not ASCII`);
+const hash = createHash('sha256').update(code).digest('hex').slice(0, 32);
+writeFileSync(outfile, `// layerscope-commands ${hash}\n${code}`);
