@@ -1,5 +1,6 @@
 import {readFileSync, readdirSync, readlinkSync, statSync, type Stats} from 'node:fs';
 import {parseMountinfo} from '../cri/mountinfo.js';
+import {Worker} from 'node:worker_threads';
 
 /** One deleted file still held open, as /proc shows it. Raw: nothing here is display text. */
 export interface RawDeletedOpen {
@@ -196,7 +197,6 @@ export async function scanDeletedOpenParallel(options: ScanOptions): Promise<Sca
 		const found = deletedLinks(pids, proc);
 		return {files: inspect(found.links, options, proc), processes: found.processes, fds: found.fds};
 	}
-	const {Worker} = await import('node:worker_threads');
 	const theirs = pids.filter((_, i) => i % 2 === 1);
 	const worker = new Worker(workerSource, {eval: true, workerData: {pids: theirs, proc}});
 	const answer = new Promise<{links: string[]; processes: number; fds: number}>((resolve, reject) => {
