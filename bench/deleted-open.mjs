@@ -20,7 +20,8 @@ const procs = arg('--procs', 2000);
 const totalFds = arg('--fds', 50000);
 const deleted = arg('--deleted', 50);
 const rounds = arg('--rounds', 5);
-const {scanDeletedOpen, scanDeletedOpenParallel} = await import(fileURLToPath(new URL('../dist/source/adapters/proc/deleted-open-scan.js', import.meta.url)));
+const {scanDeletedOpen} = await import(fileURLToPath(new URL('../dist/source/adapters/proc/deleted-open-scan.js', import.meta.url)));
+const {scanDeletedOpenParallel} = await import(fileURLToPath(new URL('../dist/source/adapters/proc/parallel-scan.js', import.meta.url)));
 
 const dir = mkdtempSync(join(tmpdir(), 'ls-bench-deleted-'));
 mkdirSync(join(dir, 'files'));

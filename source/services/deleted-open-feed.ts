@@ -1,4 +1,5 @@
-import {scanDeletedOpenParallel, type RawDeletedOpen} from '../adapters/proc/deleted-open-scan.js';
+import type {RawDeletedOpen} from '../adapters/proc/deleted-open-scan.js';
+import {scanDeletedOpenParallel} from '../adapters/proc/parallel-scan.js';
 import {attachDeletedOpen, coveredDevices, heldByContainer} from '../domain/deleted-open.js';
 import {GrowthTracker} from '../domain/growth.js';
 import type {ContainerRecord, NodeSnapshot} from '../domain/types.js';

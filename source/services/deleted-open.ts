@@ -1,4 +1,5 @@
-import {processStartTime, scanDeletedOpenParallel} from '../adapters/proc/deleted-open-scan.js';
+import {processStartTime} from '../adapters/proc/deleted-open-scan.js';
+import {scanDeletedOpenParallel} from '../adapters/proc/parallel-scan.js';
 import {attachDeletedOpen, coveredDevices} from '../domain/deleted-open.js';
 import type {EngineSnapshot} from '../domain/types.js';
 

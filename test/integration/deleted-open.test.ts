@@ -73,6 +73,16 @@ describe('deleted-but-open files (real containers, a CRI pod and a host process)
 		expect(text.stdout).toMatch(/do-docker-holder \(docker\)/);
 	});
 
+	it('finds the same files when half the readlink pass runs on a worker thread', async () => {
+		const {scanDeletedOpenParallel} = await import('../../source/adapters/proc/parallel-scan.js');
+		const key = (f: {pid: number; fd: number; inode: number}) => `${f.pid}:${f.fd}:${f.inode}`;
+		const ours = (f: {path: string}) => /do-held-(docker|pod|host)\.bin$/.test(f.path);
+		const sync = scanDeletedOpen({devices: null}).files.filter(ours).map(key).sort();
+		const parallel = (await scanDeletedOpenParallel({devices: null, parallelFrom: 0})).files.filter(ours).map(key).sort();
+		expect(sync).toHaveLength(3);
+		expect(parallel).toEqual(sync);
+	});
+
 	it('truncating through the mutation service frees the bytes (statfs) and writes the audit log', async () => {
 		const engines = attachDeletedOpen([hostEngine(dir)], scanDeletedOpen({devices: new Set([statSync(dir).dev])}).files);
 		const suggestion = deletedOpenAdvice(engines, 0).find(s => s.plan.items.some(i => i.openFile?.pid === host.pid))!;

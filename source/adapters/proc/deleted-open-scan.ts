@@ -1,6 +1,5 @@
 import {readFileSync, readdirSync, readlinkSync, statSync, type Stats} from 'node:fs';
-import {parseMountinfo} from '../cri/mountinfo.js';
-import {Worker} from 'node:worker_threads';
+import {BackingDevices} from './overlay-device.js';
 
 /** One deleted file still held open, as /proc shows it. Raw: nothing here is display text. */
 export interface RawDeletedOpen {
@@ -70,44 +69,6 @@ export function processStartTime(pid: number, proc = '/proc'): number | null {
 	return startTimeOf(read(`${proc}/${pid}/stat`));
 }
 
-/** glibc's dev_t encoding, as Node's stat().dev carries it. */
-function majorMinor(dev: number): string {
-	const d = BigInt(dev);
-	const major = ((d >> 8n) & 0xfffn) | ((d >> 32n) & ~0xfffn);
-	const minor = (d & 0xffn) | ((d >> 12n) & ~0xffn);
-	return `${major}:${minor}`;
-}
-
-/**
- * Files held through an overlay (a container's root) report the overlay's device. The bytes
- * live on its upper directory's filesystem: find the overlay in the holder's mountinfo.
- */
-class BackingDevices {
-	private readonly cache = new Map<number, number>();
-	constructor(private readonly proc: string) {}
-
-	resolve(dev: number, pid: number): number {
-		const known = this.cache.get(dev);
-		if (known !== undefined) return known;
-		let backing = dev;
-		const wanted = majorMinor(dev);
-		for (const source of [`${this.proc}/${pid}/mountinfo`, `${this.proc}/self/mountinfo`]) {
-			const text = read(source);
-			const mount = text ? parseMountinfo(text).find(m => m.device === wanted && m.fsType === 'overlay') : undefined;
-			const upper = mount?.superOptions.find(o => o.startsWith('upperdir='))?.slice('upperdir='.length);
-			if (!upper) continue;
-			try {
-				backing = statSync(upper).dev;
-				break;
-			} catch {
-				// gone, or not visible from here
-			}
-		}
-		this.cache.set(dev, backing);
-		return backing;
-	}
-}
-
 const isPid = (name: string) => name.charCodeAt(0) >= 0x30 && name.charCodeAt(0) <= 0x39;
 
 /** Phase 1 (the whole cost: one readlink per fd): "pid/fd" of every link whose target ends in " (deleted)". */
@@ -137,30 +98,7 @@ export function deletedLinks(pids: readonly (string | number)[], proc: string): 
 	return {links, processes, fds};
 }
 
-/** The same loop for a worker thread (evaluated source: nothing to locate on disk, in a bundle or not). */
-const workerSource = `
-const {parentPort, workerData} = require('node:worker_threads');
-const {readdirSync, readlinkSync} = require('node:fs');
-const {pids, proc} = workerData;
-const links = [];
-let processes = 0, fds = 0;
-for (const pid of pids) {
-	const dir = proc + '/' + pid + '/fd/';
-	let names;
-	try { names = readdirSync(dir); } catch { continue; }
-	processes++;
-	fds += names.length;
-	for (const name of names) {
-		try {
-			const text = readlinkSync(dir + name);
-			if (text.charCodeAt(0) === 0x2f && text.endsWith(' (deleted)')) links.push(pid + '/' + name);
-		} catch {}
-	}
-}
-parentPort.postMessage({links, processes, fds});
-`;
-
-function listPids(options: ScanOptions, proc: string): readonly (string | number)[] | null {
+export function listPids(options: ScanOptions, proc: string): readonly (string | number)[] | null {
 	try {
 		return options.pids ?? readdirSync(proc).filter(isPid);
 	} catch {
@@ -181,39 +119,8 @@ export function scanDeletedOpen(options: ScanOptions): ScanResult {
 	return {files: inspect(found.links, options, proc), processes: found.processes, fds: found.fds};
 }
 
-/** Below this many processes a worker's start-up costs more than it saves. */
-const parallelFrom = 400;
-
-/**
- * scanDeletedOpen with the readlink pass split between this thread and a worker thread
- * (the kernel work of /proc lookups is per fd and parallelises across cores); the
- * console uses it so a large node never stalls a frame for the whole pass.
- */
-export async function scanDeletedOpenParallel(options: ScanOptions): Promise<ScanResult> {
-	const proc = options.proc ?? '/proc';
-	const pids = listPids(options, proc);
-	if (!pids) return {files: [], processes: 0, fds: 0};
-	if (pids.length < parallelFrom) {
-		const found = deletedLinks(pids, proc);
-		return {files: inspect(found.links, options, proc), processes: found.processes, fds: found.fds};
-	}
-	const theirs = pids.filter((_, i) => i % 2 === 1);
-	const worker = new Worker(workerSource, {eval: true, workerData: {pids: theirs, proc}});
-	const answer = new Promise<{links: string[]; processes: number; fds: number}>((resolve, reject) => {
-		worker.once('message', resolve);
-		worker.once('error', reject);
-	});
-	try {
-		const mine = deletedLinks(pids.filter((_, i) => i % 2 === 0), proc);
-		const other = await answer.catch(() => deletedLinks(theirs, proc));
-		return {files: inspect([...mine.links, ...other.links], options, proc), processes: mine.processes + other.processes, fds: mine.fds + other.fds};
-	} finally {
-		void worker.terminate();
-	}
-}
-
 /** Phase 2, for the few deleted targets: exact bytes of the path, fstat, filesystem, holders once per inode. */
-function inspect(links: readonly string[], options: ScanOptions, proc: string): RawDeletedOpen[] {
+export function inspect(links: readonly string[], options: ScanOptions, proc: string): RawDeletedOpen[] {
 	const backing = new BackingDevices(proc);
 	const byInode = new Map<string, RawDeletedOpen>();
 	for (const entry of links) {
