@@ -99,6 +99,17 @@ export function advise(input: AdviceInput): Suggestion[] {
 		for (const plan of cleanupPlans(engine, {now: input.now, buildCache: input.buildCache})) {
 			out.push({kind: 'cleanup', engine: engine.runtime.id, title: plan.title, bytes: plan.totalBytes, reason: `${plan.items.length} item(s), ${fmt(plan.totalBytes)} estimated`, plan, items: plan.items});
 		}
+		// Podman: Buildah's working containers are never pruned here; say what they hold and who removes them.
+		const external = (engine.usage.buildCache ?? []).filter(r => r.external);
+		const externalBytes = external.reduce((t, r) => t + r.bytes, 0);
+		if (external.length > 0 && externalBytes >= minBytes) {
+			out.push({
+				kind: 'redesign', engine: engine.runtime.id, bytes: externalBytes,
+				title: 'External (Buildah) containers in Podman storage',
+				reason: `${external.length} container(s) made by Buildah or another tool hold ${fmt(externalBytes)}; layerscope never removes them`,
+				change: 'check `buildah containers` (as the same user), then `buildah rm NAME` for the ones no build still needs',
+			});
+		}
 		for (const container of engine.containers) {
 			if (container.logBytes >= 10 * minBytes) {
 				out.push({

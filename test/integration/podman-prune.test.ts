@@ -5,6 +5,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {buildahCli} from '../../source/adapters/lab/podman-lab.js';
 import {WalkPool} from '../../source/adapters/fs/walk-pool.js';
 import {consoleServicesForSources} from '../../source/cli/console-actions.js';
+import {advise} from '../../source/domain/advise.js';
 import {cleanupPlans} from '../../source/domain/cleanup-candidates.js';
 import {makePlan, type PlanItem} from '../../source/domain/prune-plan.js';
 import type {EngineSnapshot} from '../../source/domain/types.js';
@@ -64,6 +65,11 @@ describe('Podman prune: re-validation, audit log, read-only refusal', () => {
 		// And the podman container list never mixed it in; the image it was made from is held (pinned).
 		expect(engine.containers.some(c => c.id === external!.id)).toBe(false);
 		expect(engine.images.find(i => i.tags.includes(busybox))!.pinned).toBe(true);
+		// Advice names them and who removes them, with no plan attached.
+		const advice = advise({engines: [engine]}).find(s => s.title.startsWith('External (Buildah) containers'));
+		expect(advice).toMatchObject({kind: 'redesign', engine: engine.runtime.id});
+		expect(advice!.plan).toBeUndefined();
+		expect(advice!.bytes).toBeGreaterThanOrEqual(external!.bytes);
 	});
 
 	it('read-only: no mutation service exists, and report and plan send only reads', async () => {

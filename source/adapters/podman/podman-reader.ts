@@ -91,27 +91,29 @@ export class PodmanReader extends DockerReader {
 		const external = await this.libpod.externalContainers();
 		if (external.length === 0) return [];
 		const store = this.store ?? (await this.libpod.info().catch(() => null));
-		const local = this.client.endpoint.local && store?.graphRoot && store.graphDriver;
-		const layers = new Map(local ? storageContainers(store!.graphRoot!, store!.graphDriver).map(c => [c.id, c.layer]) : []);
+		const {graphRoot, graphDriver} = store ?? {};
 		const dirs = new Map<string, string>();
-		for (const c of external) {
-			const layer = layers.get(c.Id);
-			const dir = layer && local ? storageUpperDir(store!.graphRoot!, store!.graphDriver!, layer) : null;
-			if (dir) dirs.set(c.Id, dir);
+		if (this.client.endpoint.local && graphRoot && graphDriver) {
+			const layers = new Map(storageContainers(graphRoot, graphDriver).map(c => [c.id, c.layer]));
+			for (const c of external) {
+				const layer = layers.get(c.Id);
+				const dir = layer ? storageUpperDir(graphRoot, graphDriver, layer) : null;
+				if (dir) dirs.set(c.Id, dir);
+			}
 		}
-		const sizes = dirs.size > 0 && hasGnuFind() ? await findSizes([...dirs.values()]) : new Map();
+		const sizes = dirs.size > 0 && hasGnuFind() ? await findSizes([...dirs.values()]) : new Map<string, {apparentBytes: number}>();
 		return external.map(c => {
 			const size = sizes.get(dirs.get(c.Id) ?? '');
 			const name = (c.Names ?? [])[0] ?? c.Id.slice(0, 12);
 			return {
-			id: c.Id,
-			type: 'external',
-			description: `external container ${name} (${c.Image || 'no image'}), made by Buildah or another tool${size ? '' : '; not sized: its layer is not readable here'}`,
-			bytes: size?.apparentBytes ?? 0,
-			inUse: false,
-			shared: false,
-			external: true,
-			lastUsedAt: c.Created ? Date.parse(c.Created) || undefined : undefined,
+				id: c.Id,
+				type: 'external',
+				description: `external container ${name} (${c.Image || 'no image'}), made by Buildah or another tool${size ? '' : '; not sized: its layer is not readable here'}`,
+				bytes: size?.apparentBytes ?? 0,
+				inUse: false,
+				shared: false,
+				external: true,
+				lastUsedAt: c.Created ? Date.parse(c.Created) || undefined : undefined,
 			};
 		});
 	}
