@@ -71,7 +71,7 @@ export const bindings: readonly Binding[] = [
 	{command: Command.BuildCache, keys: 'c', help: 'actions: build cache to prune (all, 24h, 7d, keep 5GB)', match: (i, k) => i === 'c' && !k.ctrl},
 	// drill-down (issue 5)
 	{command: Command.SizeMode, keys: 'b', help: 'tree: sizes allocated / apparent', match: i => i === 'b'},
-	{command: Command.OtherFiles, keys: 'o', help: 'other files: the rest of the filesystem, classed', match: i => i === 'o'},
+	{command: Command.OtherFiles, keys: 'f', help: 'files outside the engines: the rest of the filesystem, classed', match: i => i === 'f'},
 	{command: Command.Help, keys: '?', help: 'this help', match: i => i === '?'},
 	{command: Command.Quit, keys: 'q ^C', help: 'quit', match: (i, k) => i === 'q' || (Boolean(k.ctrl) && i === 'c')},
 ];
