@@ -3,7 +3,7 @@
  * processes, the ledger entry, and display text. Pure.
  */
 import {matchContainer, parseCgroup} from './cgroup.js';
-import type {LedgerEntry} from './ledger.js';
+import type {LedgerEntry} from './types.js';
 import {sanitize, sanitizeBytes} from './sanitize.js';
 import type {ContainerRecord, DeletedOpenFile, EngineSnapshot} from './types.js';
 

@@ -1,11 +1,7 @@
 import {deletedOpenEntry} from './deleted-open.js';
-import type {ContainerRecord, EngineSnapshot, ImageRecord} from './types.js';
+import type {ContainerRecord, EngineSnapshot, ImageRecord, LedgerEntry} from './types.js';
 
-export interface LedgerEntry {
-	bytes: number;
-	count: number;
-	reclaimableBytes?: number;
-}
+export type {LedgerEntry} from './types.js';
 
 export interface Ledger {
 	liveLayers: LedgerEntry;

@@ -188,3 +188,10 @@ export interface NodeSnapshot {
 	takenAt: number;
 	engines: EngineSnapshot[];
 }
+
+/** One row of the ledger: bytes and items, and what removing them would free where that applies. */
+export interface LedgerEntry {
+	bytes: number;
+	count: number;
+	reclaimableBytes?: number;
+}

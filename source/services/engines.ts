@@ -11,45 +11,10 @@ import {connectPodman, podmanFromDockerPath} from './podman-engines.js';
 
 export type RuntimeChoice = 'docker' | 'cri' | 'podman' | 'auto';
 
-export interface EngineFlags {
-	runtime?: string;
-	host?: string;
-	podmanHost?: string;
-	runtimeEndpoint?: string;
-	timeout: number;
-	dfTimeout?: number;
-}
+import {type EngineFlags, type EngineSource, readerSource} from './engine-source.js';
 
-/** One connected engine, read-only: it can scan, nothing else. */
-export interface EngineSource {
-	kind: EngineKind;
-	endpoint: string;
-	scan(options: Omit<DockerScanOptions, 'pool'> & {pool: WalkPool}): Promise<EngineSnapshot>;
-	/** Docker, and Podman through its Docker-compatible API (a PodmanReader then). */
-	docker?: DockerReader;
-	/** CRI only: the client (read and, through services/mutations only, remove) and the runtime's id. */
-	cri?: {client: import('../adapters/cri/cri-client.js').CriClient; id: string};
-	close(): void;
-}
-
-/**
- * A Docker-API engine as a source; its kind is what /version said (Podman answers there too).
- * `runtime` is what connecting read: the first scan uses it instead of asking /info and /version again.
- */
-export function readerSource(reader: DockerReader, kind: EngineKind, runtime?: RuntimeInfo): EngineSource {
-	let connected: Promise<RuntimeInfo> | undefined = runtime ? Promise.resolve(runtime) : undefined;
-	return {
-		kind,
-		endpoint: reader.client.endpoint.display,
-		docker: reader,
-		scan: options => {
-			const first = connected;
-			connected = undefined;
-			return scanDocker(reader, {...options, runtime: first});
-		},
-		close: () => {},
-	};
-}
+export type {EngineFlags, EngineSource} from './engine-source.js';
+export {readerSource} from './engine-source.js';
 
 /** --host, DOCKER_HOST or /var/run/docker.sock; a Podman socket there is recognised and read as Podman. */
 async function dockerSource(flags: EngineFlags): Promise<EngineSource> {

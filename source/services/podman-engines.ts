@@ -3,8 +3,7 @@ import {EngineError} from '../adapters/engine-error.js';
 import {podmanCandidates, socketOwner, type PodmanCandidate} from '../adapters/podman/podman-endpoint.js';
 import {PodmanReader} from '../adapters/podman/podman-reader.js';
 import {rootlessStores} from '../adapters/podman/rootless-stores.js';
-import type {EngineFlags, EngineSource} from './engines.js';
-import {readerSource} from './engines.js';
+import {type EngineFlags, type EngineSource, readerSource} from './engine-source.js';
 
 const idFor = (user?: {name: string}) => (user ? `podman-${user.name}` : 'podman');
 

@@ -49,7 +49,7 @@ const app = files.find(f => f.holder.container?.name === 'ls-fxd-app')!;
 
 describe('deleted-but-open files in the console (recorded from the lab dockerd and /proc)', () => {
 	it('has a ledger row, and the d key is in the keymap and the help', async () => {
-		expect(bindings.find(b => b.command === Command.DeletedOpen)?.keys).toBe('d');
+		expect(bindings.find(b => b.command === Command.DeletedOpen)?.keys).toEqual(['d']);
 		const {lastFrame} = mount();
 		await tick();
 		const frame = plain(lastFrame());

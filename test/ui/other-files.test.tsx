@@ -54,13 +54,13 @@ describe('other files screen (recorded breakdown)', () => {
 	});
 });
 
-describe('the console: o opens the breakdown', () => {
+describe('the console: f opens the breakdown', () => {
 	it('from the overview, and Esc returns', async () => {
 		const feed = fixtureFeed();
 		const r = renderAt(<App feed={feed} size={size} now={fixture.refreshedAt} services={{...fixtureServices(), ...services}} />, size);
 		const frame = () => plain(r.lastFrame());
-		await until(() => frame().includes('Other files on this filesystem (o)'));
-		await r.press('o');
+		await until(() => frame().includes('Other files on this filesystem (f)'));
+		await r.press('f');
 		await until(() => frame().includes('Other files: the rest of the filesystem, classed') && frame().includes('residual'));
 		await r.press(keys.escape);
 		await until(() => frame().includes('Where the bytes live'));

@@ -1,3 +1,4 @@
+import {Worker} from 'node:worker_threads';
 import {deletedLinks, inspect, listPids, type ScanOptions, type ScanResult} from './deleted-open-scan.js';
 
 /** The same loop for a worker thread (evaluated source: nothing to locate on disk, in a bundle or not). */
@@ -39,7 +40,6 @@ export async function scanDeletedOpenParallel(options: ScanOptions & {parallelFr
 		const found = deletedLinks(pids, proc);
 		return {files: inspect(found.links, options, proc), processes: found.processes, fds: found.fds};
 	}
-	const {Worker} = await import('node:worker_threads');
 	const theirs = pids.filter((_, i) => i % 2 === 1);
 	const worker = new Worker(workerSource, {eval: true, workerData: {pids: theirs, proc}});
 	const answer = new Promise<{links: string[]; processes: number; fds: number}>((resolve, reject) => {
