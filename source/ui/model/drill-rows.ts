@@ -51,7 +51,9 @@ function row(entry: FileNode, dirs: ReadonlyMap<string, DirNode> | null, parentS
 	const dominant = sub ? dominantClass(sub) : null;
 	const size = sizeOf(entry, mode);
 	return {
-		id: `e:${entry.display}`,
+		// The walked directory's key is its identity; display text is not one (sanitising maps
+		// different raw names onto the same text), so files fall back to it and uniqueIds settles ties.
+		id: entry.dirKey ? `d:${entry.dirKey}` : `e:${entry.display}`,
 		name: entry.type === 'dir' ? entry.display + '/' : entry.display,
 		type: entry.type,
 		size,
@@ -69,12 +71,23 @@ function row(entry: FileNode, dirs: ReadonlyMap<string, DirNode> | null, parentS
 	};
 }
 
+/** Row ids are React keys: a repeated one gets its rank among its namesakes appended. */
+function uniqueIds(rows: DrillRow[]): DrillRow[] {
+	const seen = new Map<string, number>();
+	for (const r of rows) {
+		const n = seen.get(r.id) ?? 0;
+		seen.set(r.id, n + 1);
+		if (n > 0) r.id = `${r.id}#${n}`;
+	}
+	return rows;
+}
+
 const bySize = (a: DrillRow, b: DrillRow) => b.size - a.size || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
 /** Rows of one directory, largest first in the chosen mode; the unlisted small files last, as one row. */
 export function dirRows(tree: Pick<DrillTree, 'dirs'>, dir: DirNode, mode: SizeMode): DrillRow[] {
 	const parent = sizeOf(dir, mode);
-	const rows = dir.entries.map(e => row(e, tree.dirs, parent, mode)).sort(bySize);
+	const rows = uniqueIds(dir.entries.map(e => row(e, tree.dirs, parent, mode)).sort(bySize));
 	if (dir.rest.count > 0) {
 		const size = sizeOf(dir.rest, mode);
 		rows.push({
@@ -88,7 +101,7 @@ export function dirRows(tree: Pick<DrillTree, 'dirs'>, dir: DirNode, mode: SizeM
 /** While the walk runs: the finished top-level directories (not navigable yet). */
 export function progressRows(progress: DrillProgress, mode: SizeMode): DrillRow[] {
 	const parent = sizeOf(progress.totals, mode);
-	return progress.topLevel.map(e => ({...row(e, null, parent, mode), dirKey: undefined})).sort(bySize);
+	return uniqueIds(progress.topLevel.map(e => ({...row(e, null, parent, mode), dirKey: undefined})).sort(bySize));
 }
 
 export interface HeaviestPath {
