@@ -11,7 +11,7 @@ import {execFileSync, spawnSync} from 'node:child_process';
 import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {loadavg, tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {dist, repoRoot, requireBuild, startLab, stopLab} from './lib/lab.mjs';
+import {repoRoot, requireBuild, startLab, stopLab} from './lib/lab.mjs';
 import {alternate, median, round3} from './lib/stats.mjs';
 
 const arg = (name, fallback) => {

@@ -91,7 +91,7 @@ const result = await esbuild.build({
 	logOverride: {'assign-to-define': 'silent'},
 });
 
-let code = result.outputFiles[0].text;
+const code = result.outputFiles[0].text;
 if (/\bimport\s*\(/.test(code)) throw new Error(`bundle-commands: ${outfile} has an import() the loader cannot run`);
 if (/[^\x00-\x7f]/.test(code)) throw new Error(`bundle-commands: ${outfile} is not ASCII`);
 const hash = createHash('sha256').update(code).digest('hex').slice(0, 32);

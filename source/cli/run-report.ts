@@ -27,7 +27,7 @@ export async function runReport(flags: ReportFlags): Promise<number> {
 		);
 		const {withDeletedOpen} = await import('../services/deleted-open.js');
 		// Deleted-but-open files: the report and the advice (markdown) see them.
-		(await withDeletedOpen(sampled.map(s => s.engine))).forEach((engine, i) => (sampled[i]!.engine = engine));
+		for (const [i, engine] of (await withDeletedOpen(sampled.map(s => s.engine))).entries()) sampled[i]!.engine = engine;
 		const report: Report = buildReport({takenAt: Date.now(), engines: sampled.map(s => s.engine)}, [...notes, ...eviction.warnings]);
 		report.evictionThresholds = {
 			source: eviction.thresholds.source,

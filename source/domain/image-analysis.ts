@@ -250,7 +250,7 @@ export function analyzeImage(layers: readonly LayerInput[]): ImageAnalysis {
 					if (bytes > 0) overwritten.push({layer: index, path: e.path, hiddenBytes: bytes, addedIn});
 				}
 				n.stored += e.bytes;
-			} else if (!before || before.type !== 'dir') {
+			} else if (before?.type !== 'dir') {
 				summary.addedBytes += e.bytes;
 				if (before) {
 					const {bytes, addedIn} = attribute(node, true);

@@ -2,11 +2,8 @@ import {existsSync, realpathSync} from 'node:fs';
 import {DockerClient} from '../adapters/docker/docker-client.js';
 import {DockerReader} from '../adapters/docker/docker-reader.js';
 import {resolveDockerEndpoint} from '../adapters/docker/endpoint.js';
-import type {WalkPool} from '../adapters/fs/walk-pool.js';
-import type {EngineKind, EngineSnapshot, RuntimeInfo} from '../domain/types.js';
 import {EngineError} from '../adapters/engine-error.js';
 import {errorHint, errorLine, formatError} from '../domain/operator-error.js';
-import {scanDocker, type DockerScanOptions} from './docker-scan.js';
 import {connectPodman, podmanFromDockerPath} from './podman-engines.js';
 
 export type RuntimeChoice = 'docker' | 'cri' | 'podman' | 'auto';

@@ -1,7 +1,7 @@
 import type {DockerReader} from '../adapters/docker/docker-reader.js';
 import {tryFilesystemStats} from '../adapters/fs/statfs.js';
 import {WalkPool} from '../adapters/fs/walk-pool.js';
-import {defaultThresholds, type EvictionThresholds} from '../domain/eviction.js';
+import type {EvictionThresholds} from '../domain/eviction.js';
 import {GrowthTracker} from '../domain/growth.js';
 import {isLive} from '../domain/ledger.js';
 import type {ContainerRecord, ContainerState, EngineSnapshot} from '../domain/types.js';

@@ -29,8 +29,8 @@ describe('image explorer in a terminal (tmux 80×24)', () => {
 		await term.until('the detail', t => t.includes('Container ls-e2e-image') && t.includes('i image layers'));
 		term.send('i');
 		const text = await term.until('the image explorer', t => /Image ls-e2e\/image:1/.test(t) && /invisible 8\.\d MB/.test(t));
-		expect(text).toMatch(/efficiency \d+\.\d%  wasted 8\.\d MB/);
-		expect(text).toMatch(/Layer 0\/2  its changes/);
+		expect(text).toMatch(/efficiency \d+\.\d% {2}wasted 8\.\d MB/);
+		expect(text).toMatch(/Layer 0\/2 {2}its changes/);
 		for (const line of text.split('\n')) expect(line.length).toBeLessThanOrEqual(80);
 		expect(text.trimEnd().split('\n').length).toBeLessThanOrEqual(24);
 	});

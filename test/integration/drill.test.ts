@@ -91,10 +91,6 @@ describe('drill-down of a writable layer against the private dockerd', () => {
 		expect(tree.classes[0]).toMatchObject({class: 'copy-up', bytes: stat.size, lowerBytes: stat.size - 2});
 	});
 
-	afterAll(() => {
-		process.env.PATH = savedPath;
-		rmSync(shimDir, {recursive: true, force: true});
-	});
 
 	it('reads the opaque xattrs of all changed image directories with one tar per walk, started by absolute path', () => {
 		expect(manyDirsTars).toEqual([join(shimDir, 'tar')]);
@@ -197,6 +193,8 @@ describe('drill-down of a writable layer against the private dockerd', () => {
 	});
 
 	afterAll(async () => {
+		process.env.PATH = savedPath;
+		rmSync(shimDir, {recursive: true, force: true});
 		for (const name of trees.keys()) await docker.getContainer(name).remove({force: true}).catch(() => {});
 	});
 });

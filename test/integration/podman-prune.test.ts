@@ -114,7 +114,7 @@ describe('Podman prune: re-validation, audit log, read-only refusal', () => {
 		const outcome = Object.fromEntries(result.outcomes.map(o => [o.item.name, o]));
 		expect(outcome['ls-pmp-stopped']!.outcome).toBe('removed');
 		expect(outcome['localhost/ls-pmp/own:1']!.outcome).toBe('removed');
-		expect(outcome['infra']).toMatchObject({outcome: 'skipped', reason: 'is a pod infra container'});
+		expect(outcome.infra).toMatchObject({outcome: 'skipped', reason: 'is a pod infra container'});
 		expect(outcome['ls-pmp-late']).toMatchObject({outcome: 'skipped', reason: 'is running now'});
 
 		const containers = await ids('ps');

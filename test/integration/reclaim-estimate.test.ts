@@ -36,7 +36,6 @@ const big = Array.from({length: 8 * 1024}, (_, i) => `${i.toString(36).padStart(
 describe('reclaim estimates that add up (BuildKit images sharing an 8 MiB layer)', () => {
 	let dir: string;
 	let host: string;
-	let docker: Docker;
 	let reader: DockerReader;
 	let service: MutationService;
 	const pool = new WalkPool();
@@ -53,7 +52,6 @@ describe('reclaim estimates that add up (BuildKit images sharing an 8 MiB layer)
 		const paths = labPaths(dir);
 		await startDockerd(paths);
 		host = `unix://${paths.docker.socket}`;
-		docker = new Docker({socketPath: paths.docker.socket});
 		reader = new DockerReader(new DockerClient(resolveDockerEndpoint(host)));
 		const runtime = await reader.runtime();
 		service = createMutationService({readOnly: false}, () => ({

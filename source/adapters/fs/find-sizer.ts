@@ -62,7 +62,7 @@ function findBatch(roots: string[]): Promise<TreeSize[] | null> {
 			if (sizes.length !== roots.length) return resolve(null);
 			for (const line of stderr.split('\n').filter(Boolean)) {
 				const at = roots.findIndex(root => line.includes(`'${root}`) || line.includes(`‘${root}`));
-				const target = sizes[at >= 0 ? at : 0]!;
+				const target = sizes[Math.max(at , 0)]!;
 				target.errors++;
 				if (target.errorSamples.length < 5) target.errorSamples.push({path: Buffer.from(line).toString('base64'), code: /Permission denied/.test(line) ? 'EACCES' : 'EIO'});
 			}
@@ -84,7 +84,7 @@ export async function findSizes(roots: readonly string[], processes = 2): Promis
 				sizes = [];
 				for (const root of part) sizes.push(...((await findBatch([root])) ?? [empty()]));
 			}
-			part.forEach((root, i) => out.set(root, sizes![i]!));
+			for (const [i, root] of part.entries()) out.set(root, sizes![i]!);
 		}),
 	);
 	return out;

@@ -358,7 +358,7 @@ export class TreeAssembly {
 	 * candidate's xattr). The directory and every unmarked image directory above it become C.
 	 */
 	private addHiddenDeletes(h: HiddenDeletes, whiteout: number): void {
-		let g = this.lookup(h.key);
+		const g = this.lookup(h.key);
 		if (g === undefined || h.deletes.length === 0) return;
 		const cls = this.classes[whiteout] ?? 'other';
 		const d = this.dirs[g]!;

@@ -12,7 +12,6 @@ import {lstatSync, type Stats} from 'node:fs';
 import {DirAggregator, type DirSink, type Frame} from './dir-aggregator.js';
 import {programPath} from './programs.js';
 import {join, listDir, text, type RawName} from './raw-names.js';
-import {TreeAssembly} from './tree-assembly.js';
 import {WalkAbortedError, type TreeWalkOptions, type WalkedTree} from './tree-types.js';
 import {ERR, LEAF, errorKindOfMessage} from './walk-rules.js';
 import {finishWalk, walkSetup} from './walk-finish.js';

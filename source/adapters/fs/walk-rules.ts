@@ -222,7 +222,7 @@ export class TopFiles {
 	 * (a new slot, or the smallest one, whose file joins the rest), or -1 when it joins the rest.
 	 */
 	slot(apparent: number, allocated: number): number {
-		const w = apparent > allocated ? apparent : allocated;
+		const w = Math.max(apparent , allocated);
 		if (this.listAll || w >= this.minBytes) {
 			const top = this.top;
 			if (top.length < this.topK) return top.length;

@@ -141,7 +141,7 @@ export function inspect(links: readonly string[], options: ScanOptions, proc: st
 		} catch {
 			continue;
 		}
-		if (!st || st.nlink !== 0 || !st.isFile()) continue;
+		if (st?.nlink !== 0 || !st.isFile()) continue;
 		const device = options.devices?.has(st.dev) ? st.dev : backing.resolve(st.dev, Number(pid));
 		if (options.devices && !options.devices.has(device)) continue;
 		const key = `${device}:${st.ino}`;

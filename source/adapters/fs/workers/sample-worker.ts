@@ -6,7 +6,7 @@ if (parentPort) {
 	const port = parentPort;
 	const sampler = new LayerSampler();
 	port.on('message', (msg: {id: number; type?: string; root?: string} & Parameters<LayerSampler['sample']>[0]) => {
-		let result;
+		let result: unknown;
 		try {
 			result = msg.type === 'index' ? sampler.index(msg.root!) : sampler.sample(msg);
 		} catch (err) {

@@ -5,7 +5,7 @@ import {sizeTree} from '../size-tree.js';
 if (parentPort) {
 	const port = parentPort;
 	port.on('message', (msg: {id: number; root: string}) => {
-		let result;
+		let result: unknown;
 		try {
 			result = sizeTree(msg.root);
 		} catch (err) {
