@@ -46,7 +46,7 @@ describe('Podman as an engine (private rootful Podman)', () => {
 		const r = await runCli(['report', '--runtime', 'podman'], {CONTAINER_HOST: 'unix:///nonexistent/podman.sock'});
 		expect(r.code).toBe(2);
 		expect(r.stderr).toBe(
-			'layerscope: cannot reach Podman at unix:///nonexistent/podman.sock: no such socket. Is the Podman service running (systemctl start podman.socket, or systemctl --user start podman.socket)? Set --podman-host or CONTAINER_HOST to its socket.\n',
+			'layerscope: cannot reach Podman at unix:///nonexistent/podman.sock: no such socket (hint: is the Podman service running (systemctl start podman.socket, or systemctl --user start podman.socket)? Set --podman-host or CONTAINER_HOST to its socket)\n',
 		);
 		const bad = await runCli(['report', '--runtime', 'podman', '--podman-host', 'ssh://core@host/run/podman/podman.sock']);
 		expect(bad.code).toBe(2);
