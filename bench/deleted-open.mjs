@@ -84,7 +84,9 @@ for (let r = 0; r < rounds; r++) {
 			const run = spawnSync('lsof', ['+L1'], {stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 256 * 1024 * 1024});
 			results.lsof.push(now() - t);
 			cpu.lsof.push(stop().children);
-			lsofLines = String(run.stdout).split('\n').filter(l => l.includes(join(dir, 'files'))).length;
+			lsofLines = String(run.stdout)
+				.split('\n')
+				.filter(l => l.includes(join(dir, 'files'))).length;
 		}
 	}
 }

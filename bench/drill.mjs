@@ -32,7 +32,10 @@ const dockerCli = (...args) => execFileSync(docker, args, {env: childEnv, encodi
 const shapes = [
 	{name: 'files3500', run: 'for d in $(seq 1 350); do mkdir -p /app/d$d; for f in $(seq 1 10); do head -c 12000 /dev/urandom > /app/d$d/f$f; done; done'},
 	// 2,000 directories of 10 subdirectories: changed directories spread over many parents.
-	{name: 'dirs22000', run: 'mkdir /app && cd /app && seq 1 2000 | sed "s|^|d|" | xargs mkdir && for j in 0 1 2 3 4 5 6 7 8 9; do seq 1 2000 | sed "s|^|d|;s|$|/s$j|" | xargs mkdir && seq 1 2000 | sed "s|^|d|;s|$|/s$j/f|" | xargs touch; done'},
+	{
+		name: 'dirs22000',
+		run: 'mkdir /app && cd /app && seq 1 2000 | sed "s|^|d|" | xargs mkdir && for j in 0 1 2 3 4 5 6 7 8 9; do seq 1 2000 | sed "s|^|d|;s|$|/s$j|" | xargs mkdir && seq 1 2000 | sed "s|^|d|;s|$|/s$j/f|" | xargs touch; done',
+	},
 ];
 const results = {};
 let exitCode = 0;

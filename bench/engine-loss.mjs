@@ -33,8 +33,21 @@ async function until(probe, timeoutMs) {
 
 async function once(events) {
 	await startDockerd(paths);
-	tmux('new-session', '-d', '-s', 'loss', '-x', '80', '-y', '24', '-e', `DOCKER_HOST=unix://${paths.docker.socket}`, '-e', `LAYERSCOPE_EVENTS=${events ? 1 : 0}`,
-		`${process.execPath} ${join(repoRoot, 'dist/cli.js')} --runtime docker --interval ${interval}; sleep 600`);
+	tmux(
+		'new-session',
+		'-d',
+		'-s',
+		'loss',
+		'-x',
+		'80',
+		'-y',
+		'24',
+		'-e',
+		`DOCKER_HOST=unix://${paths.docker.socket}`,
+		'-e',
+		`LAYERSCOPE_EVENTS=${events ? 1 : 0}`,
+		`${process.execPath} ${join(repoRoot, 'dist/cli.js')} --runtime docker --interval ${interval}; sleep 600`,
+	);
 	try {
 		if (!(await until(text => /refreshed \d+s ago/.test(text.split('\n')[0]), 60_000))) throw new Error('no first frame');
 		await sleep(1000 + Math.random() * interval * 1000); // a random phase against the sampling timer

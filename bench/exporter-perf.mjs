@@ -87,7 +87,12 @@ const lines = [
 	`scrape latency (15 s cadence): p50 ${percentile(scrapes, 50).toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, max ${Math.max(...scrapes).toFixed(1)} ms ${p99 <= 50 ? 'PASS' : 'FAIL'} (p99 ≤ 50 ms)`,
 	`scrape latency (200 back-to-back): p50 ${percentile(burst, 50).toFixed(1)} ms, p99 ${percentile(burst, 99).toFixed(1)} ms; reference (constant page, alternated): p50 ${percentile(reference, 50).toFixed(1)} ms, p99 ${percentile(reference, 99).toFixed(1)} ms; ratio p50 ${(percentile(burst, 50) / percentile(reference, 50)).toFixed(2)}`,
 	`server-side render time (layerscope_exporter_scrape_duration_seconds): ${serverSide}`,
-	`load average during the run: ${loadavg().map(l => l.toFixed(1)).join(' ')} on ${availableParallelism()} cores`,
-	`docker sample duration (exporter's own metric): median ${percentile(durations.filter(d => d !== undefined), 50)?.toFixed(3)} s`,
+	`load average during the run: ${loadavg()
+		.map(l => l.toFixed(1))
+		.join(' ')} on ${availableParallelism()} cores`,
+	`docker sample duration (exporter's own metric): median ${percentile(
+		durations.filter(d => d !== undefined),
+		50,
+	)?.toFixed(3)} s`,
 ];
 console.log(lines.join('\n'));

@@ -110,7 +110,9 @@ async function meter() {
 		if (rss.length % 12 === 0) {
 			const series = text.split('\n').filter(l => l.startsWith('layerscope_container_writable_bytes{')).length;
 			const heap = value(text, 'layerscope_exporter_heap_used_bytes', () => true);
-			log(`rss ${(rss.at(-1)[1] / 2 ** 20).toFixed(1)} MiB, main heap used ${((heap ?? 0) / 2 ** 20).toFixed(1)} MiB, cpu ${(cpuSeconds(exporter.pid) - cpu0).toFixed(1)} s, containers created ${created}, series ${series}, removals timed ${removals.length}`);
+			log(
+				`rss ${(rss.at(-1)[1] / 2 ** 20).toFixed(1)} MiB, main heap used ${((heap ?? 0) / 2 ** 20).toFixed(1)} MiB, cpu ${(cpuSeconds(exporter.pid) - cpu0).toFixed(1)} s, containers created ${created}, series ${series}, removals timed ${removals.length}`,
+			);
 		}
 		await sleep(10_000);
 	}
@@ -121,7 +123,14 @@ const [, , cpu] = await Promise.all([churn(), engineRestart(), meter()]);
 await sleep(1000);
 const code = await exporter.stop();
 const all = await docker.listContainers({all: true});
-await Promise.all(all.map(c => docker.getContainer(c.Id).remove({force: true}).catch(() => {})));
+await Promise.all(
+	all.map(c =>
+		docker
+			.getContainer(c.Id)
+			.remove({force: true})
+			.catch(() => {}),
+	),
+);
 await stopLab(dir);
 
 const mib = b => (b / 2 ** 20).toFixed(1);

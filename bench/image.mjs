@@ -32,8 +32,7 @@ const dockerEnv = {...process.env, DOCKER_HOST: env.DOCKER_HOST, DOCKER_BUILDKIT
 const tag = `ls-bench/image:${files}x${size}`;
 try {
 	const per = Math.ceil(files / 20);
-	const layer = i =>
-		`RUN mkdir -p /data/l${i} && awk 'BEGIN{s=sprintf("%${size}s","${i}"); for(i=0;i<${per};i++){f="/data/l${i}/f" i; printf "%s", s > f; close(f)}}'`;
+	const layer = i => `RUN mkdir -p /data/l${i} && awk 'BEGIN{s=sprintf("%${size}s","${i}"); for(i=0;i<${per};i++){f="/data/l${i}/f" i; printf "%s", s > f; close(f)}}'`;
 	const lines = ['FROM layerscope.local/busybox:latest'];
 	for (let i = 1; i <= 19; i++) lines.push(layer(i));
 	lines.push(`RUN rm -r /data/l2 && awk 'BEGIN{for(i=0;i<500;i++){f="/data/l1/f" i; printf "rewritten" > f; close(f)}}'`);
@@ -60,19 +59,25 @@ try {
 	const cpu = {du: [], analysis: []};
 	let report = null;
 	const methods = [
-		{name: 'du', run: () => {
-			const t = timed('du', ['-s', ...layerDirs], process.env);
-			rss.du.push(t.rssKiB);
-			cpu.du.push(t.cpu);
-			return t.seconds;
-		}},
-		{name: 'analysis', run: () => {
-			const t = timed(process.execPath, [cli, 'image', tag, '--json', '--source', 'store'], {...process.env, DOCKER_HOST: env.DOCKER_HOST});
-			rss.analysis.push(t.rssKiB);
-			cpu.analysis.push(t.cpu);
-			report ??= JSON.parse(t.stdout);
-			return t.seconds;
-		}},
+		{
+			name: 'du',
+			run: () => {
+				const t = timed('du', ['-s', ...layerDirs], process.env);
+				rss.du.push(t.rssKiB);
+				cpu.du.push(t.cpu);
+				return t.seconds;
+			},
+		},
+		{
+			name: 'analysis',
+			run: () => {
+				const t = timed(process.execPath, [cli, 'image', tag, '--json', '--source', 'store'], {...process.env, DOCKER_HOST: env.DOCKER_HOST});
+				rss.analysis.push(t.rssKiB);
+				cpu.analysis.push(t.cpu);
+				report ??= JSON.parse(t.stdout);
+				return t.seconds;
+			},
+		},
 	];
 	methods[0].run(); // warm the cache
 	const loadBefore = round3(loadavg()[0]);

@@ -30,7 +30,10 @@ const containers = Array.from({length: count}, (_, i) => {
 	const id = `${String(i).padStart(8, '0')}${base.id.slice(8)}`;
 	const at = fixture.refreshedAt;
 	growth.set(`docker/${id}`, (i * 7919) % 101 === 0 ? 0 : ((i * 7919) % 1000) * 100);
-	history.set(`docker/${id}`, Array.from({length: 12}, (_, k) => ({at: at - (11 - k) * 5000, bytes: (i * 1000 + k * ((i * 31) % 97)) * 1024})));
+	history.set(
+		`docker/${id}`,
+		Array.from({length: 12}, (_, k) => ({at: at - (11 - k) * 5000, bytes: (i * 1000 + k * ((i * 31) % 97)) * 1024})),
+	);
 	return {...base, id, name: `${base.name}-${i}`, writableBytes: (base.writableBytes ?? 0) + i * 4096};
 });
 const state = {

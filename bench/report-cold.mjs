@@ -36,7 +36,10 @@ const childEnv = {...process.env, DOCKER_HOST: env.DOCKER_HOST};
 delete childEnv.CONTAINER_RUNTIME_ENDPOINT;
 const cli = join(repoRoot, 'dist/cli.js');
 const docker = args => () => timeCommand('/usr/bin/docker', args, childEnv).seconds;
-const report = (extra = {}) => () => timeCommand(process.execPath, [cli, 'report', '--json'], {...childEnv, ...extra}).seconds;
+const report =
+	(extra = {}) =>
+	() =>
+		timeCommand(process.execPath, [cli, 'report', '--json'], {...childEnv, ...extra}).seconds;
 
 async function measure(shape, reference) {
 	log(`seeding ${shape.containers} containers × ${shape.dirs} dirs × ${shape.files} files`);

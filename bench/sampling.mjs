@@ -93,13 +93,11 @@ async function window(label, before = {cpu: 0, wall: 0}) {
 	const wall = (Date.now() - t1) / 1000;
 	console.error(`bench: ${label}: CPU/lstat per pass: ${perPass.join(' ')}`);
 	console.log(
-		`${label}: sampling ${count} running containers every ${interval} s for ${wall.toFixed(0)} s: ${used.toFixed(2)} s CPU = ${(100 * used / wall).toFixed(2)}% of one core (target ≤ 5%); ` +
+		`${label}: sampling ${count} running containers every ${interval} s for ${wall.toFixed(0)} s: ${used.toFixed(2)} s CPU = ${((100 * used) / wall).toFixed(2)}% of one core (target ≤ 5%); ` +
 			`${passes - n1} passes, ${Math.round((stats - s1) / Math.max(1, passes - n1))} lstat per pass, slowest pass ${maxPass} ms wall`,
 	);
 	if (before.wall > 0 && fromStart) {
-		console.log(
-			`  first ${fromStart.wall.toFixed(0)} s counted from the start instead (the first full scan included): ${fromStart.cpu.toFixed(2)} s CPU = ${(100 * fromStart.cpu / fromStart.wall).toFixed(2)}% of one core`,
-		);
+		console.log(`  first ${fromStart.wall.toFixed(0)} s counted from the start instead (the first full scan included): ${fromStart.cpu.toFixed(2)} s CPU = ${((100 * fromStart.cpu) / fromStart.wall).toFixed(2)}% of one core`);
 	}
 }
 let fromStart;

@@ -40,24 +40,87 @@ const spawnOnly = async size => {
 	return s;
 };
 const methods = [
-	{name: 'scanDocker', run: async () => { const {scanDocker} = await import(dist('source/services/docker-scan.js')); const pool = new WalkPool(); const t = now(); let s; await scanDocker(reader(), {pool, skipDiskUsage: true, onProgress: p => { if (p.phase === 'images') s ??= now() - t; }}); await pool.close(); return s; }},
+	{
+		name: 'scanDocker',
+		run: async () => {
+			const {scanDocker} = await import(dist('source/services/docker-scan.js'));
+			const pool = new WalkPool();
+			const t = now();
+			let s;
+			await scanDocker(reader(), {
+				pool,
+				skipDiskUsage: true,
+				onProgress: p => {
+					if (p.phase === 'images') s ??= now() - t;
+				},
+			});
+			await pool.close();
+			return s;
+		},
+	},
 	{name: 'pipelined', run: async () => (await pipelinedScan(host)).seconds},
 	{name: 'findScan', run: async () => (await findScan(host)).seconds},
 	{name: 'prespawnOnly', run: async () => (await pipelinedScan(host, {pipeline: false})).seconds},
 	{name: 'pipelined3', run: async () => (await pipelinedScan(host, {workers: 3})).seconds},
 	{name: 'dockerPsS', run: async () => timeCommand('/usr/bin/docker', ['ps', '-a', '-s'], {...process.env, DOCKER_HOST: host}).seconds},
 	{name: 'du', run: async () => timeCommand('du', ['-s', ...roots]).seconds},
-	{name: 'runtime', run: async () => { const r = reader(); const t = now(); await r.runtime(); return now() - t; }},
-	{name: 'listOnly', run: async () => { const r = reader(); const t = now(); await r.client.call('list', (d, signal) => d.listContainers({all: true, abortSignal: signal})); return now() - t; }},
-	{name: 'containers8', run: async () => { const r = reader(); const t = now(); await r.containers('/x'); return now() - t; }},
-	{name: 'containers16', run: async () => { const r = new DockerReader(new DockerClient(resolveDockerEndpoint(host), 60_000), 16); const t = now(); await r.containers('/x'); return now() - t; }},
+	{
+		name: 'runtime',
+		run: async () => {
+			const r = reader();
+			const t = now();
+			await r.runtime();
+			return now() - t;
+		},
+	},
+	{
+		name: 'listOnly',
+		run: async () => {
+			const r = reader();
+			const t = now();
+			await r.client.call('list', (d, signal) => d.listContainers({all: true, abortSignal: signal}));
+			return now() - t;
+		},
+	},
+	{
+		name: 'containers8',
+		run: async () => {
+			const r = reader();
+			const t = now();
+			await r.containers('/x');
+			return now() - t;
+		},
+	},
+	{
+		name: 'containers16',
+		run: async () => {
+			const r = new DockerReader(new DockerClient(resolveDockerEndpoint(host), 60_000), 16);
+			const t = now();
+			await r.containers('/x');
+			return now() - t;
+		},
+	},
 	{name: 'spawn2', run: () => spawnOnly(2)},
 	{name: 'walk1', run: () => walkAll(1)},
 	{name: 'walk2', run: () => walkAll(2)},
 	{name: 'walk3', run: () => walkAll(3)},
 	{name: 'walk4', run: () => walkAll(4)},
-	{name: 'find2', run: async () => { const t = now(); await findSizes(roots, 2); return now() - t; }},
-	{name: 'find1', run: async () => { const t = now(); await findSizes(roots, 1); return now() - t; }},
+	{
+		name: 'find2',
+		run: async () => {
+			const t = now();
+			await findSizes(roots, 2);
+			return now() - t;
+		},
+	},
+	{
+		name: 'find1',
+		run: async () => {
+			const t = now();
+			await findSizes(roots, 1);
+			return now() - t;
+		},
+	},
 ].filter(m => !flags.only || flags.only.split(',').includes(m.name));
 
 const dockerdPid = Number(readFileSync(`${flags.dir}/docker/dockerd.pid`, 'utf8').trim());

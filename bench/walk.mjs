@@ -103,7 +103,9 @@ console.log(`tree: ${tree} (${result.inodes} inodes, ${result.dirs} directories)
 console.log(`du -s:      median ${duS.toFixed(2)} s of [${du.map(r => r.seconds.toFixed(2)).join(', ')}], peak RSS ${(Math.max(...du.map(r => r.rssKiB)) / 1024).toFixed(0)} MB`);
 console.log(`tree walk:  median ${walkS.toFixed(2)} s of [${walk.map(r => r.seconds.toFixed(2)).join(', ')}], peak RSS ${walkRss.toFixed(0)} MB`);
 console.log(`ratio:      ${(walkS / duS).toFixed(2)}x du -s (target <= 1.3x); RSS target <= 300 MB`);
-console.log(`in process: walk ${(median(walk.map(r => JSON.parse(r.stdout).walkMs)) / 1000).toFixed(2)} s, display model ${(median(walk.map(r => JSON.parse(r.stdout).modelMs)) / 1000).toFixed(2)} s (medians; the tree walk time above includes both and Node start-up)`);
+console.log(
+	`in process: walk ${(median(walk.map(r => JSON.parse(r.stdout).walkMs)) / 1000).toFixed(2)} s, display model ${(median(walk.map(r => JSON.parse(r.stdout).modelMs)) / 1000).toFixed(2)} s (medians; the tree walk time above includes both and Node start-up)`,
+);
 console.log(`cpu:        du ${median(du.map(r => r.cpu)).toFixed(2)} s, tree walk ${median(walk.map(r => r.cpu)).toFixed(2)} s (medians, user+sys, finds included)`);
 console.log(`load:       ${loadBefore.toFixed(2)} before, ${loadAfter.toFixed(2)} after (1-min loadavg, ${(await import('node:os')).availableParallelism()} CPUs)`);
 console.log(`allocated:  walker ${result.allocated} bytes, du -B1 ${duBlocks} bytes`);

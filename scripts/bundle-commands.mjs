@@ -38,12 +38,7 @@ const lazyRequires = {
 	name: 'layerscope-lazy-requires',
 	setup(build) {
 		build.onLoad({filter: /[\\/]node_modules[\\/]dockerode[\\/]lib[\\/]docker\.js$/}, args => ({
-			contents: replaceOnce(
-				readFileSync(args.path, 'utf8'),
-				"withSession = require('./session'),",
-				"withSession = function () { return require('./session').apply(this, arguments); },",
-				args.path,
-			),
+			contents: replaceOnce(readFileSync(args.path, 'utf8'), "withSession = require('./session'),", "withSession = function () { return require('./session').apply(this, arguments); },", args.path),
 			loader: 'js',
 		}));
 		build.onLoad({filter: /[\\/]node_modules[\\/]docker-modem[\\/]lib[\\/]modem\.js$/}, args => ({

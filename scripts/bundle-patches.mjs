@@ -75,15 +75,7 @@ function ansiTokenize(text, where) {
 
 /** slice-ansi also uses Segments.containing(). */
 function sliceAnsi(text, where) {
-	return (
-		useGraphemes +
-		replaceOnce(
-			text,
-			"const GRAPHEME_SEGMENTER = new Intl.Segmenter(undefined, {granularity: 'grapheme'});",
-			'const GRAPHEME_SEGMENTER = {segment: __lsSegments};',
-			where,
-		)
-	);
+	return useGraphemes + replaceOnce(text, "const GRAPHEME_SEGMENTER = new Intl.Segmenter(undefined, {granularity: 'grapheme'});", 'const GRAPHEME_SEGMENTER = {segment: __lsSegments};', where);
 }
 
 /**

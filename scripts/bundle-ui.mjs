@@ -20,7 +20,9 @@ const deferred = {
 	setup(build) {
 		build.onResolve({filter: /^\.\.?\//}, args => {
 			if (args.kind !== 'dynamic-import' || !args.importer.endsWith(`${sep}source${sep}cli${sep}run-console.ts`)) return undefined;
-			const target = relative(process.cwd(), resolve(dirname(args.importer), args.path)).split(sep).join('/');
+			const target = relative(process.cwd(), resolve(dirname(args.importer), args.path))
+				.split(sep)
+				.join('/');
 			if (firstFrame.has(target.replace(/\.js$/, '.ts'))) return undefined;
 			return {path: `./${target}`, external: true};
 		});

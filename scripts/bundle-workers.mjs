@@ -10,7 +10,9 @@ export const WORKERS_DIR = 'source/adapters/fs/workers';
 /** {path inside the repository as worker-script.ts looks it up: code} for every worker entry. */
 export async function bundleWorkers() {
 	const out = {};
-	for (const file of readdirSync(WORKERS_DIR).filter(f => f.endsWith('.ts')).sort()) {
+	for (const file of readdirSync(WORKERS_DIR)
+		.filter(f => f.endsWith('.ts'))
+		.sort()) {
 		const result = await esbuild.build({
 			entryPoints: [join(WORKERS_DIR, file)],
 			bundle: true,

@@ -22,7 +22,10 @@ if (!host.startsWith('unix:///tmp/')) throw new Error('set DOCKER_HOST to a priv
 const docker = new Docker({socketPath: host.replace('unix://', '')});
 
 async function run(name, script, {wait = true, volumes} = {}) {
-	await docker.getContainer(name).remove({force: true}).catch(() => {});
+	await docker
+		.getContainer(name)
+		.remove({force: true})
+		.catch(() => {});
 	const c = await docker.createContainer({name, Image: image, Cmd: ['sh', '-c', script], Volumes: volumes, HostConfig: {NetworkMode: 'none'}});
 	await c.start();
 	if (wait) await c.wait();
@@ -78,5 +81,8 @@ const fixture = {
 };
 writeFileSync(new URL('../test/fixtures/actions-docker.json', import.meta.url), JSON.stringify(fixture, null, '\t') + '\n');
 process.stdout.write(`recorded ${suggestions.length} suggestions; executed "${plan.title}": ${execution.outcomes.map(o => o.outcome).join(', ')}\n`);
-await docker.getContainer('ls-ax-app-logs').remove({force: true}).catch(() => {});
+await docker
+	.getContainer('ls-ax-app-logs')
+	.remove({force: true})
+	.catch(() => {});
 for (const s of sources) s.close();

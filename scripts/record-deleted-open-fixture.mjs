@@ -22,7 +22,10 @@ const docker = new Docker({socketPath: endpoint.socketPath});
 const hold = (path, mib) => `exec 3>"${path}"; dd if=/dev/zero bs=1M count=${mib} >&3 2>/dev/null; rm "${path}"; exec sleep 3600`;
 
 async function run(name, script) {
-	await docker.getContainer(name).remove({force: true}).catch(() => {});
+	await docker
+		.getContainer(name)
+		.remove({force: true})
+		.catch(() => {});
 	const c = await docker.createContainer({name, Image: image, Cmd: ['sh', '-c', script], HostConfig: {NetworkMode: 'none'}});
 	await c.start();
 }
@@ -62,5 +65,9 @@ writeFileSync(new URL('../test/fixtures/deleted-open-docker.json', import.meta.u
 process.stdout.write(`recorded ${state.snapshot.engines.flatMap(e => e.deletedOpen ?? []).length} deleted-open files\n`);
 host.kill('SIGKILL');
 rmSync(dir, {recursive: true, force: true});
-for (const name of ['ls-fxd-app', 'ls-fxd-hostile']) await docker.getContainer(name).remove({force: true}).catch(() => {});
+for (const name of ['ls-fxd-app', 'ls-fxd-hostile'])
+	await docker
+		.getContainer(name)
+		.remove({force: true})
+		.catch(() => {});
 process.exit(0);

@@ -51,7 +51,10 @@ const script = [
 	`printf y > "/w/$(printf 'bad\\377\\376name')"`,
 	`mkdir "/w/$(printf 'dir\\033[31m')" && echo z > "/w/$(printf 'dir\\033[31m')/inner"`,
 ].join(' && ');
-await docker.getContainer(name).remove({force: true}).catch(() => {});
+await docker
+	.getContainer(name)
+	.remove({force: true})
+	.catch(() => {});
 const created = await docker.createContainer({name, Image: image, Cmd: ['sh', '-c', script], HostConfig: {NetworkMode: 'none'}});
 await created.start();
 await created.wait();
@@ -79,9 +82,7 @@ const child = join(scripts, 'walk.mjs');
 const drillModule = new URL('../dist/source/services/drill.js', import.meta.url).href;
 writeFileSync(child, `const {drillContainer} = await import(${JSON.stringify(drillModule)});\nconst t = await drillContainer(JSON.parse(process.argv[2]), {local: true});\nprocess.stdout.write(JSON.stringify({...t, dirs: [...t.dirs]}));\n`);
 execFileSync('chmod', ['644', child]);
-const unprivileged = JSON.parse(
-	execFileSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, child, JSON.stringify({...record, upperDir: scratch, lowerDirs: []})], {encoding: 'utf8'}),
-);
+const unprivileged = JSON.parse(execFileSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, child, JSON.stringify({...record, upperDir: scratch, lowerDirs: []})], {encoding: 'utf8'}));
 execFileSync('chmod', ['-R', 'u+rwx', scratch]);
 rmSync(scratch, {recursive: true, force: true});
 rmSync(scripts, {recursive: true, force: true});

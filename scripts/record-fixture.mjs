@@ -16,7 +16,10 @@ if (!endpoint.socketPath) throw new Error('set DOCKER_HOST to the private engine
 const docker = new Docker({socketPath: endpoint.socketPath});
 
 async function run(name, script, {labels, wait} = {}) {
-	await docker.getContainer(name).remove({force: true}).catch(() => {});
+	await docker
+		.getContainer(name)
+		.remove({force: true})
+		.catch(() => {});
 	const c = await docker.createContainer({name, Image: image, Cmd: ['sh', '-c', script], Labels: labels, HostConfig: {NetworkMode: 'none'}});
 	await c.start();
 	if (wait) await c.wait();
@@ -52,4 +55,7 @@ const fixture = {
 };
 writeFileSync(new URL('../test/fixtures/console-docker.json', import.meta.url), JSON.stringify(fixture, null, '\t') + '\n');
 process.stdout.write(`recorded ${state.snapshot.engines[0].containers.length} containers\n`);
-await docker.getContainer('ls-fx-grower').stop({t: 0}).catch(() => {});
+await docker
+	.getContainer('ls-fx-grower')
+	.stop({t: 0})
+	.catch(() => {});

@@ -30,12 +30,7 @@ export function runtimeAssets() {
  * root go to the real fs untouched.
  */
 function preludeSource(assets) {
-	const lines = [
-		"import fs from 'node:fs';",
-		"import {posix} from 'node:path';",
-		"import {fileURLToPath} from 'node:url';",
-		'const assets = {};',
-	];
+	const lines = ["import fs from 'node:fs';", "import {posix} from 'node:path';", "import {fileURLToPath} from 'node:url';", 'const assets = {};'];
 	for (const [path, text] of Object.entries(assets)) lines.push(`assets[${JSON.stringify(path)}] = ${JSON.stringify(text)};`);
 	lines.push(`
 const root = ${JSON.stringify(VIRTUAL_ROOT)};

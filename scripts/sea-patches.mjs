@@ -66,12 +66,7 @@ function yogaBinary(path) {
 function inkReconciler(path) {
 	let text = readFileSync(path, 'utf8');
 	const ink = JSON.parse(readFileSync(new URL('../package.json', `file://${path}`), 'utf8'));
-	text = replaceOnce(
-		text,
-		"await import('./devtools.js');",
-		"throw Object.assign(new Error(\"Cannot find package 'react-devtools-core'\"), {code: 'ERR_MODULE_NOT_FOUND'});",
-		path,
-	);
+	text = replaceOnce(text, "await import('./devtools.js');", "throw Object.assign(new Error(\"Cannot find package 'react-devtools-core'\"), {code: 'ERR_MODULE_NOT_FOUND'});", path);
 	text = replaceOnce(text, '? await loadPackageJson()', `? ${JSON.stringify({name: ink.name, version: ink.version})}`, path);
 	return text;
 }

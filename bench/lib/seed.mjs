@@ -6,8 +6,7 @@ import Docker from 'dockerode';
 const image = 'layerscope.local/busybox:latest';
 const label = 'layerscope.bench';
 
-const script = (dirs, files) =>
-	`i=0; while [ $i -lt ${dirs} ]; do mkdir -p /data/d$i; j=0; while [ $j -lt ${files} ]; do echo $i.$j > /data/d$i/f$j; j=$((j+1)); done; i=$((i+1)); done; touch /data/.done; exec sleep 100000`;
+const script = (dirs, files) => `i=0; while [ $i -lt ${dirs} ]; do mkdir -p /data/d$i; j=0; while [ $j -lt ${files} ]; do echo $i.$j > /data/d$i/f$j; j=$((j+1)); done; i=$((i+1)); done; touch /data/.done; exec sleep 100000`;
 
 async function mapLimit(items, limit, fn) {
 	let next = 0;
@@ -34,7 +33,10 @@ export async function seed(socketPath, {containers, dirs, files, concurrency = 4
 	if (missing.length < names.length) log(`reusing ${names.length - missing.length} seeded container(s)`);
 	let created = 0;
 	await mapLimit(missing, concurrency, async name => {
-		await docker.getContainer(name).remove({force: true}).catch(() => {});
+		await docker
+			.getContainer(name)
+			.remove({force: true})
+			.catch(() => {});
 		const container = await docker.createContainer({
 			name,
 			Image: image,
@@ -64,6 +66,11 @@ export async function seed(socketPath, {containers, dirs, files, concurrency = 4
 export async function unseed(socketPath) {
 	const docker = new Docker({socketPath});
 	const list = await docker.listContainers({all: true, filters: {label: [label]}});
-	await mapLimit(list, 8, c => docker.getContainer(c.Id).remove({force: true}).catch(() => {}));
+	await mapLimit(list, 8, c =>
+		docker
+			.getContainer(c.Id)
+			.remove({force: true})
+			.catch(() => {}),
+	);
 	return list.length;
 }

@@ -9,11 +9,7 @@ export class EngineError extends OperatorError {
 }
 
 /** Races a promise against a timer; on timeout aborts the controller and throws `onTimeout()`. */
-export async function withDeadline<T>(
-	run: (signal: AbortSignal) => Promise<T>,
-	ms: number,
-	onTimeout: () => Error,
-): Promise<T> {
+export async function withDeadline<T>(run: (signal: AbortSignal) => Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
 	const controller = new AbortController();
 	let timer: NodeJS.Timeout | undefined;
 	const timeout = new Promise<never>((_, reject) => {

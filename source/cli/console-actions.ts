@@ -17,16 +17,18 @@ export interface ConsoleActionFlags {
  * (pass the decision the first frame showed); in read-only mode buildConsoleServices
  * constructs no mutation service and opens no audit log.
  */
-export async function consoleServicesForSources(
-	sources: EngineSource[],
-	flags: ConsoleActionFlags,
-	readOnly: ReadOnlyMode = resolveReadOnly(flags.readOnly),
-): Promise<ConsoleServices> {
+export async function consoleServicesForSources(sources: EngineSource[], flags: ConsoleActionFlags, readOnly: ReadOnlyMode = resolveReadOnly(flags.readOnly)): Promise<ConsoleServices> {
 	const rootDirs = new Map<string, string | undefined>();
 	for (const {docker} of sources) {
 		if (!docker || readOnly.on) continue;
 		// Where statfs measures what a cleanup reclaimed; unknown when the engine does not answer.
-		rootDirs.set(docker.engineId, await docker.runtime().then(r => r.rootDir, () => undefined));
+		rootDirs.set(
+			docker.engineId,
+			await docker.runtime().then(
+				r => r.rootDir,
+				() => undefined,
+			),
+		);
 	}
 	return buildConsoleServices(sources, {readOnly, auditLog: flags.auditLog, rootDirs, otherRoot: flags.otherRoot, kubeletRoot: flags.kubeletRoot});
 }

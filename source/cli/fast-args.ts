@@ -36,7 +36,10 @@ function names(keys: readonly FlagKey[]): Map<string, FlagKey> {
 	const byName = new Map<string, FlagKey>();
 	for (const key of keys) {
 		byName.set(key, key);
-		byName.set(key.replace(/[A-Z]/g, letter => `-${letter.toLowerCase()}`), key);
+		byName.set(
+			key.replace(/[A-Z]/g, letter => `-${letter.toLowerCase()}`),
+			key,
+		);
 	}
 	return byName;
 }

@@ -129,15 +129,13 @@ export async function runConsole(flags: ConsoleFlags, ui: ConsoleUi, afterFirstF
 		// Every engine that answers (--runtime auto); none answering ends the console with one line and a hint, exit 2.
 		const {sources, notes} = await connectEngines({runtime: flags.runtime, host: flags.host, podmanHost: flags.podmanHost, runtimeEndpoint: flags.runtimeEndpoint, timeout: flags.timeout ?? 10});
 		if (quit) throw new QuitBeforeReady(sources);
-		const feeds = sources.map((source, i) =>
-		{
+		const feeds = sources.map((source, i) => {
 			if (!source.docker) return new CriFeed(source, {intervalMs, thresholds: eviction.thresholds});
 			const sampler = new DockerSampler(source.docker, {intervalMs, dfTimeoutMs: (flags.dfTimeout ?? 120) * 1000, thresholds: eviction.thresholds, notices: i === 0 ? [...eviction.warnings, ...notes] : []});
 			// Sampled every interval; the engine's event stream keeps the list live in between
 			// (LAYERSCOPE_EVENTS=0: polling only, the reference of bench/engine-loss.mjs).
 			return process.env.LAYERSCOPE_EVENTS === '0' ? sampler : watchDocker(source.docker, sampler);
-		},
-		);
+		});
 		// Deleted-but-open files (issue 14) ride on the engines' feed: same snapshot, growth included.
 		const {DeletedOpenFeed} = await import('../services/deleted-open-feed.js');
 		const feed = new DeletedOpenFeed(feeds.length === 1 ? feeds[0]! : new CombinedFeed(feeds), {intervalMs: Math.max(intervalMs, 5000)});

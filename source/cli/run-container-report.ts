@@ -26,9 +26,12 @@ function textSection(tree: DrillTree): string {
 	for (const c of tree.classes) {
 		lines.push(`  ${fitWidth(c.class, 14, 'left')} ${fitWidth(bytes(c.bytes), 10, 'right')}${c.lowerBytes ? `  lower ${bytes(c.lowerBytes)}` : ''}  ${explainClass(c.class)}`);
 	}
-	const biggest = [...tree.changes].filter(c => !c.dir).sort((a, b) => b.bytes + (b.lowerBytes ?? 0) - (a.bytes + (a.lowerBytes ?? 0))).slice(0, 20);
+	const biggest = [...tree.changes]
+		.filter(c => !c.dir)
+		.sort((a, b) => b.bytes + (b.lowerBytes ?? 0) - (a.bytes + (a.lowerBytes ?? 0)))
+		.slice(0, 20);
 	if (biggest.length > 0) lines.push('', 'Largest changed paths');
-	for (const c of biggest) lines.push(`  ${c.kind} ${fitWidth(bytes(c.bytes), 10, 'right')}  ${fitWidth(c.class, 13, "left")} ${fitWidth(c.path, 90, "left")}`.trimEnd());
+	for (const c of biggest) lines.push(`  ${c.kind} ${fitWidth(bytes(c.bytes), 10, 'right')}  ${fitWidth(c.class, 13, 'left')} ${fitWidth(c.path, 90, 'left')}`.trimEnd());
 	for (const w of tree.warnings) lines.push(`warning: ${sanitize(w)}`);
 	return lines.join('\n') + '\n';
 }
@@ -61,9 +64,7 @@ export async function runContainerReport(flags: ContainerReportFlags): Promise<n
 		const base = buildReport({takenAt: Date.now(), engines}, notes);
 		const report: ContainerReport = {
 			...base,
-			containers: base.containers
-				.filter(c => c.id === found.id)
-				.map(c => ({...c, changes: tree.changes, classes: tree.classes, drill: {source: tree.source, approximate: tree.approximate, warnings: tree.warnings}})),
+			containers: base.containers.filter(c => c.id === found.id).map(c => ({...c, changes: tree.changes, classes: tree.classes, drill: {source: tree.source, approximate: tree.approximate, warnings: tree.warnings}})),
 		};
 		process.stdout.write(flags.json ? JSON.stringify(report, null, 2) + '\n' : renderReportText({...base, containers: report.containers}) + textSection(tree));
 		return 0;

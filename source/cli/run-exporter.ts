@@ -53,9 +53,7 @@ export async function runExporter(flags: ExporterFlags): Promise<number> {
 		throw usage(`--listen ${flags.listen ?? defaultListen}: ${(error as Error).message.split('\n')[0]}`, 'choose a free port, or an address of this host');
 	}
 	const shown = bound.host.includes(':') ? `[${bound.host}]` : bound.host;
-	process.stderr.write(
-		`layerscope exporter: http://${shown}:${bound.port}/metrics every ${interval} s; engines: ${sources.map(s => sanitize(s.endpoint)).join(', ')}; eviction thresholds from ${sanitize(eviction.thresholds.source)}\n`,
-	);
+	process.stderr.write(`layerscope exporter: http://${shown}:${bound.port}/metrics every ${interval} s; engines: ${sources.map(s => sanitize(s.endpoint)).join(', ')}; eviction thresholds from ${sanitize(eviction.thresholds.source)}\n`);
 	for (const line of [...notes, ...eviction.warnings]) process.stderr.write(`layerscope exporter: note: ${sanitize(line)}\n`);
 	await new Promise<void>(resolve => {
 		process.once('SIGTERM', resolve);

@@ -37,11 +37,11 @@ export function ciRules(flags: ImageFlags, cwd = process.cwd()): Rule[] {
 		try {
 			doc = parseYaml(text);
 		} catch (error) {
-			throw imageError(`${file} is not valid YAML: ${(error as Error).message.split('\n')[0]}`, 'dive\'s format: rules:\\n  lowestEfficiency: 0.95');
+			throw imageError(`${file} is not valid YAML: ${(error as Error).message.split('\n')[0]}`, "dive's format: rules:\\n  lowestEfficiency: 0.95");
 		}
 		const rules = (doc as {rules?: unknown} | null)?.rules;
 		if (rules !== undefined && rules !== null && (typeof rules !== 'object' || Array.isArray(rules))) {
-			throw imageError(`${file}: "rules" is not a map`, 'dive\'s format: rules:\\n  lowestEfficiency: 0.95');
+			throw imageError(`${file}: "rules" is not a map`, "dive's format: rules:\\n  lowestEfficiency: 0.95");
 		}
 		fileRules = (rules as Record<string, unknown>) ?? {};
 	}
@@ -63,7 +63,12 @@ export function renderImageText(r: ImageReport): string {
 	out.push(`Invisible   ${bytes(r.invisibleBytes)} (${r.invisibleBytes} bytes) stored in layers, not visible in the final filesystem`);
 	out.push('', 'Layers (oldest first)      size     added  modified   removed    files  command');
 	for (const l of r.layers) {
-		const cmd = sanitize(l.createdBy.replace(/^\/bin\/sh -c #\(nop\)\s*/, '').replace(/^(RUN )?\/bin\/sh -c /, 'RUN ').replace(/\s+#\s*buildkit$/, ''));
+		const cmd = sanitize(
+			l.createdBy
+				.replace(/^\/bin\/sh -c #\(nop\)\s*/, '')
+				.replace(/^(RUN )?\/bin\/sh -c /, 'RUN ')
+				.replace(/\s+#\s*buildkit$/, ''),
+		);
 		out.push(
 			`  ${String(l.index).padStart(2)} ${l.digest.slice(7, 19)}  ${fitWidth(bytes(l.bytes), 9, 'right')} ${fitWidth(bytes(l.addedBytes), 9, 'right')} ${fitWidth(bytes(l.modifiedBytes), 9, 'right')} ${fitWidth(bytes(l.removedBytes), 9, 'right')} ${String(l.files).padStart(8)}  ${fitWidth(cmd, 60)}`.trimEnd(),
 		);
@@ -82,7 +87,15 @@ export function renderImageText(r: ImageReport): string {
 			const indented = (text: string) => wrap(text, 92, '  ').map(line => `    ${line}`);
 			out.push(...indented(sanitize(f.reason)));
 			out.push(...indented(`change: ${sanitize(f.change)}`));
-			if (f.paths?.length) out.push(...indented(`paths: ${f.paths.slice(0, 8).map(p => sanitize(p)).join(', ')}${f.paths.length > 8 ? ', …' : ''}`));
+			if (f.paths?.length)
+				out.push(
+					...indented(
+						`paths: ${f.paths
+							.slice(0, 8)
+							.map(p => sanitize(p))
+							.join(', ')}${f.paths.length > 8 ? ', …' : ''}`,
+					),
+				);
 		}
 	}
 	out.push('', r.usedBy.length > 0 ? `Used by     ${r.usedBy.map(c => `${sanitize(c.name)} (${sanitize(c.state)})`).join(', ')}` : 'Used by     no container');
@@ -99,7 +112,7 @@ export async function runImage(name: string | undefined, flags: ImageFlags): Pro
 	if (!name) throw imageError('which image?', 'layerscope image NAME|ID (`docker images` lists them)');
 	if (flags.runtime === 'cri') {
 		throw imageError(
-			'the CRI API gives an image\'s total size and digests only, not its layers\' files, so no layer analysis is possible through it',
+			"the CRI API gives an image's total size and digests only, not its layers' files, so no layer analysis is possible through it",
 			'for containerd, use its Docker-compatible engine or run `layerscope image` where Docker holds the image',
 		);
 	}

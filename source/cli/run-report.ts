@@ -22,9 +22,7 @@ export async function runReport(flags: ReportFlags): Promise<number> {
 	const {sources, notes} = await connectEngines(flags);
 	const pool = new WalkPool();
 	try {
-		const sampled = await Promise.all(
-			sources.map(source => sampleEngine(source, {samples: flags.samples, intervalSeconds: flags.interval, pool, dfTimeoutMs: flags.dfTimeout * 1000})),
-		);
+		const sampled = await Promise.all(sources.map(source => sampleEngine(source, {samples: flags.samples, intervalSeconds: flags.interval, pool, dfTimeoutMs: flags.dfTimeout * 1000})));
 		const {withDeletedOpen} = await import('../services/deleted-open.js');
 		// Deleted-but-open files: the report and the advice (markdown) see them.
 		for (const [i, engine] of (await withDeletedOpen(sampled.map(s => s.engine))).entries()) sampled[i]!.engine = engine;
@@ -38,7 +36,15 @@ export async function runReport(flags: ReportFlags): Promise<number> {
 		if (flags.otherFiles || flags.otherRoot) {
 			const {otherFilesBreakdown} = await import('../services/other-files.js');
 			const {reportOtherFiles} = await import('../report/report-other-files.js');
-			Object.assign(report, reportOtherFiles(await otherFilesBreakdown(sampled.map(s => s.engine), {root: flags.otherRoot, kubeletRoot: flags.kubeletRoot})));
+			Object.assign(
+				report,
+				reportOtherFiles(
+					await otherFilesBreakdown(
+						sampled.map(s => s.engine),
+						{root: flags.otherRoot, kubeletRoot: flags.kubeletRoot},
+					),
+				),
+			);
 		}
 		if (flags.samples > 1) {
 			const rates = new Map(sampled.flatMap(s => [...s.growthBytesPerSec]));

@@ -70,9 +70,7 @@ function classAdvice(container: ContainerRecord, cls: ContainerClasses['classes'
 			return {
 				title: cls.class === 'package-cache' ? 'Package caches kept in the container' : 'Temporary files in the writable layer',
 				reason: `${size} of ${cls.class} files${where} accumulate in the writable layer`,
-				change: isK8s(container)
-					? 'mount an emptyDir with sizeLimit there (or clean the cache in the image build)'
-					: 'mount a tmpfs there with a size= limit (or clean the cache in the image build)',
+				change: isK8s(container) ? 'mount an emptyDir with sizeLimit there (or clean the cache in the image build)' : 'mount a tmpfs there with a size= limit (or clean the cache in the image build)',
 			};
 		case 'copy-up':
 			return {
@@ -104,7 +102,9 @@ export function advise(input: AdviceInput): Suggestion[] {
 		const externalBytes = external.reduce((t, r) => t + r.bytes, 0);
 		if (external.length > 0 && externalBytes >= minBytes) {
 			out.push({
-				kind: 'redesign', engine: engine.runtime.id, bytes: externalBytes,
+				kind: 'redesign',
+				engine: engine.runtime.id,
+				bytes: externalBytes,
 				title: 'External (Buildah) containers in Podman storage',
 				reason: `${external.length} container(s) made by Buildah or another tool hold ${fmt(externalBytes)}; layerscope never removes them`,
 				change: 'check `buildah containers` (as the same user), then `buildah rm NAME` for the ones no build still needs',
@@ -113,12 +113,13 @@ export function advise(input: AdviceInput): Suggestion[] {
 		for (const container of engine.containers) {
 			if (container.logBytes >= 10 * minBytes) {
 				out.push({
-					kind: 'redesign', engine: engine.runtime.id, subject: container.name, bytes: container.logBytes,
+					kind: 'redesign',
+					engine: engine.runtime.id,
+					subject: container.name,
+					bytes: container.logBytes,
 					title: 'Container log file is large',
 					reason: `${container.name} has ${fmt(container.logBytes)} of engine log files`,
-					change: isK8s(container)
-						? 'lower containerLogMaxSize / containerLogMaxFiles in the kubelet config, and log less'
-						: 'set --log-opt max-size=10m --log-opt max-file=3 (json-file or local driver), and log less',
+					change: isK8s(container) ? 'lower containerLogMaxSize / containerLogMaxFiles in the kubelet config, and log less' : 'set --log-opt max-size=10m --log-opt max-file=3 (json-file or local driver), and log less',
 				});
 			}
 			const classes = input.classes?.find(c => c.containerId === container.id)?.classes ?? [];

@@ -80,7 +80,14 @@ export function parseCgroup(text: string): CgroupInfo {
 	for (let i = 0; i < segments.length; i++) {
 		const segment = segments[i]!;
 		const pod = podPattern.exec(segment);
-		if (pod && segments.slice(0, i).concat(segment).some(s => s.startsWith('kubepods'))) podUid = pod[1]!.replace(/_/g, '-');
+		if (
+			pod &&
+			segments
+				.slice(0, i)
+				.concat(segment)
+				.some(s => s.startsWith('kubepods'))
+		)
+			podUid = pod[1]!.replace(/_/g, '-');
 		const scope = scopePatterns.find(([re]) => re.test(segment));
 		if (scope) {
 			containerId = scope[0].exec(segment)![1]!;

@@ -14,7 +14,10 @@ const withLayers = (all: readonly ImageRecord[]) => all.map(image => ({id: image
 /** Bytes freed by removing `chosen` together: their layers that no other image keeps, each once. */
 export function freedImageBytes(chosen: readonly ImageRecord[], all: readonly ImageRecord[]): number {
 	const held = heldLayers(withLayers(all), new Set(chosen.map(i => i.id)));
-	return jointBytes(chosen.map(image => ({bytes: 0, layers: layersOf(image)})), held);
+	return jointBytes(
+		chosen.map(image => ({bytes: 0, layers: layersOf(image)})),
+		held,
+	);
 }
 
 /**

@@ -44,7 +44,7 @@ export function deletedOpenAdvice(engines: readonly EngineSnapshot[], minBytes: 
 		const who = holderName(first);
 		const how = first.holder.container ? `restart the container ${who}` : `restart ${first.command} (pid ${first.pid})${first.holder.unit ? ` or its unit ${first.holder.unit}` : ''}`;
 		out.push({
-			title: "Truncate deleted files held open",
+			title: 'Truncate deleted files held open',
 			subject: who,
 			bytes: total,
 			reason: `${files.length} deleted file(s) still open, ${fmt(total)} on disk that no directory shows (largest: ${jsonPath(first)}, pid ${first.pid} fd ${first.fd})`,

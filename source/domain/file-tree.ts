@@ -98,8 +98,16 @@ export function displayName(raw: NodeName): string {
 /** A fresh directory node holding only its own inode. */
 export function newDirNode(key: string, parentKey: string | null, display: string, mark: ChangeKind | null, cls: PathClass, allocated: number, nClasses: number): DirNode {
 	return {
-		key, parentKey, display, mark, class: cls,
-		apparentBytes: 0, allocatedBytes: allocated, files: 0, dirs: 1, inodes: 1,
+		key,
+		parentKey,
+		display,
+		mark,
+		class: cls,
+		apparentBytes: 0,
+		allocatedBytes: allocated,
+		files: 0,
+		dirs: 1,
+		inodes: 1,
 		classBytes: new Array<number>(nClasses).fill(0),
 		marks: {A: 0, C: 0, D: 0},
 		errors: {denied: 0, vanished: 0, tooLong: 0, other: 0},

@@ -124,19 +124,22 @@ function eachNode(node: N, visit: (n: Node) => void, self: boolean): void {
 
 /** "" for the root, else "/a/b": the parent of "/a/b/c" is "/a/b", of "/a" is "". */
 const parentOf = (path: string) => path.slice(0, path.lastIndexOf('/'));
-const isNormal = (p: string) =>
-	p.length > 1 && p.charCodeAt(0) === 47 && p.charCodeAt(p.length - 1) !== 47 && !p.includes('//') && !p.includes('/./') && !p.endsWith('/.');
+const isNormal = (p: string) => p.length > 1 && p.charCodeAt(0) === 47 && p.charCodeAt(p.length - 1) !== 47 && !p.includes('//') && !p.includes('/./') && !p.endsWith('/.');
 const norm = (path: string) => (isNormal(path) ? path : '/' + splitPath(path).join('/'));
 
 /** Sum of visible file bytes at and below `node` (self optional), cleared as it goes when `clear`. */
 function takeVisible(node: N, self: boolean, clear: boolean): number {
 	let bytes = 0;
-	eachNode(node, n => {
-		if (n.visible) {
-			if (n.visible.type !== 'dir') bytes += n.visible.bytes;
-			if (clear) n.visible = null;
-		}
-	}, self);
+	eachNode(
+		node,
+		n => {
+			if (n.visible) {
+				if (n.visible.type !== 'dir') bytes += n.visible.bytes;
+				if (clear) n.visible = null;
+			}
+		},
+		self,
+	);
 	return bytes;
 }
 
@@ -144,11 +147,15 @@ function takeVisible(node: N, self: boolean, clear: boolean): number {
 function attribute(node: N, self: boolean): {bytes: number; addedIn: number} {
 	let bytes = 0;
 	let addedIn = -1;
-	eachNode(node, n => {
-		bytes += n.stored - n.attributed;
-		n.attributed = n.stored;
-		if (n.firstLayer >= 0 && (addedIn < 0 || n.firstLayer < addedIn)) addedIn = n.firstLayer;
-	}, self);
+	eachNode(
+		node,
+		n => {
+			bytes += n.stored - n.attributed;
+			n.attributed = n.stored;
+			if (n.firstLayer >= 0 && (addedIn < 0 || n.firstLayer < addedIn)) addedIn = n.firstLayer;
+		},
+		self,
+	);
 	return {bytes, addedIn};
 }
 
@@ -200,9 +207,14 @@ export function analyzeImage(layers: readonly LayerInput[]): ImageAnalysis {
 			if (e.type === 'whiteout') {
 				bytes = 0;
 				const below = nodes[i]!;
-				if (below.value?.dive?.isDir) eachNode(below, n => {
-					if (n.dive) bytes += n.dive.bytes;
-				}, true);
+				if (below.value?.dive?.isDir)
+					eachNode(
+						below,
+						n => {
+							if (n.dive) bytes += n.dive.bytes;
+						},
+						true,
+					);
 			}
 			leafSizes[i] = bytes;
 		}
@@ -223,9 +235,13 @@ export function analyzeImage(layers: readonly LayerInput[]): ImageAnalysis {
 			summary.removedBytes += takeVisible(node, true, true);
 			const {bytes, addedIn} = attribute(node, true);
 			if (addedIn >= 0) deleted.push({layer: index, path: e.path, hiddenBytes: bytes, addedIn});
-			eachNode(node, n => {
-				n.dive = null;
-			}, true);
+			eachNode(
+				node,
+				n => {
+					n.dive = null;
+				},
+				true,
+			);
 		}
 		for (const dir of layer.opaqueDirs) {
 			const node = nodeAt(norm(dir));
@@ -271,10 +287,14 @@ export function analyzeImage(layers: readonly LayerInput[]): ImageAnalysis {
 
 	let stored = 0;
 	let visibleBytes = 0;
-	eachNode(trie.root, n => {
-		stored += n.stored;
-		if (n.visible && n.visible.type !== 'dir') visibleBytes += n.visible.bytes;
-	}, true);
+	eachNode(
+		trie.root,
+		n => {
+			stored += n.stored;
+			if (n.visible && n.visible.type !== 'dir') visibleBytes += n.visible.bytes;
+		},
+		true,
+	);
 
 	let minimum = 0;
 	let cumulative = 0;
@@ -287,9 +307,13 @@ export function analyzeImage(layers: readonly LayerInput[]): ImageAnalysis {
 		wastedBytes += node.effCumulative;
 		if (node.effCumulative === 0) continue;
 		let invisible = 0;
-		eachNode(nodeAt(path), n => {
-			invisible += n.stored - (n.visible && n.visible.type !== 'dir' ? n.visible.bytes : 0);
-		}, true);
+		eachNode(
+			nodeAt(path),
+			n => {
+				invisible += n.stored - (n.visible && n.visible.type !== 'dir' ? n.visible.bytes : 0);
+			},
+			true,
+		);
 		inefficiencies.push({path, count: node.effCount, cumulativeBytes: node.effCumulative, invisibleBytes: invisible});
 	}
 	inefficiencies.sort((a, b) => b.cumulativeBytes - a.cumulativeBytes || (a.path < b.path ? -1 : 1));

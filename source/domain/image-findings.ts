@@ -21,12 +21,7 @@ export interface LayerWhiteout {
 	addedIn: number;
 }
 
-export type ImageFindingKind =
-	| 'copy-before-install'
-	| 'index-update-alone'
-	| 'deleted-in-later-layer'
-	| 'overwritten-in-later-layer'
-	| 'sensitive-file-shipped';
+export type ImageFindingKind = 'copy-before-install' | 'index-update-alone' | 'deleted-in-later-layer' | 'overwritten-in-later-layer' | 'sensitive-file-shipped';
 
 export interface ImageFinding {
 	kind: ImageFindingKind;
@@ -47,7 +42,11 @@ const sensitive = /(^|\/)(\.env(\.[\w.-]+)?|id_(rsa|dsa|ecdsa|ed25519)|\.netrc|\
 export const isSensitivePath = (path: string) => sensitive.test(path);
 
 function instruction(createdBy: string): string {
-	return createdBy.replace(/\s+#\s*buildkit\s*$/, '').replace(/^\/bin\/sh -c #\(nop\)\s*/, '').replace(/^\/bin\/sh -c\s+/, 'RUN ').trim();
+	return createdBy
+		.replace(/\s+#\s*buildkit\s*$/, '')
+		.replace(/^\/bin\/sh -c #\(nop\)\s*/, '')
+		.replace(/^\/bin\/sh -c\s+/, 'RUN ')
+		.trim();
 }
 
 export function historyFindings(history: readonly HistoryStep[]): ImageFinding[] {
@@ -127,9 +126,7 @@ export function layerFindings(deleted: readonly LayerWhiteout[], overwritten: re
 			paths: [...hidden].sort((a, b) => b.hiddenBytes - a.hiddenBytes).map(o => o.path),
 		});
 	}
-	const secrets = [...deleted.map(d => ({path: d.path, bytes: d.hiddenBytes, how: 'deleted'})), ...overwritten.map(o => ({path: o.path, bytes: o.hiddenBytes, how: 'overwritten'}))].filter(
-		s => isSensitivePath(s.path),
-	);
+	const secrets = [...deleted.map(d => ({path: d.path, bytes: d.hiddenBytes, how: 'deleted'})), ...overwritten.map(o => ({path: o.path, bytes: o.hiddenBytes, how: 'overwritten'}))].filter(s => isSensitivePath(s.path));
 	if (secrets.length > 0) {
 		findings.push({
 			kind: 'sensitive-file-shipped',

@@ -19,17 +19,7 @@ export interface Ledger {
 
 export type LedgerCategory = keyof Ledger;
 
-export const ledgerCategories: readonly LedgerCategory[] = [
-	'liveLayers',
-	'stoppedContainers',
-	'containerLogs',
-	'imagesInUse',
-	'unusedImages',
-	'danglingImages',
-	'buildCache',
-	'volumes',
-	'deletedOpen',
-];
+export const ledgerCategories: readonly LedgerCategory[] = ['liveLayers', 'stoppedContainers', 'containerLogs', 'imagesInUse', 'unusedImages', 'danglingImages', 'buildCache', 'volumes', 'deletedOpen'];
 
 const liveStates = new Set(['running', 'paused', 'restarting']);
 
@@ -91,8 +81,7 @@ export function imageLedger(images: readonly ImageRecord[], containers: readonly
 export function buildLedger(engine: EngineSnapshot): Ledger {
 	const live = engine.containers.filter(isLive);
 	const stopped = engine.containers.filter(c => !isLive(c));
-	const sum = (list: readonly ContainerRecord[], pick: (c: ContainerRecord) => number | null) =>
-		list.reduce((total, c) => total + (pick(c) ?? 0), 0);
+	const sum = (list: readonly ContainerRecord[], pick: (c: ContainerRecord) => number | null) => list.reduce((total, c) => total + (pick(c) ?? 0), 0);
 	const images = imageLedger(engine.images, engine.containers);
 	const {buildCache, volumes} = engine.usage;
 	return {

@@ -5,18 +5,7 @@
  * files it listed; these rules say whose bytes they are. Paths stay raw here.
  */
 
-export type OtherFileClass =
-	| 'journald'
-	| 'pod-logs'
-	| 'rotated-logs'
-	| 'logs'
-	| 'kubelet-emptydir'
-	| 'kubelet-pods'
-	| 'core-dumps'
-	| 'package-cache'
-	| 'tmp'
-	| 'engine-data'
-	| 'unclassified';
+export type OtherFileClass = 'journald' | 'pod-logs' | 'rotated-logs' | 'logs' | 'kubelet-emptydir' | 'kubelet-pods' | 'core-dumps' | 'package-cache' | 'tmp' | 'engine-data' | 'unclassified';
 
 export interface ClassInfo {
 	label: string;

@@ -71,7 +71,11 @@ export function makePlan(title: string, items: PlanItem[], held: readonly string
 
 /** What the items of `plan` that pass `keep` free together, the plan's other items left behind. */
 export function estimateOf(plan: PrunePlan, keep: (item: PlanItem) => boolean): number {
-	return jointBytes(plan.items.filter(keep), plan.heldLayers ?? [], plan.items.filter(item => !keep(item)));
+	return jointBytes(
+		plan.items.filter(keep),
+		plan.heldLayers ?? [],
+		plan.items.filter(item => !keep(item)),
+	);
 }
 
 export type Verdict = {ok: true} | {ok: false; reason: string};

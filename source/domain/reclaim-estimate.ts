@@ -83,8 +83,7 @@ export function reclaimWarning(check: ReclaimCheck): string | null {
 	const head = `measured ${mib(check.measuredBytes)} differs from the ${mib(check.estimatedBytes)} estimated by more than 10%`;
 	let cause: string;
 	if (differenceBytes < 0 && check.caveat) cause = check.caveat;
-	else if (differenceBytes < 0 && check.kinds.includes('container'))
-		cause = 'a process may still hold a removed file open (deleted but open), or something wrote to this filesystem meanwhile (the engine was not idle)';
+	else if (differenceBytes < 0 && check.kinds.includes('container')) cause = 'a process may still hold a removed file open (deleted but open), or something wrote to this filesystem meanwhile (the engine was not idle)';
 	else if (differenceBytes < 0) cause = 'something wrote to this filesystem meanwhile: the engine (running containers, builds, logs) or another process was not idle';
 	else cause = 'something else freed space on this filesystem meanwhile, or the removed files took more blocks than their apparent size (many small files)';
 	return `${head}: likely ${cause}`;

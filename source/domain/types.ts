@@ -23,15 +23,7 @@ export interface RuntimeInfo {
 	user?: {name: string; uid: number};
 }
 
-export type ContainerState =
-	| 'running'
-	| 'paused'
-	| 'restarting'
-	| 'created'
-	| 'exited'
-	| 'dead'
-	| 'removing'
-	| 'unknown';
+export type ContainerState = 'running' | 'paused' | 'restarting' | 'created' | 'exited' | 'dead' | 'removing' | 'unknown';
 
 /** How a container's writable-layer size was obtained. */
 export type SizeSource = 'walk' | 'engine' | 'cri-stats' | 'pending' | 'unavailable';

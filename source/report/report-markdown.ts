@@ -21,7 +21,13 @@ export interface MarkdownExtras {
 const cell = (text: string) => sanitize(text).replace(/([|`*_[\]<>])/g, '\\$1');
 
 function filesystemSection(extras: MarkdownExtras, report?: Report): string[] {
-	const lines = ['## Filesystems and eviction headroom', '', ...(report?.evictionThresholds ? [`Kubelet eviction thresholds from ${cell(report.evictionThresholds.source)}.`, ''] : []), '| filesystem | used | available | inodes used | eviction starts at | headroom | state |', '|---|---|---|---|---|---|---|'];
+	const lines = [
+		'## Filesystems and eviction headroom',
+		'',
+		...(report?.evictionThresholds ? [`Kubelet eviction thresholds from ${cell(report.evictionThresholds.source)}.`, ''] : []),
+		'| filesystem | used | available | inodes used | eviction starts at | headroom | state |',
+		'|---|---|---|---|---|---|---|',
+	];
 	for (const {fs, pressure} of extras.pressure) {
 		const headroom = fs.availableBytes - pressure.thresholdBytes;
 		lines.push(

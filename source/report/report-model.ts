@@ -188,10 +188,7 @@ export function buildReport(snapshot: NodeSnapshot, notes: string[] = []): Repor
 		pods: podTotals(snapshot.engines),
 		sizing: {
 			method,
-			note:
-				method === 'walk'
-					? 'writable layers walked on the host (apparent bytes, hard links once)'
-					: 'some writable layers were sized by the engine one at a time; host paths were not readable',
+			note: method === 'walk' ? 'writable layers walked on the host (apparent bytes, hard links once)' : 'some writable layers were sized by the engine one at a time; host paths were not readable',
 		},
 		warnings: engines.flatMap(e => e.warnings),
 	};

@@ -6,7 +6,11 @@ import {fitWidth, wrap} from '../domain/text-width.js';
 import type {FilesystemStats} from '../domain/types.js';
 import type {Report, ReportEngine} from './report-model.js';
 
-const row = (cells: Array<[string, number, 'left' | 'right']>) => cells.map(([text, width, align]) => fitWidth(text, width, align)).join(' ').trimEnd();
+const row = (cells: Array<[string, number, 'left' | 'right']>) =>
+	cells
+		.map(([text, width, align]) => fitWidth(text, width, align))
+		.join(' ')
+		.trimEnd();
 
 function filesystemLines(fs: FilesystemStats): string[] {
 	return [
@@ -26,7 +30,16 @@ function engineSection(engine: ReportEngine): string[] {
 		`Storage     ${sanitize(rt.storageDriver)} on ${sanitize(rt.backingFilesystem)}${rt.rootDir ? `, root ${sanitize(rt.rootDir)}` : ''}`,
 	];
 	if (!fs) lines.push('Filesystem  not readable from here (remote engine or not root)');
-	lines.push('', row([['Where the bytes live', 28, 'left'], ['bytes', 10, 'right'], ['count', 7, 'right'], ['reclaimable', 12, 'right'], ['of used', 8, 'right']]));
+	lines.push(
+		'',
+		row([
+			['Where the bytes live', 28, 'left'],
+			['bytes', 10, 'right'],
+			['count', 7, 'right'],
+			['reclaimable', 12, 'right'],
+			['of used', 8, 'right'],
+		]),
+	);
 	for (const key of ledgerCategories) {
 		const entry = ledger[key];
 		if (key === 'deletedOpen' && !entry) continue;
@@ -50,7 +63,11 @@ function otherLines(report: Report): string[] {
 		const engines = report.runtimes.filter(e => sameFs(e.filesystem, fs));
 		const accounted = engines.reduce((t, e) => t + (fs.usedBytes - otherBytes(e.ledger, fs.usedBytes)), 0);
 		const other = Math.max(0, fs.usedBytes - accounted);
-		return row([[`Other files on ${sanitize(fs.path)}`, 38, 'left'], [bytes(other), 10, 'right'], [`${percent(other, fs.usedBytes)} of used`, 14, 'right']]);
+		return row([
+			[`Other files on ${sanitize(fs.path)}`, 38, 'left'],
+			[bytes(other), 10, 'right'],
+			[`${percent(other, fs.usedBytes)} of used`, 14, 'right'],
+		]);
 	});
 }
 
@@ -60,7 +77,13 @@ function deletedOpenLines(report: Report): string[] {
 	const lines = [`Deleted files still held open (${files.length}), freed when their holder closes them`];
 	for (const f of files.slice(0, 20)) {
 		const holder = f.container ? `${f.pod ? `${f.namespace}/${f.pod}/` : ''}${f.container} (${f.engine})` : `pid ${f.pid} ${f.command}${f.unit ? `, ${f.unit}` : ''}`;
-		lines.push(row([[`  ${sanitize(holder)}`, 34, 'left'], [bytes(f.allocatedBytes), 10, 'right'], [` ${sanitize(f.path)}`, 34, 'left']]));
+		lines.push(
+			row([
+				[`  ${sanitize(holder)}`, 34, 'left'],
+				[bytes(f.allocatedBytes), 10, 'right'],
+				[` ${sanitize(f.path)}`, 34, 'left'],
+			]),
+		);
 	}
 	if (files.length > 20) lines.push(`  … and ${files.length - 20} more (report --json lists all)`);
 	return [...lines, ''];

@@ -19,10 +19,7 @@ import {otherFilesBreakdown} from './other-files.js';
  * The composition root for the console's actions. In read-only mode the mutation
  * service is not built at all (and no audit log is opened): the screens receive null.
  */
-export function buildConsoleServices(
-	sources: EngineSource[],
-	options: {readOnly: ReadOnlyMode; auditLog?: string; rootDirs?: Map<string, string | undefined>; otherRoot?: string; kubeletRoot?: string},
-): ConsoleServices {
+export function buildConsoleServices(sources: EngineSource[], options: {readOnly: ReadOnlyMode; auditLog?: string; rootDirs?: Map<string, string | undefined>; otherRoot?: string; kubeletRoot?: string}): ConsoleServices {
 	const mutations = createMutationService({readOnly: options.readOnly.on}, () => {
 		const targets = new Map<string, EngineMutationTarget>();
 		for (const source of sources) {

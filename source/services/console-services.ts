@@ -23,7 +23,7 @@ export interface ConsoleServices {
 	/** Cleanup plans and redesign suggestions for the current snapshot (drills the top containers, reads image history). */
 	advice(
 		snapshot: NodeSnapshot,
-		options?: {signal?: AbortSignal; /** Growth per "engine/id" (the feed's): growing containers are drilled first. */ growth?: ReadonlyMap<string, number | null>},
+		options?: {signal?: AbortSignal /** Growth per "engine/id" (the feed's): growing containers are drilled first. */; growth?: ReadonlyMap<string, number | null>},
 	): Promise<{suggestions: Suggestion[]; classes: ContainerClasses[]}>;
 	/** Walks the rest of each filesystem the ledger covers and classes it ("Other files" broken down); abort when leaving. */
 	otherFiles?(snapshot: NodeSnapshot, options: Pick<OtherFilesOptions, 'signal' | 'onProgress'>): Promise<OtherFilesBreakdown[]>;

@@ -12,8 +12,6 @@ export function containerClasses(tree: DrillTree): ContainerClasses {
 	}
 	return {
 		containerId: tree.containerId,
-		classes: tree.classes
-			.filter(c => c.bytes > 0)
-			.map(c => ({class: c.class, bytes: c.bytes, topPath: top.get(c.class)?.path, lowerBytes: top.get(c.class)?.lowerBytes})),
+		classes: tree.classes.filter(c => c.bytes > 0).map(c => ({class: c.class, bytes: c.bytes, topPath: top.get(c.class)?.path, lowerBytes: top.get(c.class)?.lowerBytes})),
 	};
 }

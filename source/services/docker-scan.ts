@@ -82,9 +82,7 @@ async function sizeContainers(reader: DockerReader, snapshot: EngineSnapshot, op
 	const viaEngine = containers.filter(c => !(local && c.upperDir));
 	if (viaEngine.length > 0) {
 		snapshot.sizedByEngine = true;
-		snapshot.warnings.push(
-			`${viaEngine.length} writable layer(s) sized by the engine one at a time: their directories are not readable here (remote engine or not root)`,
-		);
+		snapshot.warnings.push(`${viaEngine.length} writable layer(s) sized by the engine one at a time: their directories are not readable here (remote engine or not root)`);
 	}
 	const walks = sizeWalked(walked, options.pool, snapshot, tick, options.preferPool ?? false, reader.sizeUnreadableByEngine);
 	for (const container of viaEngine) {
@@ -112,14 +110,7 @@ async function sizeContainers(reader: DockerReader, snapshot: EngineSnapshot, op
 }
 
 /** GNU find when present (cheapest per entry), else the worker pool; each layer's errors become warnings. */
-async function sizeWalked(
-	containers: ContainerRecord[],
-	pool: Pick<WalkPool, 'sizeTree'>,
-	snapshot: EngineSnapshot,
-	tick: () => void,
-	preferPool: boolean,
-	engineOnErrors = false,
-): Promise<ContainerRecord[]> {
+async function sizeWalked(containers: ContainerRecord[], pool: Pick<WalkPool, 'sizeTree'>, snapshot: EngineSnapshot, tick: () => void, preferPool: boolean, engineOnErrors = false): Promise<ContainerRecord[]> {
 	const unreadable: ContainerRecord[] = [];
 	const record = (container: ContainerRecord, size: TreeSize | undefined) => {
 		if (!size) container.sizeSource = 'unavailable';

@@ -10,10 +10,22 @@ const zeroErrors = () => ({denied: 0, vanished: 0, tooLong: 0, other: 0});
 
 function emptyDir(key: string, parentKey: string | null): DirNode {
 	return {
-		key, parentKey, display: key === '/' ? '/' : sanitize(key), mark: null, class: key === '/' ? 'other' : classifyDir(key),
-		apparentBytes: 0, allocatedBytes: 0, files: 0, dirs: 1, inodes: 1,
-		classBytes: pathClasses.map(() => 0), marks: {A: 0, C: 0, D: 0}, errors: zeroErrors(), unreadable: false,
-		entries: [], rest: {count: 0, apparentBytes: 0, allocatedBytes: 0},
+		key,
+		parentKey,
+		display: key === '/' ? '/' : sanitize(key),
+		mark: null,
+		class: key === '/' ? 'other' : classifyDir(key),
+		apparentBytes: 0,
+		allocatedBytes: 0,
+		files: 0,
+		dirs: 1,
+		inodes: 1,
+		classBytes: pathClasses.map(() => 0),
+		marks: {A: 0, C: 0, D: 0},
+		errors: zeroErrors(),
+		unreadable: false,
+		entries: [],
+		rest: {count: 0, apparentBytes: 0, allocatedBytes: 0},
 	};
 }
 
@@ -89,13 +101,19 @@ export async function drillViaEngine(id: string, engine: DockerChanges, options:
 		dirs,
 		changes: changes.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
 		totals: {
-			apparentBytes: root.apparentBytes, allocatedBytes: root.allocatedBytes, files: root.files, dirs: dirs.size, inodes: root.files + dirs.size,
-			classBytes, classLowerBytes: pathClasses.map(() => 0), marks, errors: zeroErrors(), otherFs: 0,
+			apparentBytes: root.apparentBytes,
+			allocatedBytes: root.allocatedBytes,
+			files: root.files,
+			dirs: dirs.size,
+			inodes: root.files + dirs.size,
+			classBytes,
+			classLowerBytes: pathClasses.map(() => 0),
+			marks,
+			errors: zeroErrors(),
+			otherFs: 0,
 		},
 		classes: summarizeClasses(classBytes),
 		unwalked: [],
-		warnings: [
-			`approximate: sizes from the engine's archive stats${skipped > 0 ? ` (${skipped} paths beyond the first ${options.maxStats} not sized)` : ''}; lower-layer sizes unknown`,
-		],
+		warnings: [`approximate: sizes from the engine's archive stats${skipped > 0 ? ` (${skipped} paths beyond the first ${options.maxStats} not sized)` : ''}; lower-layer sizes unknown`],
 	};
 }

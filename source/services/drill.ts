@@ -80,9 +80,7 @@ export async function drillContainer(record: ContainerRecord, options: DrillOpti
 			signal: options.signal,
 			listAdded: options.listAdded,
 			topK: options.topK,
-			onProgress: options.onProgress
-				? p => options.onProgress!({entries: p.entries, dirsDone: p.dirsDone, totals: p.totals, topLevel: p.topLevel})
-				: undefined,
+			onProgress: options.onProgress ? p => options.onProgress!({entries: p.entries, dirsDone: p.dirsDone, totals: p.totals, topLevel: p.topLevel}) : undefined,
 		};
 		return toDrillTree(record.id, await walkTree(record.upperDir, walkOptions));
 	}

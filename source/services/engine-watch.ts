@@ -216,10 +216,7 @@ export class EngineWatch implements ConsoleFeed {
 		const engine = this.engine();
 		if (!engine) return true; // nothing shown yet: the sampler's first scan lists everything
 		try {
-			const [listed, images] = await Promise.all([
-				this.reader.containers(engine.runtime.rootDir, engine.runtime.storageDriver),
-				this.reader.images(engine.runtime),
-			]);
+			const [listed, images] = await Promise.all([this.reader.containers(engine.runtime.rootDir, engine.runtime.storageDriver), this.reader.images(engine.runtime)]);
 			const o = this.overlay;
 			const ids = new Set(listed.map(c => c.id));
 			for (const c of engine.containers) if (!ids.has(c.id)) o.removed.set(c.id, this.gen);
@@ -267,8 +264,9 @@ export class EngineWatch implements ConsoleFeed {
 		for (const id of o.added.keys()) if (sampled.has(id)) o.added.delete(id);
 		for (const [id, gen] of o.removed) if (this.gen - gen > 2 && !sampled.has(id)) o.removed.delete(id);
 		for (const [id, s] of o.states) if (this.gen - s.gen > 2 || sampled.get(id)?.state === s.state) o.states.delete(id);
-		for (const [id, name] of o.names) if (!sampled.has(id) && !o.added.has(id)) o.names.delete(id);
-		else if (sampled.get(id)?.name === name) o.names.delete(id);
+		for (const [id, name] of o.names)
+			if (!sampled.has(id) && !o.added.has(id)) o.names.delete(id);
+			else if (sampled.get(id)?.name === name) o.names.delete(id);
 		if (o.images && o.images.base !== engine.images) o.images = null;
 		if (o.volumes && o.volumes.base !== engine.usage) o.volumes = null;
 	}
@@ -299,8 +297,7 @@ export class EngineWatch implements ConsoleFeed {
 			return s || name ? {...c, ...(s ? {state: s.state} : {}), ...(name ? {name} : {})} : c;
 		};
 		const containers = [...engine.containers.filter(c => !o.removed.has(c.id)), ...[...o.added.values()].filter(c => !o.removed.has(c.id))].map(patch);
-		const usage =
-			o.volumes && engine.usage.volumes ? {...engine.usage, volumes: engine.usage.volumes.filter(v => !o.volumes!.gone.has(v.name))} : engine.usage;
+		const usage = o.volumes && engine.usage.volumes ? {...engine.usage, volumes: engine.usage.volumes.filter(v => !o.volumes!.gone.has(v.name))} : engine.usage;
 		const next: EngineSnapshot = {...engine, containers, images: o.images?.images ?? engine.images, usage};
 		return {...snapshot, engines: [next, ...snapshot.engines.slice(1)]};
 	}

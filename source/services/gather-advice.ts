@@ -32,7 +32,10 @@ export async function gatherAdvice(
 	const layers = engines.flatMap(e => e.containers).filter(c => c.upperDir);
 	const size = (c: ContainerRecord) => c.writableBytes ?? 0;
 	// The fastest growers (what fills the disk next) and the biggest layers (what fills it now).
-	const growers = layers.filter(c => growth(c) > 0).sort((a, b) => growth(b) - growth(a) || size(b) - size(a)).slice(0, drillTop);
+	const growers = layers
+		.filter(c => growth(c) > 0)
+		.sort((a, b) => growth(b) - growth(a) || size(b) - size(a))
+		.slice(0, drillTop);
 	const biggest = [...layers].sort((a, b) => size(b) - size(a));
 	const top = [...growers, ...biggest.filter(c => !growers.includes(c)).slice(0, drillTop)];
 	const classes: ContainerClasses[] = [];

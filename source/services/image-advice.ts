@@ -14,7 +14,10 @@ export interface ImageFindings {
 /** History and layer-whiteout findings for the largest `limit` images of a Docker engine. */
 export async function dockerImageFindings(client: DockerClient, engine: EngineSnapshot, limit = 40): Promise<ImageFindings[]> {
 	// Dangling images are old builds of tagged ones: their findings would repeat; they are cleanup items.
-	const images = engine.images.filter(i => i.tags.length > 0).sort((a, b) => b.virtualBytes - a.virtualBytes).slice(0, limit);
+	const images = engine.images
+		.filter(i => i.tags.length > 0)
+		.sort((a, b) => b.virtualBytes - a.virtualBytes)
+		.slice(0, limit);
 	const results = await mapLimit(images, 4, async image => {
 		try {
 			const history = await imageHistory(client, image.id);

@@ -126,7 +126,10 @@ export async function loadImage(client: DockerClient, wanted: string, options: L
 				const below = new Set<string>();
 				inputs = listings.map((listing, i) => {
 					const layerDirs = listing.entries.filter(e => e.type === 'dir').map(e => e.path);
-					const opaque = readOpaqueDirs(dirs![i]!, layerDirs.filter(d => below.has(d)));
+					const opaque = readOpaqueDirs(
+						dirs![i]!,
+						layerDirs.filter(d => below.has(d)),
+					);
 					if (!opaque.available) warnings.push('opaque directories could not be read (GNU tar with --xattrs is missing): deletions by `rm -rf dir && mkdir dir` are not seen');
 					for (const d of layerDirs) below.add(d);
 					return {digest: diffIds[i]!, createdBy: commands[i]!, entries: listing.entries, opaqueDirs: opaque.opaqueDirs};

@@ -104,10 +104,7 @@ export class MutationService {
 }
 
 /** Read-only mode gets no mutation service at all: nothing to call, not a disabled button. */
-export function createMutationService(
-	options: {readOnly: boolean},
-	build: () => {targets: Map<string, EngineMutationTarget>; audit: AuditLog},
-): MutationService | null {
+export function createMutationService(options: {readOnly: boolean}, build: () => {targets: Map<string, EngineMutationTarget>; audit: AuditLog}): MutationService | null {
 	if (options.readOnly) return null;
 	const {targets, audit} = build();
 	return new MutationService(targets, audit);

@@ -14,10 +14,7 @@ const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
  * N samples S seconds apart from one engine. Docker uses the console's incremental
  * sampler; CRI re-reads the engine's own stats (it already measures usage).
  */
-export async function sampleEngine(
-	source: EngineSource,
-	options: {samples: number; intervalSeconds: number; pool: WalkPool; dfTimeoutMs: number},
-): Promise<SampledEngine> {
+export async function sampleEngine(source: EngineSource, options: {samples: number; intervalSeconds: number; pool: WalkPool; dfTimeoutMs: number}): Promise<SampledEngine> {
 	if (options.samples <= 1) return {engine: await source.scan({pool: options.pool, diskUsageTimeoutMs: options.dfTimeoutMs}), growthBytesPerSec: new Map()};
 	if (source.docker) {
 		const {sampleGrowth} = await import('./sampler.js');

@@ -83,9 +83,7 @@ export class SampleWorker {
 		for (const target of targets) shards[target.root ? shardOf(target.root, n) : 0]!.push(target);
 		const budget = Math.ceil(this.budget / n);
 		const indexBudget = options.indexAll ? Infinity : Math.ceil(this.indexBudget / n);
-		const results = await Promise.all(
-			shards.map((containers, i) => this.threads[i]!.call<SampleResult>({type: 'sample', containers, budget, indexBudget})),
-		);
+		const results = await Promise.all(shards.map((containers, i) => this.threads[i]!.call<SampleResult>({type: 'sample', containers, budget, indexBudget})));
 		return {
 			sizes: Object.assign({}, ...results.map(r => r.sizes)),
 			stats: results.reduce((t, r) => t + r.stats, 0),

@@ -253,10 +253,7 @@ export interface GrowthSampling {
  * For `report --samples N --interval S`: a full scan, then N-1 incremental samples
  * S seconds apart. With N = 1 no growth is known and the map is empty.
  */
-export async function sampleGrowth(
-	reader: DockerReader,
-	options: {samples: number; intervalSeconds: number; pool?: WalkPool; dfTimeoutMs?: number},
-): Promise<GrowthSampling> {
+export async function sampleGrowth(reader: DockerReader, options: {samples: number; intervalSeconds: number; pool?: WalkPool; dfTimeoutMs?: number}): Promise<GrowthSampling> {
 	const worker = new SampleWorker(Infinity, Infinity);
 	const sampler = new DockerSampler(reader, {pool: options.pool, dfTimeoutMs: options.dfTimeoutMs, worker, imageEvery: Infinity});
 	try {

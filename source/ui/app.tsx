@@ -66,64 +66,111 @@ export function App({feed, size: fixedSize, now: fixedNow, initial, onQuit, serv
 		exit();
 	}, [ui.quit]);
 
-	useInput((input, key) => {
-		// Keys typed faster than a frame arrive as one chunk ("jj\r"): commandsIn splits it.
-		for (const command of commandsIn(consoleScopes, input, key)) {
-			if (command === Command.Refresh) feed.refresh();
-			dispatch({type: 'command', command, keys, page: layout.tableRows});
-		}
-	}, {isActive: ui.screen !== 'actions' && ui.screen !== 'drill' && ui.screen !== 'other' && ui.screen !== 'image'}); // the actions screens read their own keys (typed confirmation)
+	useInput(
+		(input, key) => {
+			// Keys typed faster than a frame arrive as one chunk ("jj\r"): commandsIn splits it.
+			for (const command of commandsIn(consoleScopes, input, key)) {
+				if (command === Command.Refresh) feed.refresh();
+				dispatch({type: 'command', command, keys, page: layout.tableRows});
+			}
+		},
+		{isActive: ui.screen !== 'actions' && ui.screen !== 'drill' && ui.screen !== 'other' && ui.screen !== 'image'},
+	); // the actions screens read their own keys (typed confirmation)
 
 	const width = size.columns;
-	if (size.columns < minColumns || size.rows < minRows) return <><TooSmall columns={size.columns} rows={size.rows} /><FaultPoint screen="too-small" /></>; // FaultPoint: test-only, see fault.ts
+	if (size.columns < minColumns || size.rows < minRows)
+		return (
+			<>
+				<TooSmall columns={size.columns} rows={size.rows} />
+				<FaultPoint screen="too-small" />
+			</>
+		); // FaultPoint: test-only, see fault.ts
 	const height = size.rows - 1;
 	let body: ReactNode;
 	if (ui.screen === 'help') body = <Help width={width} height={height} />;
 	else if (ui.screen === 'actions') {
 		const report = (command: Command) => dispatch({type: 'command', command, keys, page: layout.tableRows});
 		body = (
-			<ActionsScreen services={services} snapshot={state.snapshot} scanning={state.progress?.phase ?? null} growth={state.growth} refresh={() => feed.refresh()} width={width} height={height}
-				onLeave={() => report(Command.Back)} onHelp={() => report(Command.Help)} onQuit={() => report(Command.Quit)}
-				onImage={image => dispatch({type: 'screen', screen: 'image', image, from: 'actions'})} />
+			<ActionsScreen
+				services={services}
+				snapshot={state.snapshot}
+				scanning={state.progress?.phase ?? null}
+				growth={state.growth}
+				refresh={() => feed.refresh()}
+				width={width}
+				height={height}
+				onLeave={() => report(Command.Back)}
+				onHelp={() => report(Command.Help)}
+				onQuit={() => report(Command.Quit)}
+				onImage={image => dispatch({type: 'screen', screen: 'image', image, from: 'actions'})}
+			/>
 		);
-	}
-	else if (ui.screen === 'guide')
+	} else if (ui.screen === 'guide')
 		body = (
-			<Guide feed={state} services={services} width={width} height={height} step={ui.guideStep ?? 1} actionsKey="a"
+			<Guide
+				feed={state}
+				services={services}
+				width={width}
+				height={height}
+				step={ui.guideStep ?? 1}
+				actionsKey="a"
 				onLeave={step => dispatch({type: 'show', screen: 'overview', guideStep: step})}
-				onHandOver={(target, step) => dispatch({type: 'show', screen: target.screen, sort: target.sort, select: target.select ?? null, guideStep: step})} />
+				onHandOver={(target, step) => dispatch({type: 'show', screen: target.screen, sort: target.sort, select: target.select ?? null, guideStep: step})}
+			/>
 		);
-	else if (ui.screen === 'drill' || ui.screen === 'other' || ui.screen === 'image') body = null; // drill-down: rendered below, kept mounted under the help overlay
+	else if (ui.screen === 'drill' || ui.screen === 'other' || ui.screen === 'image')
+		body = null; // drill-down: rendered below, kept mounted under the help overlay
 	else if (ui.screen === 'deleted') body = <DeletedOpenScreen snapshot={state.snapshot} width={width} height={height} top={ui.deletedTop ?? 0} />;
-	else if (ui.screen === 'detail') body = <Detail row={rows.find(r => r.key === ui.selected)} width={width} height={height} held={state.snapshot?.engines.some(e => e.deletedOpen) ? (heldByContainer(state.snapshot.engines).get(ui.selected ?? '') ?? 0) : undefined} />;
-	else
-		body = (
-			<Overview feed={state} groups={groups} rows={rows} layout={layout} width={width} now={now} cursor={cursor} top={top} sort={ui.sort} />
-		);
+	else if (ui.screen === 'detail')
+		body = <Detail row={rows.find(r => r.key === ui.selected)} width={width} height={height} held={state.snapshot?.engines.some(e => e.deletedOpen) ? (heldByContainer(state.snapshot.engines).get(ui.selected ?? '') ?? 0) : undefined} />;
+	else body = <Overview feed={state} groups={groups} rows={rows} layout={layout} width={width} now={now} cursor={cursor} top={top} sort={ui.sort} />;
 	return (
 		<Box flexDirection="column" width={width} height={height + banner} overflowY="hidden">
 			{banner ? <ReadOnlyBanner source={services!.readOnly.source} width={width} /> : null}
 			{body}
 			<FaultPoint screen={ui.screen} />
 			{ui.screen === 'drill' || (ui.screen === 'help' && ui.under === 'drill') ? (
-				<DrillScreen key={ui.selected ?? ''} row={rows.find(r => r.key === ui.selected)} services={services} width={width} height={height} active={ui.screen === 'drill'}
+				<DrillScreen
+					key={ui.selected ?? ''}
+					row={rows.find(r => r.key === ui.selected)}
+					services={services}
+					width={width}
+					height={height}
+					active={ui.screen === 'drill'}
 					unknown={ui.selected?.startsWith('missing:') ? sanitize(ui.selected.slice(8)) : undefined}
 					onLeave={() => dispatch({type: 'command', command: Command.Back, keys, page: layout.tableRows})}
 					onGone={() => dispatch({type: 'screen', screen: 'overview'})}
 					onHelp={() => dispatch({type: 'command', command: Command.Help, keys, page: layout.tableRows})}
-					onQuit={() => dispatch({type: 'command', command: Command.Quit, keys, page: layout.tableRows})} />
+					onQuit={() => dispatch({type: 'command', command: Command.Quit, keys, page: layout.tableRows})}
+				/>
 			) : null}
 			{ui.screen === 'other' || (ui.screen === 'help' && ui.under === 'other') ? (
-				<OtherFilesScreen services={services} snapshot={state.snapshot} width={width} height={height} active={ui.screen === 'other'}
+				<OtherFilesScreen
+					services={services}
+					snapshot={state.snapshot}
+					width={width}
+					height={height}
+					active={ui.screen === 'other'}
 					onLeave={() => dispatch({type: 'command', command: Command.Back, keys, page: layout.tableRows})}
 					onHelp={() => dispatch({type: 'command', command: Command.Help, keys, page: layout.tableRows})}
-					onQuit={() => dispatch({type: 'command', command: Command.Quit, keys, page: layout.tableRows})} />
+					onQuit={() => dispatch({type: 'command', command: Command.Quit, keys, page: layout.tableRows})}
+				/>
 			) : null}
 			{ui.screen === 'image' || (ui.screen === 'help' && ui.under === 'image') ? (
-				<ImageExplorer key={ui.image ?? `row:${ui.selected ?? ''}`} {...imageOfUi(ui.image, rows.find(r => r.key === ui.selected))} services={services} width={width} height={height} active={ui.screen === 'image'}
+				<ImageExplorer
+					key={ui.image ?? `row:${ui.selected ?? ''}`}
+					{...imageOfUi(
+						ui.image,
+						rows.find(r => r.key === ui.selected),
+					)}
+					services={services}
+					width={width}
+					height={height}
+					active={ui.screen === 'image'}
 					onLeave={() => dispatch({type: 'command', command: Command.Back, keys, page: layout.tableRows})}
 					onHelp={() => dispatch({type: 'command', command: Command.Help, keys, page: layout.tableRows})}
-					onQuit={() => dispatch({type: 'command', command: Command.Quit, keys, page: layout.tableRows})} />
+					onQuit={() => dispatch({type: 'command', command: Command.Quit, keys, page: layout.tableRows})}
+				/>
 			) : null}
 		</Box>
 	);

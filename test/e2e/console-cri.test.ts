@@ -19,11 +19,7 @@ describe('console with Docker and containerd together (tmux 80×24)', () => {
 	});
 
 	it('lists the pod container with an engine column, growing, and quits cleanly', async () => {
-		const screen = await term.until(
-			'the growing pod container in the table with its engine',
-			text => text.split('\n').some(l => l.includes('containerd') && l.includes(pod.pod.name.slice(0, 6)) && /\+\d/.test(l)),
-			90_000,
-		);
+		const screen = await term.until('the growing pod container in the table with its engine', text => text.split('\n').some(l => l.includes('containerd') && l.includes(pod.pod.name.slice(0, 6)) && /\+\d/.test(l)), 90_000);
 		expect(screen).toMatch(/NAME\s+ENGINE\s+STATE/);
 		for (const line of screen.split('\n')) expect(line.length).toBeLessThanOrEqual(80);
 		term.send('q');

@@ -32,8 +32,14 @@ describe('console in a terminal (tmux 80×24)', () => {
 		try {
 			tmux('kill-server');
 		} catch {}
-		await docker.getContainer('ls-e2e-grower').remove({force: true}).catch(() => {});
-		await docker.getContainer('ls-e2e-idle-big').remove({force: true}).catch(() => {});
+		await docker
+			.getContainer('ls-e2e-grower')
+			.remove({force: true})
+			.catch(() => {});
+		await docker
+			.getContainer('ls-e2e-idle-big')
+			.remove({force: true})
+			.catch(() => {});
 	});
 
 	it('uses the alternate screen and ranks the growing container first', async () => {

@@ -16,7 +16,11 @@ import {tmuxSession} from '../helpers/tmux.js';
 const box = 'ls-crash-box';
 // Cursor show/hide and other CSI sequences restore the terminal; they are not lines of text.
 const csi = /\x1b\[[0-9;?]*[A-Za-z]/g;
-const textLines = (text: string) => text.replace(csi, '').split('\n').filter(l => l.trim() !== '');
+const textLines = (text: string) =>
+	text
+		.replace(csi, '')
+		.split('\n')
+		.filter(l => l.trim() !== '');
 
 interface Scenario {
 	fault: string;
@@ -48,10 +52,7 @@ async function crash(scenario: Scenario, options: {debug?: boolean; stderrToPane
 	const errFile = join(tmpdir(), `ls-crash-${process.pid}-${name}.err`);
 	const args = [...(scenario.args ?? []), '--runtime', 'docker', '--interval', '1', ...(options.debug ? ['--debug'] : [])];
 	try {
-		term.start(
-			{DOCKER_HOST: lab().dockerHost, LAYERSCOPE_FAULT: scenario.fault},
-			`${process.execPath} ${cliPath} ${args.join(' ')}${options.stderrToPane ? '' : ` 2>${errFile}`}`,
-		);
+		term.start({DOCKER_HOST: lab().dockerHost, LAYERSCOPE_FAULT: scenario.fault}, `${process.execPath} ${cliPath} ${args.join(' ')}${options.stderrToPane ? '' : ` 2>${errFile}`}`);
 		if (scenario.keys) {
 			await term.until('the overview listing the test container', text => text.includes(box) && !/exit=\d/.test(text));
 			for (const key of scenario.keys) term.send(key);
@@ -72,7 +73,10 @@ describe('an uncaught error in any screen, or outside React (tmux 80×24)', () =
 		await runContainer(labDocker(), box, 'sleep 3600');
 	});
 	afterAll(async () => {
-		await labDocker().getContainer(box).remove({force: true}).catch(() => {});
+		await labDocker()
+			.getContainer(box)
+			.remove({force: true})
+			.catch(() => {});
 	});
 
 	for (const scenario of scenarios) {

@@ -25,7 +25,10 @@ describe('console: deleted files held open (tmux 80×24)', () => {
 
 	afterAll(async () => {
 		term.kill();
-		await docker.getContainer(name).remove({force: true}).catch(() => {});
+		await docker
+			.getContainer(name)
+			.remove({force: true})
+			.catch(() => {});
 	});
 
 	it('shows the row, lists the file under its container with d, and truncates it after confirmation', async () => {
@@ -50,7 +53,10 @@ describe('console: deleted files held open (tmux 80×24)', () => {
 		expect(held).toMatchObject({bytes: 0, allocatedBytes: 0});
 		expect(readlinkSync(`/proc/${held.pid}/fd/3`)).toBe('/var/e2e-held.bin (deleted)');
 		expect(statSync(`/proc/${held.pid}/fd/3`).blocks).toBe(0);
-		const lines = readFileSync(auditLog, 'utf8').trim().split('\n').map(l => JSON.parse(l));
+		const lines = readFileSync(auditLog, 'utf8')
+			.trim()
+			.split('\n')
+			.map(l => JSON.parse(l));
 		expect(lines).toHaveLength(1);
 		expect(lines[0]).toMatchObject({engine: 'host', item: {kind: 'open-file', id: `${held.pid}:3`}, outcome: 'removed'});
 		term.send('q');

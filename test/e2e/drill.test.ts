@@ -45,7 +45,10 @@ describe('drill-down in a terminal (tmux 80×24)', () => {
 		try {
 			tmux('kill-server');
 		} catch {}
-		await docker.getContainer('ls-e2e-drill').remove({force: true}).catch(() => {});
+		await docker
+			.getContainer('ls-e2e-drill')
+			.remove({force: true})
+			.catch(() => {});
 	});
 
 	it('opens straight into the tree with --container', async () => {

@@ -42,9 +42,7 @@ describe('engine faults in the console', () => {
 		try {
 			term.start({DOCKER_HOST: `unix://${dir}/absent.sock`}, `${process.execPath} ${cliPath} --runtime docker`);
 			const end = await term.until('the exit', text => text.includes('exit=2'), 30_000);
-			expect(end.split('\n').filter(l => l.startsWith('layerscope:'))).toEqual([
-				`layerscope: cannot reach Docker at unix://${dir}/absent.sock: no such socket (hint: is dockerd running? Set --host or DOCKER_HOST to its socket)`,
-			]);
+			expect(end.split('\n').filter(l => l.startsWith('layerscope:'))).toEqual([`layerscope: cannot reach Docker at unix://${dir}/absent.sock: no such socket (hint: is dockerd running? Set --host or DOCKER_HOST to its socket)`]);
 		} finally {
 			term.kill();
 		}

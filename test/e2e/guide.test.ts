@@ -49,10 +49,14 @@ describe('layerscope guide on the seeded lab (tmux 80×24)', () => {
 
 	it('step 1: the filesystem and its eviction threshold', async () => {
 		// Each engine's first snapshot arrives on its own: wait for dockerd's filesystem, not just the first one to answer.
-		const text = await waitFor('step 1 with the docker root', async () => {
-			const now = screen();
-			return now.includes('Guide 1/6') && /eviction when available </.test(now) && now.includes(`${lab().dir}/docker/root`) ? now : undefined;
-		}, 60_000);
+		const text = await waitFor(
+			'step 1 with the docker root',
+			async () => {
+				const now = screen();
+				return now.includes('Guide 1/6') && /eviction when available </.test(now) && now.includes(`${lab().dir}/docker/root`) ? now : undefined;
+			},
+			60_000,
+		);
 		expect(text).toContain(`${lab().dir}/docker/root`);
 		expect(text).toMatch(/(imagefs|nodefs)\.available \d+%/);
 		for (const line of lines(text)) expect(line.length).toBeLessThanOrEqual(80);
@@ -82,10 +86,14 @@ describe('layerscope guide on the seeded lab (tmux 80×24)', () => {
 	it('step 4: the copy-up path and its lower size, and the whiteout', async () => {
 		press('l');
 		// The focus is the top grower of step 3; it is re-drilled (never shown stale) when the ranking changes.
-		const text = await waitFor('copy-up and whiteout found', async () => {
-			const now = screen();
-			return now.includes('Guide 4/6') && now.includes('Whiteout in') && now.includes('demo-log-writer') ? now : undefined;
-		}, 120_000);
+		const text = await waitFor(
+			'copy-up and whiteout found',
+			async () => {
+				const now = screen();
+				return now.includes('Guide 4/6') && now.includes('Whiteout in') && now.includes('demo-log-writer') ? now : undefined;
+			},
+			120_000,
+		);
 		expect(text).toContain('demo-log-writer');
 		expect(text).toMatch(/A \/var\/log\/app/);
 		expect(text).toContain('Copy-up in demo-copy-up');

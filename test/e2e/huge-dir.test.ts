@@ -16,21 +16,28 @@ describe('drill-down of a directory with 100,000 entries (tmux 80×24)', () => {
 
 	beforeAll(async () => {
 		await runContainer(docker, 'ls-huge-dir', `mkdir -p /huge && cd /huge && seq 1 ${entries} | sed s/^/f/ | xargs touch; touch /done; sleep 3600`);
-		await waitFor('the 100,000 files', async () => {
-			const info = await docker.getContainer('ls-huge-dir').inspect();
-			const upper = (info.GraphDriver.Data as Record<string, string>).UpperDir!;
-			try {
-				readFileSync(join(upper, 'done'));
-				return true;
-			} catch {
-				return false;
-			}
-		}, 300_000);
+		await waitFor(
+			'the 100,000 files',
+			async () => {
+				const info = await docker.getContainer('ls-huge-dir').inspect();
+				const upper = (info.GraphDriver.Data as Record<string, string>).UpperDir!;
+				try {
+					readFileSync(join(upper, 'done'));
+					return true;
+				} catch {
+					return false;
+				}
+			},
+			300_000,
+		);
 		term.start({DOCKER_HOST: lab().dockerHost}, `sh -c 'echo $$ > ${pidFile}; exec ${process.execPath} ${cliPath} --runtime docker --container ls-huge-dir'`);
 	}, 360_000);
 	afterAll(async () => {
 		term.kill();
-		await docker.getContainer('ls-huge-dir').remove({force: true}).catch(() => {});
+		await docker
+			.getContainer('ls-huge-dir')
+			.remove({force: true})
+			.catch(() => {});
 	});
 
 	it('shows progress while it walks: a count of entries that grows', async () => {

@@ -20,7 +20,10 @@ describe('image explorer in a terminal (tmux 80×24)', () => {
 
 	afterAll(async () => {
 		term.kill();
-		await docker.getContainer('ls-e2e-image').remove({force: true}).catch(() => {});
+		await docker
+			.getContainer('ls-e2e-image')
+			.remove({force: true})
+			.catch(() => {});
 	});
 
 	it('opens from the container detail with i and shows the figures and the layers', async () => {

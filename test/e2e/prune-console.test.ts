@@ -24,7 +24,10 @@ describe('console prunes a confirmed plan (tmux 80×24)', () => {
 
 	afterAll(async () => {
 		term.kill();
-		await docker.getContainer(name).remove({force: true}).catch(() => {});
+		await docker
+			.getContainer(name)
+			.remove({force: true})
+			.catch(() => {});
 	});
 
 	it('removes exactly the chosen stopped container after y, shows the outcome, and audits it', async () => {
@@ -53,7 +56,10 @@ describe('console prunes a confirmed plan (tmux 80×24)', () => {
 		await expect(docker.getContainer(id).inspect()).rejects.toThrow();
 		const still = new Set((await docker.listContainers({all: true})).map(c => c.Id));
 		for (const other of others) expect(still.has(other), other).toBe(true);
-		const lines = readFileSync(auditLog, 'utf8').trim().split('\n').map(l => JSON.parse(l));
+		const lines = readFileSync(auditLog, 'utf8')
+			.trim()
+			.split('\n')
+			.map(l => JSON.parse(l));
 		expect(lines).toHaveLength(1);
 		expect(lines[0].item.id).toBe(id);
 		expect(lines[0].outcome).toBe('removed');

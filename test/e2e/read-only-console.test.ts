@@ -55,18 +55,22 @@ describe('read-only console behind recording proxies (tmux 80×24)', () => {
 		dockerProxy = await dockerRecordingProxy(lab().dockerHost.replace('unix://', ''), join(dir, 'docker.sock'));
 		criProxy = await grpcRecordingProxy(lab().criEndpoint.replace('unix://', ''), join(dir, 'cri.sock'));
 		before = await inventory();
-		term.start(
-			{DOCKER_HOST: `unix://${dockerProxy.socket}`, CONTAINER_RUNTIME_ENDPOINT: `unix://${criProxy.socket}`, XDG_STATE_HOME: stateHome},
-			`${process.execPath} ${cliPath} --read-only --interval 1`,
-		);
+		term.start({DOCKER_HOST: `unix://${dockerProxy.socket}`, CONTAINER_RUNTIME_ENDPOINT: `unix://${criProxy.socket}`, XDG_STATE_HOME: stateHome}, `${process.execPath} ${cliPath} --read-only --interval 1`);
 	});
 
 	afterAll(async () => {
 		term.kill();
 		await dockerProxy?.close();
 		await criProxy?.close();
-		for (const name of ['ls-ro-e2e-stopped-1', 'ls-ro-e2e-stopped-2']) await docker.getContainer(name).remove({force: true}).catch(() => {});
-		await docker.getVolume('ls-ro-e2e-named').remove().catch(() => {});
+		for (const name of ['ls-ro-e2e-stopped-1', 'ls-ro-e2e-stopped-2'])
+			await docker
+				.getContainer(name)
+				.remove({force: true})
+				.catch(() => {});
+		await docker
+			.getVolume('ls-ro-e2e-named')
+			.remove()
+			.catch(() => {});
 	});
 
 	it('visits every screen, types every confirmation, and nothing but reads reaches the engines', async () => {

@@ -15,14 +15,9 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, options: {ti
 	const started = Date.now();
 	const [file, ...pre] = options.command ?? [process.execPath, cliPath];
 	return new Promise(resolve => {
-		execFile(
-			file!,
-			[...pre, ...args],
-			{env: {...process.env, ...env}, timeout: options.timeoutMs ?? 120_000, maxBuffer: 64 * 1024 * 1024},
-			(error, stdout, stderr) => {
-				const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-				resolve({code, stdout, stderr, ms: Date.now() - started});
-			},
-		);
+		execFile(file!, [...pre, ...args], {env: {...process.env, ...env}, timeout: options.timeoutMs ?? 120_000, maxBuffer: 64 * 1024 * 1024}, (error, stdout, stderr) => {
+			const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+			resolve({code, stdout, stderr, ms: Date.now() - started});
+		});
 	});
 }

@@ -24,11 +24,7 @@ export async function startPod(endpoint: string, name: string, script: string, n
 		linux: {securityContext: {namespaceOptions: {network: 'NODE'}}},
 	};
 	const sandboxId = await client.runPodSandbox(sandboxConfig);
-	const containerId = await client.createContainer(
-		sandboxId,
-		{metadata: {name}, image: {image: busybox}, command: ['/bin/sh', '-c', script], logPath: `${name}/0.log`, labels: {'io.kubernetes.container.name': name}},
-		sandboxConfig,
-	);
+	const containerId = await client.createContainer(sandboxId, {metadata: {name}, image: {image: busybox}, command: ['/bin/sh', '-c', script], logPath: `${name}/0.log`, labels: {'io.kubernetes.container.name': name}}, sandboxConfig);
 	await client.startContainer(containerId);
 	return {
 		client,

@@ -64,7 +64,12 @@ export interface DiveReference {
 	inefficient: Map<string, [number, number]>;
 }
 
-const norm = (name: string) => '/' + name.split('/').filter(p => p && p !== '.').join('/');
+const norm = (name: string) =>
+	'/' +
+	name
+		.split('/')
+		.filter(p => p && p !== '.')
+		.join('/');
 
 export function diveReference(dockerHost: string, image: string): DiveReference {
 	const dir = mkdtempSync(join(tmpdir(), 'ls-dive-ref-'));

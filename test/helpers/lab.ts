@@ -15,12 +15,7 @@ export function labDocker(): Docker {
 export const busybox = 'layerscope.local/busybox:latest';
 
 /** Runs a container to completion or leaves it running (detached), returning its id. */
-export async function runContainer(
-	docker: Docker,
-	name: string,
-	script: string,
-	options: {wait?: boolean; binds?: string[]; labels?: Record<string, string>; image?: string} = {},
-): Promise<string> {
+export async function runContainer(docker: Docker, name: string, script: string, options: {wait?: boolean; binds?: string[]; labels?: Record<string, string>; image?: string} = {}): Promise<string> {
 	await docker
 		.getContainer(name)
 		.remove({force: true})

@@ -88,13 +88,7 @@ export async function startPrometheus(options: {target: string; alertmanager: st
 	writeFileSync(join(dir, 'prometheus.yaml'), stringify(config));
 	const port = await freePort();
 	const url = `http://127.0.0.1:${port}`;
-	return start(
-		'/usr/bin/prometheus',
-		[`--config.file=${join(dir, 'prometheus.yaml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`],
-		url,
-		dir,
-		'/-/ready',
-	);
+	return start('/usr/bin/prometheus', [`--config.file=${join(dir, 'prometheus.yaml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`], url, dir, '/-/ready');
 }
 
 /** GET a Prometheus (or Alertmanager) API path, returning `data` (or the whole body for AM v2). */

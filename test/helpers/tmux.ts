@@ -28,26 +28,37 @@ export function tmuxSession(name: string, size = {columns: 80, rows: 24}) {
 		/** Waits until the screen matches, returning it. */
 		async until(what: string, probe: (text: string) => boolean, timeoutMs = 30_000) {
 			try {
-				return await waitFor(what, async () => {
-					const text = screen();
-					return probe(text) ? text : undefined;
-				}, timeoutMs);
+				return await waitFor(
+					what,
+					async () => {
+						const text = screen();
+						return probe(text) ? text : undefined;
+					},
+					timeoutMs,
+				);
 			} catch (error) {
 				throw new Error(`${(error as Error).message}; the screen was:\n${captures.at(-1) ?? ''}`);
 			}
 		},
 		/** Presses `key` until the line marked with the cursor (›) matches. */
 		async cursorTo(what: RegExp, key = 'j', tries = 40) {
-			const cursorLine = () => screen().split('\n').find(l => l.startsWith('›'));
+			const cursorLine = () =>
+				screen()
+					.split('\n')
+					.find(l => l.startsWith('›'));
 			let line = cursorLine();
 			for (let i = 0; i < tries; i++) {
 				if (line && what.test(line)) return line;
 				tmux('send-keys', '-t', name, key);
 				const before = line;
-				line = await waitFor(`the cursor to move towards ${what}`, async () => {
-					const now = cursorLine();
-					return now !== before ? now : undefined;
-				}, 10_000);
+				line = await waitFor(
+					`the cursor to move towards ${what}`,
+					async () => {
+						const now = cursorLine();
+						return now !== before ? now : undefined;
+					},
+					10_000,
+				);
 			}
 			throw new Error(`cursor never reached ${what}`);
 		},

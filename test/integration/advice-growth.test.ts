@@ -30,7 +30,11 @@ describe('advice follows growth', () => {
 	});
 
 	afterAll(async () => {
-		for (const name of [...idle, 'ls-advg-grower']) await docker.getContainer(name).remove({force: true}).catch(() => {});
+		for (const name of [...idle, 'ls-advg-grower'])
+			await docker
+				.getContainer(name)
+				.remove({force: true})
+				.catch(() => {});
 		for (const source of sources ?? []) source.close();
 		await pool.close();
 	});

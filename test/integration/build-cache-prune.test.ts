@@ -132,7 +132,10 @@ describe('build-cache prune: older than a duration, down to a keep-storage amoun
 		const third = byMarker(await records(), 'third')!;
 		expect(text.stdout).toMatch(new RegExp(`- build-cache ${third.id} [^\\n]+\\n\\s+last used \\d{4}-\\d\\d-\\d\\dT`));
 
-		for (const [flag, value] of [['--build-cache-older-than', 'yesterday'], ['--build-cache-keep', '5 apples']]) {
+		for (const [flag, value] of [
+			['--build-cache-older-than', 'yesterday'],
+			['--build-cache-keep', '5 apples'],
+		]) {
 			const bad = await runCli(['plan', '--runtime', 'docker', flag!, value!], env);
 			expect(bad.code).toBe(2);
 			expect(bad.stdout).toBe('');

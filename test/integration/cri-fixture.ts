@@ -45,7 +45,10 @@ async function ensureImages(endpoint: string, dir: string | null, imageDir: stri
 	const client = CriClient.connect(endpoint, {timeoutMs: 20_000});
 	try {
 		const missing: Array<'busybox' | 'pause'> = [];
-		for (const [name, ref] of [['busybox', BUSYBOX_IMAGE], ['pause', PAUSE_IMAGE]] as const) {
+		for (const [name, ref] of [
+			['busybox', BUSYBOX_IMAGE],
+			['pause', PAUSE_IMAGE],
+		] as const) {
 			if (!(await client.imageStatus(ref))) missing.push(name);
 		}
 		if (missing.length > 0) {
@@ -84,7 +87,9 @@ export function buildBusyboxImage(outDir: string, tag: string, config: Record<st
 		const rootfs = join(work, 'rootfs');
 		for (const sub of ['bin', 'etc', 'tmp', 'proc', 'sys', 'dev']) mkdirSync(join(rootfs, sub), {recursive: true});
 		copyFileSync('/bin/busybox', join(rootfs, 'bin/busybox'));
-		const applets = execFileSync('/bin/busybox', ['--list'], {encoding: 'utf8'}).split('\n').filter(a => a && a !== 'busybox');
+		const applets = execFileSync('/bin/busybox', ['--list'], {encoding: 'utf8'})
+			.split('\n')
+			.filter(a => a && a !== 'busybox');
 		for (const applet of applets) symlinkSync('busybox', join(rootfs, 'bin', applet));
 		const archive = join(work, 'archive');
 		mkdirSync(join(archive, 'layer'), {recursive: true});
@@ -92,8 +97,11 @@ export function buildBusyboxImage(outDir: string, tag: string, config: Record<st
 		const diffId = `sha256:${sha256(readFileSync(join(archive, 'layer/layer.tar')))}`;
 		const arch = process.arch === 'x64' ? 'amd64' : process.arch;
 		const imageConfig = JSON.stringify({
-			architecture: arch, os: 'linux', created: '2024-01-01T00:00:00Z',
-			config: {Env: ['PATH=/bin'], ...config}, rootfs: {type: 'layers', diff_ids: [diffId]},
+			architecture: arch,
+			os: 'linux',
+			created: '2024-01-01T00:00:00Z',
+			config: {Env: ['PATH=/bin'], ...config},
+			rootfs: {type: 'layers', diff_ids: [diffId]},
 		});
 		const configName = `${sha256(Buffer.from(imageConfig))}.json`;
 		writeFileSync(join(archive, configName), imageConfig);

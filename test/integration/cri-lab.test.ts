@@ -14,13 +14,16 @@ afterAll(async () => {
 
 /** Processes whose command line mentions our lab dir (containerd, its shims, their containers' argv won't). */
 function processesUsing(path: string): number[] {
-	return readdirSync('/proc').filter(name => /^\d+$/.test(name)).filter(pid => {
-		try {
-			return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(path);
-		} catch {
-			return false;
-		}
-	}).map(Number);
+	return readdirSync('/proc')
+		.filter(name => /^\d+$/.test(name))
+		.filter(pid => {
+			try {
+				return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(path);
+			} catch {
+				return false;
+			}
+		})
+		.map(Number);
 }
 
 describe('private containerd lab', () => {

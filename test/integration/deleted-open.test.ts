@@ -50,7 +50,10 @@ describe('deleted-but-open files (real containers, a CRI pod and a host process)
 
 	afterAll(async () => {
 		host?.kill('SIGKILL');
-		await labDocker().getContainer('do-docker-holder').remove({force: true}).catch(() => {});
+		await labDocker()
+			.getContainer('do-docker-holder')
+			.remove({force: true})
+			.catch(() => {});
 		await pod?.remove();
 	});
 
@@ -93,13 +96,18 @@ describe('deleted-but-open files (real containers, a CRI pod and a host process)
 		// statfs right before and after the truncation (the service measures it around each item)
 		expect(result.measuredBytes).toBeGreaterThan(15 * MiB);
 		expect(statSync(`/proc/${host.pid}/fd/3`)).toMatchObject({size: 0, blocks: 0});
-		const audit = readFileSync(join(dir, 'audit.jsonl'), 'utf8').trim().split('\n').map(l => JSON.parse(l));
+		const audit = readFileSync(join(dir, 'audit.jsonl'), 'utf8')
+			.trim()
+			.split('\n')
+			.map(l => JSON.parse(l));
 		expect(audit.at(-1)).toMatchObject({engine: 'host', item: {kind: 'open-file', id: `${host.pid}:3`}, outcome: 'removed'});
 	});
 
 	it('truncates a container\u2019s held file through its overlay, by the same path', async () => {
 		const engines = attachDeletedOpen([hostEngine(lab().dir)], scanDeletedOpen({devices: new Set([statSync(lab().dir).dev])}).files);
-		const item = deletedOpenAdvice(engines, 0).flatMap(s => s.plan.items).find(i => i.name.startsWith('/var/do-held-pod.bin'))!;
+		const item = deletedOpenAdvice(engines, 0)
+			.flatMap(s => s.plan.items)
+			.find(i => i.name.startsWith('/var/do-held-pod.bin'))!;
 		const services = buildConsoleServices([], {readOnly: {on: false, source: null}, auditLog: join(dir, 'audit.jsonl')});
 		const result = await services.mutations!.execute({title: 't', items: [item], totalBytes: item.bytes});
 		expect(result.outcomes[0]).toMatchObject({outcome: 'removed'});
@@ -114,7 +122,9 @@ describe('deleted-but-open files (real containers, a CRI pod and a host process)
 
 	it('skips the file when its holder restarted since the plan', async () => {
 		const engines = attachDeletedOpen([hostEngine(lab().dir)], scanDeletedOpen({devices: new Set([statSync(lab().dir).dev])}).files);
-		const item = deletedOpenAdvice(engines, 0).flatMap(s => s.plan.items).find(i => i.name.startsWith('/var/do-held-docker.bin'))!;
+		const item = deletedOpenAdvice(engines, 0)
+			.flatMap(s => s.plan.items)
+			.find(i => i.name.startsWith('/var/do-held-docker.bin'))!;
 		const container = labDocker().getContainer('do-docker-holder');
 		await container.restart({t: 0});
 		const again = await waitFor('the restarted container to hold a new file', async () => {
@@ -150,12 +160,18 @@ describe('a container growing a deleted file', () => {
 			expect(growth).toBeGreaterThan(100_000);
 			const c = feed.getState().snapshot!.engines[0]!.containers.find(x => x.id === id)!;
 			expect(c.writableBytes ?? 0).toBeLessThan(64 * 1024);
-			const held = feed.getState().snapshot!.engines.flatMap(e => e.deletedOpen ?? []).find(f => f.holder.container?.id === id);
+			const held = feed
+				.getState()
+				.snapshot!.engines.flatMap(e => e.deletedOpen ?? [])
+				.find(f => f.holder.container?.id === id);
 			expect(held?.path).toBe('/var/grow.log');
 		} finally {
 			await feed.stop();
 			await sampler.stop();
-			await labDocker().getContainer('do-deleted-grower').remove({force: true}).catch(() => {});
+			await labDocker()
+				.getContainer('do-deleted-grower')
+				.remove({force: true})
+				.catch(() => {});
 		}
 	});
 });

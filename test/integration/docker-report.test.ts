@@ -69,7 +69,12 @@ describe('report against the private dockerd', () => {
 		expect(report.ledger.liveLayers.count).toBe(df.Containers.filter(running).length);
 		expect(report.ledger.stoppedContainers.count).toBe(df.Containers.filter((c: any) => !running(c)).length);
 		expect(within1Percent(report.ledger.liveLayers.bytes, sum(running))).toBe(true);
-		expect(within1Percent(report.ledger.stoppedContainers.bytes, sum(c => !running(c)))).toBe(true);
+		expect(
+			within1Percent(
+				report.ledger.stoppedContainers.bytes,
+				sum(c => !running(c)),
+			),
+		).toBe(true);
 		expect(report.ledger.stoppedContainers.bytes).toBeGreaterThan(0);
 	});
 
@@ -116,7 +121,7 @@ describe('report against the private dockerd', () => {
 		let expected = 0;
 		for (const c of report.containers) {
 			const info = await docker.getContainer(c.id).inspect();
-			const size = info.LogPath ? statSync(info.LogPath, {throwIfNoEntry: false})?.size ?? 0 : 0;
+			const size = info.LogPath ? (statSync(info.LogPath, {throwIfNoEntry: false})?.size ?? 0) : 0;
 			expect(c.logBytes, c.name).toBeGreaterThanOrEqual(size * 0.99);
 			expected += size;
 		}

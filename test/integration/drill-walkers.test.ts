@@ -81,7 +81,18 @@ describe('the two drill-down walkers on one tree', () => {
 			const rel = d.key;
 			const other = workers.get(rel)!;
 			expect(other, rel).toBeDefined();
-			const pick = (x: typeof d) => ({apparent: x.apparentBytes, allocated: x.allocatedBytes, files: x.files, dirs: x.dirs, mark: x.mark, class: x.class, classBytes: x.classBytes, marks: x.marks, rest: x.rest, entries: x.entries.map(e => ({...e, name: text(e.name)}))});
+			const pick = (x: typeof d) => ({
+				apparent: x.apparentBytes,
+				allocated: x.allocatedBytes,
+				files: x.files,
+				dirs: x.dirs,
+				mark: x.mark,
+				class: x.class,
+				classBytes: x.classBytes,
+				marks: x.marks,
+				rest: x.rest,
+				entries: x.entries.map(e => ({...e, name: text(e.name)})),
+			});
 			expect(pick(d), rel).toEqual(pick(other));
 		}
 	});

@@ -21,9 +21,21 @@ async function record(id: string): Promise<ContainerRecord> {
 	const info: any = await labDocker().getContainer(id).inspect();
 	const data = info.GraphDriver.Data;
 	return {
-		engine: 'docker', id: info.Id, name: info.Name.slice(1), image: info.Config.Image, imageId: info.Image, state: 'exited', labels: {},
-		writableBytes: null, writableAllocatedBytes: null, writableInodes: null, sizeSource: 'pending', logPath: null, logBytes: 0,
-		upperDir: data.UpperDir, lowerDirs: data.LowerDir.split(':'),
+		engine: 'docker',
+		id: info.Id,
+		name: info.Name.slice(1),
+		image: info.Config.Image,
+		imageId: info.Image,
+		state: 'exited',
+		labels: {},
+		writableBytes: null,
+		writableAllocatedBytes: null,
+		writableInodes: null,
+		sizeSource: 'pending',
+		logPath: null,
+		logBytes: 0,
+		upperDir: data.UpperDir,
+		lowerDirs: data.LowerDir.split(':'),
 	};
 }
 
@@ -55,11 +67,7 @@ describe('drill-down of a writable layer against the private dockerd', () => {
 		process.env.PATH = `${shimDir}:${savedPath}`;
 		const {dockerHost} = lab();
 		changes = new DockerChanges(new DockerClient(resolveDockerEndpoint(dockerHost)));
-		buildImage(
-			dockerHost,
-			image,
-			`FROM ${busybox}\nRUN dd if=/dev/urandom of=/big.bin bs=1M count=20\nRUN mkdir -p /opt/app/sub && echo a > /opt/app/a && echo b > /opt/app/sub/b && echo c > /opt/app/c\n`,
-		);
+		buildImage(dockerHost, image, `FROM ${busybox}\nRUN dd if=/dev/urandom of=/big.bin bs=1M count=20\nRUN mkdir -p /opt/app/sub && echo a > /opt/app/a && echo b > /opt/app/sub/b && echo c > /opt/app/c\n`);
 		await drill('ls-drill-copyup', 'echo x >> /big.bin');
 		await drill('ls-drill-delete', 'rm /opt/app/a && rm -r /opt/app/sub');
 		await drill('ls-drill-log', 'mkdir -p /var/log && echo started > /var/log/app.log && echo t > /tmp/t && touch /core');
@@ -90,7 +98,6 @@ describe('drill-down of a writable layer against the private dockerd', () => {
 		expect(big.lowerBytes).toBe(stat.size - 2); // "x\n" appended
 		expect(tree.classes[0]).toMatchObject({class: 'copy-up', bytes: stat.size, lowerBytes: stat.size - 2});
 	});
-
 
 	it('reads the opaque xattrs of all changed image directories with one tar per walk, started by absolute path', () => {
 		expect(manyDirsTars).toEqual([join(shimDir, 'tar')]);
@@ -161,7 +168,10 @@ describe('drill-down of a writable layer against the private dockerd', () => {
 			chmodSync(join(dir, 'locked'), 0o000);
 			const walker = fileURLToPath(new URL('../../dist/source/adapters/fs/tree-walk.js', import.meta.url));
 			chmodSync(join(script, '..'), 0o755);
-			writeFileSync(script, `const {walkTree} = await import(${JSON.stringify(walker)});\nconst t = await walkTree(process.argv[2]);\nprocess.stdout.write(JSON.stringify({totals: t.totals, dirs: t.dirs.map(d => ({key: d.key, unreadable: d.unreadable}))}));\n`);
+			writeFileSync(
+				script,
+				`const {walkTree} = await import(${JSON.stringify(walker)});\nconst t = await walkTree(process.argv[2]);\nprocess.stdout.write(JSON.stringify({totals: t.totals, dirs: t.dirs.map(d => ({key: d.key, unreadable: d.unreadable}))}));\n`,
+			);
 			chmodSync(script, 0o644);
 			const out = execFileSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, script, dir], {encoding: 'utf8'});
 			const result = JSON.parse(out);
@@ -195,6 +205,10 @@ describe('drill-down of a writable layer against the private dockerd', () => {
 	afterAll(async () => {
 		process.env.PATH = savedPath;
 		rmSync(shimDir, {recursive: true, force: true});
-		for (const name of trees.keys()) await docker.getContainer(name).remove({force: true}).catch(() => {});
+		for (const name of trees.keys())
+			await docker
+				.getContainer(name)
+				.remove({force: true})
+				.catch(() => {});
 	});
 });

@@ -51,7 +51,11 @@ describe('layerscope exporter under a real Prometheus and Alertmanager (deploy/ 
 		const code = await exporter?.stop();
 		expect(code).toBe(0);
 		await pod?.remove();
-		for (const name of [grower, 'ls-exp-gone']) await labDocker().getContainer(name).remove({force: true}).catch(() => {});
+		for (const name of [grower, 'ls-exp-gone'])
+			await labDocker()
+				.getContainer(name)
+				.remove({force: true})
+				.catch(() => {});
 		await docker?.close();
 		await cri?.close();
 	});

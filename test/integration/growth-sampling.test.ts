@@ -25,11 +25,7 @@ describe('sampler (private dockerd)', () => {
 
 	beforeAll(async () => {
 		reader = new DockerReader(new DockerClient(resolveDockerEndpoint(lab().dockerHost), 10_000));
-		await runContainer(
-			docker,
-			'ls-sampler-edit',
-			"mkdir -p /work/a/b && dd if=/dev/zero of=/work/a/b/base bs=1k count=64 2>/dev/null; echo old > /work/a/old; touch -d '2020-01-01 00:00:00' /work/a/old; sleep 3600",
-		);
+		await runContainer(docker, 'ls-sampler-edit', "mkdir -p /work/a/b && dd if=/dev/zero of=/work/a/b/base bs=1k count=64 2>/dev/null; echo old > /work/a/old; touch -d '2020-01-01 00:00:00' /work/a/old; sleep 3600");
 		await runContainer(docker, 'ls-sampler-grow', 'while true; do dd if=/dev/zero bs=64k count=8 2>/dev/null >> /grow; sleep 0.5; done');
 		await runContainer(docker, 'ls-sampler-idle', 'dd if=/dev/zero of=/idle bs=1M count=4 2>/dev/null; sleep 3600');
 		await waitFor('the idle container to finish writing', async () => {
@@ -39,7 +35,11 @@ describe('sampler (private dockerd)', () => {
 	});
 
 	afterAll(async () => {
-		for (const name of ['ls-sampler-edit', 'ls-sampler-grow', 'ls-sampler-idle', 'ls-sampler-new', 'ls-sampler-chatty']) await docker.getContainer(name).remove({force: true}).catch(() => {});
+		for (const name of ['ls-sampler-edit', 'ls-sampler-grow', 'ls-sampler-idle', 'ls-sampler-new', 'ls-sampler-chatty'])
+			await docker
+				.getContainer(name)
+				.remove({force: true})
+				.catch(() => {});
 		await pool.close();
 	});
 
@@ -121,7 +121,11 @@ describe('sampler (private dockerd)', () => {
 	});
 
 	it('sampleGrowth ranks a growing container above a bigger idle one, at the rate the engine sees', async () => {
-		const id = (name: string) => docker.getContainer(name).inspect().then(i => i.Id);
+		const id = (name: string) =>
+			docker
+				.getContainer(name)
+				.inspect()
+				.then(i => i.Id);
 		const sizeRw = async () => ((await docker.getContainer('ls-sampler-grow').inspect({size: true} as never)) as any).SizeRw as number;
 		const before = {at: Date.now(), bytes: await sizeRw()};
 		const {engine, growthBytesPerSec} = await sampleGrowth(reader, {samples: 4, intervalSeconds: 1, pool});

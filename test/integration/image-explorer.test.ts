@@ -22,13 +22,7 @@ const images = {
 	multistage: {
 		tag: 'ls-img/multistage:1',
 		invisible: 0,
-		dockerfile: [
-			`FROM ${busybox} AS build`,
-			'RUN head -c 4194304 /dev/urandom > /scratch.bin && head -c 1000 /scratch.bin > /result.bin && rm /scratch.bin',
-			`FROM ${busybox}`,
-			'COPY --from=build /result.bin /opt/result.bin',
-			'',
-		],
+		dockerfile: [`FROM ${busybox} AS build`, 'RUN head -c 4194304 /dev/urandom > /scratch.bin && head -c 1000 /scratch.bin > /result.bin && rm /scratch.bin', `FROM ${busybox}`, 'COPY --from=build /result.bin /opt/result.bin', ''],
 	},
 } as const;
 
@@ -51,7 +45,7 @@ describe('layerscope image on real BuildKit builds', () => {
 	});
 
 	describe.each(Object.keys(images) as Name[])('%s', name => {
-		it('matches dive\'s figures re-computed from docker save, from the store and from the export stream', () => {
+		it("matches dive's figures re-computed from docker save, from the store and from the export stream", () => {
 			const ref = diveReference(lab().dockerHost, images[name].tag);
 			for (const source of ['store', 'export']) {
 				const r = reports.get(`${name}/${source}`)!;
@@ -61,9 +55,7 @@ describe('layerscope image on real BuildKit builds', () => {
 				expect(r.wastedBytes).toBe(ref.wastedBytes);
 				expect(r.userWastedPercent).toBeCloseTo(ref.userWastedPercent, 12);
 				const refRows = [...ref.inefficient].filter(([, [, cum]]) => cum > 0).map(([path, [count, cum]]) => ({path, count, cum}));
-				expect(r.inefficiencies.map(x => ({path: x.path, count: x.count, cum: x.cumulativeBytes})).sort((a, b) => a.path.localeCompare(b.path))).toEqual(
-					refRows.sort((a, b) => a.path.localeCompare(b.path)),
-				);
+				expect(r.inefficiencies.map(x => ({path: x.path, count: x.count, cum: x.cumulativeBytes})).sort((a, b) => a.path.localeCompare(b.path))).toEqual(refRows.sort((a, b) => a.path.localeCompare(b.path)));
 			}
 		});
 
@@ -111,7 +103,10 @@ describe('layerscope image on real BuildKit builds', () => {
 
 	it('lists the containers that use the image', async () => {
 		const docker = labDocker();
-		await docker.getContainer('ls-img-user').remove({force: true}).catch(() => {});
+		await docker
+			.getContainer('ls-img-user')
+			.remove({force: true})
+			.catch(() => {});
 		const c = await docker.createContainer({name: 'ls-img-user', Image: images.deleted.tag, Cmd: ['true'], HostConfig: {NetworkMode: 'none'}});
 		try {
 			const result = await runCli(['image', images.deleted.tag, '--json'], env());
@@ -127,10 +122,9 @@ describe('layerscope image on real BuildKit builds', () => {
 			dir = mkdtempSync(join(tmpdir(), 'ls-dive-ci-'));
 		});
 		afterAll(() => rmSync(dir, {recursive: true, force: true}));
-		const ci = (args: string[], cwd?: string) =>
-			runCli(['image', ...args, '--ci'], env(), cwd ? {command: ['/bin/sh', '-c', `cd '${cwd}' && exec "$0" "$@"`, process.execPath, join(process.cwd(), 'dist/cli.js')]} : {});
+		const ci = (args: string[], cwd?: string) => runCli(['image', ...args, '--ci'], env(), cwd ? {command: ['/bin/sh', '-c', `cd '${cwd}' && exec "$0" "$@"`, process.execPath, join(process.cwd(), 'dist/cli.js')]} : {});
 
-		it('passes the efficient image on dive\'s defaults and fails the wasteful one, one line per rule', async () => {
+		it("passes the efficient image on dive's defaults and fails the wasteful one, one line per rule", async () => {
 			const good = await ci([images.multistage.tag], dir);
 			expect(good.code).toBe(0);
 			expect(good.stdout).toMatch(/^PASS {2}lowestEfficiency: efficiency 1\.0000/m);
@@ -142,7 +136,7 @@ describe('layerscope image on real BuildKit builds', () => {
 			expect(bad.stdout).toMatch(/^FAIL {2}highestUserWastedPercent: user wasted 1\.0000 > 0\.1/m);
 		});
 
-		it('takes flags with dive\'s units and our highestInvisibleBytes', async () => {
+		it("takes flags with dive's units and our highestInvisibleBytes", async () => {
 			const pass = await ci([images.deleted.tag, '--lowest-efficiency', '0.1', '--highest-user-wasted-percent', 'disabled', '--highest-wasted-bytes', '8MiB'], dir);
 			expect(pass.stdout).toMatch(/^PASS {2}highestWastedBytes: wasted 8388608 bytes <= 8388608 \(8MiB\)/m);
 			expect(pass.code).toBe(0);
@@ -154,7 +148,7 @@ describe('layerscope image on real BuildKit builds', () => {
 			expect(invisible.stdout).toMatch(/^FAIL {2}highestInvisibleBytes: invisible 1048576 bytes > 1000000/m);
 		});
 
-		it('reads ./.dive-ci in dive\'s format, and --ci-config FILE', async () => {
+		it("reads ./.dive-ci in dive's format, and --ci-config FILE", async () => {
 			writeFileSync(join(dir, '.dive-ci'), 'rules:\n  lowestEfficiency: 0.1\n  highestWastedBytes: 20MB\n  highestUserWastedPercent: disabled\n');
 			const pass = await ci([images.deleted.tag], dir);
 			expect(pass.stdout).toMatch(/^PASS {2}highestWastedBytes: wasted 8388608 bytes <= 20000000 \(20MB\)/m);
@@ -168,12 +162,7 @@ describe('layerscope image on real BuildKit builds', () => {
 		});
 
 		it('exits 2 with one line and a hint on bad input', async () => {
-			for (const args of [
-				['ls-img/none:1'],
-				[images.deleted.tag, '--lowest-efficiency', '90'],
-				[images.deleted.tag, '--highest-wasted-bytes', 'lots'],
-				[images.deleted.tag, '--ci-config', join(dir, 'missing.yaml')],
-			]) {
+			for (const args of [['ls-img/none:1'], [images.deleted.tag, '--lowest-efficiency', '90'], [images.deleted.tag, '--highest-wasted-bytes', 'lots'], [images.deleted.tag, '--ci-config', join(dir, 'missing.yaml')]]) {
 				const result = await ci(args, dir);
 				expect(result.code, args.join(' ')).toBe(2);
 				expect(result.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);

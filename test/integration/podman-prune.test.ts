@@ -23,7 +23,13 @@ describe('Podman prune: re-validation, audit log, read-only refusal', () => {
 	let auditPath: string;
 	const proxyHost = () => `unix://${proxy.socket}`;
 	const scan = (): Promise<EngineSnapshot> => sources[0]!.scan({pool});
-	const ids = async (what: 'ps' | 'images') => new Set((await podman([what, ...(what === 'ps' ? ['-a'] : []), '-q', '--no-trunc'])).split('\n').filter(Boolean).map(id => id.replace(/^sha256:/, '')));
+	const ids = async (what: 'ps' | 'images') =>
+		new Set(
+			(await podman([what, ...(what === 'ps' ? ['-a'] : []), '-q', '--no-trunc']))
+				.split('\n')
+				.filter(Boolean)
+				.map(id => id.replace(/^sha256:/, '')),
+		);
 
 	beforeAll(async () => {
 		const dir = mkdtempSync(join(tmpdir(), 'ls-pm-prune-'));
@@ -128,7 +134,10 @@ describe('Podman prune: re-validation, audit log, read-only refusal', () => {
 		expect(deletes.every(line => line.startsWith('DELETE '))).toBe(true);
 		expect(deletes.some(line => line.includes(byName('ls-pmp-stopped').id))).toBe(true);
 
-		const lines = readFileSync(auditPath, 'utf8').trim().split('\n').map(l => JSON.parse(l) as Record<string, unknown>);
+		const lines = readFileSync(auditPath, 'utf8')
+			.trim()
+			.split('\n')
+			.map(l => JSON.parse(l) as Record<string, unknown>);
 		expect(lines).toHaveLength(plan.items.length);
 		for (const line of lines) {
 			expect(line.engine).toBe('podman');

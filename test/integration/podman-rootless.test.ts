@@ -28,7 +28,10 @@ describe('rootless Podman', () => {
 		unavailable = await rootlessUnavailable(user);
 		if (unavailable) return;
 		rootless = await startRootlessPodman(lab().dir, user);
-		const have = await rootlessPodmanCli(rootless, ['image', 'exists', busybox]).then(() => true, () => false);
+		const have = await rootlessPodmanCli(rootless, ['image', 'exists', busybox]).then(
+			() => true,
+			() => false,
+		);
 		if (!have) await rootlessPodmanCli(rootless, ['import', '--quiet', '--change', 'CMD ["/bin/sh"]', join(lab().imagesDir, 'rootfs.tar'), busybox]);
 		const start = (name: string, script: string) => rootlessPodmanCli(rootless, ['run', '-d', '--replace', '--name', name, '--network', 'none', busybox, 'sh', '-c', script]);
 		await start('ls-rl-six', 'dd if=/dev/urandom of=/six.bin bs=1M count=6 2>/dev/null; sleep 3600');

@@ -103,14 +103,20 @@ describe('confirm-before-prune executes exactly the plan', () => {
 		const plan = cleanupPlans(now).find(p => p.title === 'Prune build cache');
 		expect(plan, 'the lab builds leave cache records').toBeDefined();
 		const result = await service.execute(plan!);
-		expect(result.outcomes.every(o => o.outcome === 'removed'), JSON.stringify(result.outcomes.filter(o => o.outcome !== 'removed'))).toBe(true);
+		expect(
+			result.outcomes.every(o => o.outcome === 'removed'),
+			JSON.stringify(result.outcomes.filter(o => o.outcome !== 'removed')),
+		).toBe(true);
 		const left = (await snapshot()).usage.buildCache!.map(r => r.id);
 		for (const item of plan!.items) expect(left).not.toContain(item.id);
 		expect(typeof result.measuredBytes).toBe('number');
 	});
 
 	it('writes one audit line per executed action', () => {
-		const lines = readFileSync(auditPath, 'utf8').trim().split('\n').map(l => JSON.parse(l));
+		const lines = readFileSync(auditPath, 'utf8')
+			.trim()
+			.split('\n')
+			.map(l => JSON.parse(l));
 		expect(lines.length).toBeGreaterThanOrEqual(5 + 2 + 1);
 		for (const line of lines) {
 			expect(line).toHaveProperty('time');

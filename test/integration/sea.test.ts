@@ -124,7 +124,10 @@ it('ships one executable that behaves as node dist/cli.js without node on PATH',
 		expect(shown.after).toEqual({alt: false, cursor: true, mouse: false});
 		expect(shown.screen.trim()).toBe('layerscope-exit=0');
 	} finally {
-		await labDocker().getContainer('ls-sea-writer').remove({force: true}).catch(() => {});
+		await labDocker()
+			.getContainer('ls-sea-writer')
+			.remove({force: true})
+			.catch(() => {});
 		rmSync(dir, {recursive: true, force: true});
 	}
 });

@@ -14,10 +14,7 @@ const cacheRow = actionEntries(actionsFixture.suggestions, snapshot).findIndex(e
 
 function mount() {
 	const mutations = replayMutations();
-	const r = renderAt(
-		<ActionsScreen services={fixtureServices({mutations})} snapshot={snapshot} refresh={() => {}} width={80} height={23} onLeave={() => {}} onQuit={() => {}} />,
-		{columns: 80, rows: 24},
-	);
+	const r = renderAt(<ActionsScreen services={fixtureServices({mutations})} snapshot={snapshot} refresh={() => {}} width={80} height={23} onLeave={() => {}} onQuit={() => {}} />, {columns: 80, rows: 24});
 	const frame = () => plain(r.lastFrame());
 	const choose = async (text: string) => {
 		await r.press('c');

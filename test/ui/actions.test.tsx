@@ -17,18 +17,7 @@ function mount(options: Parameters<typeof fixtureServices>[0] = {}) {
 	const mutations = options.readOnly ? null : (options.mutations ?? replayMutations());
 	const services = fixtureServices({...options, mutations});
 	const log = {refreshes: 0, left: 0, quit: 0};
-	const r = renderAt(
-		<ActionsScreen
-			services={services}
-			snapshot={actionsFixture.snapshot}
-			refresh={() => log.refreshes++}
-			width={80}
-			height={23}
-			onLeave={() => log.left++}
-			onQuit={() => log.quit++}
-		/>,
-		size,
-	);
+	const r = renderAt(<ActionsScreen services={services} snapshot={actionsFixture.snapshot} refresh={() => log.refreshes++} width={80} height={23} onLeave={() => log.left++} onQuit={() => log.quit++} />, size);
 	const frame = () => plain(r.lastFrame());
 	const open = async (title: string) => {
 		await until(() => frame().includes('security first'));

@@ -5,8 +5,7 @@ import {sparkline} from '../../source/ui/model/sparkline.js';
 import {initialUiState, uiReducer, type UiState} from '../../source/ui/state/console-state.js';
 
 const keys = Array.from({length: 20}, (_, i) => `docker/${i}`);
-const run = (state: UiState, ...commands: Command[]) =>
-	commands.reduce((s, command) => uiReducer(s, {type: 'command', command, keys, page: 5}), state);
+const run = (state: UiState, ...commands: Command[]) => commands.reduce((s, command) => uiReducer(s, {type: 'command', command, keys, page: 5}), state);
 
 describe('console state', () => {
 	it('moves, pages and clamps', () => {
@@ -79,10 +78,11 @@ describe('keymap', () => {
 		}
 		// No key is bound twice in one scope.
 		const seen = new Set<string>();
-		for (const b of keymap) for (const k of b.keys) {
-			expect(seen.has(`${b.scope} ${k}`), `${b.scope} ${k}`).toBe(false);
-			seen.add(`${b.scope} ${k}`);
-		}
+		for (const b of keymap)
+			for (const k of b.keys) {
+				expect(seen.has(`${b.scope} ${k}`), `${b.scope} ${k}`).toBe(false);
+				seen.add(`${b.scope} ${k}`);
+			}
 	});
 
 	it('scopes decide: g opens the guide from the list, and is the first row in a tree or a plan', () => {
@@ -101,7 +101,11 @@ describe('keymap', () => {
 	});
 
 	it('one function splits fast typing', () => {
-		expect(splitKeys('jj\r', {}).map(k => [k.input, Boolean(k.key.return)])).toEqual([['j', false], ['j', false], ['\r', true]]);
+		expect(splitKeys('jj\r', {}).map(k => [k.input, Boolean(k.key.return)])).toEqual([
+			['j', false],
+			['j', false],
+			['\r', true],
+		]);
 		expect(splitKeys('\x1b[A', {})).toHaveLength(1);
 		expect(commandsIn(['global', 'list'], 'jjx\r', {})).toEqual([Command.Down, Command.Down, Command.Open]);
 	});

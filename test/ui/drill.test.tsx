@@ -18,9 +18,7 @@ afterEach(() => {
 });
 
 function mount(services = replayServices().services, extra: {onLeave?: () => void; onGone?: () => void; goneMs?: number} = {}) {
-	const element = (r: typeof row | undefined) => (
-		<DrillScreen row={r} services={services} width={size.columns} height={size.rows - 1} onLeave={extra.onLeave ?? (() => {})} onGone={extra.onGone ?? (() => {})} goneMs={extra.goneMs} />
-	);
+	const element = (r: typeof row | undefined) => <DrillScreen row={r} services={services} width={size.columns} height={size.rows - 1} onLeave={extra.onLeave ?? (() => {})} onGone={extra.onGone ?? (() => {})} goneMs={extra.goneMs} />;
 	const r = renderAt(element(row), size);
 	cleanup.push(() => r.unmount());
 	const frame = () => plain(r.lastFrame());
@@ -52,7 +50,11 @@ const root = tree.dirs.get(tree.rootKey)!;
 /** Table lines: mark, size, share, …, name last. */
 const tableLines = (frame: string) => frame.split('\n').filter(l => /^[› ] [ACD ] +\S+ \S+ +\S*%/.test(l));
 const names = (frame: string) => tableLines(frame).map(l => l.trim().split(/\s+/).at(-1)!);
-const selectedLine = (frame: string) => frame.split('\n').find(l => l.startsWith('›'))?.trimEnd();
+const selectedLine = (frame: string) =>
+	frame
+		.split('\n')
+		.find(l => l.startsWith('›'))
+		?.trimEnd();
 
 describe.sequential('drill-down at 80×24 (recorded from the private dockerd)', () => {
 	it('lists the layer root by allocated size with share, bar, counts, mark and class', async () => {
@@ -86,7 +88,13 @@ describe.sequential('drill-down at 80×24 (recorded from the private dockerd)', 
 		const r = mount();
 		await until(() => r.frame().includes('walked on the host'));
 		const copy = tree.changes.find(c => c.class === 'copy-up')!;
-		expect(r.frame()).toMatch(new RegExp(`heaviest ${copy.path.replace('.', '\\.')} +${bytes(copy.bytes + 0).split(' ')[0]!.replace('.', '\\.')}`));
+		expect(r.frame()).toMatch(
+			new RegExp(
+				`heaviest ${copy.path.replace('.', '\\.')} +${bytes(copy.bytes + 0)
+					.split(' ')[0]!
+					.replace('.', '\\.')}`,
+			),
+		);
 		expect(r.frame()).toContain('C copy-up');
 	});
 

@@ -6,10 +6,7 @@ import {container, recordedFeed, recordedServices} from './guide-fixture.js';
 
 function mount(services = recordedServices()) {
 	const calls: {leave: number[]; handOver: Array<[HandOver, number]>} = {leave: [], handOver: []};
-	const r = renderAt(
-		<Guide feed={recordedFeed().getState()} services={services} width={80} height={23} onLeave={step => calls.leave.push(step)} onHandOver={(t, step) => calls.handOver.push([t, step])} />,
-		{columns: 80, rows: 24},
-	);
+	const r = renderAt(<Guide feed={recordedFeed().getState()} services={services} width={80} height={23} onLeave={step => calls.leave.push(step)} onHandOver={(t, step) => calls.handOver.push([t, step])} />, {columns: 80, rows: 24});
 	return {r, calls, services, frame: () => plain(r.lastFrame())};
 }
 

@@ -22,7 +22,7 @@ function mount(extra: {onLeave?: () => void; services?: ReturnType<typeof imageS
 const lines = (frame: string) => frame.split('\n');
 
 describe('image explorer screen (recorded from the lab)', () => {
-	it('shows dive\'s figures and the invisible bytes in the header, the layers and the first layer\'s tree, within 80x24', async () => {
+	it("shows dive's figures and the invisible bytes in the header, the layers and the first layer's tree, within 80x24", async () => {
 		const s = mount();
 		await s.see(/efficiency/);
 		const f = s.frame();
@@ -83,8 +83,11 @@ describe('image explorer screen (recorded from the lab)', () => {
 		expect(s.frame()).toMatch(/title\\u\{1b\}|title\\x1b|title\S*pwned/);
 	});
 
-	it('says plainly why a CRI container\'s image cannot be explored', async () => {
-		const r = renderAt(<ImageExplorer image={null} note="containerd is a CRI engine: the CRI API gives an image's size and digests, not its layers' files" services={imageServices().services} width={80} height={23} onLeave={() => {}} />, size);
+	it("says plainly why a CRI container's image cannot be explored", async () => {
+		const r = renderAt(
+			<ImageExplorer image={null} note="containerd is a CRI engine: the CRI API gives an image's size and digests, not its layers' files" services={imageServices().services} width={80} height={23} onLeave={() => {}} />,
+			size,
+		);
 		cleanup.push(() => r.unmount());
 		await until(() => /CRI API gives an image's size/.test(plain(r.lastFrame())));
 	});

@@ -114,7 +114,7 @@ describe('image layer trees from the recording', () => {
 	const layers = imageFixture.layers;
 	const find = (cmd: RegExp) => layers.findIndex(l => cmd.test(l.createdBy));
 
-	it('marks a layer\'s own changes A, M and D, with du-style directory sizes', () => {
+	it("marks a layer's own changes A, M and D, with du-style directory sizes", () => {
 		const overwrite = find(/head -c 100000/);
 		const tree = buildImageTree(layers, overwrite, 'changes');
 		const opt = imageTreeRows(tree, '/opt/app');
@@ -127,7 +127,7 @@ describe('image layer trees from the recording', () => {
 		expect(deleted.marks.D).toBe(2);
 	});
 
-	it('aggregates the filesystem up to a layer, with that layer\'s changes marked and deleted paths kept as D', () => {
+	it("aggregates the filesystem up to a layer, with that layer's changes marked and deleted paths kept as D", () => {
 		const rm = find(/rm \/srv\/big.bin/);
 		const tree = buildImageTree(layers, rm, 'aggregated');
 		const root = imageTreeRows(tree, '/');

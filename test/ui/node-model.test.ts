@@ -9,7 +9,7 @@ describe('node growth counts log files with writable layers', () => {
 	const growth = new Map(fixture.growth);
 	const key = `docker/${containers()[0]!.id}`;
 
-	it('adds the containers\' log growth to their layer growth, and the estimate follows', () => {
+	it("adds the containers' log growth to their layer growth, and the estimate follows", () => {
 		const [without] = filesystemGroups(fixture.snapshot, growth, defaultThresholds);
 		const logRate = 50_000;
 		const [withLogs] = filesystemGroups(fixture.snapshot, growth, defaultThresholds, new Map([[key, logRate]]));
@@ -21,7 +21,15 @@ describe('node growth counts log files with writable layers', () => {
 
 	it('ignores shrinking logs (a rotation) and logs of containers on other filesystems', () => {
 		const [base] = filesystemGroups(fixture.snapshot, growth, defaultThresholds);
-		const [rotated] = filesystemGroups(fixture.snapshot, growth, defaultThresholds, new Map([[key, -1e6], ['docker/elsewhere', 1e6]]));
+		const [rotated] = filesystemGroups(
+			fixture.snapshot,
+			growth,
+			defaultThresholds,
+			new Map([
+				[key, -1e6],
+				['docker/elsewhere', 1e6],
+			]),
+		);
 		expect(rotated!.logGrowth).toBe(0);
 		expect(rotated!.growth).toBe(base!.growth);
 	});

@@ -34,9 +34,10 @@ describe('other files screen (recorded breakdown)', () => {
 
 	it('opens a class into its paths, names the pod of an emptyDir, and goes back with the drill keys', async () => {
 		const r = mount();
-		const at = async (probe: () => boolean) => until(probe).catch(() => {
-			throw new Error(`not met:\n${r.frame()}`);
-		});
+		const at = async (probe: () => boolean) =>
+			until(probe).catch(() => {
+				throw new Error(`not met:\n${r.frame()}`);
+			});
 		await until(() => r.frame().includes('residual'));
 		// The emptyDir class is the largest in the recording: the first row.
 		expect(r.frame()).toMatch(/›▸emptyDir/);

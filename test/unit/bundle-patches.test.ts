@@ -97,11 +97,10 @@ describe('rewritten dependencies', () => {
 
 	it('are pinned to the exact version installed, in dependencies or overrides', () => {
 		const overrides = pkg.overrides as Record<string, string | Record<string, string>>;
-		const pins = (name: string): string[] => [
-			pkg.dependencies[name],
-			typeof overrides[name] === 'string' ? overrides[name] : undefined,
-			...Object.values(overrides).flatMap(o => (typeof o === 'object' && o[name] ? [o[name]] : [])),
-		].filter((v): v is string => typeof v === 'string');
+		const pins = (name: string): string[] =>
+			[pkg.dependencies[name], typeof overrides[name] === 'string' ? overrides[name] : undefined, ...Object.values(overrides).flatMap(o => (typeof o === 'object' && o[name] ? [o[name]] : []))].filter(
+				(v): v is string => typeof v === 'string',
+			);
 		for (const [name, dir] of rewritten) {
 			const installed = readJson(`${dir}/package.json`).version;
 			const exact = pins(name);
@@ -131,7 +130,7 @@ describe('rewritten dependencies', () => {
 		expect(code).toContain("Cannot find package 'react-devtools-core'");
 		// yoga-layout starts synchronously, its wasm kept once; ink loads no devtools and no package.json.
 		expect(code).not.toContain('wrapAssembly(await loadYoga())');
-		expect(code).toContain("yoga-layout did not start synchronously");
+		expect(code).toContain('yoga-layout did not start synchronously');
 		expect(code).not.toContain("await import('./devtools.js')");
 		expect(code).not.toContain('await loadPackageJson()');
 	});

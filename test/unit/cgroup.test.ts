@@ -78,7 +78,18 @@ describe('parseCgroup', () => {
 
 describe('deleted-open display', () => {
 	const file = (path: string, holder: DeletedOpenFile['holder']): DeletedOpenFile => ({
-		pid: 42, startTime: 1, fd: 3, command: 'app\x1b]0;pwn\x07', path, device: 1, statDevice: 1, inode: 2, bytes: 1, allocatedBytes: 4096, holders: [{pid: 42, fd: 3}], holder,
+		pid: 42,
+		startTime: 1,
+		fd: 3,
+		command: 'app\x1b]0;pwn\x07',
+		path,
+		device: 1,
+		statDevice: 1,
+		inode: 2,
+		bytes: 1,
+		allocatedBytes: 4096,
+		holders: [{pid: 42, fd: 3}],
+		holder,
 	});
 
 	it('escapes control bytes and invalid UTF-8 in paths, commands and names', () => {

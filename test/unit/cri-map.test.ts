@@ -17,8 +17,7 @@ afterAll(() => rmSync(tmp, {recursive: true, force: true}));
 
 describe('CRI → domain mapping', () => {
 	it('maps container states', () => {
-		expect(['CONTAINER_RUNNING', 'CONTAINER_EXITED', 'CONTAINER_CREATED', 'CONTAINER_UNKNOWN', 'BOGUS'].map(map.mapContainerState))
-			.toEqual(['running', 'exited', 'created', 'unknown', 'unknown']);
+		expect(['CONTAINER_RUNNING', 'CONTAINER_EXITED', 'CONTAINER_CREATED', 'CONTAINER_UNKNOWN', 'BOGUS'].map(map.mapContainerState)).toEqual(['running', 'exited', 'created', 'unknown', 'unknown']);
 	});
 
 	it('turns nanoseconds into milliseconds', () => {
@@ -87,9 +86,21 @@ describe('endpoints and errors', () => {
 
 describe('pod ephemeral storage', () => {
 	const container = (id: string, uid: string, writable: number | null, logBytes: number): ContainerRecord => ({
-		engine: 'containerd', id, name: id, image: 'i', imageId: 'i', state: 'running', labels: {},
-		writableBytes: writable, writableAllocatedBytes: writable, writableInodes: null,
-		sizeSource: writable === null ? 'pending' : 'cri-stats', logPath: null, logBytes, upperDir: null, lowerDirs: [],
+		engine: 'containerd',
+		id,
+		name: id,
+		image: 'i',
+		imageId: 'i',
+		state: 'running',
+		labels: {},
+		writableBytes: writable,
+		writableAllocatedBytes: writable,
+		writableInodes: null,
+		sizeSource: writable === null ? 'pending' : 'cri-stats',
+		logPath: null,
+		logBytes,
+		upperDir: null,
+		lowerDirs: [],
 		pod: uid ? {name: `pod-${uid}`, namespace: 'ns', uid} : undefined,
 	});
 
@@ -112,7 +123,12 @@ describe('pod ephemeral storage', () => {
 		writeFileSync(join(emptyDir, 'f'), Buffer.alloc(256 * 1024, 1));
 		const snapshot = {
 			containers: [container('a1', 'uid-a', 1000, 10), container('a2', 'uid-a', null, 5), container('b1', 'uid-b', 2000, 0), container('lone', '', 99, 0)],
-			cri: {pods: [{sandboxId: 's-c', pod: {name: 'idle', namespace: 'ns', uid: 'uid-c'}, ready: true}, {sandboxId: 's-x', pod: {name: 'evil', namespace: 'ns', uid: '../../etc'}, ready: true}]},
+			cri: {
+				pods: [
+					{sandboxId: 's-c', pod: {name: 'idle', namespace: 'ns', uid: 'uid-c'}, ready: true},
+					{sandboxId: 's-x', pod: {name: 'evil', namespace: 'ns', uid: '../../etc'}, ready: true},
+				],
+			},
 		} as unknown as EngineSnapshot & {cri: never};
 		const usage = podEphemeral(snapshot, {kubeletRoot});
 		expect(usage.map(u => u.pod.uid)).toEqual(['uid-b', 'uid-a', 'uid-c', '../../etc']);

@@ -64,10 +64,23 @@ describe('runtime-v1.proto', () => {
 
 	it('declares every RPC layerscope calls', () => {
 		const rpcs = (service: string) => Object.keys(definition[`runtime.v1.${service}`]);
-		expect(rpcs('RuntimeService')).toEqual(expect.arrayContaining([
-			'Version', 'Status', 'ListPodSandbox', 'PodSandboxStatus', 'ListContainers', 'ContainerStatus', 'ListContainerStats',
-			'RemoveContainer', 'RunPodSandbox', 'CreateContainer', 'StartContainer', 'StopPodSandbox', 'RemovePodSandbox',
-		]));
+		expect(rpcs('RuntimeService')).toEqual(
+			expect.arrayContaining([
+				'Version',
+				'Status',
+				'ListPodSandbox',
+				'PodSandboxStatus',
+				'ListContainers',
+				'ContainerStatus',
+				'ListContainerStats',
+				'RemoveContainer',
+				'RunPodSandbox',
+				'CreateContainer',
+				'StartContainer',
+				'StopPodSandbox',
+				'RemovePodSandbox',
+			]),
+		);
 		expect(rpcs('ImageService')).toEqual(expect.arrayContaining(['ListImages', 'ImageStatus', 'RemoveImage', 'ImageFsInfo']));
 	});
 

@@ -7,16 +7,45 @@ import type {ContainerRecord, EngineSnapshot} from '../../source/domain/types.js
 
 const id = (c: string) => c.repeat(64);
 const container = (engine: string, cid: string, name: string, pod?: ContainerRecord['pod']): ContainerRecord => ({
-	engine, id: cid, name, image: 'i', imageId: 'sha256:i', state: 'running', labels: {}, writableBytes: 0, writableAllocatedBytes: 0, writableInodes: 0,
-	sizeSource: 'walk', logPath: null, logBytes: 0, upperDir: null, lowerDirs: [], ...(pod ? {pod} : {}),
+	engine,
+	id: cid,
+	name,
+	image: 'i',
+	imageId: 'sha256:i',
+	state: 'running',
+	labels: {},
+	writableBytes: 0,
+	writableAllocatedBytes: 0,
+	writableInodes: 0,
+	sizeSource: 'walk',
+	logPath: null,
+	logBytes: 0,
+	upperDir: null,
+	lowerDirs: [],
+	...(pod ? {pod} : {}),
 });
 const engine = (rid: string, device: number | undefined, containers: ContainerRecord[]): EngineSnapshot => ({
 	runtime: {id: rid, kind: rid === 'docker' ? 'docker' : 'cri', name: rid, endpoint: '', version: '', storageDriver: 'overlay2', backingFilesystem: 'extfs'},
 	filesystem: device === undefined ? null : {path: '/var/lib', sizeBytes: 100e9, usedBytes: 50e9, availableBytes: 50e9, inodesTotal: 1, inodesFree: 1, device},
-	containers, images: [], usage: {buildCache: null, volumes: null, layersSize: null}, sizedByEngine: false, warnings: [],
+	containers,
+	images: [],
+	usage: {buildCache: null, volumes: null, layersSize: null},
+	sizedByEngine: false,
+	warnings: [],
 });
 const file = (pid: number, device: number, inode: number, cgroup: string, allocated = 1 << 20): ScannedOpenFile => ({
-	pid, startTime: 1000 + pid, fd: 3, command: 'app', path: `/var/log/${pid}.log`, device, statDevice: device, inode, bytes: allocated, allocatedBytes: allocated, holders: [{pid, fd: 3}], cgroup,
+	pid,
+	startTime: 1000 + pid,
+	fd: 3,
+	command: 'app',
+	path: `/var/log/${pid}.log`,
+	device,
+	statDevice: device,
+	inode,
+	bytes: allocated,
+	allocatedBytes: allocated,
+	holders: [{pid, fd: 3}],
+	cgroup,
 });
 
 describe('deleted-open attribution and ledger', () => {

@@ -102,9 +102,7 @@ describe('kubectl-layerscope (built command lines; no cluster here)', () => {
 			expect(spec.volumeMounts.map((m: any) => m.mountPath)).toEqual(['/host', ...paths, '/var/log/pods']);
 			for (const mount of spec.volumeMounts) expect(mount).toMatchObject({name: 'host-root', readOnly: true});
 			expect(spec.env).toContainEqual({name: 'LAYERSCOPE_READ_ONLY', value: '1'});
-			expect(r.stdout.trim().split('\n').at(-1)).toBe(
-				`kubectl debug node/node-a -it --profile=general --image=registry.local/layerscope:1 --custom=CUSTOM-SPEC.json -- /usr/local/bin/layerscope --read-only ${engineArgs} --interval 3`,
-			);
+			expect(r.stdout.trim().split('\n').at(-1)).toBe(`kubectl debug node/node-a -it --profile=general --image=registry.local/layerscope:1 --custom=CUSTOM-SPEC.json -- /usr/local/bin/layerscope --read-only ${engineArgs} --interval 3`);
 		}
 	});
 

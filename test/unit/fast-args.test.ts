@@ -111,10 +111,41 @@ describe('parseConsoleArgs', () => {
 
 	it('agrees with meow on every argv it accepts from random combinations', () => {
 		const tokens = [
-			'--debug', '--no-debug', '--debug=false', '--read-only', '--no-readOnly', '--readOnly=true',
-			'--runtime', 'docker', 'cri', 'podman', 'lxc', '--runtime=auto', '--host', 'unix:///h.sock', '--host=',
-			'--runtime-endpoint', '--runtimeEndpoint=unix:///c', '--timeout', '3', '0.25', '-1', '--df-timeout', '--dfTimeout=12',
-			'--interval', '.5', 'x', '--audit-log', '/tmp/a.jsonl', '--auditLog', '--container', 'web', '=', '--json', 'report', '--',
+			'--debug',
+			'--no-debug',
+			'--debug=false',
+			'--read-only',
+			'--no-readOnly',
+			'--readOnly=true',
+			'--runtime',
+			'docker',
+			'cri',
+			'podman',
+			'lxc',
+			'--runtime=auto',
+			'--host',
+			'unix:///h.sock',
+			'--host=',
+			'--runtime-endpoint',
+			'--runtimeEndpoint=unix:///c',
+			'--timeout',
+			'3',
+			'0.25',
+			'-1',
+			'--df-timeout',
+			'--dfTimeout=12',
+			'--interval',
+			'.5',
+			'x',
+			'--audit-log',
+			'/tmp/a.jsonl',
+			'--auditLog',
+			'--container',
+			'web',
+			'=',
+			'--json',
+			'report',
+			'--',
 		];
 		let seed = 12_345;
 		const random = (below: number) => {
@@ -151,8 +182,13 @@ describe('fast parsing of report and plan', () => {
 		expect(fast, `fast parser declined ${JSON.stringify(argv)}`).toBeDefined();
 		expect(meowFlags(argv)).toStrictEqual({input: [argv[0]], flags: fast!.flags});
 	});
-	it.each([['report', 'extra'], ['report', '--purge'], ['plan', '--samples', '2'], ['report', '--json', '--json'], ['lab', 'up'], ['report', '--format', 'pdf'], ['report', '--help']])(
-		'%j goes to meow',
-		(...argv) => expect(parseCommandArgs(argv)).toBeUndefined(),
-	);
+	it.each([
+		['report', 'extra'],
+		['report', '--purge'],
+		['plan', '--samples', '2'],
+		['report', '--json', '--json'],
+		['lab', 'up'],
+		['report', '--format', 'pdf'],
+		['report', '--help'],
+	])('%j goes to meow', (...argv) => expect(parseCommandArgs(argv)).toBeUndefined());
 });

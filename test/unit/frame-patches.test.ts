@@ -80,7 +80,13 @@ function screens(): unknown[] {
 			dim: i % 3 === 0,
 			color: i % 5 === 0 ? 'yellow' : undefined,
 		}));
-		out.push([[{text: 'layerscope  docker 27.5', bold: true}, {text: `refreshed ${step % 4}s ago`, color: step % 7 === 0 ? 'red' : undefined}], ...visible]);
+		out.push([
+			[
+				{text: 'layerscope  docker 27.5', bold: true},
+				{text: `refreshed ${step % 4}s ago`, color: step % 7 === 0 ? 'red' : undefined},
+			],
+			...visible,
+		]);
 	}
 	return out;
 }

@@ -100,9 +100,7 @@ describe('sample worker (bounded passes after the first scan)', () => {
 			}
 		}
 		const first = index(root);
-		expect({apparentBytes: first.apparentBytes, allocatedBytes: first.allocatedBytes, inodes: first.inodes}).toEqual(
-			(({apparentBytes, allocatedBytes, inodes}) => ({apparentBytes, allocatedBytes, inodes}))(walk()),
-		);
+		expect({apparentBytes: first.apparentBytes, allocatedBytes: first.allocatedBytes, inodes: first.inodes}).toEqual((({apparentBytes, allocatedBytes, inodes}) => ({apparentBytes, allocatedBytes, inodes}))(walk()));
 		const dirBefore = statSync(join(root, 'old/3')).mtimeMs;
 		appendFileSync(join(root, 'old/3/49'), Buffer.alloc(70_000));
 		expect(statSync(join(root, 'old/3')).mtimeMs).toBe(dirBefore);

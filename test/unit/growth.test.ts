@@ -2,8 +2,7 @@ import {describe, expect, it} from 'vitest';
 import {compareBy, GrowthTracker, growthRate, nextSort, rank, timeToThreshold, totalGrowth, type Sample} from '../../source/domain/growth.js';
 import type {ContainerRecord} from '../../source/domain/types.js';
 
-const series = (rate: number, n: number, every = 5000, start = 1_000_000): Sample[] =>
-	Array.from({length: n}, (_, i) => ({at: start + i * every, bytes: 10_000 + rate * (i * every) / 1000}));
+const series = (rate: number, n: number, every = 5000, start = 1_000_000): Sample[] => Array.from({length: n}, (_, i) => ({at: start + i * every, bytes: 10_000 + (rate * (i * every)) / 1000}));
 
 describe('growthRate', () => {
 	it('is null with fewer than two samples', () => {
@@ -33,7 +32,12 @@ describe('growthRate', () => {
 	});
 
 	it('ignores samples with the same timestamp', () => {
-		expect(growthRate([{at: 1, bytes: 1}, {at: 1, bytes: 5}])).toBeNull();
+		expect(
+			growthRate([
+				{at: 1, bytes: 1},
+				{at: 1, bytes: 5},
+			]),
+		).toBeNull();
 	});
 });
 

@@ -8,24 +8,21 @@ const wh = (path: string): LayerEntry => ({path, type: 'whiteout', bytes: 0});
 const layer = (entries: LayerEntry[], opaqueDirs: string[] = []): LayerInput => ({digest: 'sha256:x', createdBy: '', entries, opaqueDirs});
 
 describe('analyzeImage (dive definitions, exact invisible bytes)', () => {
-	it('counts a whiteout of a directory as the directory\'s subtree, of a file as 0', () => {
-		const a = analyzeImage([
-			layer([dir('/d'), file('/d/a', 100), file('/d/b', 50), file('/f', 10)]),
-			layer([wh('/d'), wh('/f')]),
-		]);
+	it("counts a whiteout of a directory as the directory's subtree, of a file as 0", () => {
+		const a = analyzeImage([layer([dir('/d'), file('/d/a', 100), file('/d/b', 50), file('/f', 10)]), layer([wh('/d'), wh('/f')])]);
 		// /d: only a leaf in layer 1 (count 1, 150): not wasted; /f: 10 + 0.
 		expect(a.wastedBytes).toBe(10);
 		expect(a.efficiency).toBeCloseTo((100 + 50 + 150 + 0) / (100 + 50 + 150 + 10), 12);
 		expect(a.invisibleBytes).toBe(160);
 		expect(a.layers[1]!.removedBytes).toBe(160);
-		expect(a.deleted.map(d => [d.path, d.hiddenBytes])).toEqual([['/d', 150], ['/f', 10]]);
+		expect(a.deleted.map(d => [d.path, d.hiddenBytes])).toEqual([
+			['/d', 150],
+			['/f', 10],
+		]);
 	});
 
 	it('hides what an opaque directory covers (invisible), which dive ignores', () => {
-		const a = analyzeImage([
-			layer([dir('/d'), file('/d/old', 70)]),
-			layer([dir('/d'), file('/d/new', 5)], ['/d']),
-		]);
+		const a = analyzeImage([layer([dir('/d'), file('/d/old', 70)]), layer([dir('/d'), file('/d/new', 5)], ['/d'])]);
 		expect(a.invisibleBytes).toBe(70);
 		expect(a.wastedBytes).toBe(0);
 		expect(a.efficiency).toBe(1);
@@ -34,12 +31,7 @@ describe('analyzeImage (dive definitions, exact invisible bytes)', () => {
 	});
 
 	it('attributes each hidden byte once across repeated overwrites and a final delete', () => {
-		const a = analyzeImage([
-			layer([file('/x', 10)]),
-			layer([file('/x', 20)]),
-			layer([file('/x', 30)]),
-			layer([wh('/x')]),
-		]);
+		const a = analyzeImage([layer([file('/x', 10)]), layer([file('/x', 20)]), layer([file('/x', 30)]), layer([wh('/x')])]);
 		expect(a.invisibleBytes).toBe(60);
 		const attributed = a.overwritten.reduce((t, o) => t + o.hiddenBytes, 0) + a.deleted.reduce((t, d) => t + d.hiddenBytes, 0);
 		expect(attributed).toBe(60);
@@ -48,7 +40,7 @@ describe('analyzeImage (dive definitions, exact invisible bytes)', () => {
 		expect(a.userWastedPercent).toBe(60 / 50);
 	});
 
-	it('replacing a directory by a file hides the directory\'s files', () => {
+	it("replacing a directory by a file hides the directory's files", () => {
 		const a = analyzeImage([layer([dir('/d'), file('/d/a', 40)]), layer([file('/d', 1)])]);
 		expect(a.invisibleBytes).toBe(40);
 		expect(a.visibleBytes).toBe(1);
@@ -75,7 +67,7 @@ describe('CI rules as dive reads them', () => {
 		}
 	});
 
-	it('merges file rules (both spellings) under flags, with dive\'s defaults', () => {
+	it("merges file rules (both spellings) under flags, with dive's defaults", () => {
 		const rules = resolveRules({'highest-wasted-bytes': '1KB', lowestEfficiency: 0.5}, {lowestEfficiency: '0.95'});
 		expect(rules.map(r => [r.key, r.threshold])).toEqual([
 			['lowestEfficiency', 0.95],

@@ -3,17 +3,40 @@ import {buildLedger, imageLedger, otherBytes} from '../../source/domain/ledger.j
 import type {ContainerRecord, EngineSnapshot, ImageRecord} from '../../source/domain/types.js';
 
 const container = (over: Partial<ContainerRecord>): ContainerRecord => ({
-	engine: 'docker', id: 'c', name: 'c', image: 'img', imageId: 'sha256:a', state: 'running', labels: {},
-	writableBytes: 0, writableAllocatedBytes: 0, writableInodes: 0, sizeSource: 'walk', logPath: null, logBytes: 0,
-	upperDir: null, lowerDirs: [], ...over,
+	engine: 'docker',
+	id: 'c',
+	name: 'c',
+	image: 'img',
+	imageId: 'sha256:a',
+	state: 'running',
+	labels: {},
+	writableBytes: 0,
+	writableAllocatedBytes: 0,
+	writableInodes: 0,
+	sizeSource: 'walk',
+	logPath: null,
+	logBytes: 0,
+	upperDir: null,
+	lowerDirs: [],
+	...over,
 });
 const image = (id: string, tags: string[], layers: Array<[string, number]>): ImageRecord => ({
-	engine: 'docker', id, tags, digests: [], virtualBytes: layers.reduce((t, [, b]) => t + b, 0),
+	engine: 'docker',
+	id,
+	tags,
+	digests: [],
+	virtualBytes: layers.reduce((t, [, b]) => t + b, 0),
 	layers: layers.map(([chainId, bytes]) => ({chainId, bytes})),
 });
 const engine = (over: Partial<EngineSnapshot>): EngineSnapshot => ({
 	runtime: {id: 'docker', kind: 'docker', name: 'docker', endpoint: 'x', version: '1', storageDriver: 'overlay2', backingFilesystem: 'extfs'},
-	filesystem: null, containers: [], images: [], usage: {buildCache: null, volumes: null, layersSize: null}, sizedByEngine: false, warnings: [], ...over,
+	filesystem: null,
+	containers: [],
+	images: [],
+	usage: {buildCache: null, volumes: null, layersSize: null},
+	sizedByEngine: false,
+	warnings: [],
+	...over,
 });
 
 describe('image ledger', () => {

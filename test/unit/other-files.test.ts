@@ -46,7 +46,12 @@ describe('classing the rest of a filesystem', () => {
 		expect(of('tmp')).toBe(400);
 	});
 	it('the remainder is unclassified, by top-level directory, and everything sums to the root', () => {
-		expect(entries.filter(e => e.class === 'unclassified').map(e => e.path).sort()).toEqual(['/', '/home', '/var']);
+		expect(
+			entries
+				.filter(e => e.class === 'unclassified')
+				.map(e => e.path)
+				.sort(),
+		).toEqual(['/', '/home', '/var']);
 		expect(entries.find(e => e.path === '/var' && e.class === 'unclassified')!.bytes).toBe(6_000 - 3_000 - 2_000 - 800 - 90);
 		expect(entries.reduce((t, e) => t + e.bytes, 0)).toBe(10_000);
 	});

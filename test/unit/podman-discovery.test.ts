@@ -49,11 +49,7 @@ describe('Podman endpoint discovery', () => {
 
 	it('as root: the rootful socket, then every user’s rootless socket that exists', () => {
 		const found = podmanCandidates(undefined, {}, 0, run);
-		expect(found.map(c => c.endpoint.socketPath)).toEqual([
-			join(run, 'podman', 'podman.sock'),
-			join(run, 'user', '1000', 'podman', 'podman.sock'),
-			join(run, 'user', '1002', 'podman', 'podman.sock'),
-		]);
+		expect(found.map(c => c.endpoint.socketPath)).toEqual([join(run, 'podman', 'podman.sock'), join(run, 'user', '1000', 'podman', 'podman.sock'), join(run, 'user', '1002', 'podman', 'podman.sock')]);
 		expect(found.map(c => c.user?.uid)).toEqual([undefined, 1000, 1002]);
 		expect(found.every(c => !c.explicit)).toBe(true);
 	});

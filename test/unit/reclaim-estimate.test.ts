@@ -8,21 +8,56 @@ import {chosenPlan, draftOf, toggleItem} from '../../source/ui/model/plan-select
 
 const MiB = 1024 ** 2;
 const image = (id: string, tags: string[], layers: Array<[string, number]>, over: Partial<ImageRecord> = {}): ImageRecord => ({
-	engine: 'docker', id, tags, digests: [], virtualBytes: layers.reduce((t, [, b]) => t + b, 0),
-	layers: layers.map(([chainId, bytes]) => ({chainId, bytes})), ...over,
+	engine: 'docker',
+	id,
+	tags,
+	digests: [],
+	virtualBytes: layers.reduce((t, [, b]) => t + b, 0),
+	layers: layers.map(([chainId, bytes]) => ({chainId, bytes})),
+	...over,
 });
 const container = (imageId: string): ContainerRecord => ({
-	engine: 'docker', id: `c-${imageId}`, name: 'c', image: 'img', imageId, state: 'exited', labels: {},
-	writableBytes: 10, writableAllocatedBytes: 0, writableInodes: 0, sizeSource: 'walk', logPath: null, logBytes: 0, upperDir: null, lowerDirs: [],
+	engine: 'docker',
+	id: `c-${imageId}`,
+	name: 'c',
+	image: 'img',
+	imageId,
+	state: 'exited',
+	labels: {},
+	writableBytes: 10,
+	writableAllocatedBytes: 0,
+	writableInodes: 0,
+	sizeSource: 'walk',
+	logPath: null,
+	logBytes: 0,
+	upperDir: null,
+	lowerDirs: [],
 });
 const engine = (images: ImageRecord[], containers: ContainerRecord[] = []): EngineSnapshot => ({
 	runtime: {id: 'docker', kind: 'docker', name: 'docker', endpoint: 'x', version: '1', storageDriver: 'overlay2', backingFilesystem: 'extfs'},
-	filesystem: null, containers, images, usage: {buildCache: null, volumes: null, layersSize: null}, sizedByEngine: false, warnings: [],
+	filesystem: null,
+	containers,
+	images,
+	usage: {buildCache: null, volumes: null, layersSize: null},
+	sizedByEngine: false,
+	warnings: [],
 });
 
 describe('joint estimate: set arithmetic on layers', () => {
-	const a = {bytes: 0, layers: [{chainId: 'S', bytes: 8 * MiB}, {chainId: 'A', bytes: 3}]};
-	const b = {bytes: 0, layers: [{chainId: 'S', bytes: 8 * MiB}, {chainId: 'B', bytes: 3}]};
+	const a = {
+		bytes: 0,
+		layers: [
+			{chainId: 'S', bytes: 8 * MiB},
+			{chainId: 'A', bytes: 3},
+		],
+	};
+	const b = {
+		bytes: 0,
+		layers: [
+			{chainId: 'S', bytes: 8 * MiB},
+			{chainId: 'B', bytes: 3},
+		],
+	};
 	it('a layer shared only among the chosen items counts once', () => {
 		expect(jointBytes([a, b])).toBe(8 * MiB + 6);
 	});
@@ -35,14 +70,52 @@ describe('joint estimate: set arithmetic on layers', () => {
 	});
 });
 
-describe('the plans an engine offers (the issue\'s case: an unused and a dangling image share an 8 MiB layer)', () => {
+describe("the plans an engine offers (the issue's case: an unused and a dangling image share an 8 MiB layer)", () => {
 	const images = [
 		image('sha256:base', ['base:1'], [['L0', 1000]]),
-		image('sha256:used', ['app:1'], [['L0', 1000], ['U1', 50]]),
-		image('sha256:unused', ['tool:2'], [['L0', 1000], ['S', 8 * MiB], ['T2', 3]]),
-		image('sha256:dangling', [], [['L0', 1000], ['S', 8 * MiB], ['T1', 3]]),
-		image('sha256:pinned', ['keep:1'], [['P', 70], ['Q', 5]], {pinned: true}),
-		image('sha256:near-pinned', ['near:1'], [['P', 70], ['R', 9]]),
+		image(
+			'sha256:used',
+			['app:1'],
+			[
+				['L0', 1000],
+				['U1', 50],
+			],
+		),
+		image(
+			'sha256:unused',
+			['tool:2'],
+			[
+				['L0', 1000],
+				['S', 8 * MiB],
+				['T2', 3],
+			],
+		),
+		image(
+			'sha256:dangling',
+			[],
+			[
+				['L0', 1000],
+				['S', 8 * MiB],
+				['T1', 3],
+			],
+		),
+		image(
+			'sha256:pinned',
+			['keep:1'],
+			[
+				['P', 70],
+				['Q', 5],
+			],
+			{pinned: true},
+		),
+		image(
+			'sha256:near-pinned',
+			['near:1'],
+			[
+				['P', 70],
+				['R', 9],
+			],
+		),
 	];
 	const snapshot = engine(images, [container('sha256:used'), container('sha256:base')]);
 	const plans = cleanupPlans(snapshot);
@@ -52,7 +125,7 @@ describe('the plans an engine offers (the issue\'s case: an unused and a danglin
 		expect(plan('Remove unused images').totalBytes).toBe(3 + 9);
 		expect(plan('Remove dangling images').totalBytes).toBe(3);
 	});
-	it('the joint plan frees the shared layer, and equals the ledger\'s unused + dangling reclaimable', () => {
+	it("the joint plan frees the shared layer, and equals the ledger's unused + dangling reclaimable", () => {
 		const joint = plan(allUnusedImagesTitle);
 		expect(joint.items.map(i => i.id).sort()).toEqual(['sha256:dangling', 'sha256:near-pinned', 'sha256:unused']);
 		expect(joint.totalBytes).toBe(8 * MiB + 3 + 3 + 9);

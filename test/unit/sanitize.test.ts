@@ -22,7 +22,7 @@ describe('sanitize', () => {
 	});
 	it('fuzz: 10,000 random strings and byte strings never yield an unsafe code point', () => {
 		let seed = 42;
-		const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+		const rand = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
 		const pool = [0x1b, 0x07, 0x0a, 0x0d, 0x9b, 0x9d, 0x202e, 0x2066, 0x200f, 0xfeff, 0xd800, 0xdc00, 0x41, 0x5b, 0x5c, 0xe9, 0x65e5];
 		for (let i = 0; i < 10_000; i++) {
 			const len = Math.floor(rand() * 24);

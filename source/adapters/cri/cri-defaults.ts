@@ -1,11 +1,7 @@
 /** crictl's endpoints, without gRPC: `report` checks them before loading the CRI client (issue 18). */
 
 /** crictl's default order. */
-export const DEFAULT_CRI_ENDPOINTS = [
-	'unix:///run/containerd/containerd.sock',
-	'unix:///run/crio/crio.sock',
-	'unix:///var/run/cri-dockerd.sock',
-];
+export const DEFAULT_CRI_ENDPOINTS = ['unix:///run/containerd/containerd.sock', 'unix:///run/crio/crio.sock', 'unix:///var/run/cri-dockerd.sock'];
 
 /** "unix:///p", "unix:/p" or a bare "/p" → "unix:///p". Other schemes pass through. */
 export function normalizeCriEndpoint(endpoint: string): string {

@@ -15,12 +15,10 @@ export function checkCriSocket(endpoint: string): void {
 	} catch (error) {
 		const code = (error as NodeJS.ErrnoException).code;
 		if (code === 'EACCES') throw permissionError(shown);
-		throw new CriError('NO_SOCKET', `CRI socket not found: ${shown}`, shown,
-			'is the runtime installed and running? pass --runtime-endpoint or set CONTAINER_RUNTIME_ENDPOINT');
+		throw new CriError('NO_SOCKET', `CRI socket not found: ${shown}`, shown, 'is the runtime installed and running? pass --runtime-endpoint or set CONTAINER_RUNTIME_ENDPOINT');
 	}
 	if (!isSocket) {
-		throw new CriError('NOT_SOCKET', `CRI endpoint ${shown} is not a unix socket`, shown,
-			'point --runtime-endpoint at the runtime\'s socket, e.g. unix:///run/containerd/containerd.sock');
+		throw new CriError('NOT_SOCKET', `CRI endpoint ${shown} is not a unix socket`, shown, "point --runtime-endpoint at the runtime's socket, e.g. unix:///run/containerd/containerd.sock");
 	}
 	try {
 		accessSync(path, constants.R_OK | constants.W_OK);
@@ -30,6 +28,5 @@ export function checkCriSocket(endpoint: string): void {
 }
 
 function permissionError(endpoint: string): CriError {
-	return new CriError('PERMISSION', `permission denied on CRI socket ${endpoint}`, endpoint,
-		'run as root or as a user in the socket\'s group');
+	return new CriError('PERMISSION', `permission denied on CRI socket ${endpoint}`, endpoint, "run as root or as a user in the socket's group");
 }

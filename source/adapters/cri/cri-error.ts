@@ -1,16 +1,7 @@
 import {status as GrpcStatus} from '@grpc/grpc-js';
 import {OperatorError, oneLine} from '../../domain/operator-error.js';
 
-export type CriErrorCode =
-	| 'NO_SOCKET'
-	| 'NOT_SOCKET'
-	| 'PERMISSION'
-	| 'UNAVAILABLE'
-	| 'UNIMPLEMENTED'
-	| 'DEADLINE_EXCEEDED'
-	| 'NOT_FOUND'
-	| 'NO_ENDPOINT'
-	| 'FAILED';
+export type CriErrorCode = 'NO_SOCKET' | 'NOT_SOCKET' | 'PERMISSION' | 'UNAVAILABLE' | 'UNIMPLEMENTED' | 'DEADLINE_EXCEEDED' | 'NOT_FOUND' | 'NO_ENDPOINT' | 'FAILED';
 
 /** One-line, operator-facing CRI failure. `message` names the endpoint; `hint` says what to try. */
 export class CriError extends OperatorError {
@@ -40,27 +31,25 @@ export function toCriError(error: unknown, endpoint: string, method: string, tim
 	const details = oneLine(String(e.details ?? e.message ?? error));
 	const grpcCode = typeof e.code === 'number' ? e.code : undefined;
 	if (/EACCES|permission denied/i.test(details) || e.code === 'EACCES') {
-		return new CriError('PERMISSION', `permission denied on CRI socket ${endpoint}`, endpoint,
-			'run as root or as a user in the socket\'s group', grpcCode);
+		return new CriError('PERMISSION', `permission denied on CRI socket ${endpoint}`, endpoint, "run as root or as a user in the socket's group", grpcCode);
 	}
 	switch (grpcCode) {
 		case GrpcStatus.UNAVAILABLE:
-			return new CriError('UNAVAILABLE', `CRI runtime at ${endpoint} is not answering: ${details}`, endpoint,
-				/ECONNREFUSED/.test(details)
-					? 'the socket exists but nothing listens on it; is the runtime running? (systemctl status containerd / crio)'
-					: 'is the runtime running? check --runtime-endpoint', grpcCode);
+			return new CriError(
+				'UNAVAILABLE',
+				`CRI runtime at ${endpoint} is not answering: ${details}`,
+				endpoint,
+				/ECONNREFUSED/.test(details) ? 'the socket exists but nothing listens on it; is the runtime running? (systemctl status containerd / crio)' : 'is the runtime running? check --runtime-endpoint',
+				grpcCode,
+			);
 		case GrpcStatus.UNIMPLEMENTED:
-			return new CriError('UNIMPLEMENTED', `CRI runtime at ${endpoint} does not implement runtime.v1 ${method}`, endpoint,
-				'needs CRI v1: containerd >= 1.6 with the cri plugin enabled, or CRI-O >= 1.20', grpcCode);
+			return new CriError('UNIMPLEMENTED', `CRI runtime at ${endpoint} does not implement runtime.v1 ${method}`, endpoint, 'needs CRI v1: containerd >= 1.6 with the cri plugin enabled, or CRI-O >= 1.20', grpcCode);
 		case GrpcStatus.DEADLINE_EXCEEDED:
-			return new CriError('DEADLINE_EXCEEDED', `CRI ${method} at ${endpoint} timed out after ${formatSeconds(timeoutMs)}`, endpoint,
-				'the runtime may be overloaded or hung; retry or raise the timeout', grpcCode);
+			return new CriError('DEADLINE_EXCEEDED', `CRI ${method} at ${endpoint} timed out after ${formatSeconds(timeoutMs)}`, endpoint, 'the runtime may be overloaded or hung; retry or raise the timeout', grpcCode);
 		case GrpcStatus.NOT_FOUND:
-			return new CriError('NOT_FOUND', `CRI ${method} at ${endpoint}: not found: ${details}`, endpoint,
-				'the object may have been removed meanwhile; refresh', grpcCode);
+			return new CriError('NOT_FOUND', `CRI ${method} at ${endpoint}: not found: ${details}`, endpoint, 'the object may have been removed meanwhile; refresh', grpcCode);
 		default:
-			return new CriError('FAILED', `CRI ${method} at ${endpoint} failed: ${details}`, endpoint,
-				'see the runtime log (journalctl -u containerd / crio)', grpcCode);
+			return new CriError('FAILED', `CRI ${method} at ${endpoint} failed: ${details}`, endpoint, 'see the runtime log (journalctl -u containerd / crio)', grpcCode);
 	}
 }
 

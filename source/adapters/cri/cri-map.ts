@@ -4,10 +4,14 @@ import type {CriContainerState, Image, PodSandbox} from './cri-types.js';
 
 export function mapContainerState(state: CriContainerState | string): ContainerState {
 	switch (state) {
-		case 'CONTAINER_RUNNING': return 'running';
-		case 'CONTAINER_EXITED': return 'exited';
-		case 'CONTAINER_CREATED': return 'created';
-		default: return 'unknown';
+		case 'CONTAINER_RUNNING':
+			return 'running';
+		case 'CONTAINER_EXITED':
+			return 'exited';
+		case 'CONTAINER_CREATED':
+			return 'created';
+		default:
+			return 'unknown';
 	}
 }
 

@@ -14,11 +14,7 @@ export interface ResolveCriOptions {
  * else the first default socket whose Version call succeeds. An explicit choice is returned
  * as is (normalized) without probing, so its own error surfaces when it is used.
  */
-export async function resolveCriEndpoint(
-	flag?: string,
-	env: NodeJS.ProcessEnv = process.env,
-	options: ResolveCriOptions = {},
-): Promise<string> {
+export async function resolveCriEndpoint(flag?: string, env: NodeJS.ProcessEnv = process.env, options: ResolveCriOptions = {}): Promise<string> {
 	if (flag?.trim()) return normalizeCriEndpoint(flag);
 	const fromEnv = env.CONTAINER_RUNTIME_ENDPOINT;
 	if (fromEnv?.trim()) return normalizeCriEndpoint(fromEnv);
@@ -29,8 +25,7 @@ export async function resolveCriEndpoint(
 		if (failure === null) return endpoint;
 		reasons.push(`${endpoint}: ${failure.code === 'NO_SOCKET' ? 'no socket' : failure.code.toLowerCase()}`);
 	}
-	throw new CriError('NO_ENDPOINT', `no CRI runtime answers (${reasons.join('; ')})`, candidates.join(','),
-		'pass --runtime-endpoint or set CONTAINER_RUNTIME_ENDPOINT');
+	throw new CriError('NO_ENDPOINT', `no CRI runtime answers (${reasons.join('; ')})`, candidates.join(','), 'pass --runtime-endpoint or set CONTAINER_RUNTIME_ENDPOINT');
 }
 
 /** Null when a Version call succeeds, else the CriError it raised. */

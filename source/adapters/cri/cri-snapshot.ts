@@ -35,10 +35,12 @@ export interface CriSnapshotOptions {
 
 export async function readCriSnapshot(client: CriClient, options: CriSnapshotOptions = {}): Promise<CriSnapshot> {
 	const warnings: string[] = [];
-	const soft = <R>(what: string, fallback: R) => (error: unknown): R => {
-		warnings.push(`${what}: ${error instanceof CriError ? error.message : String(error)}`);
-		return fallback;
-	};
+	const soft =
+		<R>(what: string, fallback: R) =>
+		(error: unknown): R => {
+			warnings.push(`${what}: ${error instanceof CriError ? error.message : String(error)}`);
+			return fallback;
+		};
 	const version = await client.version();
 	const [sandboxes, criContainers, stats, criImages, fsInfo, status] = await Promise.all([
 		client.listPodSandboxes().catch(soft('pods unavailable', [] as T.PodSandbox[])),
@@ -49,7 +51,12 @@ export async function readCriSnapshot(client: CriClient, options: CriSnapshotOpt
 		client.status(true).catch(() => null),
 	]);
 	const limit = options.concurrency ?? 8;
-	const statuses = await mapLimit(criContainers, limit, c => client.containerStatus(c.id).then(r => r.status, () => null));
+	const statuses = await mapLimit(criContainers, limit, c =>
+		client.containerStatus(c.id).then(
+			r => r.status,
+			() => null,
+		),
+	);
 	let mounts: MountInfo[] = [];
 	try {
 		mounts = readMountinfo(options.mountinfoPath);
@@ -69,7 +76,7 @@ export async function readCriSnapshot(client: CriClient, options: CriSnapshotOpt
 		const rootfs = running ? findMountFor(mounts, c.id) : undefined;
 		const dirs = rootfs ? overlayDirs(rootfs) : {upperDir: null, lowerDirs: []};
 		const logPath = status?.logPath || null;
-		const bytes = usage && !pending ? usage.usedBytes?.value ?? null : null;
+		const bytes = usage && !pending ? (usage.usedBytes?.value ?? null) : null;
 		return {
 			engine,
 			id: c.id,
@@ -82,7 +89,7 @@ export async function readCriSnapshot(client: CriClient, options: CriSnapshotOpt
 			writableBytes: bytes,
 			// containerd and CRI-O report du-style (allocated) usage.
 			writableAllocatedBytes: bytes,
-			writableInodes: usage && !pending ? usage.inodesUsed?.value ?? null : null,
+			writableInodes: usage && !pending ? (usage.inodesUsed?.value ?? null) : null,
 			sizeSource: bytes !== null ? 'cri-stats' : pending ? 'pending' : 'unavailable',
 			logPath,
 			logBytes: logFileBytes(logPath),
@@ -107,8 +114,7 @@ export async function readCriSnapshot(client: CriClient, options: CriSnapshotOpt
 
 	const sandboxImageRefs = await sandboxImages(client, status, sandboxes, limit);
 	if (sandboxImageRefs.length === 0) warnings.push('sandbox (pause) image unknown: the runtime reported neither its config nor sandbox info');
-	const sandboxImageIds = [...new Set(sandboxImageRefs.map(ref => map.resolveImageId(images, [ref])))]
-		.filter(id => images.some(image => image.id === id));
+	const sandboxImageIds = [...new Set(sandboxImageRefs.map(ref => map.resolveImageId(images, [ref])))].filter(id => images.some(image => image.id === id));
 
 	return {
 		runtime,
@@ -133,6 +139,11 @@ export async function readCriSnapshot(client: CriClient, options: CriSnapshotOpt
 async function sandboxImages(client: CriClient, status: T.StatusResponse | null, sandboxes: T.PodSandbox[], limit: number) {
 	const configured = status ? map.sandboxImageFromStatusInfo(status.info) : null;
 	if (configured) return [configured];
-	const infos = await mapLimit(sandboxes, limit, s => client.podSandboxStatus(s.id, true).then(r => r.info, () => ({})));
+	const infos = await mapLimit(sandboxes, limit, s =>
+		client.podSandboxStatus(s.id, true).then(
+			r => r.info,
+			() => ({}),
+		),
+	);
 	return [...new Set(infos.map(map.sandboxImageFromSandboxInfo).filter((ref): ref is string => ref !== null))];
 }

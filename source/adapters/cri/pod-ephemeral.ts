@@ -13,10 +13,7 @@ export interface PodEphemeralOptions {
 }
 
 /** Per-pod ephemeral storage, largest first. Pods known only from `cri.pods` are included with 0 containers. */
-export function podEphemeral(
-	snapshot: EngineSnapshot & {cri?: {pods: CriPod[]}},
-	options: PodEphemeralOptions = {},
-): PodEphemeralUsage[] {
+export function podEphemeral(snapshot: EngineSnapshot & {cri?: {pods: CriPod[]}}, options: PodEphemeralOptions = {}): PodEphemeralUsage[] {
 	const kubeletRoot = options.kubeletRoot ?? '/var/lib/kubelet';
 	const byUid = new Map<string, PodEphemeralUsage>();
 	const entry = (pod: PodRef): PodEphemeralUsage => {

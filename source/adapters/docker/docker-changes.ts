@@ -26,9 +26,7 @@ export class DockerChanges {
 	/** Resolves a name or (partial) id to the full id, or null when the engine knows no such container. */
 	async resolve(nameOrId: string): Promise<string | null> {
 		try {
-			const info = await this.client.call<any>(`inspect container ${nameOrId.slice(0, 64)}`, (d: any, abortSignal) =>
-				d.getContainer(nameOrId).inspect(opts({abortSignal})),
-			);
+			const info = await this.client.call<any>(`inspect container ${nameOrId.slice(0, 64)}`, (d: any, abortSignal) => d.getContainer(nameOrId).inspect(opts({abortSignal})));
 			return info.Id as string;
 		} catch (error) {
 			if ((error as {code?: string}).code === 'NOT_FOUND') return null;
@@ -37,9 +35,7 @@ export class DockerChanges {
 	}
 
 	async changes(id: string): Promise<EngineChange[]> {
-		const list = await this.client.call<any>(`changes of ${id.slice(0, 12)}`, (d: any, abortSignal) =>
-			d.getContainer(id).changes(opts({abortSignal})),
-		);
+		const list = await this.client.call<any>(`changes of ${id.slice(0, 12)}`, (d: any, abortSignal) => d.getContainer(id).changes(opts({abortSignal})));
 		return ((list ?? []) as Array<{Path: string; Kind: number}>).map(c => ({path: c.Path, kind: kinds[c.Kind] ?? 'C'}));
 	}
 

@@ -28,7 +28,11 @@ export class DockerClient {
 	async call<T>(what: string, run: (docker: Docker, signal: AbortSignal) => Promise<T>, options: CallOptions = {}): Promise<T> {
 		const ms = options.timeoutMs ?? this.timeoutMs;
 		try {
-			return await withDeadline(signal => run(this.docker, signal), ms, () => timeoutError(this.endpoint, what, ms));
+			return await withDeadline(
+				signal => run(this.docker, signal),
+				ms,
+				() => timeoutError(this.endpoint, what, ms),
+			);
 		} catch (error) {
 			throw dockerError(error, this.endpoint, what);
 		}

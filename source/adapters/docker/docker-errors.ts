@@ -48,9 +48,5 @@ export function dockerError(error: unknown, endpoint: DockerEndpoint, what: stri
 }
 
 export function timeoutError(endpoint: DockerEndpoint, what: string, ms: number): EngineError {
-	return new EngineError(
-		`cannot reach ${endpoint.engine ?? 'Docker'} at ${endpoint.display}: no answer to ${what} within ${(ms / 1000).toFixed(0)} s`,
-		'the engine may be hung or overloaded; try --timeout',
-		'TIMEOUT',
-	);
+	return new EngineError(`cannot reach ${endpoint.engine ?? 'Docker'} at ${endpoint.display}: no answer to ${what} within ${(ms / 1000).toFixed(0)} s`, 'the engine may be hung or overloaded; try --timeout', 'TIMEOUT');
 }

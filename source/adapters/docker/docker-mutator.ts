@@ -13,9 +13,7 @@ export class DockerMutator {
 		switch (item.kind) {
 			case 'container':
 				// v=false: anonymous volumes stay; they are separate plan items. force=false: a running container is refused.
-				await this.client.call(`remove container ${item.id.slice(0, 12)}`, (d: any, abortSignal) =>
-					d.getContainer(item.id).remove({v: false, force: false, abortSignal}),
-				);
+				await this.client.call(`remove container ${item.id.slice(0, 12)}`, (d: any, abortSignal) => d.getContainer(item.id).remove({v: false, force: false, abortSignal}));
 				return;
 			case 'image':
 				await this.removeImage(item.id);
@@ -46,9 +44,8 @@ export class DockerMutator {
 			`prune build cache record ${id}`,
 			(d: any, abortSignal) =>
 				new Promise((resolve, reject) =>
-					d.modem.dial(
-						{path: '/build/prune?', method: 'POST', options: {filters: JSON.stringify({id: [id]})}, abortSignal, statusCodes: {200: true, 500: 'server error'}},
-						(error: Error | null, data: unknown) => (error ? reject(error) : resolve(data)),
+					d.modem.dial({path: '/build/prune?', method: 'POST', options: {filters: JSON.stringify({id: [id]})}, abortSignal, statusCodes: {200: true, 500: 'server error'}}, (error: Error | null, data: unknown) =>
+						error ? reject(error) : resolve(data),
 					),
 				),
 			{timeoutMs: 60_000},

@@ -80,9 +80,7 @@ export class DockerReader {
 		const records = await mapLimit(list, this.concurrency, async summary => {
 			const paths = this.client.endpoint.local && rootDir && driver ? containerPathsFromDisk(rootDir, driver, summary.Id) : null;
 			if (paths) return fromSummary(this.engineId, summary, paths);
-			const detail = await this.client
-				.call<any>(`inspect container ${summary.Id.slice(0, 12)}`, (d: any, abortSignal) => d.getContainer(summary.Id).inspect({abortSignal}))
-				.catch(() => null); // removed between list and inspect
+			const detail = await this.client.call<any>(`inspect container ${summary.Id.slice(0, 12)}`, (d: any, abortSignal) => d.getContainer(summary.Id).inspect({abortSignal})).catch(() => null); // removed between list and inspect
 			return detail && toContainer(this.engineId, summary, detail, rootDir);
 		});
 		return records.filter((r): r is ContainerRecord => r !== null);
@@ -90,9 +88,7 @@ export class DockerReader {
 
 	/** One container sized by the engine (inspect ?size=1): the fallback without host access. */
 	async engineSize(id: string): Promise<{sizeRw: number; sizeRootFs: number}> {
-		const detail = await this.client.call<any>(`size container ${id.slice(0, 12)}`, (d: any, abortSignal) =>
-			d.getContainer(id).inspect(opts({size: true, abortSignal})),
-		);
+		const detail = await this.client.call<any>(`size container ${id.slice(0, 12)}`, (d: any, abortSignal) => d.getContainer(id).inspect(opts({size: true, abortSignal})));
 		const sized = detail as ContainerInspectInfo & {SizeRw?: number; SizeRootFs?: number};
 		return {sizeRw: sized.SizeRw ?? 0, sizeRootFs: sized.SizeRootFs ?? 0};
 	}
@@ -118,9 +114,7 @@ export class DockerReader {
 				else {
 					const detail = await this.client.call<any>('inspect image', (d: any, abortSignal) => d.getImage(image.Id).inspect(opts({abortSignal})));
 					const diffIds = detail.RootFS?.Layers ?? [];
-					record.layers =
-						(local ? layersFromDisk(local, runtime.storageDriver, diffIds) : null) ??
-						layersFromHistory(diffIds, await this.client.call<any>('image history', (d: any) => d.getImage(image.Id).history()));
+					record.layers = (local ? layersFromDisk(local, runtime.storageDriver, diffIds) : null) ?? layersFromHistory(diffIds, await this.client.call<any>('image history', (d: any) => d.getImage(image.Id).history()));
 				}
 			} catch {
 				// removed meanwhile: keep the virtual size as one pseudo-layer
@@ -181,8 +175,7 @@ function toContainer(engine: string, summary: ContainerInfo, detail: ContainerIn
 	const state = (detail.State?.Status ?? summary.State) as ContainerState;
 	const data = (detail.GraphDriver?.Data ?? {}) as Record<string, string>;
 	const logType = detail.HostConfig?.LogConfig?.Type ?? 'json-file';
-	const logPath =
-		detail.LogPath || (logType === 'local' && rootDir ? join(rootDir, 'containers', detail.Id, 'local-logs', 'container.log') : null);
+	const logPath = detail.LogPath || (logType === 'local' && rootDir ? join(rootDir, 'containers', detail.Id, 'local-logs', 'container.log') : null);
 	return {
 		engine,
 		id: detail.Id,

@@ -25,7 +25,12 @@ export function nameText(raw: Uint8Array | string): string {
 	}
 }
 
-const clean = (name: string) => '/' + name.split('/').filter(p => p !== '' && p !== '.').join('/');
+const clean = (name: string) =>
+	'/' +
+	name
+		.split('/')
+		.filter(p => p !== '' && p !== '.')
+		.join('/');
 
 /** One layer tar's headers as entries: .wh. files become whiteouts, .wh..wh..opq marks its directory opaque. */
 export class LayerTarListing {

@@ -7,9 +7,7 @@ const text = (b: Buffer) => b.toString('utf8');
 
 /** History oldest first, with the layer each step made (steps of size 0 may be metadata only). */
 export async function imageHistory(client: DockerClient, id: string): Promise<HistoryStep[]> {
-	const entries: Array<{CreatedBy: string; Size: number}> = await client.call<any>('image history', (d: any) =>
-		d.getImage(id).history(),
-	);
+	const entries: Array<{CreatedBy: string; Size: number}> = await client.call<any>('image history', (d: any) => d.getImage(id).history());
 	const oldestFirst = [...entries].reverse();
 	let layer = 0;
 	return oldestFirst.map(entry => ({createdBy: entry.CreatedBy ?? '', bytes: entry.Size ?? 0, layer: entry.Size > 0 ? layer++ : null}));

@@ -48,6 +48,9 @@ export async function walkLayerDir(diffDir: string, options: {signal?: AbortSign
 export function readOpaqueDirs(diffDir: string, dirs: readonly string[]): {opaqueDirs: string[]; available: boolean} {
 	if (dirs.length === 0) return {opaqueDirs: [], available: true};
 	const state = {available: true, reason: ''};
-	const found = readOpaque(dirs.map(d => Buffer.concat([Buffer.from(diffDir), Buffer.from(d, 'utf8')])), state);
+	const found = readOpaque(
+		dirs.map(d => Buffer.concat([Buffer.from(diffDir), Buffer.from(d, 'utf8')])),
+		state,
+	);
 	return {opaqueDirs: [...found].map(i => dirs[i]!), available: state.available};
 }

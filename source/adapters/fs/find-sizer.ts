@@ -25,7 +25,16 @@ export function hasGnuFind(): boolean {
 }
 
 const empty = (): TreeSize & {seen: Set<string>} => ({
-	apparentBytes: 0, allocatedBytes: 0, files: 0, dirs: 0, inodes: 0, errors: 0, errorSamples: [], otherFs: 0, unwalked: 0, seen: new Set(),
+	apparentBytes: 0,
+	allocatedBytes: 0,
+	files: 0,
+	dirs: 0,
+	inodes: 0,
+	errors: 0,
+	errorSamples: [],
+	otherFs: 0,
+	unwalked: 0,
+	seen: new Set(),
 });
 
 /** One find over `roots` in order; a depth-0 line starts the next root. Null when a root vanished (counts disagree). */
@@ -62,7 +71,7 @@ function findBatch(roots: string[]): Promise<TreeSize[] | null> {
 			if (sizes.length !== roots.length) return resolve(null);
 			for (const line of stderr.split('\n').filter(Boolean)) {
 				const at = roots.findIndex(root => line.includes(`'${root}`) || line.includes(`‘${root}`));
-				const target = sizes[Math.max(at , 0)]!;
+				const target = sizes[Math.max(at, 0)]!;
 				target.errors++;
 				if (target.errorSamples.length < 5) target.errorSamples.push({path: Buffer.from(line).toString('base64'), code: /Permission denied/.test(line) ? 'EACCES' : 'EIO'});
 			}

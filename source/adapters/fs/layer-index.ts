@@ -13,7 +13,7 @@
  * valid UTF-8 (raw-names.ts).
  */
 import {lstatSync, type Stats} from 'node:fs';
-import {join, listDir, } from './raw-names.js';
+import {join, listDir} from './raw-names.js';
 
 const S_IFMT = 0o170000;
 const S_IFDIR = 0o040000;

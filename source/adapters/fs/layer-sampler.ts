@@ -39,8 +39,15 @@ export class LayerSampler {
 		let files = 0;
 		for (const entry of layer.files) if (entry.live) files++;
 		return {
-			apparentBytes: layer.apparentBytes, allocatedBytes: layer.allocatedBytes, files, dirs: layer.dirs.size,
-			inodes: layer.inodes, errors: layer.errors, errorSamples: [], otherFs: 0, unwalked: 0,
+			apparentBytes: layer.apparentBytes,
+			allocatedBytes: layer.allocatedBytes,
+			files,
+			dirs: layer.dirs.size,
+			inodes: layer.inodes,
+			errors: layer.errors,
+			errorSamples: [],
+			otherFs: 0,
+			unwalked: 0,
 		};
 	}
 

@@ -14,10 +14,7 @@ import type {WalkRules} from './walk-rules.js';
 
 const CHUNK = 16_384;
 
-const tarArgs = [
-	'--format=posix', '--xattrs', '--xattrs-include=trusted.overlay.opaque', '--no-recursion',
-	'--no-unquote', '--absolute-names', '--null', '-T', '-', '-cf', '-',
-];
+const tarArgs = ['--format=posix', '--xattrs', '--xattrs-include=trusted.overlay.opaque', '--no-recursion', '--no-unquote', '--absolute-names', '--null', '-T', '-', '-cf', '-'];
 
 export interface OpaqueState {
 	available: boolean;
@@ -106,7 +103,10 @@ function readChunk(paths: ReadonlyArray<string | Uint8Array>, state: OpaqueState
 export function findHiddenDeletes(root: string, candidates: readonly OpaqueCandidate[], rules: WalkRules, state: OpaqueState): HiddenDeletes[] {
 	if (candidates.length === 0) return [];
 	const out: HiddenDeletes[] = [];
-	for (const i of readOpaque(candidates.map(c => under(root, c.rel)), state)) {
+	for (const i of readOpaque(
+		candidates.map(c => under(root, c.rel)),
+		state,
+	)) {
 		const c = candidates[i]!;
 		let names: Array<string | Buffer>;
 		try {

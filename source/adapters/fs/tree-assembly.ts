@@ -62,9 +62,16 @@ const byWeight = (a: FileNode, b: FileNode) => nodeWeight(b) - nodeWeight(a);
 
 export function emptyTotals(nClasses: number): DrillTotals {
 	return {
-		apparentBytes: 0, allocatedBytes: 0, files: 0, dirs: 0, inodes: 0,
-		classBytes: new Array<number>(nClasses).fill(0), classLowerBytes: new Array<number>(nClasses).fill(0),
-		marks: {A: 0, C: 0, D: 0}, errors: {denied: 0, vanished: 0, tooLong: 0, other: 0}, otherFs: 0,
+		apparentBytes: 0,
+		allocatedBytes: 0,
+		files: 0,
+		dirs: 0,
+		inodes: 0,
+		classBytes: new Array<number>(nClasses).fill(0),
+		classLowerBytes: new Array<number>(nClasses).fill(0),
+		marks: {A: 0, C: 0, D: 0},
+		errors: {denied: 0, vanished: 0, tooLong: 0, other: 0},
+		otherFs: 0,
 	};
 }
 
@@ -282,8 +289,16 @@ export class TreeAssembly {
 		if (d.mark || this.state[S * g + CHANGED]) this.state[S * pg + CHANGED] = 1;
 		const name = this.names[g]!;
 		const entry: FileNode = {
-			name, display: displayName(name), type: 'dir', apparentBytes: d.apparentBytes, allocatedBytes: d.allocatedBytes,
-			files: d.files, inodes: d.inodes, mark: d.mark, class: d.class, dirKey: d.key,
+			name,
+			display: displayName(name),
+			type: 'dir',
+			apparentBytes: d.apparentBytes,
+			allocatedBytes: d.allocatedBytes,
+			files: d.files,
+			inodes: d.inodes,
+			mark: d.mark,
+			class: d.class,
+			dirKey: d.key,
 		};
 		p.entries.push(entry);
 		this.state[S * pg + WAITING]!--;

@@ -32,9 +32,29 @@ const S_IFCHR = 0o020000;
 const DIR_FIELDS = '%D\\t%i\\t%b\\t%d\\t%f\\0';
 const FIND_EXPR = [
 	'-xdev',
-	'(', '-type', 'd', '(', '-readable', '-printf', 'd' + DIR_FIELDS, '-o', '-printf', 'U' + DIR_FIELDS, '-prune', ')', ')',
-	'-o', '(', '-links', '+1', '-printf', '+%y%D:%i\\t%s\\t%b\\t%d\\t%f\\0', ')',
-	'-o', '-printf', '-%y%s\\t%b\\t%d\\t%f\\0',
+	'(',
+	'-type',
+	'd',
+	'(',
+	'-readable',
+	'-printf',
+	'd' + DIR_FIELDS,
+	'-o',
+	'-printf',
+	'U' + DIR_FIELDS,
+	'-prune',
+	')',
+	')',
+	'-o',
+	'(',
+	'-links',
+	'+1',
+	'-printf',
+	'+%y%D:%i\\t%s\\t%b\\t%d\\t%f\\0',
+	')',
+	'-o',
+	'-printf',
+	'-%y%s\\t%b\\t%d\\t%f\\0',
 ];
 
 interface Chunk {
@@ -70,8 +90,14 @@ export function walkTreeWithFind(upperDir: string, options: TreeWalkOptions = {}
 		},
 	};
 	const b = new DirAggregator({
-		root, rules, sink, running: assembly.running, listAdded: options.listAdded ?? false,
-		topK: options.topK ?? 8, shallowDepth: options.shallowDepth ?? 2, minDeepBytes: options.minDeepFileBytes ?? 64 * 1024,
+		root,
+		rules,
+		sink,
+		running: assembly.running,
+		listAdded: options.listAdded ?? false,
+		topK: options.topK ?? 8,
+		shallowDepth: options.shallowDepth ?? 2,
+		minDeepBytes: options.minDeepFileBytes ?? 64 * 1024,
 	});
 	const workers = Math.max(1, options.workers ?? 2);
 

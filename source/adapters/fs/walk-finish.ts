@@ -30,6 +30,11 @@ export function finishWalk(root: string, rules: WalkRules, assembly: TreeAssembl
 		assembly.addLinks(p.links);
 		assembly.addWalkFigures(p);
 	}
-	const hidden = findHiddenDeletes(root, parts.flatMap(p => p.candidates), rules, assembly.opaque);
+	const hidden = findHiddenDeletes(
+		root,
+		parts.flatMap(p => p.candidates),
+		rules,
+		assembly.opaque,
+	);
 	return assembly.build(hidden, rules.rules.whiteout);
 }

@@ -31,8 +31,7 @@ export interface StatLike {
 	blocks: number;
 }
 
-export const pickStat = (st: StatLike | null): StatLike | null =>
-	st && {mode: st.mode, uid: st.uid, gid: st.gid, rdev: st.rdev, size: st.size, mtimeMs: st.mtimeMs, blocks: st.blocks};
+export const pickStat = (st: StatLike | null): StatLike | null => st && {mode: st.mode, uid: st.uid, gid: st.gid, rdev: st.rdev, size: st.size, mtimeMs: st.mtimeMs, blocks: st.blocks};
 
 export const isDirStat = (st: {mode: number}) => (st.mode & S_IFMT) === S_IFDIR;
 export const isWhiteoutStat = (st: {mode: number; rdev: number}) => (st.mode & S_IFMT) === S_IFCHR && st.rdev === 0;
@@ -222,7 +221,7 @@ export class TopFiles {
 	 * (a new slot, or the smallest one, whose file joins the rest), or -1 when it joins the rest.
 	 */
 	slot(apparent: number, allocated: number): number {
-		const w = Math.max(apparent , allocated);
+		const w = Math.max(apparent, allocated);
 		if (this.listAll || w >= this.minBytes) {
 			const top = this.top;
 			if (top.length < this.topK) return top.length;

@@ -47,11 +47,7 @@ export interface WalkerDone {
 	candidates: OpaqueCandidate[];
 }
 
-export type WalkerMessage =
-	| {type: 'dirs'; closed: ClosedDir[]; changes: RawChange[]; entries: number}
-	| {type: 'task'; task: WalkerTask}
-	| ({type: 'done'} & WalkerDone)
-	| {type: 'error'; message: string};
+export type WalkerMessage = {type: 'dirs'; closed: ClosedDir[]; changes: RawChange[]; entries: number} | {type: 'task'; task: WalkerTask} | ({type: 'done'} & WalkerDone) | {type: 'error'; message: string};
 
 export function walkTreeWithWorkers(upperDir: string, options: TreeWalkOptions = {}): Promise<WalkedTree> {
 	const {signal} = options;
@@ -110,9 +106,16 @@ export function walkTreeWithWorkers(upperDir: string, options: TreeWalkOptions =
 			} else if (msg.type === 'error') settle(() => reject(new Error(`walk of ${upperDir} failed: ${msg.message}`)));
 		};
 		const init: WalkerInit = {
-			type: 'tree-init', root, lowers: [...rules.lowers], rules: rules.rules, hungry,
-			topK: options.topK ?? 8, shallowDepth: options.shallowDepth ?? 2, minDeepBytes: options.minDeepFileBytes ?? 64 * 1024,
-			listAdded: options.listAdded ?? false, batchDirs: 2048,
+			type: 'tree-init',
+			root,
+			lowers: [...rules.lowers],
+			rules: rules.rules,
+			hungry,
+			topK: options.topK ?? 8,
+			shallowDepth: options.shallowDepth ?? 2,
+			minDeepBytes: options.minDeepFileBytes ?? 64 * 1024,
+			listAdded: options.listAdded ?? false,
+			batchDirs: 2048,
 		};
 		try {
 			for (let i = 0; i < count; i++) {

@@ -70,10 +70,13 @@ export async function startContainerd(dir: string, options: {timeoutMs?: number;
 	closeSync(log);
 	let exited = false;
 	let spawnError = '';
-	child.once('exit', () => (exited = true)).once('error', e => {
-		exited = true;
-		spawnError = e.message;
-	}).unref();
+	child
+		.once('exit', () => (exited = true))
+		.once('error', e => {
+			exited = true;
+			spawnError = e.message;
+		})
+		.unref();
 	if (child.pid) writeFileSync(pidFile(dir), `${child.pid}\n`);
 	const timeoutMs = options.timeoutMs ?? 30_000;
 	for (const deadline = Date.now() + timeoutMs; child.pid && Date.now() < deadline && !exited; ) {
@@ -124,10 +127,13 @@ function ourPid(dir: string): number | null {
 
 /** containerd-shim processes serving our socket (they outlive containerd by design). */
 function shimPids(socket: string): number[] {
-	return readdirSync('/proc').filter(name => /^\d+$/.test(name)).map(Number).filter(pid => {
-		const argv = readOr(`/proc/${pid}/cmdline`).split('\0');
-		return argv[0]?.includes('containerd-shim') && argv[argv.indexOf('-address') + 1] === socket;
-	});
+	return readdirSync('/proc')
+		.filter(name => /^\d+$/.test(name))
+		.map(Number)
+		.filter(pid => {
+			const argv = readOr(`/proc/${pid}/cmdline`).split('\0');
+			return argv[0]?.includes('containerd-shim') && argv[argv.indexOf('-address') + 1] === socket;
+		});
 }
 
 async function terminate(pid: number, graceMs: number): Promise<void> {
@@ -145,14 +151,19 @@ async function terminate(pid: number, graceMs: number): Promise<void> {
 }
 
 function unmountUnder(root: string): void {
-	const mounts = readMountinfo().map(m => m.mountPoint).filter(mp => mp.startsWith(`${root}/`));
+	const mounts = readMountinfo()
+		.map(m => m.mountPoint)
+		.filter(mp => mp.startsWith(`${root}/`));
 	for (const mp of [...new Set(mounts)].sort((a, b) => b.split('/').length - a.split('/').length)) {
 		spawnSync('umount', ['-l', mp], {stdio: 'ignore'});
 	}
 }
 
 function logTail(dir: string): string {
-	const lines = readOr(logFile(dir)).trim().split('\n').filter(line => /level=(error|fatal|warning)|failed/i.test(line));
+	const lines = readOr(logFile(dir))
+		.trim()
+		.split('\n')
+		.filter(line => /level=(error|fatal|warning)|failed/i.test(line));
 	return lines.slice(-2).join(' | ').replace(/\s+/g, ' ').slice(-400) || `see ${logFile(dir)}`;
 }
 

@@ -71,7 +71,14 @@ export async function stopDockerd(paths: LabPaths): Promise<boolean> {
 	const pid = readPid(paths.docker.pidFile);
 	if (pid && isAlive(pid) && (await answers(docker))) {
 		const running = await docker.listContainers().catch(() => []);
-		await Promise.all(running.map(c => docker.getContainer(c.Id).kill().catch(() => {})));
+		await Promise.all(
+			running.map(c =>
+				docker
+					.getContainer(c.Id)
+					.kill()
+					.catch(() => {}),
+			),
+		);
 	}
 	const stopped = await stopByPidFile(paths.docker.pidFile, 60_000);
 	killShimsUnder(paths.docker.execRoot);

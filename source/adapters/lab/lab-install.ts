@@ -32,10 +32,7 @@ export function ensurePackages(log: (line: string) => void = () => {}): void {
 	const isRoot = process.getuid?.() === 0;
 	const debian = existsSync('/etc/debian_version') && existsSync('/usr/bin/apt-get');
 	if (!isRoot || !debian) {
-		throw new LabError(
-			`the lab needs ${missing.join(', ')}`,
-			`install ${missing.length > 1 ? 'them' : 'it'} (apt-get install ${missing.join(' ')}) and run as root`,
-		);
+		throw new LabError(`the lab needs ${missing.join(', ')}`, `install ${missing.length > 1 ? 'them' : 'it'} (apt-get install ${missing.join(' ')}) and run as root`);
 	}
 	log(`installing ${missing.join(' ')} with apt-get`);
 	const env = {...process.env, DEBIAN_FRONTEND: 'noninteractive'};

@@ -132,7 +132,10 @@ export async function loadPodmanImages(dir: string, rootfsTar: string): Promise<
 		const have = await docker
 			.getImage(ref)
 			.inspect()
-			.then(() => true, () => false);
+			.then(
+				() => true,
+				() => false,
+			);
 		if (!have) await podmanCli(dir, ['import', '--quiet', '--change', change, rootfsTar, ref]);
 	}
 }
@@ -148,7 +151,14 @@ export async function stopPodman(dir: string): Promise<boolean> {
 	const pid = readPid(p.pidFile);
 	if (pid && isAlive(pid) && (await answers(docker))) {
 		const running = await docker.listContainers().catch(() => []);
-		await Promise.all(running.map(c => docker.getContainer(c.Id).kill().catch(() => {})));
+		await Promise.all(
+			running.map(c =>
+				docker
+					.getContainer(c.Id)
+					.kill()
+					.catch(() => {}),
+			),
+		);
 	}
 	const stopped = await stopByPidFile(p.pidFile, 30_000);
 	killConmonsUnder(p.dir);

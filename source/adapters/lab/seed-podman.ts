@@ -20,7 +20,10 @@ const exists = (dir: string, name: string) =>
 	labPodman(dir)
 		.getContainer(name)
 		.inspect()
-		.then(() => true, () => false);
+		.then(
+			() => true,
+			() => false,
+		);
 
 /** Seeds the Podman part of the scenario on the lab's private Podman; what already runs is kept. */
 export async function seedPodman(dir: string): Promise<void> {

@@ -33,17 +33,13 @@ export const demoImages: DemoImage[] = [
 	},
 	{
 		tag: 'demo/toolchain:1',
-		dockerfile: [
-			`FROM ${base}`,
-			'RUN mkdir -p /opt/sdk && dd if=/dev/urandom of=/opt/sdk/sdk.tar bs=1M count=12 2>/dev/null',
-			'RUN echo apt-get update > /var/tmp/index-updated',
-			'RUN rm -rf /opt/sdk',
-			'',
-		].join('\n'),
+		dockerfile: [`FROM ${base}`, 'RUN mkdir -p /opt/sdk && dd if=/dev/urandom of=/opt/sdk/sdk.tar bs=1M count=12 2>/dev/null', 'RUN echo apt-get update > /var/tmp/index-updated', 'RUN rm -rf /opt/sdk', ''].join('\n'),
 	},
 	{
 		tag: 'demo/web:latest',
-		dockerfile: [`FROM ${base}`, 'COPY . /app', 'RUN echo "npm ci" && mkdir -p /app/node_modules && dd if=/dev/urandom of=/app/node_modules/deps.bin bs=1M count=4 2>/dev/null', 'RUN rm /app/.env', 'RUN echo build-1 > /app/BUILD', ''].join('\n'),
+		dockerfile: [`FROM ${base}`, 'COPY . /app', 'RUN echo "npm ci" && mkdir -p /app/node_modules && dd if=/dev/urandom of=/app/node_modules/deps.bin bs=1M count=4 2>/dev/null', 'RUN rm /app/.env', 'RUN echo build-1 > /app/BUILD', ''].join(
+			'\n',
+		),
 		files: {'.env': 'DATABASE_PASSWORD=demo-not-a-secret\n', 'package.json': '{"name":"web","version":"1.0.0"}\n', 'server.js': 'console.log("hello")\n'},
 		rebuild: 'RUN echo build-2 > /app/BUILD',
 	},

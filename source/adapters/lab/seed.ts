@@ -29,15 +29,29 @@ async function exists(docker: Docker, name: string): Promise<boolean> {
 	return docker
 		.getContainer(name)
 		.inspect()
-		.then(() => true, () => false);
+		.then(
+			() => true,
+			() => false,
+		);
 }
 
 /** Removes what the demo made in the private lab engines (only objects carrying the demo label or names). */
 async function unseedDocker(docker: Docker): Promise<void> {
 	for (const c of await docker.listContainers({all: true, filters: {label: [demoLabel]}})) await docker.getContainer(c.Id).remove({force: true});
-	for (const i of await docker.listImages({filters: {label: [demoLabel]}})) await docker.getImage(i.Id).remove({force: true}).catch(() => {});
-	for (const i of await docker.listImages({filters: {dangling: ['true']}})) await docker.getImage(i.Id).remove().catch(() => {});
-	await docker.getVolume('demo-orphan-data').remove().catch(() => {});
+	for (const i of await docker.listImages({filters: {label: [demoLabel]}}))
+		await docker
+			.getImage(i.Id)
+			.remove({force: true})
+			.catch(() => {});
+	for (const i of await docker.listImages({filters: {dangling: ['true']}}))
+		await docker
+			.getImage(i.Id)
+			.remove()
+			.catch(() => {});
+	await docker
+		.getVolume('demo-orphan-data')
+		.remove()
+		.catch(() => {});
 	await docker.pruneBuilder?.().catch(() => {});
 }
 
@@ -60,7 +74,13 @@ export async function labSeed(dir: string, options: {reset?: boolean; log?: (lin
 		await unseedPodman(dir);
 	}
 	for (const image of demoImages) {
-		const have = await docker.getImage(image.tag).inspect().then(() => true, () => false);
+		const have = await docker
+			.getImage(image.tag)
+			.inspect()
+			.then(
+				() => true,
+				() => false,
+			);
 		if (have) continue;
 		log(`building ${image.tag}`);
 		build(dockerHost, image, image.dockerfile);

@@ -56,10 +56,7 @@ export class Libpod {
 			what,
 			(_docker, abortSignal) =>
 				new Promise<T>((resolve, reject) =>
-					this.modem.dial(
-						{path: `${prefix}${path}?`, method: 'GET', options: query, abortSignal, statusCodes: {200: true, 404: 'not found', 500: 'server error'}},
-						(error: Error | null, data: T) => (error ? reject(error) : resolve(data)),
-					),
+					this.modem.dial({path: `${prefix}${path}?`, method: 'GET', options: query, abortSignal, statusCodes: {200: true, 404: 'not found', 500: 'server error'}}, (error: Error | null, data: T) => (error ? reject(error) : resolve(data))),
 				),
 		);
 	}
@@ -74,9 +71,7 @@ export class Libpod {
 	 * create but that live in its storage (Buildah's working containers), State "storage".
 	 */
 	externalContainers(): Promise<LibpodContainer[]> {
-		return this.get<LibpodContainer[] | null>('list external containers (libpod)', '/containers/json', {all: true, external: true}).then(list =>
-			(list ?? []).filter(c => c.State === 'storage'),
-		);
+		return this.get<LibpodContainer[] | null>('list external containers (libpod)', '/containers/json', {all: true, external: true}).then(list => (list ?? []).filter(c => c.State === 'storage'));
 	}
 
 	/** libpod GET /pods/json: pods with their infra container id. */

@@ -51,10 +51,7 @@ export function podmanCandidates(flag?: string, env: NodeJS.ProcessEnv = process
 	const found: PodmanCandidate[] = [];
 	const rootful = join(runDir, 'podman', 'podman.sock');
 	if (isSocket(rootful)) found.push({endpoint: unixEndpoint(rootful), explicit: false});
-	const userDirs =
-		uid === 0
-			? listUserRuntimeDirs(runDir)
-			: [env.XDG_RUNTIME_DIR || join(runDir, 'user', String(uid))].map(dir => ({dir, uid}));
+	const userDirs = uid === 0 ? listUserRuntimeDirs(runDir) : [env.XDG_RUNTIME_DIR || join(runDir, 'user', String(uid))].map(dir => ({dir, uid}));
 	for (const {dir, uid: owner} of userDirs) {
 		const socket = userSocket(dir);
 		if (isSocket(socket)) found.push({endpoint: unixEndpoint(socket), explicit: false, user: {uid: owner, name: userName(owner)}});

@@ -62,11 +62,7 @@ export class PodmanReader extends DockerReader {
 	 * (Buildah) container is built from is held by that container: pinned, never offered.
 	 */
 	override async images(runtime: RuntimeInfo): Promise<ImageRecord[]> {
-		const [images, libpod, external] = await Promise.all([
-			super.images(runtime),
-			this.libpod.containers().catch(() => [] as LibpodContainer[]),
-			this.libpod.externalContainers().catch(() => [] as LibpodContainer[]),
-		]);
+		const [images, libpod, external] = await Promise.all([super.images(runtime), this.libpod.containers().catch(() => [] as LibpodContainer[]), this.libpod.externalContainers().catch(() => [] as LibpodContainer[])]);
 		const infra = new Set(libpod.filter(c => c.IsInfra).map(c => bare(c.ImageID)));
 		const held = new Set(external.map(c => bare(c.ImageID)));
 		for (const image of images) {

@@ -46,4 +46,3 @@ export class BackingDevices {
 		return backing;
 	}
 }
-

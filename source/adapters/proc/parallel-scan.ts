@@ -47,11 +47,13 @@ export async function scanDeletedOpenParallel(options: ScanOptions & {parallelFr
 		worker.once('error', reject);
 	});
 	try {
-		const mine = deletedLinks(pids.filter((_, i) => i % 2 === 0), proc);
+		const mine = deletedLinks(
+			pids.filter((_, i) => i % 2 === 0),
+			proc,
+		);
 		const other = await answer.catch(() => deletedLinks(theirs, proc));
 		return {files: inspect([...mine.links, ...other.links], options, proc), processes: mine.processes + other.processes, fds: mine.fds + other.fds};
 	} finally {
 		void worker.terminate();
 	}
 }
-

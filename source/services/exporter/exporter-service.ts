@@ -83,7 +83,11 @@ export class ExporterService {
 					})
 				: new CriFeed(source, {intervalMs: options.intervalMs, thresholds: options.thresholds});
 			const w: Watched = {feed, view: {fallbackName: source.cri?.id ?? source.kind, state: feed.getState(), lastSampleSeconds: null}};
-			watchSource(source, () => w, () => this.metrics.errors.inc({engine: engineName(w.view)}));
+			watchSource(
+				source,
+				() => w,
+				() => this.metrics.errors.inc({engine: engineName(w.view)}),
+			);
 			feed.subscribe(() => {
 				const previous = w.view.state;
 				const state = feed.getState();

@@ -17,14 +17,20 @@ export function ClassSummary({classes, width, label}: {classes: readonly ClassBy
 	const cellWidth = Math.floor((width - 2 - (columns - 1) * 2) / columns);
 	const lines: string[] = [];
 	for (let i = 0; i < classes.length; i += columns) {
-		lines.push('  ' + classes.slice(i, i + columns).map(c => cell(c, cellWidth)).join('  '));
+		lines.push(
+			'  ' +
+				classes
+					.slice(i, i + columns)
+					.map(c => cell(c, cellWidth))
+					.join('  '),
+		);
 	}
 	return (
 		<Box flexDirection="column">
 			<Text bold wrap="truncate-end">
 				{fit(`Bytes per class ${label}; +lower: image bytes copied up or hidden`, width)}
 			</Text>
-			{lines.length === 0 ? <Text dimColor>  nothing written yet</Text> : null}
+			{lines.length === 0 ? <Text dimColor> nothing written yet</Text> : null}
 			{lines.map((l, i) => (
 				<Text key={i} wrap="truncate-end">
 					{l}

@@ -62,15 +62,18 @@ interface RowProps {
  * One Text node per row: Ink's cost grows with nodes and styled segments, and 500 rows must
  * scroll fast. Memoised by content: a new sample with the same figures draws nothing new.
  */
-const Row = memo(function Row({row, columns, selected}: RowProps) {
-	const line = (selected ? '›' : ' ') + rowText(row, columns);
-	const idle = row.state !== 'running';
-	return (
-		<Text inverse={selected} dimColor={idle && !selected} color={!idle && (row.growth ?? 0) > 0 ? 'yellow' : undefined} wrap="truncate-end">
-			{line}
-		</Text>
-	);
-}, (a: RowProps, b: RowProps) => a.selected === b.selected && a.columns === b.columns && sameRowContent(a.row, b.row));
+const Row = memo(
+	function Row({row, columns, selected}: RowProps) {
+		const line = (selected ? '›' : ' ') + rowText(row, columns);
+		const idle = row.state !== 'running';
+		return (
+			<Text inverse={selected} dimColor={idle && !selected} color={!idle && (row.growth ?? 0) > 0 ? 'yellow' : undefined} wrap="truncate-end">
+				{line}
+			</Text>
+		);
+	},
+	(a: RowProps, b: RowProps) => a.selected === b.selected && a.columns === b.columns && sameRowContent(a.row, b.row),
+);
 
 /** The ranked container list; only the visible window is rendered. */
 export const ContainerTable = memo(function ContainerTable({rows, cursor, top, height, width, engines, sort}: ContainerTableProps) {
@@ -83,7 +86,7 @@ export const ContainerTable = memo(function ContainerTable({rows, cursor, top, h
 			<Text bold dimColor wrap="truncate-end">
 				{'  ' + header}
 			</Text>
-			{rows.length === 0 ? <Text dimColor>  no containers</Text> : null}
+			{rows.length === 0 ? <Text dimColor> no containers</Text> : null}
 			{/* Keyed by position in the window: scrolling or re-sorting updates each line's text in place instead of unmounting and mounting Ink nodes. */}
 			{visible.map((row, i) => (
 				<Row key={i} row={row} columns={columns} selected={top + i === cursor} />

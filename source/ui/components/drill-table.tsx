@@ -24,7 +24,12 @@ interface Columns {
 /** Narrow terminals lose the inode column first, then bar width. */
 export function drillColumns(width: number): Columns {
 	const fixed = (barWidth: number, inodes: boolean) => 2 + 2 + 10 + 5 + (barWidth + 1) + 7 + (inodes ? 7 : 0) + 14;
-	for (const [b, inodes] of [[10, true], [6, true], [6, false], [4, false]] as const) {
+	for (const [b, inodes] of [
+		[10, true],
+		[6, true],
+		[6, false],
+		[4, false],
+	] as const) {
 		if (width - fixed(b, inodes) >= 16) return {bar: b, inodes, name: width - fixed(b, inodes)};
 	}
 	return {bar: 4, inodes: false, name: Math.max(4, width - fixed(4, false))};
@@ -37,13 +42,19 @@ function line(row: DrillRow, c: Columns, selected: boolean): string {
 	const name = row.type === 'symlink' ? row.name + '@' : row.name;
 	return (
 		(selected ? '› ' : '  ') +
-		(row.mark ?? ' ') + ' ' +
-		fit(bytes(row.size), 9, 'right') + ' ' +
-		fit(share(row.share), 4, 'right') + ' ' +
-		bar(row.share, c.bar) + ' ' +
-		fit(count(row.files), 6, 'right') + ' ' +
+		(row.mark ?? ' ') +
+		' ' +
+		fit(bytes(row.size), 9, 'right') +
+		' ' +
+		fit(share(row.share), 4, 'right') +
+		' ' +
+		bar(row.share, c.bar) +
+		' ' +
+		fit(count(row.files), 6, 'right') +
+		' ' +
 		(c.inodes ? fit(count(row.inodes), 6, 'right') + ' ' : '') +
-		fit(cls, 13) + ' ' +
+		fit(cls, 13) +
+		' ' +
 		fit(name, c.name)
 	);
 }
@@ -57,7 +68,11 @@ export const DrillTable = memo(function DrillTable({rows, cursor, top, height, w
 			<Text bold dimColor wrap="truncate-end">
 				{header}
 			</Text>
-			{rows.length === 0 ? <Text dimColor wrap="truncate-end">{'  ' + empty}</Text> : null}
+			{rows.length === 0 ? (
+				<Text dimColor wrap="truncate-end">
+					{'  ' + empty}
+				</Text>
+			) : null}
 			{rows.slice(top, top + height).map((row, i) => {
 				const selected = top + i === cursor;
 				return (

@@ -62,9 +62,7 @@ export const LedgerPanel = memo(function LedgerPanel({group, width, mode}: Ledge
 					)}
 				</Text>
 			))}
-			<Text color={group.fs && group.other !== null && group.other > used / 2 ? 'yellow' : undefined}>
-				{row('  Other files on this filesystem (f)', bytes(group.other), '', '', group.other === null ? '—' : percent(group.other, used))}
-			</Text>
+			<Text color={group.fs && group.other !== null && group.other > used / 2 ? 'yellow' : undefined}>{row('  Other files on this filesystem (f)', bytes(group.other), '', '', group.other === null ? '—' : percent(group.other, used))}</Text>
 		</Box>
 	);
 });

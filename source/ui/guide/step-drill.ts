@@ -43,10 +43,7 @@ function mechanismLines(kind: 'copy-up' | 'whiteout', found: Mechanism | null, s
 	const {record, change} = found;
 	const who = truncateWidth(containerName(record), 30);
 	if (kind === 'copy-up') {
-		return [
-			line(`Copy-up in ${who}:`, 'heading'),
-			pathLine('C', change.path, bytes(change.bytes), `lower file ${bytes(change.lowerBytes ?? 0)}`),
-		];
+		return [line(`Copy-up in ${who}:`, 'heading'), pathLine('C', change.path, bytes(change.bytes), `lower file ${bytes(change.lowerBytes ?? 0)}`)];
 	}
 	return [line(`Whiteout in ${who}:`, 'heading'), pathLine('D', change.path, bytes(change.bytes), `image still holds ${bytes(change.lowerBytes ?? 0)}`)];
 }
@@ -75,7 +72,7 @@ export function drillStep(input: GuideInput): GuideStep {
 		title: 'Inside a writable layer: A/C/D, copy-up, whiteout',
 		figures,
 		explain: [
-			'A container sees one merged tree: the image\'s read-only lower layers with its own writable upper layer on top. A marks a path that exists only in the upper layer, C one that is also in the image (for a directory: its contents changed), D one deleted from the image.',
+			"A container sees one merged tree: the image's read-only lower layers with its own writable upper layer on top. A marks a path that exists only in the upper layer, C one that is also in the image (for a directory: its contents changed), D one deleted from the image.",
 			'Copy-up: a lower file cannot be changed in place, so the first write copies the whole file up; appending one line to a big image file stores the whole file again. Whiteout: deleting an image file only adds a marker that hides it; the image keeps the bytes, nothing is freed.',
 		],
 		handOver,

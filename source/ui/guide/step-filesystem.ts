@@ -23,19 +23,27 @@ export function filesystemStep(input: GuideInput): GuideStep {
 		const limit = pressure.signal === 'imagefs.available' ? input.thresholds.imagefsAvailable : input.thresholds.nodefsAvailable;
 		const headroom = Math.max(0, fs.availableBytes - pressure.thresholdBytes);
 		figures.push(line(`  eviction when available < ${bytes(pressure.thresholdBytes)} (${pressure.signal} ${describeThreshold(limit)}): ${bytes(headroom)} of headroom`, tone[pressure.space]));
-		figures.push(line(`  inodes ${count(fs.inodesTotal - fs.inodesFree)} used of ${count(fs.inodesTotal)}; eviction below ${count(Math.round(pressure.inodesThreshold))} free (nodefs.inodesFree ${describeThreshold(input.thresholds.nodefsInodesFree)})`, tone[pressure.inodes]));
+		figures.push(
+			line(
+				`  inodes ${count(fs.inodesTotal - fs.inodesFree)} used of ${count(fs.inodesTotal)}; eviction below ${count(Math.round(pressure.inodesThreshold))} free (nodefs.inodesFree ${describeThreshold(input.thresholds.nodefsInodesFree)})`,
+				tone[pressure.inodes],
+			),
+		);
 		const eta = group.eta === null ? 'nothing is growing' : group.eta === 0 ? 'past the threshold now' : `threshold reached in about ${duration(group.eta)}`;
 		const logs = group.logGrowth > 0 ? ` (${growthPerMinute(group.logGrowth)}/min of it in log files)` : '';
 		figures.push(line(`  growth ${growthPerMinute(group.growth)}/min${logs}: ${eta}`, group.eta !== null && group.eta < 3600 ? 'bad' : 'plain'));
 	}
 	if (groups.length === 0) figures.push(line('reading the engine…', 'dim'));
-	const source = input.thresholds.source === 'kubelet-defaults' ? "the kubelet's defaults (no kubelet config found)" : `${input.thresholds.origin === 'kubelet-process' ? 'the running kubelet' : 'the kubelet config'} (${sanitize(input.thresholds.source)})`;
+	const source =
+		input.thresholds.source === 'kubelet-defaults'
+			? "the kubelet's defaults (no kubelet config found)"
+			: `${input.thresholds.origin === 'kubelet-process' ? 'the running kubelet' : 'the kubelet config'} (${sanitize(input.thresholds.source)})`;
 	return {
 		number: 1,
 		title: 'The disk and its eviction thresholds',
 		figures,
 		explain: [
-			'Images, writable layers, logs and volumes all live on the filesystem of the engine\'s data root. df counts everything on it; the engine only knows its own part.',
+			"Images, writable layers, logs and volumes all live on the filesystem of the engine's data root. df counts everything on it; the engine only knows its own part.",
 			`Kubernetes does not wait for a full disk: below a free-space threshold the kubelet starts evicting pods. The thresholds here come from ${source}. With one disk for images and containers, the stricter of nodefs and imagefs applies.`,
 		],
 		handOver: {screen: 'overview', label: 'overview (disk bar)'},

@@ -15,20 +15,12 @@ export interface AdviceStatus {
 	scanning?: string | null;
 }
 
-
 /**
  * Suggestions for the current snapshot, computed when the screen opens and again when
  * `generation` changes (r, or after a cleanup: then only from a snapshot taken after
  * `notBefore`). Leaving the screen aborts the computation and drops its result.
  */
-export function useAdvice(
-	services: ConsoleServices | undefined,
-	snapshot: NodeSnapshot | null,
-	generation: number,
-	notBefore = 0,
-	scanning: string | null = null,
-	growth?: ReadonlyMap<string, number | null>,
-): AdviceStatus {
+export function useAdvice(services: ConsoleServices | undefined, snapshot: NodeSnapshot | null, generation: number, notBefore = 0, scanning: string | null = null, growth?: ReadonlyMap<string, number | null>): AdviceStatus {
 	const [state, setState] = useState<AdviceStatus>({status: 'waiting', suggestions: [], snapshot: null, elapsedMs: 0, error: null});
 	// A snapshot still being filled in (sizes or images not read yet) would give wrong plans: wait for the scan.
 	// /system/df (build cache, volumes) may take minutes on a big node; advice does not wait for it.

@@ -4,11 +4,7 @@ import type {ContainerRecord} from '../../domain/types.js';
 import type {ConsoleServices} from '../../services/console-services.js';
 import {formatError} from '../../domain/operator-error.js';
 
-export type DrillWalk =
-	| {status: 'running'; progress: DrillProgress | null}
-	| {status: 'done'; tree: DrillTree}
-	| {status: 'failed'; message: string; notFound: boolean}
-	| {status: 'unavailable'};
+export type DrillWalk = {status: 'running'; progress: DrillProgress | null} | {status: 'done'; tree: DrillTree} | {status: 'failed'; message: string; notFound: boolean} | {status: 'unavailable'};
 
 /** ENOENT on the upperdir (the layer was removed) or the engine's 404. */
 export function isNotFound(error: unknown): boolean {
@@ -16,7 +12,6 @@ export function isNotFound(error: unknown): boolean {
 	if (e?.code === 'NOT_FOUND' || e?.code === 'ENOENT') return true;
 	return /\bENOENT\b|no such container/i.test(e?.message ?? '');
 }
-
 
 /**
  * Runs services.drill for one container while the view is mounted: progress while it runs,
@@ -29,12 +24,10 @@ export function useDrillWalk(services: Pick<ConsoleServices, 'drill'> | undefine
 		if (!services || !record) return;
 		const controller = new AbortController();
 		setWalk({status: 'running', progress: null});
-		services
-			.drill(record, {signal: controller.signal, onProgress: progress => !controller.signal.aborted && setWalk({status: 'running', progress})})
-			.then(
-				tree => !controller.signal.aborted && setWalk({status: 'done', tree}),
-				error => !controller.signal.aborted && setWalk({status: 'failed', message: formatError(error), notFound: isNotFound(error)}),
-			);
+		services.drill(record, {signal: controller.signal, onProgress: progress => !controller.signal.aborted && setWalk({status: 'running', progress})}).then(
+			tree => !controller.signal.aborted && setWalk({status: 'done', tree}),
+			error => !controller.signal.aborted && setWalk({status: 'failed', message: formatError(error), notFound: isNotFound(error)}),
+		);
 		return () => controller.abort();
 	}, [services, id, generation]);
 	return walk;

@@ -46,18 +46,19 @@ async function loadDrills(services: ConsoleServices, snapshot: NodeSnapshot, gro
 	return {focus, ...found, searched};
 }
 
-export function useGuideData(
-	services: ConsoleServices | undefined,
-	snapshot: NodeSnapshot | null,
-	growth: ReadonlyMap<string, number | null>,
-): {drills: Loadable<GuideDrills>; advice: Loadable<Suggestion[]>} {
+export function useGuideData(services: ConsoleServices | undefined, snapshot: NodeSnapshot | null, growth: ReadonlyMap<string, number | null>): {drills: Loadable<GuideDrills>; advice: Loadable<Suggestion[]>} {
 	const entry = services ? (cache.get(services) ?? cache.set(services, {}).get(services)!) : undefined;
 	const [drills, setDrills] = useState<Loadable<GuideDrills>>(entry?.drills ? {status: 'done', value: entry.drills} : {status: 'loading'});
 	const [advice, setAdvice] = useState<Loadable<Suggestion[]>>(entry?.advice ? {status: 'done', value: entry.advice.value} : {status: 'loading'});
 	// Drill once growth is measured, so the focus is the real top grower and not just the largest layer.
 	const measured = snapshot !== null && ([...growth.values()].some(v => v !== null) || snapshot.engines.every(e => e.containers.length === 0));
 	const focus = measured ? focusContainer(snapshot, growth) : null;
-	const drillsKey = measured ? `${focus ? keyOf(focus) : '-'}|${snapshot!.engines.flatMap(e => e.containers.map(c => c.id)).sort().join(',')}` : null;
+	const drillsKey = measured
+		? `${focus ? keyOf(focus) : '-'}|${snapshot!.engines
+				.flatMap(e => e.containers.map(c => c.id))
+				.sort()
+				.join(',')}`
+		: null;
 
 	useEffect(() => {
 		if (!services || !entry || !drillsKey || !snapshot) return;

@@ -2,11 +2,7 @@ import {useEffect, useState} from 'react';
 import type {LoadedImage} from '../../services/image-explorer.js';
 import type {ConsoleServices} from '../../services/console-services.js';
 
-export type ImageLoad =
-	| {status: 'loading'}
-	| {status: 'done'; image: LoadedImage}
-	| {status: 'failed'; message: string}
-	| {status: 'unavailable'};
+export type ImageLoad = {status: 'loading'} | {status: 'done'; image: LoadedImage} | {status: 'failed'; message: string} | {status: 'unavailable'};
 
 const oneLine = (error: unknown) => {
 	const e = error as {message?: string; hint?: string} | null;

@@ -28,16 +28,16 @@ export function actionEntries(suggestions: readonly Suggestion[], snapshot: Node
 		const cache = isBuildCacheSuggestion(original);
 		const s = cache ? buildCacheSuggestion(original, snapshot, buildCache) : original;
 		return {
-		kind: s.kind,
-		engine: s.engine,
-		title: s.title,
-		subject: s.subject,
-		bytes: s.bytes,
-		reason: s.reason,
-		change: s.change,
-		security: s.security,
-		plan: s.kind === 'cleanup' ? s.plan : undefined,
-		buildCache: cache || undefined,
+			kind: s.kind,
+			engine: s.engine,
+			title: s.title,
+			subject: s.subject,
+			bytes: s.bytes,
+			reason: s.reason,
+			change: s.change,
+			security: s.security,
+			plan: s.kind === 'cleanup' ? s.plan : undefined,
+			buildCache: cache || undefined,
 		};
 	});
 	const volumes = volumePicker(snapshot);

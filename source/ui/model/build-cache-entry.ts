@@ -9,8 +9,7 @@ import {bytes} from '../../domain/format.js';
 import type {Suggestion} from '../../domain/advise.js';
 import type {NodeSnapshot} from '../../domain/types.js';
 
-export const isBuildCacheSuggestion = (s: Pick<Suggestion, 'kind' | 'plan'>) =>
-	s.kind === 'cleanup' && Boolean(s.plan && s.plan.items.length > 0 && s.plan.items.every(i => i.kind === 'build-cache'));
+export const isBuildCacheSuggestion = (s: Pick<Suggestion, 'kind' | 'plan'>) => s.kind === 'cleanup' && Boolean(s.plan && s.plan.items.length > 0 && s.plan.items.every(i => i.kind === 'build-cache'));
 
 const hint = 'c: choose all, an age (24h, 7d) or keep 5GB';
 

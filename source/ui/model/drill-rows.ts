@@ -31,8 +31,7 @@ export interface DrillRow {
 	unreadable: boolean;
 }
 
-export const sizeOf = (item: {allocatedBytes: number; apparentBytes: number}, mode: SizeMode) =>
-	mode === 'allocated' ? item.allocatedBytes : item.apparentBytes;
+export const sizeOf = (item: {allocatedBytes: number; apparentBytes: number}, mode: SizeMode) => (mode === 'allocated' ? item.allocatedBytes : item.apparentBytes);
 
 /** The class holding most apparent bytes of a directory, with its share; null when it holds none. */
 export function dominantClass(dir: Pick<DirNode, 'classBytes'>): {class: PathClass; share: number} | null {
@@ -91,8 +90,18 @@ export function dirRows(tree: Pick<DrillTree, 'dirs'>, dir: DirNode, mode: SizeM
 	if (dir.rest.count > 0) {
 		const size = sizeOf(dir.rest, mode);
 		rows.push({
-			id: 'rest', name: `(${dir.rest.count} smaller files)`, type: 'rest', size, allocatedBytes: dir.rest.allocatedBytes, apparentBytes: dir.rest.apparentBytes,
-			share: parent > 0 ? size / parent : 0, files: dir.rest.count, inodes: dir.rest.count, mark: null, class: 'other', unreadable: false,
+			id: 'rest',
+			name: `(${dir.rest.count} smaller files)`,
+			type: 'rest',
+			size,
+			allocatedBytes: dir.rest.allocatedBytes,
+			apparentBytes: dir.rest.apparentBytes,
+			share: parent > 0 ? size / parent : 0,
+			files: dir.rest.count,
+			inodes: dir.rest.count,
+			mark: null,
+			class: 'other',
+			unreadable: false,
 		});
 	}
 	return rows;

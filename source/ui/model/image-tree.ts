@@ -70,10 +70,11 @@ function sum(node: TNode): number {
 	if (node.total !== undefined) return node.total;
 	let total = node.dir ? 0 : node.bytes;
 	let files = node.dir ? 0 : 1;
-	if (node.children) for (const child of node.children.values()) {
-		total += sum(child);
-		files += child.files!;
-	}
+	if (node.children)
+		for (const child of node.children.values()) {
+			total += sum(child);
+			files += child.files!;
+		}
 	node.files = files;
 	return (node.total = total);
 }

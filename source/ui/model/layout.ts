@@ -49,7 +49,11 @@ export function tableColumns(width: number, engines: number, pods = false): Colu
 	if (engines > 1) fixed.unshift({id: 'engine', title: 'ENGINE', width: 10, align: 'left'});
 	const need = () => 2 + fixed.length + 1 + fixed.reduce((t, c) => t + c.width, 0) + 14;
 	// Narrow terminals lose the trend first, then engine names are shortened.
-	if (need() > width || (pods && width < 100)) fixed.splice(fixed.findIndex(c => c.id === 'spark'), 1);
+	if (need() > width || (pods && width < 100))
+		fixed.splice(
+			fixed.findIndex(c => c.id === 'spark'),
+			1,
+		);
 	const engineCol = fixed.find(c => c.id === 'engine');
 	if (engineCol && need() > width) engineCol.width = Math.max(4, engineCol.width - (need() - width));
 	const gaps = fixed.length + 1; // one space between columns (name and image included)

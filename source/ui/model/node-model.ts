@@ -31,12 +31,7 @@ export interface FilesystemGroup {
 
 const fsKey = (engine: EngineSnapshot) => (engine.filesystem ? String(engine.filesystem.device ?? engine.filesystem.path) : `engine:${engine.runtime.id}`);
 
-export function filesystemGroups(
-	snapshot: NodeSnapshot | null,
-	growth: ReadonlyMap<string, number | null>,
-	thresholds: EvictionThresholds,
-	logGrowth: ReadonlyMap<string, number | null> = new Map(),
-): FilesystemGroup[] {
+export function filesystemGroups(snapshot: NodeSnapshot | null, growth: ReadonlyMap<string, number | null>, thresholds: EvictionThresholds, logGrowth: ReadonlyMap<string, number | null> = new Map()): FilesystemGroup[] {
 	if (!snapshot) return [];
 	const groups = new Map<string, EngineSnapshot[]>();
 	for (const engine of snapshot.engines) groups.set(fsKey(engine), [...(groups.get(fsKey(engine)) ?? []), engine]);
@@ -68,8 +63,7 @@ export function filesystemGroups(
 function line(category: LedgerCategory, ledgers: Ledger[]): LedgerLine {
 	const entries = ledgers.map(l => l[category]);
 	const known = entries.filter(e => e !== null);
-	const sum = (pick: (e: NonNullable<(typeof entries)[number]>) => number | null) =>
-		known.length === 0 ? null : known.reduce((t, e) => t + (pick(e) ?? 0), 0);
+	const sum = (pick: (e: NonNullable<(typeof entries)[number]>) => number | null) => (known.length === 0 ? null : known.reduce((t, e) => t + (pick(e) ?? 0), 0));
 	return {
 		category,
 		bytes: sum(e => e.bytes),

@@ -7,8 +7,6 @@ export function sparkline(values: readonly number[], width: number): string {
 	if (recent.length === 0) return ' '.repeat(width);
 	const min = Math.min(...recent);
 	const max = Math.max(...recent);
-	const line = recent
-		.map(v => (max === min ? bars[0] : bars[Math.min(bars.length - 1, Math.floor(((v - min) / (max - min)) * bars.length))]))
-		.join('');
+	const line = recent.map(v => (max === min ? bars[0] : bars[Math.min(bars.length - 1, Math.floor(((v - min) / (max - min)) * bars.length))])).join('');
 	return ' '.repeat(width - recent.length) + line;
 }

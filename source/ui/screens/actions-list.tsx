@@ -85,9 +85,7 @@ export function ActionsList({entries, advice, cursor, top, width, height, notice
 			</Box>
 			{filter ? (
 				<>
-					<Text wrap="truncate-end">
-						{truncate(`Build cache to prune (all | 24h | 7d | keep 5GB): ${sanitize(filter.input)}▏`, width)}
-					</Text>
+					<Text wrap="truncate-end">{truncate(`Build cache to prune (all | 24h | 7d | keep 5GB): ${sanitize(filter.input)}▏`, width)}</Text>
 					<Text color={filter.error ? 'yellow' : undefined} dimColor={!filter.error} wrap="truncate-end">
 						{truncate(filter.error ? sanitize(filter.error) : 'Enter apply  Esc keep current   age: unused that long · keep: cap the cache', width)}
 					</Text>

@@ -38,11 +38,7 @@ export const imageOf = (entry: ActionEntry | undefined) => (entry?.kind === 'red
 /** Suggestions → plan → explicit confirmation → live removal → result, all keys handled here. */
 export function ActionsScreen({services, snapshot, scanning = null, growth, refresh, width, height, onLeave, onHelp, onQuit, onImage, initial}: ActionsScreenProps) {
 	// No mutation service (read-only, or not built yet): confirmation can never be reached.
-	const disabled = services?.readOnly.on
-		? readOnlyExplanation(services.readOnly.source)
-		: !services?.mutations
-			? 'not connected to the engine yet: nothing can be removed now; this is what would happen'
-			: null;
+	const disabled = services?.readOnly.on ? readOnlyExplanation(services.readOnly.source) : !services?.mutations ? 'not connected to the engine yet: nothing can be removed now; this is what would happen' : null;
 	const [state, dispatch] = useReducer(actionsReducer, {...initialActions(), ...initial});
 	const [generation, setGeneration] = useState(0);
 	const [notBefore, setNotBefore] = useState(0);
@@ -83,8 +79,7 @@ export function ActionsScreen({services, snapshot, scanning = null, growth, refr
 			else if (intent.type === 'image') {
 				const image = imageOf(entries[cursor]);
 				if (image) return onImage?.(image);
-			}
-			else if (intent.type === 'help') onHelp?.();
+			} else if (intent.type === 'help') onHelp?.();
 			else if (intent.type === 'recompute') {
 				refresh();
 				setGeneration(g => g + 1);
@@ -103,13 +98,9 @@ export function ActionsScreen({services, snapshot, scanning = null, growth, refr
 
 	let body: ReactNode;
 	if (state.phase === 'list' || state.phase === 'filter' || !state.draft) {
-		body = (
-			<ActionsList entries={entries} advice={advice} cursor={state.cursor} top={state.top} width={width} height={height} notice={state.notice} filter={state.filter} />
-		);
+		body = <ActionsList entries={entries} advice={advice} cursor={state.cursor} top={state.top} width={width} height={height} notice={state.notice} filter={state.filter} />;
 	} else if (state.phase === 'plan' || state.phase === 'confirm') {
-		body = (
-			<PlanView draft={state.draft} cursor={state.planCursor} top={state.planTop} width={width} height={height} confirm={state.confirm} notice={state.notice} disabled={disabled} now={advice.snapshot?.takenAt} />
-		);
+		body = <PlanView draft={state.draft} cursor={state.planCursor} top={state.planTop} width={width} height={height} confirm={state.confirm} notice={state.notice} disabled={disabled} now={advice.snapshot?.takenAt} />;
 	} else {
 		body = <ResultView plan={activePlan(state)!} outcomes={state.outcomes} result={state.result} top={state.planTop} width={width} height={height} />;
 	}

@@ -44,7 +44,7 @@ export function Detail({row, width, height, extension, held}: DetailProps) {
 		field('image', row.image),
 		field('state', r.state + (r.createdAt ? `, created ${new Date(r.createdAt).toISOString().replace('T', ' ').slice(0, 19)} UTC` : '')),
 		...(row.pod ? [field('pod', middle(row.pod, Math.max(1, width - 14)))] : []),
-		...(r.infra ? [field('infra', 'the pod\'s infra container: goes with its pod, never removed alone')] : []),
+		...(r.infra ? [field('infra', "the pod's infra container: goes with its pod, never removed alone")] : []),
 		field('writable', `${bytes(r.writableBytes)} apparent, ${bytes(r.writableAllocatedBytes)} allocated, ${count(r.writableInodes)} inodes (${r.sizeSource})`),
 		field('growth', `${growthPerMinute(row.growth)}/min`),
 		field('trend', sparkline(row.series, Math.max(8, Math.min(40, width - 16)))),
@@ -60,7 +60,7 @@ export function Detail({row, width, height, extension, held}: DetailProps) {
 			<Text bold>{truncateWidth(`Container ${row.name}`, width)}</Text>
 			{fields}
 			{extension ? extension(row, {width, height: rest}) : null}
-			<Text dimColor>Enter writable layer tree  i image layers  Esc back  ? help  q quit</Text>
+			<Text dimColor>Enter writable layer tree i image layers Esc back ? help q quit</Text>
 		</Box>
 	);
 }

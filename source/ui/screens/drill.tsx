@@ -103,9 +103,13 @@ export function DrillScreen({row, services, width, height, active = true, onLeav
 		const message = walk.status === 'failed' ? `cannot read the writable layer: ${sanitize(walk.message)}` : 'the drill-down is not available in this console (no services)';
 		return (
 			<Box flexDirection="column" width={width}>
-				<Text bold wrap="truncate-end">{truncate(`Writable layer of ${row!.name}`, width)}</Text>
-				<Text color="red" wrap="truncate-end">{truncate(message, width)}</Text>
-				<Text dimColor>r retry  Esc back  q quit</Text>
+				<Text bold wrap="truncate-end">
+					{truncate(`Writable layer of ${row!.name}`, width)}
+				</Text>
+				<Text color="red" wrap="truncate-end">
+					{truncate(message, width)}
+				</Text>
+				<Text dimColor>r retry Esc back q quit</Text>
 			</Box>
 		);
 	}

@@ -68,11 +68,21 @@ export function Guide({feed, services, width, height, step: startStep = 1, actio
 	const page = layoutStep(step, width, height);
 	const dots = '●'.repeat(state.step) + '○'.repeat(guideStepCount - state.step);
 	const head = `Guide ${progressText(state)} ${dots}  `;
-	const keys = [`${keysFor('next', 'guide')} next`, `${keysFor('back', 'guide')} back`, step.handOver ? `${firstKeyFor('open', 'guide')} open ${step.handOver.label}` : '', `${keysFor('leave', 'guide')} leave`, `${firstKeyFor(Command.Quit)} quit`].filter(Boolean).join('  ');
+	const keys = [
+		`${keysFor('next', 'guide')} next`,
+		`${keysFor('back', 'guide')} back`,
+		step.handOver ? `${firstKeyFor('open', 'guide')} open ${step.handOver.label}` : '',
+		`${keysFor('leave', 'guide')} leave`,
+		`${firstKeyFor(Command.Quit)} quit`,
+	]
+		.filter(Boolean)
+		.join('  ');
 	return (
 		<Box flexDirection="column" width={width} height={height}>
 			<Text wrap="truncate-end">
-				<Text inverse bold>{head}</Text>
+				<Text inverse bold>
+					{head}
+				</Text>
 				<Text bold>{truncate(` ${step.title}`, Math.max(1, width - head.length - (step.pending ? 11 : 0)))}</Text>
 				{step.pending ? <Text color="cyan">{'  working…'}</Text> : null}
 			</Text>

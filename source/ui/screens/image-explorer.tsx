@@ -108,9 +108,13 @@ export function ImageExplorer({image, services, width, height, active = true, on
 						: (note ?? 'no image: this container names none');
 		return (
 			<Box flexDirection="column" width={width} height={height}>
-				<Text bold wrap="truncate-end">{truncate(`Image ${name}`, width)}</Text>
-				<Text color={load.status === 'failed' ? 'red' : undefined} wrap="truncate-end">{truncate(message, width)}</Text>
-				<Text dimColor>r retry  Esc back  q quit</Text>
+				<Text bold wrap="truncate-end">
+					{truncate(`Image ${name}`, width)}
+				</Text>
+				<Text color={load.status === 'failed' ? 'red' : undefined} wrap="truncate-end">
+					{truncate(message, width)}
+				</Text>
+				<Text dimColor>r retry Esc back q quit</Text>
 			</Box>
 		);
 	}
@@ -122,14 +126,15 @@ export function ImageExplorer({image, services, width, height, active = true, on
 	const selected = rows[cursor];
 	const marks = tree!.marks;
 	const header = imageHeader(r, width);
-	const layerInfo = truncate(
-		`Layer ${layer}/${r.layers.length - 1}  ${ui.scope === 'changes' ? 'its changes' : 'aggregated up to it'}  A ${marks.A} M ${marks.M} D ${marks.D}  ${sanitize(dir)}`,
-		width,
-	);
+	const layerInfo = truncate(`Layer ${layer}/${r.layers.length - 1}  ${ui.scope === 'changes' ? 'its changes' : 'aggregated up to it'}  A ${marks.A} M ${marks.M} D ${marks.D}  ${sanitize(dir)}`, width);
 	return (
 		<Box flexDirection="column" width={width} height={height}>
-			<Text bold wrap="truncate-end">{header[0]}</Text>
-			<Text color="yellow" wrap="truncate-end">{header[1]}</Text>
+			<Text bold wrap="truncate-end">
+				{header[0]}
+			</Text>
+			<Text color="yellow" wrap="truncate-end">
+				{header[1]}
+			</Text>
 			<Text wrap="truncate-end">{layerInfo}</Text>
 			<Box flexDirection="row" height={body}>
 				<Box flexDirection="column" width={left}>
@@ -141,7 +146,9 @@ export function ImageExplorer({image, services, width, height, active = true, on
 				</Box>
 				<Box width={1} />
 				<Box flexDirection="column" width={right}>
-					<Text bold dimColor wrap="truncate-end">{fit(`  M ${fit('SIZE', 9, 'right')} ${fit('USE', 4, 'right')} ${fit('FILES', 6, 'right')} NAME`, right)}</Text>
+					<Text bold dimColor wrap="truncate-end">
+						{fit(`  M ${fit('SIZE', 9, 'right')} ${fit('USE', 4, 'right')} ${fit('FILES', 6, 'right')} NAME`, right)}
+					</Text>
 					{rows.length === 0 ? <Text dimColor>{'  nothing in this layer'}</Text> : null}
 					{rows.slice(top, top + page).map((row, i) => (
 						<Text key={row.path} inverse={top + i === cursor} color={row.mark === 'D' ? 'magenta' : row.mark === 'M' ? 'yellow' : row.mark === 'A' ? 'green' : undefined} wrap="truncate-end">

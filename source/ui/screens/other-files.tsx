@@ -22,11 +22,7 @@ export interface OtherFilesScreenProps {
 	onQuit?: () => void;
 }
 
-type Walk =
-	| {status: 'running'; entries: number; bytes: number; current: string; root: string}
-	| {status: 'done'; breakdowns: OtherFilesBreakdown[]}
-	| {status: 'failed'; message: string}
-	| {status: 'unavailable'};
+type Walk = {status: 'running'; entries: number; bytes: number; current: string; root: string} | {status: 'done'; breakdowns: OtherFilesBreakdown[]} | {status: 'failed'; message: string} | {status: 'unavailable'};
 
 interface Level {
 	key: string | undefined;
@@ -79,16 +75,16 @@ export function OtherFilesScreen({services, snapshot, width, height, active = tr
 		const current = state.levels.at(-1)!;
 		const rows = breakdown ? otherRows(breakdown, latest.current.children, current.key) : [];
 		const cursor = clamp(current.cursor, 0, Math.max(0, rows.length - 1));
-		if (command === Command.Quit) return onQuit?.(), false;
-		if (command === Command.Help) return onHelp?.(), false;
+		if (command === Command.Quit) return (onQuit?.(), false);
+		if (command === Command.Help) return (onHelp?.(), false);
 		if (command === Command.Refresh) {
 			state.levels = [{key: undefined, cursor: 0, top: 0}];
 			setGeneration(g => g + 1);
 			return true;
 		}
 		if (command === Command.Back) {
-			if (state.levels.length > 1) return (state.levels = state.levels.slice(0, -1)), true;
-			return onLeave(), false;
+			if (state.levels.length > 1) return ((state.levels = state.levels.slice(0, -1)), true);
+			return (onLeave(), false);
 		}
 		if (command === Command.Sort && walk.status === 'done' && walk.breakdowns.length > 1) {
 			state.levels = [{key: undefined, cursor: 0, top: 0}];
@@ -132,9 +128,13 @@ export function OtherFilesScreen({services, snapshot, width, height, active = tr
 	if (!ready && walk.status === 'running') {
 		return (
 			<Box flexDirection="column" width={width}>
-				<Text bold wrap="truncate-end">{truncate('Other files: the rest of the filesystem, classed', width)}</Text>
-				<Text color="cyan" wrap="truncate-end">{truncate('waiting for the engines to answer…', width)}</Text>
-				<Text dimColor>Esc back  q quit</Text>
+				<Text bold wrap="truncate-end">
+					{truncate('Other files: the rest of the filesystem, classed', width)}
+				</Text>
+				<Text color="cyan" wrap="truncate-end">
+					{truncate('waiting for the engines to answer…', width)}
+				</Text>
+				<Text dimColor>Esc back q quit</Text>
 			</Box>
 		);
 	}
@@ -143,30 +143,46 @@ export function OtherFilesScreen({services, snapshot, width, height, active = tr
 		const message = walk.status === 'failed' ? `cannot walk the filesystem: ${sanitize(walk.message)}` : 'the breakdown is not available in this console (no services or no snapshot yet)';
 		return (
 			<Box flexDirection="column" width={width}>
-				<Text bold wrap="truncate-end">{truncate(title, width)}</Text>
-				<Text color="red" wrap="truncate-end">{truncate(message, width)}</Text>
-				<Text dimColor>r retry  Esc back  q quit</Text>
+				<Text bold wrap="truncate-end">
+					{truncate(title, width)}
+				</Text>
+				<Text color="red" wrap="truncate-end">
+					{truncate(message, width)}
+				</Text>
+				<Text dimColor>r retry Esc back q quit</Text>
 			</Box>
 		);
 	}
 	if (walk.status === 'running') {
 		return (
 			<Box flexDirection="column" width={width} height={height}>
-				<Text bold wrap="truncate-end">{truncate(title, width)}</Text>
-				<Text color="cyan" wrap="truncate-end">{truncate(`walking ${sanitize(walk.root || '…')}: ${walk.entries.toLocaleString('en-US')} entries, ${bytes(walk.bytes)} so far`, width)}</Text>
-				<Text dimColor wrap="truncate-end">{truncate(sanitize(walk.current), width)}</Text>
-				<Text dimColor wrap="truncate-end">{truncate('one filesystem, no symlinks followed, hard links once (the drill-down walker)', width)}</Text>
+				<Text bold wrap="truncate-end">
+					{truncate(title, width)}
+				</Text>
+				<Text color="cyan" wrap="truncate-end">
+					{truncate(`walking ${sanitize(walk.root || '…')}: ${walk.entries.toLocaleString('en-US')} entries, ${bytes(walk.bytes)} so far`, width)}
+				</Text>
+				<Text dimColor wrap="truncate-end">
+					{truncate(sanitize(walk.current), width)}
+				</Text>
+				<Text dimColor wrap="truncate-end">
+					{truncate('one filesystem, no symlinks followed, hard links once (the drill-down walker)', width)}
+				</Text>
 				<Box flexGrow={1} />
-				<Text dimColor wrap="truncate-end">{truncate('Esc back (stops the walk)  q quit', width)}</Text>
+				<Text dimColor wrap="truncate-end">
+					{truncate('Esc back (stops the walk)  q quit', width)}
+				</Text>
 			</Box>
 		);
 	}
 	if (!breakdown) {
 		return (
 			<Box flexDirection="column" width={width}>
-				<Text bold wrap="truncate-end">{truncate(title, width)}</Text>
+				<Text bold wrap="truncate-end">
+					{truncate(title, width)}
+				</Text>
 				<Text wrap="truncate-end">no local filesystem to walk: the engines' filesystems are not readable here</Text>
-				<Text dimColor>Esc back  q quit</Text>
+				<Text dimColor>Esc back q quit</Text>
 			</Box>
 		);
 	}
@@ -178,11 +194,15 @@ export function OtherFilesScreen({services, snapshot, width, height, active = tr
 	const more = walk.breakdowns.length > 1 ? `  (filesystem ${fsIndex + 1} of ${walk.breakdowns.length}: s next)` : '';
 	return (
 		<Box flexDirection="column" width={width} height={height}>
-			<Text bold wrap="truncate-end">{truncate(`${title}${more}`, width)}</Text>
+			<Text bold wrap="truncate-end">
+				{truncate(`${title}${more}`, width)}
+			</Text>
 			<Text color={Math.abs(breakdown.residualBytes) > breakdown.usedBytes / 100 ? 'yellow' : undefined} wrap="truncate-end">
 				{truncate(residualLine(breakdown), width)}
 			</Text>
-			<Text dimColor wrap="truncate-end">{truncate(`${where}${breakdown.errors ? `  · ${breakdown.errors} unreadable entries` : ''}`, width)}</Text>
+			<Text dimColor wrap="truncate-end">
+				{truncate(`${where}${breakdown.errors ? `  · ${breakdown.errors} unreadable entries` : ''}`, width)}
+			</Text>
 			<Box flexDirection="column" height={page}>
 				{shown.length === 0 ? <Text dimColor>empty</Text> : null}
 				{shown.map((row, i) => (
@@ -191,8 +211,12 @@ export function OtherFilesScreen({services, snapshot, width, height, active = tr
 					</Text>
 				))}
 			</Box>
-			<Text color="green" wrap="truncate-end">{truncate(selected ? sanitize(selected.note) : '', width)}</Text>
-			<Text dimColor wrap="truncate-end">{truncate('↑↓ move  Enter/→ open  Esc/← back  r rewalk  ? help  q quit', width)}</Text>
+			<Text color="green" wrap="truncate-end">
+				{truncate(selected ? sanitize(selected.note) : '', width)}
+			</Text>
+			<Text dimColor wrap="truncate-end">
+				{truncate('↑↓ move  Enter/→ open  Esc/← back  r rewalk  ? help  q quit', width)}
+			</Text>
 		</Box>
 	);
 }

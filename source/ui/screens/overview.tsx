@@ -25,18 +25,7 @@ export function Overview({feed, groups, rows, layout, width, now, cursor, top, s
 	const engines = feed.snapshot?.engines.length ?? 1;
 	return (
 		<Box flexDirection="column" width={width}>
-			<Header
-				snapshot={feed.snapshot}
-				groups={groups}
-				width={width}
-				now={now}
-				refreshedAt={feed.refreshedAt}
-				intervalMs={feed.intervalMs}
-				progress={feed.progress}
-				error={feed.error}
-				thresholds={feed.thresholds}
-				lost={feed.lost ?? null}
-			/>
+			<Header snapshot={feed.snapshot} groups={groups} width={width} now={now} refreshedAt={feed.refreshedAt} intervalMs={feed.intervalMs} progress={feed.progress} error={feed.error} thresholds={feed.thresholds} lost={feed.lost ?? null} />
 			{layout.ledger !== 'hidden' ? groups.map((group, i) => <LedgerPanel key={i} group={group} width={width} mode={layout.ledger as 'full' | 'compact'} />) : null}
 			<ContainerTable rows={rows} cursor={cursor} top={top} height={layout.tableRows} width={width} engines={engines} sort={sort} />
 			<Footer width={width} sort={sort} progress={feed.progress} error={feed.error} notice={feed.notices[0]} position={rows.length ? `${cursor + 1}/${rows.length}` : ''} />

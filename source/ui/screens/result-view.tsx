@@ -45,9 +45,7 @@ export function ResultView({plan, outcomes, result, top = 0, width, height}: Res
 	const warnings = [...(result?.warnings ?? []), ...(check ? [check] : [])];
 	const rows = Math.max(1, height - 4 - warnings.length);
 	const count = (what: ItemOutcome['outcome']) => outcomes.filter(o => o.outcome === what).length;
-	const title = result
-		? `Done: ${count('removed')} removed, ${count('skipped')} skipped, ${count('failed')} failed`
-		: `Removing ${plan.items.length} item(s)… ${outcomes.length}/${plan.items.length}`;
+	const title = result ? `Done: ${count('removed')} removed, ${count('skipped')} skipped, ${count('failed')} failed` : `Removing ${plan.items.length} item(s)… ${outcomes.length}/${plan.items.length}`;
 	// While running, keep the newest outcomes in view.
 	const shown = result ? outcomes.slice(top, top + rows) : outcomes.slice(-rows);
 	return (

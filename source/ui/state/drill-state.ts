@@ -32,8 +32,7 @@ export interface DrillAction {
 }
 
 /** The state seen from a finished tree: the path starts at its root. */
-export const withRoot = (state: DrillUiState, root: string | undefined): DrillUiState =>
-	state.path.length === 0 && root !== undefined ? {...state, path: [root]} : state;
+export const withRoot = (state: DrillUiState, root: string | undefined): DrillUiState => (state.path.length === 0 && root !== undefined ? {...state, path: [root]} : state);
 
 const clamp = (n: number, lo: number, hi: number) => Math.max(lo, Math.min(hi, n));
 

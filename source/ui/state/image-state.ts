@@ -18,15 +18,7 @@ export interface ImageUiState {
 
 export const initialImageState: ImageUiState = {layer: 0, scope: 'changes', dir: '/', cursors: {}, top: 0, left: false, generation: 0};
 
-export type ImageIntent =
-	| {type: 'move'; delta: number}
-	| {type: 'open'}
-	| {type: 'back'}
-	| {type: 'layer'; delta: number}
-	| {type: 'scope'}
-	| {type: 'reload'}
-	| {type: 'help'}
-	| {type: 'quit'};
+export type ImageIntent = {type: 'move'; delta: number} | {type: 'open'} | {type: 'back'} | {type: 'layer'; delta: number} | {type: 'scope'} | {type: 'reload'} | {type: 'help'} | {type: 'quit'};
 
 export interface ImageAction {
 	intent: ImageIntent;
