@@ -1,28 +1,16 @@
 import {readFileSync, readdirSync, readlinkSync, statSync, type Stats} from 'node:fs';
+import type {DeletedOpenFile} from '../../domain/types.js';
 import {BackingDevices} from './overlay-device.js';
 
-/** One deleted file still held open, as /proc shows it. Raw: nothing here is display text. */
-export interface RawDeletedOpen {
-	pid: number;
-	fd: number;
-	/** Clock ticks since boot (/proc/PID/stat field 22): with the pid, names the process across pid reuse. */
-	startTime: number;
-	/** /proc/PID/comm, raw. */
-	command: string;
+/**
+ * One deleted file still held open, as /proc shows it: the domain's record before it is
+ * attributed (no holder yet), plus the raw /proc/PID/cgroup it is attributed from.
+ * Raw: nothing here is display text.
+ */
+export type RawDeletedOpen = Omit<DeletedOpenFile, 'holder'> & {
 	/** /proc/PID/cgroup, raw. */
 	cgroup: string;
-	/** The link target without " (deleted)", as latin1 (one char per byte: exact bytes). */
-	path: string;
-	/** st_dev of the filesystem holding the bytes (an overlay's upper filesystem, not the overlay). */
-	device: number;
-	/** st_dev as fstat through the link reports it (the overlay's, for a container's file). */
-	statDevice: number;
-	inode: number;
-	bytes: number;
-	allocatedBytes: number;
-	/** Every (pid, fd) holding this same file, the first one included. */
-	holders: Array<{pid: number; fd: number}>;
-}
+};
 
 export interface ScanOptions {
 	/** Only files on these filesystems (st_dev); null keeps every real file (not memfd or anonymous). */
