@@ -4,12 +4,14 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {cliPath, runCli} from '../helpers/cli.js';
-import {lab, labDocker, runContainer, waitFor} from '../helpers/lab.js';
+import {lab, labDocker, runContainer, waitFor as poll} from '../helpers/lab.js';
 
 /** The real CLI in tmux at 80×24 against the private dockerd, as an SSHed engineer would see it. */
 const socket = `ls-e2e-${process.pid}`;
 const tmux = (...args: string[]) => execFileSync('/usr/bin/tmux', ['-L', socket, ...args], {encoding: 'utf8'});
 const screen = () => tmux('capture-pane', '-p', '-t', 'console');
+/** Polls with the screen in the error, so a timeout shows what the operator would have seen. */
+const waitFor = <T>(what: string, probe: () => Promise<T | undefined | false>, ms?: number) => poll(what, probe, ms, screen);
 const paneFlag = (flag: string) => tmux('display-message', '-p', '-t', 'console', `#{${flag}}`).trim();
 
 describe('console in a terminal (tmux 80×24)', () => {

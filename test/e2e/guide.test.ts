@@ -4,12 +4,14 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {labSeed, labUnseed} from '../../source/adapters/lab/seed.js';
 import {bytes} from '../../source/domain/format.js';
 import {cliPath} from '../helpers/cli.js';
-import {lab, labDocker, waitFor} from '../helpers/lab.js';
+import {lab, labDocker, waitFor as poll} from '../helpers/lab.js';
 
 /** `layerscope guide` in tmux at 80×24 on the seeded private lab: steps 1 to 6 show the seeded facts. */
 const socket = `ls-guide-${process.pid}`;
 const tmux = (...args: string[]) => execFileSync('/usr/bin/tmux', ['-L', socket, ...args], {encoding: 'utf8'});
 const screen = () => tmux('capture-pane', '-p', '-t', 'guide');
+/** Polls with the screen in the error, so a timeout shows what the operator would have seen. */
+const waitFor = <T>(what: string, probe: () => Promise<T | undefined | false>, ms?: number) => poll(what, probe, ms, screen);
 const press = (...keys: string[]) => tmux('send-keys', '-t', 'guide', ...keys);
 const lines = (text: string) => text.split('\n');
 

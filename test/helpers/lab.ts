@@ -32,12 +32,19 @@ export async function runContainer(docker: Docker, name: string, script: string,
 	return container.id;
 }
 
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
+/** Polls `probe` until it gives a value; on timeout the error carries `show()` (a tmux screen, say) so a failure can be read. */
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 60_000, show?: () => string): Promise<T> {
 	const until = Date.now() + timeoutMs;
 	for (;;) {
 		const value = await probe();
 		if (value) return value;
-		if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+		if (Date.now() > until) {
+			let seen = '';
+			try {
+				seen = show ? `; last seen:\n${show()}` : '';
+			} catch {}
+			throw new Error(`timed out waiting for ${what}${seen}`);
+		}
 		await new Promise(resolve => setTimeout(resolve, 250));
 	}
 }
