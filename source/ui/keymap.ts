@@ -38,7 +38,7 @@ export enum Command {
 }
 
 /** The guide's own steps: inside the guide these take over. */
-export type GuideCommand = 'next' | 'back' | 'leave' | 'open';
+export type GuideCommand = 'next' | 'back' | 'leave' | 'open' | 'lineDown' | 'lineUp' | 'pageDown' | 'pageUp';
 /** A one-line text prompt (typed confirmation, build-cache choice): every other key is text. */
 export type PromptCommand = 'submit' | 'cancel' | 'erase';
 
@@ -96,6 +96,10 @@ export const keymap: readonly Binding[] = [
 	{scope: 'guide', command: 'back', keys: ['left', 'h'], help: 'previous step'},
 	{scope: 'guide', command: 'open', keys: ['o'], help: 'open the console view this step teaches'},
 	{scope: 'guide', command: 'leave', keys: ['escape'], help: 'leave the guide'},
+	{scope: 'guide', command: 'lineDown', keys: ['down', 'j'], help: 'scroll the figures down'},
+	{scope: 'guide', command: 'lineUp', keys: ['up', 'k'], help: 'scroll the figures up'},
+	{scope: 'guide', command: 'pageDown', keys: ['pageDown', ' '], help: 'figures: a page down'},
+	{scope: 'guide', command: 'pageUp', keys: ['pageUp'], help: 'figures: a page up'},
 	{scope: 'prompt', command: 'submit', keys: ['return'], help: 'apply what was typed'},
 	{scope: 'prompt', command: 'cancel', keys: ['escape'], help: 'cancel'},
 	{scope: 'prompt', command: 'erase', keys: ['backspace', 'delete'], help: 'erase the last character'},

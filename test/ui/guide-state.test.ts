@@ -37,8 +37,31 @@ describe('guide state', () => {
 		expect(guideCommandFor('h', {})).toBe('back');
 		expect(guideCommandFor('o', {})).toBe('open');
 		expect(guideCommandFor('', {escape: true})).toBe('leave');
-		expect(guideCommandFor('j', {})).toBeUndefined();
+		expect(guideCommandFor('x', {})).toBeUndefined();
 		expect(guideCommandFor('l', {ctrl: true})).toBeUndefined();
 		expect(guideCommandsFor('ll\r', {})).toEqual(['next', 'next', 'next']);
+	});
+
+	it('scrolls long figures within what the page can show, and a new step starts at the top', () => {
+		const limits = {maxScroll: 5, page: 3};
+		let state = {step: 5};
+		expect(guideCommandFor('j', {})).toBe('lineDown');
+		expect(guideCommandFor('', {upArrow: true})).toBe('lineUp');
+		expect(guideCommandFor('', {pageDown: true})).toBe('pageDown');
+		expect(guideCommandFor(' ', {})).toBe('pageDown');
+		expect(guideReducer(state, 'lineUp', null, limits).state).toBe(state);
+		state = guideReducer(state, 'lineDown', null, limits).state;
+		expect(state.scroll).toBe(1);
+		state = guideReducer(state, 'pageDown', null, limits).state;
+		expect(state.scroll).toBe(4);
+		state = guideReducer(state, 'pageDown', null, limits).state;
+		expect(state.scroll).toBe(5);
+		expect(guideReducer(state, 'lineDown', null, limits).state).toBe(state);
+		state = guideReducer(state, 'pageUp', null, limits).state;
+		expect(state.scroll).toBe(2);
+		expect(guideReducer(state, 'next', null, limits).state).toEqual({step: 6});
+		expect(guideReducer(state, 'back', null, limits).state).toEqual({step: 4});
+		// Without a layout (no limits) nothing scrolls.
+		expect(guideReducer({step: 5}, 'lineDown').state).toEqual({step: 5});
 	});
 });

@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest';
 import {bytes} from '../../source/domain/format.js';
 import {guideStepCount} from '../../source/ui/guide/guide-model.js';
-import {findMechanisms, focusContainer, topGrower} from '../../source/ui/guide/guide-pick.js';
+import {findMechanisms, focusContainer, keyOf, stickyFocus, topGrower} from '../../source/ui/guide/guide-pick.js';
 import {guideSteps} from '../../source/ui/guide/guide-steps.js';
 import {heaviestChain} from '../../source/ui/guide/step-drill.js';
 import {examplePlan} from '../../source/ui/guide/step-prune.js';
@@ -111,5 +111,39 @@ describe('guide steps on the recorded demo lab', () => {
 			expect(page.figures.length + page.explain.length + (page.explain.length ? 1 : 0)).toBeLessThanOrEqual(20);
 			for (const l of [...page.figures.map(f => f.text), ...page.explain]) expect(l.length).toBeLessThanOrEqual(80);
 		}
+	});
+
+	it('keeps its focus while it grows: another container takes over only at twice the growth, or when the focus stops', () => {
+		const input = guideInput();
+		const a = container('demo-log-writer');
+		const b = container('demo-idle-big');
+		const growth = (ga: number | null, gb: number | null) =>
+			new Map([
+				[keyOf(a), ga],
+				[keyOf(b), gb],
+			]);
+		expect(stickyFocus(null, input.snapshot, growth(100, 150))?.name).toBe('demo-idle-big');
+		// The two take turns at the top: the focus stays.
+		expect(stickyFocus(keyOf(a), input.snapshot, growth(100, 150))?.name).toBe('demo-log-writer');
+		expect(stickyFocus(keyOf(a), input.snapshot, growth(100, 199))?.name).toBe('demo-log-writer');
+		expect(stickyFocus(keyOf(a), input.snapshot, growth(100, 200))?.name).toBe('demo-idle-big');
+		expect(stickyFocus(keyOf(a), input.snapshot, growth(0, 10))?.name).toBe('demo-idle-big');
+		expect(stickyFocus('docker:gone', input.snapshot, growth(100, 150))?.name).toBe('demo-idle-big');
+	});
+
+	it('scrolls long figures: every line reachable, markers above and below, nothing over 80 columns', () => {
+		const step = {number: 5, title: 't', figures: Array.from({length: 40}, (_, i) => ({text: `line ${i}`, tone: 'plain' as const})), explain: ['why'], handOver: null};
+		const top = layoutStep(step, 80, 23);
+		expect(top.scroll).toBe(0);
+		expect(top.figures.at(-1)!.text).toMatch(/^… \d+ more line\(s\) · ↓ j PgDn space$/);
+		const seen = new Set<string>();
+		for (let at = 0; at <= top.maxScroll; at += top.page) for (const f of layoutStep(step, 80, 23, at).figures) seen.add(f.text);
+		for (const f of layoutStep(step, 80, 23, top.maxScroll).figures) seen.add(f.text);
+		for (let i = 0; i < 40; i++) expect(seen.has(`line ${i}`)).toBe(true);
+		const end = layoutStep(step, 80, 23, 1e6);
+		expect(end.scroll).toBe(top.maxScroll);
+		expect(end.figures[0]!.text).toMatch(/^↑ \d+ line\(s\) above/);
+		expect(end.figures.at(-1)!.text).toBe('line 39');
+		expect(end.figures.length).toBe(top.figures.length);
 	});
 });

@@ -74,6 +74,8 @@ export interface GuideInput {
 	intervalMs: number;
 	drills: Loadable<GuideDrills>;
 	advice: Loadable<Suggestion[]>;
+	/** The container steps 3 to 5 are about, as the guide keeps it (undefined: the top grower now). */
+	focus?: ContainerRecord | null;
 	/** null without console services (the guide then cannot drill or advise). */
 	readOnly: {on: boolean; source: string | null} | null;
 	/** Keys of the console's actions screen, when it exists ("a"); null otherwise. */

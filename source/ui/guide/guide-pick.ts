@@ -27,6 +27,22 @@ export function focusContainer(snapshot: NodeSnapshot | null, growth: ReadonlyMa
 	return topGrower(snapshot, growth) ?? rank(rankedByGrowth(snapshot, growth), 'writable')[0]?.record ?? null;
 }
 
+/**
+ * The focus the guide keeps: its example stays the same container from step 3 to step 5 while it
+ * still grows. A new top grower takes over only when it grows at least `lead` times as fast, or when
+ * the focus is gone or no longer grows. Without this, two containers that take turns at the top
+ * (bursty writers) would restart the drill-down at every sample and it would never finish.
+ */
+export function stickyFocus(previous: string | null, snapshot: NodeSnapshot | null, growth: ReadonlyMap<string, number | null>, lead = 2): ContainerRecord | null {
+	const next = focusContainer(snapshot, growth);
+	if (previous === null || next === null || keyOf(next) === previous) return next;
+	const kept = allContainers(snapshot).find(c => keyOf(c) === previous);
+	const own = growth.get(previous) ?? null;
+	if (!kept || own === null || own <= 0) return next;
+	const top = growth.get(keyOf(next)) ?? null;
+	return top !== null && top >= lead * own ? next : kept;
+}
+
 /** The order in which other containers are drilled to find a copy-up and a whiteout: every one with a writable layer. */
 export function searchOrder(snapshot: NodeSnapshot | null, focus: ContainerRecord | null, limit = 16): ContainerRecord[] {
 	return allContainers(snapshot)

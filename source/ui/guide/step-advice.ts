@@ -1,6 +1,7 @@
 /** Step 5: cleanup vs redesign for what was found. Pure. */
 import {advise, type Suggestion} from '../../domain/advise.js';
 import {sanitize} from '../../domain/sanitize.js';
+import {truncateWidth} from '../../domain/text-width.js';
 import type {NodeSnapshot} from '../../domain/types.js';
 import {containerClasses} from '../../services/container-classes.js';
 import {bytes} from '../model/formatting.js';
@@ -39,6 +40,8 @@ export function adviceStep(input: GuideInput): GuideStep {
 	const drills = input.drills.status === 'done' ? input.drills.value : null;
 	const focus = drills?.focus ?? null;
 	const found = [drills?.copyUp?.record.name, drills?.whiteout?.record.name].filter((n): n is string => Boolean(n));
+	const drilling = input.drills.status === 'loading' && input.focus ? input.focus : null;
+	if (drilling) figures.push(line(`drilling ${truncateWidth(sanitize(drilling.name), 40)} for its own findings…`, 'dim'));
 	if (input.advice.status === 'loading') figures.push(line('reading image history and classifying the largest layers…', 'dim'));
 	else if (input.advice.status !== 'done') figures.push(line(input.advice.status === 'error' ? `no advice: ${input.advice.error}` : input.advice.reason, 'warn'));
 	else {
@@ -57,6 +60,6 @@ export function adviceStep(input: GuideInput): GuideStep {
 			'A cleanup removes what nothing uses (stopped containers, unused images, build cache): it frees bytes now, and they come back if the cause stays. A redesign changes the image or the deployment so the bytes stop piling up: logs go to stdout or a volume, data to a volume, builds clean up in the same RUN.',
 		],
 		handOver: null,
-		pending: input.advice.status === 'loading',
+		pending: input.advice.status === 'loading' || drilling !== null,
 	};
 }

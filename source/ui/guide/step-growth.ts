@@ -19,7 +19,7 @@ export function growthStep(input: GuideInput): GuideStep {
 		const mark = i === 0 && grower ? '▲' : ' ';
 		figures.push(line(`${mark}${i + 1} ${fit(containerName(r.record), 30)} ${fit(growthPerMinute(r.growth), 11, 'right')} ${fit(bytes(r.writableBytes), 10, 'right')}`, i === 0 && grower ? 'bad' : 'plain'));
 	});
-	const example = focusContainer(input.snapshot, input.growth);
+	const example = input.focus !== undefined ? input.focus : focusContainer(input.snapshot, input.growth);
 	const image = example && input.snapshot?.engines.find(e => e.runtime.id === example.engine)?.images.find(i => i.id === example.imageId);
 	if (example && image) {
 		const writable = example.writableBytes ?? 0;

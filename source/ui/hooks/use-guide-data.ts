@@ -5,13 +5,15 @@
  */
 import {useEffect, useState} from 'react';
 import type {Suggestion} from '../../domain/advise.js';
-import type {NodeSnapshot} from '../../domain/types.js';
+import type {ContainerRecord, NodeSnapshot} from '../../domain/types.js';
 import type {ConsoleServices} from '../../services/console-services.js';
 import type {DrilledContainer, GuideDrills, Loadable} from '../guide/guide-model.js';
-import {findMechanisms, focusContainer, keyOf, searchOrder} from '../guide/guide-pick.js';
+import {allContainers, findMechanisms, keyOf, searchOrder, stickyFocus} from '../guide/guide-pick.js';
 import {formatError} from '../../domain/operator-error.js';
 
 interface Cached {
+	/** The focus the guide showed last (stickyFocus keeps it while it grows). */
+	focusKey?: string | null;
 	drillsKey?: string;
 	drills?: GuideDrills;
 	advice?: {at: number; value: Suggestion[]};
@@ -21,8 +23,7 @@ const cache = new WeakMap<ConsoleServices, Cached>();
 const adviceMaxAgeMs = 60_000;
 const noServices = {status: 'unavailable', reason: 'the guide was opened without engine services: drill-down and advice are not available'} as const;
 
-async function loadDrills(services: ConsoleServices, snapshot: NodeSnapshot, growth: ReadonlyMap<string, number | null>, signal: AbortSignal): Promise<GuideDrills> {
-	const focusRecord = focusContainer(snapshot, growth);
+async function loadDrills(services: ConsoleServices, snapshot: NodeSnapshot, focusRecord: ContainerRecord | null, signal: AbortSignal): Promise<GuideDrills> {
 	const drilled: DrilledContainer[] = [];
 	let focus: DrilledContainer | null = null;
 	if (focusRecord) {
@@ -46,19 +47,26 @@ async function loadDrills(services: ConsoleServices, snapshot: NodeSnapshot, gro
 	return {focus, ...found, searched};
 }
 
-export function useGuideData(services: ConsoleServices | undefined, snapshot: NodeSnapshot | null, growth: ReadonlyMap<string, number | null>): {drills: Loadable<GuideDrills>; advice: Loadable<Suggestion[]>} {
+export interface GuideData {
+	drills: Loadable<GuideDrills>;
+	advice: Loadable<Suggestion[]>;
+	/** The container steps 3 to 5 are about (undefined: not chosen yet, growth not measured). */
+	focus?: ContainerRecord | null;
+}
+
+export function useGuideData(services: ConsoleServices | undefined, snapshot: NodeSnapshot | null, growth: ReadonlyMap<string, number | null>): GuideData {
 	const entry = services ? (cache.get(services) ?? cache.set(services, {}).get(services)!) : undefined;
 	const [drills, setDrills] = useState<Loadable<GuideDrills>>(entry?.drills ? {status: 'done', value: entry.drills} : {status: 'loading'});
 	const [advice, setAdvice] = useState<Loadable<Suggestion[]>>(entry?.advice ? {status: 'done', value: entry.advice.value} : {status: 'loading'});
 	// Drill once growth is measured, so the focus is the real top grower and not just the largest layer.
 	const measured = snapshot !== null && ([...growth.values()].some(v => v !== null) || snapshot.engines.every(e => e.containers.length === 0));
-	const focus = measured ? focusContainer(snapshot, growth) : null;
-	const drillsKey = measured
-		? `${focus ? keyOf(focus) : '-'}|${snapshot!.engines
-				.flatMap(e => e.containers.map(c => c.id))
-				.sort()
-				.join(',')}`
-		: null;
+	const focus = measured ? stickyFocus(entry?.focusKey ?? null, snapshot, growth) : null;
+	if (entry && measured) entry.focusKey = focus ? keyOf(focus) : null;
+	// Drilled again when the focus changes, or when a container the search found is gone; not on every
+	// container start or stop elsewhere on the node (on a busy node the drill would never finish).
+	const present = new Set(measured ? allContainers(snapshot).map(keyOf) : []);
+	const lost = [entry?.drills?.copyUp, entry?.drills?.whiteout].some(m => m && !present.has(keyOf(m.record)));
+	const drillsKey = measured ? `${focus ? keyOf(focus) : '-'}|${lost ? 'lost' : ''}` : null;
 
 	useEffect(() => {
 		if (!services || !entry || !drillsKey || !snapshot) return;
@@ -66,9 +74,10 @@ export function useGuideData(services: ConsoleServices | undefined, snapshot: No
 		// The focus changed (a new top grower): never show the old focus's tree under the new ranking.
 		setDrills({status: 'loading'});
 		const controller = new AbortController();
-		loadDrills(services, snapshot, growth, controller.signal).then(
+		loadDrills(services, snapshot, focus, controller.signal).then(
 			value => {
-				entry.drillsKey = drillsKey;
+				// What was just searched is all present: the key it answers is the one without a loss.
+				entry.drillsKey = `${focus ? keyOf(focus) : '-'}|`;
 				entry.drills = value;
 				if (!controller.signal.aborted) setDrills({status: 'done', value});
 			},
@@ -98,5 +107,5 @@ export function useGuideData(services: ConsoleServices | undefined, snapshot: No
 	}, [services, ready]);
 
 	if (!services) return {drills: noServices, advice: noServices};
-	return {drills, advice};
+	return {drills, advice, focus: measured ? focus : undefined};
 }

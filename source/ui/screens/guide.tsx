@@ -41,20 +41,33 @@ export function Guide({feed, services, width, height, step: startStep = 1, actio
 	const step = useMemo(
 		() =>
 			guideStep(
-				{snapshot: feed.snapshot, thresholds: feed.thresholds, growth: feed.growth, logGrowth: feed.logGrowth, intervalMs: feed.intervalMs, drills: data.drills, advice: data.advice, readOnly: services?.readOnly ?? null, actionsKey},
+				{
+					snapshot: feed.snapshot,
+					thresholds: feed.thresholds,
+					growth: feed.growth,
+					logGrowth: feed.logGrowth,
+					intervalMs: feed.intervalMs,
+					drills: data.drills,
+					advice: data.advice,
+					focus: data.focus,
+					readOnly: services?.readOnly ?? null,
+					actionsKey,
+				},
 				state.step,
 			),
-		[feed.snapshot, feed.growth, feed.logGrowth, feed.thresholds, data.drills, data.advice, state.step, services, actionsKey],
+		[feed.snapshot, feed.growth, feed.logGrowth, feed.thresholds, data.drills, data.advice, data.focus, state.step, services, actionsKey],
 	);
 
+	const page = layoutStep(step, width, height, state.scroll ?? 0);
 	// The input handler may be an older closure: it reads the latest state and step through refs.
-	const latest = useRef({state, handOver: step.handOver});
-	latest.current = {state, handOver: step.handOver};
+	const scroll = {maxScroll: page.maxScroll, page: page.page};
+	const latest = useRef({state, handOver: step.handOver, scroll});
+	latest.current = {state, handOver: step.handOver, scroll};
 	useInput((input, key) => {
 		let current = latest.current.state;
 		const start = current;
 		for (const command of commandsIn(['guide'], input, key)) {
-			const result = guideReducer(current, command, latest.current.handOver);
+			const result = guideReducer(current, command, latest.current.handOver, latest.current.scroll);
 			current = result.state;
 			if (result.effect.type === 'leave') return onLeave(current.step);
 			if (result.effect.type === 'handOver') return onHandOver(result.effect.target, current.step);
@@ -65,7 +78,6 @@ export function Guide({feed, services, width, height, step: startStep = 1, actio
 		}
 	});
 
-	const page = layoutStep(step, width, height);
 	const dots = '●'.repeat(state.step) + '○'.repeat(guideStepCount - state.step);
 	const head = `Guide ${progressText(state)} ${dots}  `;
 	const keys = [
