@@ -6,8 +6,11 @@ import {cliPath} from '../helpers/cli.js';
 import {lab, labDocker, runContainer, waitFor} from '../helpers/lab.js';
 import {tmuxSession} from '../helpers/tmux.js';
 
-// README's failure table (When things go wrong), row 8: one directory with 100,000 entries in a writable layer: progress while
-// walking (a growing entry count), then navigable, help works, peak memory bounded.
+// README's failure table (When things go wrong), row 8: one directory with 100,000 entries in a writable layer: the walk
+// finishes and shows all of them, then navigable, help works, peak memory bounded. The growing entry count while it walks is
+// proved where no clock decides what is seen (a quick walk can end between two tmux captures): the walker's reports in
+// test/integration/walk-progress.test.ts, their pace in test/unit/walk-progress.test.ts, the "walking… N entries" line in
+// test/ui/drill.test.tsx.
 describe('drill-down of a directory with 100,000 entries (tmux 80×24)', () => {
 	const docker = labDocker();
 	const term = tmuxSession('huge');
@@ -40,34 +43,10 @@ describe('drill-down of a directory with 100,000 entries (tmux 80×24)', () => {
 			.catch(() => {});
 	});
 
-	it('shows progress while it walks: a count of entries that grows', async () => {
-		// Every screen captured while the walk runs; a walk can be quick, so `r` walks again (at most 3 walks).
-		const counts: number[] = [];
-		for (let walk = 0; walk < 3 && new Set(counts).size < 2; walk++) {
-			if (walk > 0) {
-				term.send('r');
-				await term.until('the walk to start again', text => /walking/.test(text), 20_000);
-			}
-			counts.length = 0;
-			for (;;) {
-				const text = term.screen();
-				const shown = /walking… ([\d.]+)(k|M)? entries/.exec(text);
-				if (shown) counts.push(Math.round(Number(shown[1]) * (shown[2] === 'M' ? 1e6 : shown[2] === 'k' ? 1e3 : 1)));
-				if (/^walked on the host/m.test(text) || /exit=\d/.test(text)) break;
-				if (term.captures.length > 20_000) throw new Error(`the walk never finished; the screen was:\n${text}`);
-				await new Promise(resolve => setTimeout(resolve, 20));
-			}
-		}
-		term.captures.length = 0;
-		// At least two different counts, never going down, none above what the directory holds.
-		expect(new Set(counts).size, `entry counts seen while walking: ${counts.join(', ')}`).toBeGreaterThanOrEqual(2);
-		for (let i = 1; i < counts.length; i++) expect(counts[i]!).toBeGreaterThanOrEqual(counts[i - 1]!);
-		expect(Math.max(...counts)).toBeLessThanOrEqual(entries + 10);
-	});
-
 	it('walks it, stays responsive, and keeps memory bounded', async () => {
-		const tree = await term.until('the tree with the huge directory', text => /huge\//.test(text) && /100\.0k|100000/.test(text), 120_000);
+		const tree = await term.until('the finished walk with the huge directory', text => /^walked on the host/m.test(text) && /huge\//.test(text) && /100\.0k|100000/.test(text), 120_000);
 		expect(tree).toContain('Writable layer of ls-huge-dir');
+		expect(tree).not.toContain('walking…');
 		// Responsive: into the directory and out again, help and back.
 		await term.cursorTo(/huge\//);
 		term.send('Enter');

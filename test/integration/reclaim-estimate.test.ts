@@ -2,7 +2,6 @@ import {execFileSync} from 'node:child_process';
 import {mkdtempSync, rmdirSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import Docker from 'dockerode';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {DockerClient} from '../../source/adapters/docker/docker-client.js';
 import {DockerReader} from '../../source/adapters/docker/docker-reader.js';

@@ -29,16 +29,21 @@ export const drillFixture = {
 	},
 };
 
+/** Every progress report of a real walk over one directory with 100,000 entries, in order (scripts/record-huge-progress-fixture.mjs). */
+export const hugeProgress: {entries: number; progress: DrillProgress[]} = JSON.parse(readFileSync(new URL('../fixtures/drill-huge-progress.json', import.meta.url), 'utf8'));
+
 /**
  * services.drill replaying the recording (UI tests only). `hold` keeps the walk running
- * until release(); aborts are counted; `fail` rejects with an error like the walker's.
+ * until release(); report() hands the screen one more progress report meanwhile; aborts are
+ * counted; `fail` rejects with an error like the walker's.
  */
 export function replayServices(options: {tree?: () => DrillTree; hold?: boolean; progress?: DrillProgress | null; fail?: Error} = {}) {
-	const state = {calls: 0, aborted: 0, release: () => {}};
+	const state = {calls: 0, aborted: 0, release: () => {}, report: (_progress: DrillProgress) => {}};
 	const services: Pick<ConsoleServices, 'drill'> = {
 		drill: (_record, {signal, onProgress}) =>
 			new Promise<DrillTree>((resolve, reject) => {
 				state.calls++;
+				state.report = progress => onProgress?.(progress);
 				signal.addEventListener('abort', () => {
 					state.aborted++;
 					reject(Object.assign(new Error('walk aborted'), {name: 'AbortError'}));

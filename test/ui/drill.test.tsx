@@ -1,11 +1,11 @@
 import {afterEach, describe, expect, it} from 'vitest';
-import {bytes} from '../../source/domain/format.js';
+import {bytes, count} from '../../source/domain/format.js';
 import {explainClass} from '../../source/domain/classify.js';
 import {stringWidth} from '../../source/domain/text-width.js';
 import {buildRows} from '../../source/ui/model/rows.js';
 import {DrillScreen} from '../../source/ui/screens/drill.js';
 import {keys, plain, renderAt, until} from '../helpers/render.js';
-import {drillFixture, replayServices} from './drill-fixture.js';
+import {drillFixture, hugeProgress, replayServices} from './drill-fixture.js';
 
 const size = {columns: 80, rows: 24};
 const record = drillFixture.container;
@@ -177,6 +177,32 @@ describe('the walk', () => {
 		const progress = drillFixture.progress();
 		await until(() => r.frame().includes(`${progress.entries} entries`));
 		expect(names(r.frame()).length).toBe(progress.topLevel.length);
+		replay.state.release();
+		await until(() => r.frame().includes('walked on the host'));
+	});
+
+	it('shows each entry count the walker reports, over a directory with 100,000 entries', async () => {
+		const replay = replayServices({hold: true, progress: null});
+		const r = mount(replay.services);
+		await until(() => replay.state.calls === 1 && r.frame().includes('walking the writable layer…'));
+		const status = () =>
+			r
+				.frame()
+				.split('\n')
+				.find(l => l.includes('walking…')) ?? '';
+		const shown: string[] = [];
+		for (const progress of hugeProgress.progress) {
+			replay.state.report(progress);
+			const line = `walking… ${count(progress.entries)} entries, ${count(progress.dirsDone)} dirs so far`;
+			await until(() => status().includes(line)).catch(() => {
+				throw new Error(`the status line never showed "${line}":\n${r.frame()}`);
+			});
+			if (shown.at(-1) !== line) shown.push(line);
+		}
+		// The counts seen in tmux before (61.4k) and the total, as the operator reads them.
+		expect(shown).toContain('walking… 61.4k entries, 2 dirs so far');
+		expect(shown.at(-1)).toBe(`walking… ${count(hugeProgress.entries)} entries, 2 dirs so far`);
+		expect(shown.length).toBeGreaterThanOrEqual(20);
 		replay.state.release();
 		await until(() => r.frame().includes('walked on the host'));
 	});

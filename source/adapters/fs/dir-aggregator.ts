@@ -6,14 +6,14 @@
  * thread) or a batch posted by a worker thread. Directories present in both the upper and a
  * lower layer are collected as opaque candidates: their xattrs are read once per walk, after it.
  */
-import {lstatSync} from 'node:fs';
+import {lstatSync, type Stats} from 'node:fs';
 import type {ChangeKind} from '../../domain/classify.js';
 import type {DrillTotals} from '../../domain/drill-model.js';
 import {displayName, newDirNode, type DirNode} from '../../domain/file-tree.js';
-import {join, keyOf, under, type RawName} from './raw-names.js';
+import {join, keyOf, listDir, text, under, type RawName} from './raw-names.js';
 import type {LinkSighting} from './tree-assembly.js';
 import type {RawChange} from './tree-types.js';
-import {ERR, ERR_KEYS, LEAF, TopFiles, dirMark, errorKind, isDirStat, isWhiteoutStat, type LowerLook, type StatLike, type WalkRules} from './walk-rules.js';
+import {ERR, ERR_KEYS, LEAF, TopFiles, dirMark, errorKind, isDirStat, isWhiteoutStat, leafOfMode, type LowerLook, type StatLike, type WalkRules} from './walk-rules.js';
 
 const NONE: number[] = [];
 
@@ -46,6 +46,13 @@ export interface DirSink {
 	change(c: RawChange): void;
 	/** `n` entries met since the last call (progress). */
 	met(n: number): void;
+}
+
+/** A subdirectory met by listDirectory(), not entered yet. */
+export interface Subdir {
+	name: RawName;
+	rel: RawName;
+	st: Stats;
 }
 
 export interface OpaqueCandidate {
@@ -126,10 +133,67 @@ export class DirAggregator {
 		return frame;
 	}
 
+	/** Enters the walk's root, lstat'ed like every directory; null when that fails (recorded, and the root finished empty). */
+	enterRoot(): Frame | null {
+		let st: Stats;
+		try {
+			st = lstatSync(this.cfg.root);
+		} catch (err) {
+			const frame = this.enter(null, '', '', 0, 0, null, null);
+			this.unreadable(frame);
+			this.fail(frame, err, () => '');
+			this.finish(frame);
+			return null;
+		}
+		return this.enter(null, '', '', st.blocks, st.dev, null, st);
+	}
+
 	/** A subdirectory of `parent` met in a listing: looks it up below and enters it. */
 	enterChild(parent: Frame, name: RawName, blocks: number, dev: number, st: StatLike | null, counted = true): Frame {
 		const rel = join(parent.rel, name);
 		return this.enter(parent, name, rel, blocks, dev, this.look(parent, rel), st, counted);
+	}
+
+	/**
+	 * Lists one entered directory with readdir and one lstat per entry (symlinks are never
+	 * followed), in sorted name order (raw bytes for a listing that is not valid UTF-8) so that
+	 * hard links are charged to the same directory every walk. Non-directories go to leaf();
+	 * subdirectories on another filesystem are counted in otherFs and skipped; the others are
+	 * returned in name order, not entered, and counted in `frame.subdirs`. A listing or lstat
+	 * that fails is recorded on the frame (an unreadable directory is marked so) and the walk
+	 * goes on. The driver still calls finish(frame) once it is done with the directory.
+	 */
+	listDirectory(frame: Frame): Subdir[] {
+		let names: Array<string | Buffer> = [];
+		try {
+			names = listDir(this.abs(frame.rel));
+		} catch (err) {
+			this.unreadable(frame);
+			this.fail(frame, err, () => frame.rel);
+		}
+		if (names.length > 1) names.sort(typeof names[0] === 'string' ? undefined : (Buffer.compare as (x: string | Buffer, y: string | Buffer) => number));
+		const subdirs: Subdir[] = [];
+		for (const name of names) {
+			const rel = join(frame.rel, name);
+			let st: Stats;
+			try {
+				st = lstatSync(this.abs(rel));
+			} catch (err) {
+				this.fail(frame, err, () => rel);
+				continue;
+			}
+			if (!isDirStat(st)) {
+				this.leaf(frame, name, text(name), leafOfMode(st.mode), st.size, st.blocks, st.nlink, st.dev + ':' + st.ino, st);
+				continue;
+			}
+			if (st.dev !== frame.dev) {
+				this.otherFs++;
+				continue;
+			}
+			subdirs.push({name, rel, st});
+		}
+		frame.subdirs = subdirs.length;
+		return subdirs;
 	}
 
 	/**

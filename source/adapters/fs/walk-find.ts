@@ -8,19 +8,14 @@
  * one DirAggregator, writing straight into the TreeAssembly on this thread.
  */
 import {spawn, type ChildProcess} from 'node:child_process';
-import {lstatSync, type Stats} from 'node:fs';
+import type {Stats} from 'node:fs';
 import {DirAggregator, type DirSink, type Frame} from './dir-aggregator.js';
 import {programPath} from './programs.js';
-import {join, listDir, text, type RawName} from './raw-names.js';
+import {text, type RawName} from './raw-names.js';
 import {WalkAbortedError, type TreeWalkOptions, type WalkedTree} from './tree-types.js';
 import {ERR, LEAF, errorKindOfMessage} from './walk-rules.js';
 import {finishWalk, walkSetup} from './walk-finish.js';
 
-const S_IFMT = 0o170000;
-const S_IFDIR = 0o040000;
-const S_IFREG = 0o100000;
-const S_IFLNK = 0o120000;
-const S_IFCHR = 0o020000;
 /**
  * One NUL-terminated record per entry, the name last (%f: the base name, raw bytes):
  *   directories            d|U dev TAB ino TAB blocks TAB depth TAB name   (U: not readable, pruned)
@@ -68,7 +63,6 @@ interface Chunk {
 	ino: string;
 }
 
-const leafType = (mode: number) => (mode === S_IFREG ? LEAF.file : mode === S_IFLNK ? LEAF.symlink : mode === S_IFCHR ? LEAF.charDevice : LEAF.other);
 const findType = (y: number) => (y === 0x66 ? LEAF.file : y === 0x6c ? LEAF.symlink : y === 0x63 ? LEAF.charDevice : LEAF.other); // f l c
 
 export function walkTreeWithFind(upperDir: string, options: TreeWalkOptions = {}): Promise<WalkedTree> {
@@ -101,37 +95,9 @@ export function walkTreeWithFind(upperDir: string, options: TreeWalkOptions = {}
 	});
 	const workers = Math.max(1, options.workers ?? 2);
 
-	/** Lists one directory here (lstat per entry); returns its subdirectories with a size guess. */
+	/** Lists one directory here (DirAggregator.listDirectory); returns its subdirectories with a size guess. */
 	const listHere = (frame: Frame): Chunk[] => {
-		let names: Array<string | Buffer> = [];
-		try {
-			names = listDir(b.abs(frame.rel));
-		} catch (err) {
-			b.unreadable(frame);
-			b.fail(frame, err, () => frame.rel);
-		}
-		if (names.length > 1) names.sort(typeof names[0] === 'string' ? undefined : (Buffer.compare as (x: string | Buffer, y: string | Buffer) => number));
-		const chunks: Chunk[] = [];
-		for (const name of names) {
-			const rel = join(frame.rel, name);
-			let st: Stats;
-			try {
-				st = lstatSync(b.abs(rel));
-			} catch (err) {
-				b.fail(frame, err, () => rel);
-				continue;
-			}
-			const mode = st.mode & S_IFMT;
-			if (mode !== S_IFDIR) {
-				b.leaf(frame, name, text(name), leafType(mode), st.size, st.blocks, st.nlink, st.dev + ':' + st.ino, st);
-				continue;
-			}
-			if (st.dev !== frame.dev) {
-				b.otherFs++;
-				continue;
-			}
-			chunks.push({name, rel, st, parent: frame, size: st.nlink, ino: String(st.ino)});
-		}
+		const chunks = b.listDirectory(frame).map(({name, rel, st}) => ({name, rel, st, parent: frame, size: st.nlink, ino: String(st.ino)}));
 		assembly.expect(frame.g, chunks.length);
 		b.finish(frame);
 		return chunks;
@@ -153,19 +119,8 @@ export function walkTreeWithFind(upperDir: string, options: TreeWalkOptions = {}
 
 		let queue: Chunk[] = [];
 		try {
-			let rootStat: Stats | null = null;
-			let rootError: unknown;
-			try {
-				rootStat = lstatSync(root);
-			} catch (error) {
-				rootError = error;
-			}
-			const rootFrame = b.enter(null, '', '', rootStat?.blocks ?? 0, rootStat?.dev ?? 0, null, rootStat);
-			if (!rootStat) {
-				b.unreadable(rootFrame);
-				b.fail(rootFrame, rootError, () => '');
-				b.finish(rootFrame);
-			} else queue = listHere(rootFrame);
+			const rootFrame = b.enterRoot();
+			if (rootFrame) queue = listHere(rootFrame);
 			// Few big subdirectories: list the biggest here too, so every find gets work.
 			while (queue.length > 0 && queue.length < 4 * workers) {
 				let at = 0;

@@ -19,6 +19,8 @@ import {sizeTree} from './size-tree.js';
 const S_IFMT = 0o170000;
 const S_IFDIR = 0o040000;
 const S_IFCHR = 0o020000;
+const S_IFREG = 0o100000;
+const S_IFLNK = 0o120000;
 
 /** The lstat fields the rules read (a Stats, or a plain copy sent between threads). */
 export interface StatLike {
@@ -85,6 +87,12 @@ export interface LowerLook {
 
 /** Leaf entry types by code (entries met in listings), see EntryType. */
 export const LEAF = {file: 0, symlink: 2, whiteout: 3, other: 4, charDevice: 5} as const;
+/** The LEAF code of a non-directory by its lstat mode (charDevice: still to be checked for a whiteout). */
+export function leafOfMode(mode: number): number {
+	const type = mode & S_IFMT;
+	return type === S_IFREG ? LEAF.file : type === S_IFLNK ? LEAF.symlink : type === S_IFCHR ? LEAF.charDevice : LEAF.other;
+}
+
 const ENTRY_TYPES: EntryType[] = ['file', 'dir', 'symlink', 'whiteout', 'other', 'deleted'];
 
 /** The class rules compiled, and the lower layers of one walk. */

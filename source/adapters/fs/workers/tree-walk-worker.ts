@@ -5,33 +5,19 @@
  * subdirectory back to the main thread as a new task whenever the shared `hungry` counter says
  * another worker is idle (work stealing). Finished directories go to the main thread in batches.
  */
-import {lstatSync, type Stats} from 'node:fs';
 import {parentPort} from 'node:worker_threads';
-import {DirAggregator, type DirSink, type Frame} from '../dir-aggregator.js';
-import {join, listDir, text, type RawName} from '../raw-names.js';
+import {DirAggregator, type DirSink, type Frame, type Subdir} from '../dir-aggregator.js';
+import type {RawName} from '../raw-names.js';
 import type {ClosedDir} from '../tree-assembly.js';
 import type {RawChange} from '../tree-types.js';
-import {LEAF, WalkRules, pickStat, type StatLike} from '../walk-rules.js';
+import {WalkRules, pickStat} from '../walk-rules.js';
 import type {WalkerInit, WalkerMessage, WalkerTask} from '../walk-workers.js';
 
-const S_IFMT = 0o170000;
-const S_IFDIR = 0o040000;
-const S_IFREG = 0o100000;
-const S_IFLNK = 0o120000;
-const S_IFCHR = 0o020000;
-const leafType = (mode: number) => (mode === S_IFREG ? LEAF.file : mode === S_IFLNK ? LEAF.symlink : mode === S_IFCHR ? LEAF.charDevice : LEAF.other);
 const asBuffer = (p: RawName): RawName => (typeof p === 'string' ? p : Buffer.from(p.buffer, p.byteOffset, p.byteLength));
-
-interface Pending {
-	name: RawName;
-	rel: RawName;
-	st: StatLike;
-	dev: number;
-}
 
 interface Open {
 	frame: Frame;
-	pending: Pending[];
+	pending: Subdir[];
 }
 
 function treeWorker(cfg: WalkerInit, post: (msg: WalkerMessage) => void) {
@@ -61,41 +47,8 @@ function treeWorker(cfg: WalkerInit, post: (msg: WalkerMessage) => void) {
 	};
 	let b: DirAggregator;
 
-	const open = (frame: Frame): Open => {
-		let names: Array<string | Buffer>;
-		try {
-			names = listDir(b.abs(frame.rel));
-		} catch (err) {
-			b.unreadable(frame);
-			b.fail(frame, err, () => frame.rel);
-			names = [];
-		}
-		if (names.length > 1) names.sort(typeof names[0] === 'string' ? undefined : (Buffer.compare as (x: string | Buffer, y: string | Buffer) => number));
-		const pending: Pending[] = [];
-		for (const name of names) {
-			const rel = join(frame.rel, name);
-			let st: Stats;
-			try {
-				st = lstatSync(b.abs(rel));
-			} catch (err) {
-				b.fail(frame, err, () => rel);
-				continue;
-			}
-			const mode = st.mode & S_IFMT;
-			if (mode !== S_IFDIR) {
-				b.leaf(frame, name, text(name), leafType(mode), st.size, st.blocks, st.nlink, st.dev + ':' + st.ino, st);
-				continue;
-			}
-			if (st.dev !== frame.dev) {
-				b.otherFs++;
-				continue;
-			}
-			pending.push({name, rel, st, dev: st.dev});
-		}
-		frame.subdirs = pending.length;
-		pending.reverse();
-		return {frame, pending};
-	};
+	/** Lists a directory; its subdirectories are popped from the end, so reversed to enter them in name order. */
+	const open = (frame: Frame): Open => ({frame, pending: b.listDirectory(frame).reverse()});
 
 	// Hands the shallowest not-yet-entered subdirectory to an idle worker, if one is waiting.
 	const donate = (stack: Open[]): boolean => {
@@ -116,7 +69,7 @@ function treeWorker(cfg: WalkerInit, post: (msg: WalkerMessage) => void) {
 		if (h <= 0) return false;
 		const parent = stack[at]!.frame;
 		const sub = stack[at]!.pending.shift()!;
-		post({type: 'task', task: {name: sub.name, rel: sub.rel, st: pickStat(sub.st)!, dev: sub.dev, parentKey: parent.node.key, parentDepth: parent.depth, parentLowers: parent.lowers}});
+		post({type: 'task', task: {name: sub.name, rel: sub.rel, st: pickStat(sub.st)!, dev: sub.st.dev, parentKey: parent.node.key, parentDepth: parent.depth, parentLowers: parent.lowers}});
 		return true;
 	};
 
@@ -124,20 +77,7 @@ function treeWorker(cfg: WalkerInit, post: (msg: WalkerMessage) => void) {
 		b = new DirAggregator({root: cfg.root, rules, sink, running: null, listAdded: cfg.listAdded, topK: cfg.topK, shallowDepth: cfg.shallowDepth, minDeepBytes: cfg.minDeepBytes});
 		let first: Frame | null;
 		if ('root' in task) {
-			let rootStat: Stats | null = null;
-			let rootError: unknown;
-			try {
-				rootStat = lstatSync(cfg.root);
-			} catch (err) {
-				rootError = err;
-			}
-			first = b.enter(null, '', '', rootStat?.blocks ?? 0, rootStat?.dev ?? 0, null, rootStat);
-			if (!rootStat) {
-				b.unreadable(first);
-				b.fail(first, rootError, () => '');
-				b.finish(first);
-				first = null;
-			}
+			first = b.enterRoot();
 		} else {
 			// The parent lives in another task: a stand-in with what enter() reads of it.
 			const parent = {node: {key: task.parentKey}, depth: task.parentDepth, lowers: task.parentLowers, rel: ''} as unknown as Frame;
@@ -153,7 +93,7 @@ function treeWorker(cfg: WalkerInit, post: (msg: WalkerMessage) => void) {
 			}
 			if (hungry[0]! > 0 && donate(stack)) continue;
 			const sub = top.pending.pop()!;
-			stack.push(open(b.enter(top.frame, sub.name, sub.rel, sub.st.blocks, sub.dev, b.look(top.frame, sub.rel), sub.st)));
+			stack.push(open(b.enter(top.frame, sub.name, sub.rel, sub.st.blocks, sub.st.dev, b.look(top.frame, sub.rel), sub.st)));
 		}
 		flush();
 		post({type: 'done', links: b.links, classLowerBytes: b.classLowerBytes, unwalked: b.unwalked, otherFs: b.otherFs, candidates: b.candidates});
