@@ -7,7 +7,7 @@ import {useEffect, useState} from 'react';
 import type {Suggestion} from '../../domain/advise.js';
 import type {ContainerRecord, NodeSnapshot} from '../../domain/types.js';
 import type {ConsoleServices} from '../../services/console-services.js';
-import type {DrilledContainer, GuideDrills, Loadable} from '../guide/guide-model.js';
+import type {DrilledContainer, GuideDrills, Loadable, Mechanism} from '../guide/guide-model.js';
 import {allContainers, findMechanisms, keyOf, searchOrder, stickyFocus} from '../guide/guide-pick.js';
 import {formatError} from '../../domain/operator-error.js';
 
@@ -23,7 +23,14 @@ const cache = new WeakMap<ConsoleServices, Cached>();
 const adviceMaxAgeMs = 60_000;
 const noServices = {status: 'unavailable', reason: 'the guide was opened without engine services: drill-down and advice are not available'} as const;
 
-async function loadDrills(services: ConsoleServices, snapshot: NodeSnapshot, focusRecord: ContainerRecord | null, signal: AbortSignal): Promise<GuideDrills> {
+/** Bigger lower file wins; `a` (the focus container's own) wins ties. */
+const bigger = (a: Mechanism | null, b: Mechanism | null) => (!a ? b : !b ? a : (b.change.lowerBytes ?? 0) > (a.change.lowerBytes ?? 0) ? b : a);
+
+/**
+ * Drills the focus, then searches the other containers for a copy-up and a whiteout. With `keep`
+ * (the same focus drilled again because it grew) the search is not repeated: what it found stays.
+ */
+async function loadDrills(services: ConsoleServices, snapshot: NodeSnapshot, focusRecord: ContainerRecord | null, signal: AbortSignal, keep: GuideDrills | null): Promise<GuideDrills> {
 	const drilled: DrilledContainer[] = [];
 	let focus: DrilledContainer | null = null;
 	if (focusRecord) {
@@ -31,6 +38,7 @@ async function loadDrills(services: ConsoleServices, snapshot: NodeSnapshot, foc
 		drilled.push(focus);
 	}
 	let found = findMechanisms(drilled);
+	if (keep) return {focus, copyUp: bigger(found.copyUp, keep.copyUp), whiteout: bigger(found.whiteout, keep.whiteout), searched: keep.searched};
 	let searched = drilled.length;
 	for (const record of searchOrder(snapshot, focusRecord)) {
 		if (found.copyUp && found.whiteout) break;
@@ -66,18 +74,24 @@ export function useGuideData(services: ConsoleServices | undefined, snapshot: No
 	// container start or stop elsewhere on the node (on a busy node the drill would never finish).
 	const present = new Set(measured ? allContainers(snapshot).map(keyOf) : []);
 	const lost = [entry?.drills?.copyUp, entry?.drills?.whiteout].some(m => m && !present.has(keyOf(m.record)));
-	const drillsKey = measured ? `${focus ? keyOf(focus) : '-'}|${lost ? 'lost' : ''}` : null;
+	// A growing focus is drilled again each time its writable layer doubles, so steps 4 and 5 follow it
+	// (a log writer caught at 900 kB is past the advice threshold a few seconds later).
+	const focusKey = focus ? keyOf(focus) : '-';
+	const generation = focus?.writableBytes ? Math.floor(Math.log2(focus.writableBytes)) : 0;
+	const drillsKey = measured ? `${focusKey}|${generation}|${lost ? 'lost' : ''}` : null;
 
 	useEffect(() => {
 		if (!services || !entry || !drillsKey || !snapshot) return;
 		if (entry.drillsKey === drillsKey && entry.drills) return setDrills({status: 'done', value: entry.drills});
-		// The focus changed (a new top grower): never show the old focus's tree under the new ranking.
-		setDrills({status: 'loading'});
+		// A new focus: never show the old focus's tree under the new ranking. The same focus grown:
+		// its last tree stays on screen until the new one is in, and the search is not repeated.
+		const previous = entry.drills && (entry.drills.focus ? keyOf(entry.drills.focus.record) : '-') === focusKey ? entry.drills : null;
+		if (!previous) setDrills({status: 'loading'});
 		const controller = new AbortController();
-		loadDrills(services, snapshot, focus, controller.signal).then(
+		loadDrills(services, snapshot, focus, controller.signal, lost ? null : previous).then(
 			value => {
 				// What was just searched is all present: the key it answers is the one without a loss.
-				entry.drillsKey = `${focus ? keyOf(focus) : '-'}|`;
+				entry.drillsKey = `${focusKey}|${generation}|`;
 				entry.drills = value;
 				if (!controller.signal.aborted) setDrills({status: 'done', value});
 			},
