@@ -1,7 +1,32 @@
 import {allDeletedOpen, jsonPath} from '../domain/deleted-open.js';
 import {buildLedger, ledgerCategories, type Ledger, type LedgerEntry} from '../domain/ledger.js';
+import type {ImageGcThresholds} from '../domain/image-gc.js';
 import {podTotals, type PodTotal} from '../domain/pod-totals.js';
 import type {ContainerRecord, EngineSnapshot, FilesystemStats, NodeSnapshot, PodRef, RuntimeInfo, SizeSource} from '../domain/types.js';
+
+export interface ReportReclaimOrder {
+	path: string;
+	/** What the kubelet does first as this filesystem fills: collect unused images, or evict pods. */
+	first: 'image-gc' | 'eviction';
+	/** Available bytes at which each starts. */
+	imageGcAtAvailableBytes: number | null;
+	evictionAtAvailableBytes: number;
+	/** Sum of the containers' measured growth (report --samples N); 0 with one sample. */
+	growthBytesPerSec: number;
+	/** Seconds until each at that growth (0: already there); null when nothing grows or image GC is off. */
+	imageGcEtaSeconds: number | null;
+	evictionEtaSeconds: number | null;
+	sentence: string;
+}
+
+export interface ReportKubelet {
+	/** A kubelet runs on this node, or its config exists. */
+	present: boolean;
+	/** Where the thresholds were read (the eviction thresholds' source). */
+	source: string;
+	imageGc: ImageGcThresholds;
+	reclaimOrder: ReportReclaimOrder[];
+}
 
 /** The `report --json` contract. Scripts and later features rely on these names. */
 export interface ReportContainer {
@@ -82,6 +107,8 @@ export interface Report {
 	notes: string[];
 	/** The kubelet hard-eviction thresholds used, and where they were read (issue 13). */
 	evictionThresholds?: {source: string; nodefsAvailable: string; imagefsAvailable: string; nodefsInodesFree: string};
+	/** Where a kubelet runs (or a CRI engine answered): its image GC thresholds and what comes first, image GC or eviction (issue 20). */
+	kubelet?: ReportKubelet;
 	containers: ReportContainer[];
 	/** Files deleted but still held open on the covered filesystems, biggest first; absent when /proc was not scanned. */
 	deletedOpenFiles?: ReportDeletedOpenFile[];
