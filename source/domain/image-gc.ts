@@ -95,12 +95,12 @@ export function reclaimOrder(fs: Pick<FilesystemStats, 'sizeBytes' | 'availableB
 
 const when = (eta: number | null) => (eta === null ? 'not at the current growth' : eta === 0 ? 'now' : `in ${duration(eta)}`);
 
-/** One sentence: which comes first, and when (guide, report). */
-export function reclaimOrderSentence(order: ReclaimOrder, gc: ImageGcThresholds): string {
-	if (!order.enabled) return `Image GC is off (imageGCHighThresholdPercent 100): eviction comes first, ${when(order.evictionEta)}.`;
-	const gcText = `image GC (at ${gc.highPercent}% used, down to ${gc.lowPercent}%) ${when(order.imageGcEta)}`;
+/** One sentence: which comes first, and when (guide, report): "image GC comes first, in 12m; eviction in 41m". */
+export function reclaimOrderSentence(order: ReclaimOrder): string {
+	if (!order.enabled) return `image GC is off (imageGCHighThresholdPercent 100): eviction comes first, ${when(order.evictionEta)}`;
+	const gcText = `image GC ${when(order.imageGcEta)}`;
 	const evText = `eviction ${when(order.evictionEta)}`;
-	return order.first === 'image-gc' ? `Image GC comes first: ${gcText}; ${evText}.` : `Eviction comes first: ${evText}; ${gcText}.`;
+	return order.first === 'image-gc' ? `image GC comes first, ${when(order.imageGcEta)}; ${evText}` : `eviction comes first, ${when(order.evictionEta)}; ${gcText}`;
 }
 
 /** A few words for the header: "image GC in 12m, then eviction in 41m". */

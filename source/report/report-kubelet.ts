@@ -21,7 +21,7 @@ export function reportKubelet(report: Report, thresholds: EvictionThresholds): R
 			growthBytesPerSec: growth,
 			imageGcEtaSeconds: order.imageGcEta,
 			evictionEtaSeconds: order.evictionEta,
-			sentence: reclaimOrderSentence(order, gc),
+			sentence: reclaimOrderSentence(order),
 		};
 	});
 	return {present, source: thresholds.source, imageGc: gc, reclaimOrder: reclaim};

@@ -36,7 +36,8 @@ export function filesystemStep(input: GuideInput): GuideStep {
 		if (group.reclaim) {
 			const gc = imageGcOf(input.thresholds);
 			const at = group.reclaim.imageGcAtBytes === null ? '' : ` (available < ${bytes(group.reclaim.imageGcAtBytes)})`;
-			figures.push(line(`  kubelet image GC at ${gc.highPercent}% used${at}, down to ${gc.lowPercent}%; ${reclaimOrderSentence(group.reclaim, gc)}`, group.reclaim.first === 'image-gc' ? 'figure' : 'warn', 2));
+			figures.push(line(`  kubelet image GC at ${gc.highPercent}% used${at}, frees unused images down to ${gc.lowPercent}%`, 'plain'));
+			figures.push(line(`  ${reclaimOrderSentence(group.reclaim)}`, group.reclaim.first === 'image-gc' ? 'figure' : 'warn'));
 		}
 	}
 	if (groups.length === 0) figures.push(line('reading the engine…', 'dim'));
@@ -50,15 +51,14 @@ export function filesystemStep(input: GuideInput): GuideStep {
 				`The kubelet also deletes unused images itself: when the image filesystem reaches imageGCHighThresholdPercent (${gc.highPercent}% used) it removes the least recently used ones down to imageGCLowThresholdPercent (${gc.lowPercent}%), never the pause image or pinned ones. Removing unused images by hand first is optional and races it; it cannot save a node whose growth is in writable layers, logs or emptyDirs.`,
 			]
 		: [];
+	const dataRoot = "Images, writable layers, logs and volumes all live on the filesystem of the engine's data root. df counts everything on it; the engine only knows its own part.";
+	const eviction = `Kubernetes does not wait for a full disk: below a free-space threshold the kubelet starts evicting pods. The thresholds here come from ${source}. With one disk for images and containers, the stricter of nodefs and imagefs applies.`;
 	return {
 		number: 1,
 		title: 'The disk and its eviction thresholds',
 		figures,
-		explain: [
-			"Images, writable layers, logs and volumes all live on the filesystem of the engine's data root. df counts everything on it; the engine only knows its own part.",
-			`Kubernetes does not wait for a full disk: below a free-space threshold the kubelet starts evicting pods. The thresholds here come from ${source}. With one disk for images and containers, the stricter of nodefs and imagefs applies.`,
-			...imageGc,
-		],
+		// On a kubelet node the kubelet's two mechanisms come first: what the figures above are about.
+		explain: imageGc.length ? [eviction, ...imageGc, dataRoot] : [dataRoot, eviction],
 		handOver: {screen: 'overview', label: 'overview (disk bar)'},
 		pending: input.snapshot === null,
 	};

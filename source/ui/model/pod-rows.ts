@@ -64,8 +64,9 @@ export function groupByPod(sorted: readonly ContainerRow[], storage: ReadonlyArr
 		const growths = rows.map(r => r.growth).filter((g): g is number => g !== null);
 		const known = measured.get(`${row.record.engine}/${row.record.pod!.uid}`);
 		const emptyDirBytes = known ? known.emptyDirBytes : null;
-		// The eviction manager's sum: the runtime's writable layers and logs, plus disk-backed emptyDirs.
-		const totalBytes = writable + logs + (emptyDirBytes ?? 0);
+		// The eviction manager's sum, as the pod's ephemeral-storage advice counts it: the runtime's
+		// writable layers (allocated) and logs, plus disk-backed emptyDirs; without a measure, the rows' sum.
+		const totalBytes = known ? known.totalBytes : writable + logs;
 		const sizing = sizeEphemeral(totalBytes);
 		const group: Omit<PodGroupInfo, 'kind'> = {pod, containers: rows.length, totalBytes, emptyDirBytes, request: sizing.request, limit: sizing.limit};
 		const base = {...row, image: '', pod: '', series: []};
