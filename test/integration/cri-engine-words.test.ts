@@ -129,7 +129,9 @@ describe('on containerd (CRI) with a real pod: only CRI and kubelet words', () =
 		};
 		const steps = guideSteps(input);
 		const text = steps.map(s => [s.title, ...s.figures.map(f => f.text), ...s.explain].join('\n'));
-		text.forEach((t, i) => expect(found(t, dockerOnly), `step ${i + 1}`).toEqual([]));
+		for (const [i, t] of text.entries()) expect(found(t, dockerOnly), `step ${i + 1}`).toEqual([]);
+		// The words it must name: crictl, the kubelet's image GC and log settings, emptyDir.
+		expect(found(text.join('\n'), ['crictl stats', 'imageGCHighThresholdPercent', 'containerLogMaxSize', 'emptyDir'])).toHaveLength(4);
 		// Step 1: the kubelet's image GC at the config's thresholds, next to eviction.
 		expect(text[0]).toContain('kubelet image GC at 70% used');
 		expect(text[0]).toContain('imageGCHighThresholdPercent (70% used)');
