@@ -36,7 +36,7 @@ export function filesystemStep(input: GuideInput): GuideStep {
 		if (group.reclaim) {
 			const gc = imageGcOf(input.thresholds);
 			const at = group.reclaim.imageGcAtBytes === null ? '' : ` (available < ${bytes(group.reclaim.imageGcAtBytes)})`;
-			figures.push(line(`  kubelet image GC at ${gc.highPercent}% used${at}, frees unused images down to ${gc.lowPercent}%`, 'plain'));
+			figures.push(line(`  kubelet image GC at ${gc.highPercent}% used${at}, down to ${gc.lowPercent}%`, 'plain'));
 			figures.push(line(`  ${reclaimOrderSentence(group.reclaim)}`, group.reclaim.first === 'image-gc' ? 'figure' : 'warn'));
 		}
 	}
