@@ -16,6 +16,8 @@ export interface EngineWords {
 	sizeLine: (writable: string, virtual: string) => string;
 	/** What the size figure means and what not to add up (guide step 3). */
 	sizeExplain: string;
+	/** What the report's writable figures compare with, on this engine's own tools. */
+	sizeCompare: string;
 	/** Lists containers (without sizes). */
 	listCommand: string;
 	/** Where the engine keeps container logs, and who rotates them. */
@@ -46,6 +48,7 @@ export const engineWords: Record<EngineKind, EngineWords> = {
 		sizeLine: (writable, virtual) => `SIZE ${writable} (virtual ${virtual})`,
 		sizeExplain:
 			'docker ps -s prints two sizes. SIZE is the writable layer: the bytes this container wrote itself. "virtual" adds the image\'s read-only layers, which are stored once and shared by every container of that image. Never add up virtual sizes: the shared layers would be counted again for each container.',
+		sizeCompare: 'writable = SIZE of docker ps -s',
 		listCommand: 'docker ps -a',
 		logWhere: "Docker's json-file logs under /var/lib/docker/containers/<id>",
 		logRotation: 'set --log-opt max-size=10m --log-opt max-file=3 (json-file or local driver, or log-opts in daemon.json), and log less',
@@ -64,6 +67,7 @@ export const engineWords: Record<EngineKind, EngineWords> = {
 		sizeLine: writable => `DISK ${writable} (the writable layer only)`,
 		sizeExplain:
 			"crictl stats prints DISK: the container's writable layer, the bytes it wrote itself (the kubelet's Summary API reports the same as the container's rootfs usage in ephemeral storage). The image's read-only layers are not in it: they are stored once and shared by every container of that image (crictl images lists them). Never add image sizes to each container: the shared layers would be counted again for each one.",
+		sizeCompare: 'writable = DISK of crictl stats, as the runtime measures it (the image is not in it)',
 		listCommand: 'crictl ps -a',
 		logWhere: "the kubelet's container logs under /var/log/pods",
 		logRotation: 'lower containerLogMaxSize / containerLogMaxFiles in the kubelet config (logs under /var/log/pods), and log less',
@@ -82,6 +86,7 @@ export const engineWords: Record<EngineKind, EngineWords> = {
 		sizeLine: (writable, virtual) => `SIZE ${writable} (virtual ${virtual})`,
 		sizeExplain:
 			'podman ps -s prints two sizes. SIZE is the writable layer: the bytes this container wrote itself. "virtual" adds the image\'s read-only layers, which are stored once and shared by every container of that image. Never add up virtual sizes: the shared layers would be counted again for each container.',
+		sizeCompare: 'writable = SIZE of podman ps -s',
 		listCommand: 'podman ps -a',
 		logWhere: "Podman's container logs (k8s-file under its storage, or journald)",
 		logRotation: 'set --log-opt max-size=10m on podman run (k8s-file driver), or log_size_max in containers.conf, and log less',

@@ -98,6 +98,7 @@ const when = (eta: number | null) => (eta === null ? 'not at the current growth'
 /** One sentence: which comes first, and when (guide, report): "image GC comes first, in 12m; eviction in 41m". */
 export function reclaimOrderSentence(order: ReclaimOrder): string {
 	if (!order.enabled) return `image GC is off (imageGCHighThresholdPercent 100): eviction comes first, ${when(order.evictionEta)}`;
+	if (order.imageGcEta === null && order.evictionEta === null) return `${order.first === 'image-gc' ? 'image GC' : 'eviction'} comes first as the disk fills; nothing is growing now`;
 	const gcText = `image GC ${when(order.imageGcEta)}`;
 	const evText = `eviction ${when(order.evictionEta)}`;
 	return order.first === 'image-gc' ? `image GC comes first, ${when(order.imageGcEta)}; ${evText}` : `eviction comes first, ${when(order.evictionEta)}; ${gcText}`;

@@ -1,4 +1,5 @@
 import {allDeletedOpen, jsonPath} from '../domain/deleted-open.js';
+import {wordsFor} from '../domain/engine-words.js';
 import {buildLedger, ledgerCategories, type Ledger, type LedgerEntry} from '../domain/ledger.js';
 import type {ImageGcThresholds} from '../domain/image-gc.js';
 import {podTotals, type PodTotal} from '../domain/pod-totals.js';
@@ -201,6 +202,9 @@ export function buildReport(snapshot: NodeSnapshot, notes: string[] = []): Repor
 		.sort((a, b) => (b.writableBytes ?? -1) - (a.writableBytes ?? -1) || a.name.localeCompare(b.name));
 	const byEngine = snapshot.engines.filter(e => e.sizedByEngine).length;
 	const method = byEngine === 0 ? 'walk' : byEngine === snapshot.engines.length ? 'engine' : 'mixed';
+	// Each engine kind's own tool for the same figure (domain/engine-words.ts): a CRI node reads crictl, never docker.
+	const kinds = [...new Set(snapshot.engines.map(e => e.runtime.kind))];
+	const compare = kinds.map(k => `${kinds.length > 1 ? `${k}: ` : ''}${wordsFor(k).sizeCompare}`).join('; ');
 	return {
 		schemaVersion: 1,
 		generatedAt: new Date(snapshot.takenAt).toISOString(),
@@ -215,7 +219,7 @@ export function buildReport(snapshot: NodeSnapshot, notes: string[] = []): Repor
 		pods: podTotals(snapshot.engines),
 		sizing: {
 			method,
-			note: method === 'walk' ? 'writable layers walked on the host (apparent bytes, hard links once)' : 'some writable layers were sized by the engine one at a time; host paths were not readable',
+			note: `${method === 'walk' ? 'writable layers walked on the host (apparent bytes, hard links once)' : 'some writable layers were sized by the engine one at a time; host paths were not readable'}${compare ? ` (${compare})` : ''}`,
 		},
 		warnings: engines.flatMap(e => e.warnings),
 	};

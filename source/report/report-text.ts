@@ -132,7 +132,7 @@ export function renderReportText(report: Report): string {
 	const k = report.kubelet;
 	if (k) {
 		lines.push(...wrap(`Kubelet image GC: imageGCHighThresholdPercent ${k.imageGc.highPercent}, imageGCLowThresholdPercent ${k.imageGc.lowPercent}${k.present ? '' : ' (kubelet defaults; no kubelet found)'}`));
-		for (const r of k.reclaimOrder) lines.push(...wrap(`  ${sanitize(r.path)}: ${r.sentence}`));
+		for (const r of k.reclaimOrder) lines.push(...wrap(`On ${sanitize(r.path)}: ${r.sentence}.`));
 	}
 	lines.push('');
 	for (const engine of report.runtimes) lines.push(...engineSection(engine), '');

@@ -111,6 +111,28 @@ describe('on containerd (CRI) with a real pod: only CRI and kubelet words', () =
 		for (const s of suggestions) for (const item of s.plan?.items ?? []) expect(item.name).not.toContain('pause');
 	});
 
+	it('report (JSON, text, markdown) --runtime cri: kubelet.imageGc from the config file, which comes first, and no Docker-only word', async () => {
+		const env = {CONTAINER_RUNTIME_ENDPOINT: lab().criEndpoint};
+		const json = await runCli(['report', '--json', '--runtime', 'cri', '--kubelet-config', config], env, {timeoutMs: 240_000});
+		expect(json.code, json.stderr).toBe(0);
+		const report = JSON.parse(json.stdout) as import('../../source/report/report-model.js').Report;
+		expect(report.kubelet).toMatchObject({present: true, imageGc: {highPercent: 70, lowPercent: 60}});
+		const fs = report.filesystems[0]!;
+		// Image GC starts at 30% available (70% used); eviction at imagefs.available 15%: image GC first, computed here.
+		expect(report.kubelet!.reclaimOrder[0]).toMatchObject({path: fs.path, first: 'image-gc', imageGcAtAvailableBytes: (fs.sizeBytes * 30) / 100, evictionAtAvailableBytes: fs.sizeBytes * 0.15});
+		expect(report.sizing.note).toContain('DISK of crictl stats');
+		expect(found(json.stdout, dockerOnly)).toEqual([]);
+		for (const format of [
+			['--format', 'text'],
+			['--format', 'markdown'],
+		]) {
+			const out = await runCli(['report', ...format, '--runtime', 'cri', '--kubelet-config', config], env, {timeoutMs: 240_000});
+			expect(out.code, out.stderr).toBe(0);
+			expect(out.stdout).toContain('imageGCHighThresholdPercent');
+			expect(found(out.stdout, dockerOnly), format[1]).toEqual([]);
+		}
+	});
+
 	it('guide steps 1–6 on this pod: no Docker-only word, and the CRI and kubelet ones are named', async () => {
 		const only: EngineSnapshot = {...engine, containers: engine.containers.filter(c => c.id === pod.containerId)};
 		const snapshot: NodeSnapshot = {takenAt: Date.now(), engines: [only]};

@@ -98,6 +98,11 @@ describe('which comes first: image GC or eviction', () => {
 		expect(order).toMatchObject({enabled: false, first: 'eviction', imageGcEta: null, imageGcAtBytes: null});
 		expect(reclaimOrderSentence(order)).toContain('image GC is off');
 	});
+
+	it('nothing growing: which comes first as the disk fills, and no time', () => {
+		expect(reclaimOrderSentence(reclaimOrder(fs, evictionAt, defaultImageGc, 0))).toBe('image GC comes first as the disk fills; nothing is growing now');
+		expect(reclaimOrderSentence(reclaimOrder(fs, evictionAt, {highPercent: 95, lowPercent: 90}, 0))).toBe('eviction comes first as the disk fills; nothing is growing now');
+	});
 });
 
 /** Recorded from the lab's containerd (scripts/record-cri-fixture.mjs). */
