@@ -38,6 +38,8 @@ export interface EngineWords {
 	imagePrune: string;
 	/** Removing stopped containers by hand. */
 	containerPrune: string;
+	/** The drill-down's one-line class explanations where this engine's fix differs from the generic one (domain/classify.ts). */
+	classNotes: Partial<Record<'logs' | 'temp' | 'database' | 'package-cache', string>>;
 }
 
 export const engineWords: Record<EngineKind, EngineWords> = {
@@ -59,6 +61,7 @@ export const engineWords: Record<EngineKind, EngineWords> = {
 		redesignExamples: 'logs go to stdout or a volume, data to a volume, builds clean up in the same RUN',
 		imagePrune: 'docker image prune -a',
 		containerPrune: 'docker container prune',
+		classNotes: {},
 	},
 	cri: {
 		kind: 'cri',
@@ -78,6 +81,12 @@ export const engineWords: Record<EngineKind, EngineWords> = {
 		redesignExamples: 'logs go to stdout (the kubelet rotates /var/log/pods), data to a PersistentVolume, scratch to an emptyDir with sizeLimit, builds clean up in the same RUN',
 		imagePrune: 'crictl rmi --prune',
 		containerPrune: 'crictl rm (stopped containers; the kubelet removes dead ones itself)',
+		classNotes: {
+			logs: 'log file inside the container: it grows until the container is removed; log to stdout (the kubelet rotates /var/log/pods) or an emptyDir with sizeLimit',
+			temp: 'temporary files: safe to delete, or mount an emptyDir with sizeLimit at /tmp',
+			database: 'database files in the writable layer: they belong on a PersistentVolume',
+			'package-cache': 'package-manager cache left in the layer: clean it in the same RUN step, or keep it on an emptyDir with sizeLimit',
+		},
 	},
 	podman: {
 		kind: 'podman',
@@ -97,6 +106,7 @@ export const engineWords: Record<EngineKind, EngineWords> = {
 		redesignExamples: 'logs go to stdout or a volume, data to a volume, builds clean up in the same RUN',
 		imagePrune: 'podman image prune -a',
 		containerPrune: 'podman container prune',
+		classNotes: {},
 	},
 };
 
