@@ -22,6 +22,7 @@ import {gatherAdvice, kubeletOf} from '../../source/services/gather-advice.js';
 import type {GuideInput} from '../../source/ui/guide/guide-model.js';
 import {guideSteps} from '../../source/ui/guide/guide-steps.js';
 import {runCli} from '../helpers/cli.js';
+import {sample, startExporter} from '../helpers/exporter.js';
 import {startPod, type TestPod} from '../helpers/cri-pod.js';
 import {lab, labDocker, runContainer, waitFor} from '../helpers/lab.js';
 import {buildBusyboxImage} from './cri-fixture.js';
@@ -130,6 +131,24 @@ describe('on containerd (CRI) with a real pod: only CRI and kubelet words', () =
 			expect(out.code, out.stderr).toBe(0);
 			expect(out.stdout).toContain('imageGCHighThresholdPercent');
 			expect(found(out.stdout, dockerOnly), format[1]).toEqual([]);
+		}
+	});
+
+	it('exporter --runtime cri: the image GC thresholds from the config file, where it starts, and which comes first', async () => {
+		const exporter = await startExporter(['--runtime', 'cri', '--interval', '1', '--kubelet-config', config], {CONTAINER_RUNTIME_ENDPOINT: lab().criEndpoint});
+		try {
+			const text = await waitFor('a sample with the filesystem', async () => {
+				const t = await exporter.metrics();
+				return sample(t, 'layerscope_filesystem_size_bytes') !== undefined ? t : undefined;
+			});
+			expect(sample(text, 'layerscope_kubelet_image_gc_threshold_percent', l => l.includes('"high"'))).toBe(70);
+			expect(sample(text, 'layerscope_kubelet_image_gc_threshold_percent', l => l.includes('"low"'))).toBe(60);
+			const size = sample(text, 'layerscope_filesystem_size_bytes')!;
+			// Image GC starts at 30% of the size available; eviction at 15%: image GC first.
+			expect(sample(text, 'layerscope_kubelet_image_gc_threshold_bytes')).toBeCloseTo((size * 30) / 100, 0);
+			expect(sample(text, 'layerscope_kubelet_reclaim_first_info', l => l.includes('first="image-gc"'))).toBe(1);
+		} finally {
+			await exporter.stop();
 		}
 	});
 
