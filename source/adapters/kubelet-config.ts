@@ -106,9 +106,11 @@ export function resolveKubeletEviction(options: ResolveOptions = {}): KubeletEvi
 		return fromMap(parseEvictionHardFlag(kubelet.evictionHard), `kubelet --eviction-hard (pid ${kubelet.pid})`, 'kubelet-process', flagGc(fileConfig));
 	}
 	const fallback = readKubeletEviction(hostRoot && !existsSync(defaultPath) ? `${hostRoot}${defaultPath}` : defaultPath, Boolean(kubelet));
-	// A kubelet running without --config or --eviction-hard: its image GC flags still count.
-	if (kubelet && (kubelet.imageGcHigh !== undefined || kubelet.imageGcLow !== undefined) && fallback.thresholds.origin !== 'config-file') {
-		return {thresholds: {...fallback.thresholds, ...imageGcOnly(flagGc(), `kubelet flags (pid ${kubelet.pid})`), kubelet: true}, warnings: fallback.warnings};
+	// A kubelet running without --config or --eviction-hard: its image GC flags still win over the file's values.
+	if (kubelet && (kubelet.imageGcHigh !== undefined || kubelet.imageGcLow !== undefined)) {
+		const read = fallback.thresholds.imageGc ?? defaultImageGc;
+		const values = {high: kubelet.imageGcHigh ?? read.highPercent, low: kubelet.imageGcLow ?? read.lowPercent};
+		return {thresholds: {...fallback.thresholds, ...imageGcOnly(values, `kubelet flags (pid ${kubelet.pid})`), kubelet: true}, warnings: fallback.warnings};
 	}
 	return fallback;
 }
