@@ -15,7 +15,7 @@ import type {EvictionThresholds} from '../domain/eviction.js';
 import {createMutationService, type EngineMutationTarget} from './mutations.js';
 import type {ReadOnlyMode} from './read-only.js';
 import {otherFilesBreakdown} from './other-files.js';
-import {podEphemeral} from '../adapters/cri/pod-ephemeral.js';
+import {cachedDirSizer, podEphemeral} from '../adapters/cri/pod-ephemeral.js';
 
 /**
  * The composition root for the console's actions. In read-only mode the mutation
@@ -36,6 +36,7 @@ export function buildConsoleServices(
 		if (canScanProc()) targets.set(hostEngine, procMutationTarget());
 		return {targets, audit: new AuditLog(options.auditLog ?? defaultAuditPath())};
 	});
+	const emptyDirSizer = cachedDirSizer();
 	return {
 		readOnly: options.readOnly,
 		mutations,
@@ -49,7 +50,9 @@ export function buildConsoleServices(
 			const growth = rates ? (c: ContainerRecord) => rates.get(GrowthTracker.key(c)) ?? 0 : undefined;
 			return gatherAdvice(snapshot.engines, sources, {signal: adviceOptions?.signal, growth, kubeletRoot: options.kubeletRoot, kubelet: kubeletOf(options.thresholds)});
 		},
-		podStorage: snapshot => snapshot.engines.flatMap(engine => ('cri' in engine ? [{engine: engine.runtime.id, pods: podEphemeral(engine as Parameters<typeof podEphemeral>[0], {kubeletRoot: options.kubeletRoot})}] : [])),
+		// emptyDirs are walked at most every 30 s: the pod rows ask at every sample.
+		podStorage: snapshot =>
+			snapshot.engines.flatMap(engine => ('cri' in engine ? [{engine: engine.runtime.id, pods: podEphemeral(engine as Parameters<typeof podEphemeral>[0], {kubeletRoot: options.kubeletRoot, sizeDir: emptyDirSizer})}] : [])),
 		otherFiles: (snapshot, {signal, onProgress}) => otherFilesBreakdown(snapshot.engines, {root: options.otherRoot, kubeletRoot: options.kubeletRoot, signal, onProgress}),
 		image: async (image, {signal}) => {
 			const {imageError, loadImage} = await import('./image-explorer.js');
