@@ -1,6 +1,7 @@
 /** Navigation state of the console, separate from the views so it is testable without rendering. */
 import {nextSort, type SortKey} from '../../domain/growth.js';
 import {Command} from '../keymap.js';
+import {isPodRow} from '../model/pod-rows.js';
 
 export type Screen = 'overview' | 'detail' | 'help' | 'actions' | 'drill' | 'guide' | 'deleted' | 'other' | 'image';
 
@@ -164,7 +165,7 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
 			return state.screen === 'detail' ? {...state, screen: 'overview', under: 'overview'} : state;
 		case Command.Open:
 			// A pod's own rows have no detail screen: its containers, right below, do.
-			if (keys[at]?.startsWith('pod:')) return state;
+			if (isPodRow(keys[at])) return state;
 			return keys.length > 0 ? {...moveTo(state, at, keys, page), screen: 'detail', under: 'detail'} : state;
 		case Command.PodGroups:
 			return state.screen === 'overview' ? {...state, podGroups: !state.podGroups} : state;
