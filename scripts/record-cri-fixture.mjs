@@ -4,14 +4,16 @@
 // of one deployment in a long namespace, three containers each, one of them growing.
 // Build first (npm run build), then:
 //   CONTAINER_RUNTIME_ENDPOINT=unix:///…/containerd.sock node scripts/record-cri-fixture.mjs
-// It removes its pods afterwards.
+// It removes its pods afterwards. The first pod also gets a 3 MiB disk-backed emptyDir (under a
+// private kubelet root), so the recording carries each pod's ephemeral storage (podStorage).
 import {randomUUID} from 'node:crypto';
-import {mkdtempSync, writeFileSync} from 'node:fs';
+import {mkdirSync, mkdtempSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {CriClient} from '../dist/source/adapters/cri/cri-client.js';
 import {connectEngines} from '../dist/source/services/engines.js';
 import {CriFeed} from '../dist/source/services/cri-feed.js';
+import {podEphemeral} from '../dist/source/adapters/cri/pod-ephemeral.js';
 
 const endpoint = process.env.CONTAINER_RUNTIME_ENDPOINT;
 if (!endpoint) throw new Error('set CONTAINER_RUNTIME_ENDPOINT to the private containerd socket');
@@ -26,6 +28,7 @@ const containers = [
 
 const client = CriClient.connect(endpoint, {timeoutMs: 30_000});
 const sandboxes = [];
+const kubeletRoot = mkdtempSync(join(tmpdir(), 'ls-fx-kubelet-'));
 for (const suffix of ['x2x9q', 'k8p4m']) {
 	const pod = {name: `${deployment}-${suffix}`, namespace, uid: randomUUID()};
 	const sandboxConfig = {
@@ -36,6 +39,11 @@ for (const suffix of ['x2x9q', 'k8p4m']) {
 	};
 	const sandboxId = await client.runPodSandbox(sandboxConfig);
 	sandboxes.push(sandboxId);
+	if (sandboxes.length === 1) {
+		const volume = join(kubeletRoot, 'pods', pod.uid, 'volumes', 'kubernetes.io~empty-dir', 'cache');
+		mkdirSync(volume, {recursive: true});
+		writeFileSync(join(volume, 'blob'), Buffer.alloc(3 * 1024 * 1024, 7));
+	}
 	for (const [name, script] of containers) {
 		const id = await client.createContainer(sandboxId, {metadata: {name}, image: {image}, command: ['/bin/sh', '-c', script], logPath: `${name}/0.log`, labels: {'io.kubernetes.container.name': name}}, sandboxConfig);
 		await client.startContainer(id);
@@ -63,6 +71,8 @@ const engine = state.snapshot.engines[0];
 // Only this scenario's containers: other pods of the lab are not part of the recording.
 const keep = new Set(ours().map(c => c.id));
 engine.containers = engine.containers.filter(c => keep.has(c.id));
+// Each pod's ephemeral storage as the console's services measure it (writable + logs + emptyDir).
+const podStorage = [{engine: engine.runtime.id, pods: podEphemeral(engine, {kubeletRoot}).filter(p => p.pod.namespace === namespace)}];
 const keyed = entries => [...entries].filter(([key]) => keep.has(key.slice(key.indexOf('/') + 1)));
 const fixture = {
 	recordedAt: new Date().toISOString(),
@@ -73,6 +83,7 @@ const fixture = {
 	growth: keyed(state.growth),
 	logGrowth: keyed(state.logGrowth),
 	history: keyed(state.history),
+	podStorage,
 };
 writeFileSync(new URL('../test/fixtures/console-cri.json', import.meta.url), JSON.stringify(fixture, null, '\t') + '\n');
 process.stdout.write(`recorded ${engine.containers.length} containers in ${sandboxes.length} pods\n`);

@@ -1,6 +1,7 @@
 import {existsSync, readFileSync} from 'node:fs';
 import {parse} from 'yaml';
 import {defaultThresholds, thresholdsFromEvictionHard, type EvictionThresholds, type ThresholdOrigin} from '../domain/eviction.js';
+import {defaultImageGc, imageGcFrom} from '../domain/image-gc.js';
 import {errorLine, OperatorError} from '../domain/operator-error.js';
 import {findKubeletCmdline, parseEvictionHardFlag} from './proc/kubelet-cmdline.js';
 
@@ -11,7 +12,14 @@ export interface KubeletEviction {
 	warnings: string[];
 }
 
-type FileRead = {kind: 'missing'} | {kind: 'bad'; warning: string} | {kind: 'ok'; evictionHard: unknown};
+/** The parts of a KubeletConfiguration layerscope reads. */
+interface KubeletFileConfig {
+	evictionHard?: unknown;
+	imageGCHighThresholdPercent?: unknown;
+	imageGCLowThresholdPercent?: unknown;
+}
+
+type FileRead = {kind: 'missing'} | {kind: 'bad'; warning: string} | {kind: 'ok'; evictionHard: unknown; config: KubeletFileConfig};
 
 function readConfigFile(path: string, candidates: string[] = [path]): FileRead {
 	for (const candidate of candidates) {
@@ -22,8 +30,9 @@ function readConfigFile(path: string, candidates: string[] = [path]): FileRead {
 			continue;
 		}
 		try {
-			const config = parse(text) as {evictionHard?: unknown} | null;
-			return {kind: 'ok', evictionHard: config?.evictionHard};
+			const parsed = parse(text) as KubeletFileConfig | null;
+			const config = parsed && typeof parsed === 'object' ? parsed : {};
+			return {kind: 'ok', evictionHard: config.evictionHard, config};
 		} catch (error) {
 			return {kind: 'bad', warning: `${path}: not valid YAML (${errorLine(error)}); using kubelet's default eviction thresholds`};
 		}
@@ -31,19 +40,27 @@ function readConfigFile(path: string, candidates: string[] = [path]): FileRead {
 	return {kind: 'missing'};
 }
 
-function fromMap(evictionHard: unknown, source: string, origin: ThresholdOrigin): KubeletEviction {
+function fromMap(evictionHard: unknown, source: string, origin: ThresholdOrigin, gcValues: {high?: unknown; low?: unknown} = {}): KubeletEviction {
 	const result = thresholdsFromEvictionHard(evictionHard, source);
+	const gc = imageGcFrom(gcValues, source);
 	// A config without evictionHard means the kubelet's defaults, read from there.
 	const thresholds = result.thresholds === defaultThresholds ? {...defaultThresholds, source: `kubelet defaults (${source} sets no evictionHard)`, origin} : {...result.thresholds, origin};
-	return {thresholds, warnings: result.warnings};
+	return {thresholds: {...thresholds, imageGc: gc.imageGc, kubelet: true}, warnings: [...result.warnings, ...gc.warnings]};
+}
+
+const gcOf = (config: KubeletFileConfig) => ({high: config.imageGCHighThresholdPercent, low: config.imageGCLowThresholdPercent});
+
+function imageGcOnly(values: {high?: unknown; low?: unknown}, source: string) {
+	return {imageGc: imageGcFrom(values, source).imageGc};
 }
 
 /** evictionHard from the kubelet's config file when it exists; kubelet's defaults otherwise. */
-export function readKubeletEviction(path = kubeletConfigPath): KubeletEviction {
+export function readKubeletEviction(path = kubeletConfigPath, kubeletRuns = false): KubeletEviction {
 	const file = readConfigFile(path);
-	if (file.kind === 'missing') return {thresholds: defaultThresholds, warnings: []};
-	if (file.kind === 'bad') return {thresholds: defaultThresholds, warnings: [file.warning]};
-	return fromMap(file.evictionHard, path, 'config-file');
+	if (file.kind === 'missing') return {thresholds: kubeletRuns ? {...defaultThresholds, imageGc: defaultImageGc, kubelet: true} : defaultThresholds, warnings: []};
+	// A config that exists, even unreadable, means a kubelet node: its image GC runs at the defaults.
+	if (file.kind === 'bad') return {thresholds: {...defaultThresholds, imageGc: defaultImageGc, kubelet: true}, warnings: [file.warning]};
+	return fromMap(file.evictionHard, path, 'config-file', gcOf(file.config));
 }
 
 export interface ResolveOptions {
@@ -71,18 +88,29 @@ export function resolveKubeletEviction(options: ResolveOptions = {}): KubeletEvi
 		const file = readConfigFile(configPath);
 		if (file.kind === 'missing') throw new OperatorError(`--kubelet-config ${configPath}: cannot read the file`, {hint: 'give the path of a kubelet config (KubeletConfiguration YAML)', code: 'BAD_FLAG'});
 		if (file.kind === 'bad') throw new OperatorError(file.warning.replace(/; using.*$/, ''), {hint: 'give the path of a kubelet config (KubeletConfiguration YAML)', code: 'BAD_FLAG'});
-		return fromMap(file.evictionHard, `--kubelet-config ${configPath}`, 'flag');
+		return fromMap(file.evictionHard, `--kubelet-config ${configPath}`, 'flag', gcOf(file.config));
 	}
 	const kubelet = findKubeletCmdline(procRoot);
-	if (kubelet?.evictionHard !== undefined) {
-		return fromMap(parseEvictionHardFlag(kubelet.evictionHard), `kubelet --eviction-hard (pid ${kubelet.pid})`, 'kubelet-process');
-	}
+	// Flags win over the config file, as in the kubelet (each value on its own).
+	const flagGc = (config: KubeletFileConfig = {}) => ({high: kubelet?.imageGcHigh ?? config.imageGCHighThresholdPercent, low: kubelet?.imageGcLow ?? config.imageGCLowThresholdPercent});
+	let fileConfig: KubeletFileConfig = {};
 	if (kubelet?.config) {
 		// The path is the kubelet's: read it through its root first (another mount namespace), then as is.
 		const candidates = [`${procRoot}/${kubelet.pid}/root${kubelet.config}`, ...(hostRoot ? [`${hostRoot}${kubelet.config}`] : []), kubelet.config];
 		const file = readConfigFile(kubelet.config, candidates);
-		if (file.kind === 'ok') return fromMap(file.evictionHard, `kubelet --config ${kubelet.config} (pid ${kubelet.pid})`, 'kubelet-process');
-		if (file.kind === 'bad') return {thresholds: defaultThresholds, warnings: [file.warning]};
+		if (file.kind === 'ok') fileConfig = file.config;
+		if (file.kind === 'ok' && kubelet.evictionHard === undefined) return fromMap(file.evictionHard, `kubelet --config ${kubelet.config} (pid ${kubelet.pid})`, 'kubelet-process', flagGc(fileConfig));
+		if (file.kind === 'bad' && kubelet.evictionHard === undefined) return {thresholds: {...defaultThresholds, ...imageGcOnly(flagGc(), 'kubelet flags'), kubelet: true}, warnings: [file.warning]};
 	}
-	return readKubeletEviction(hostRoot && !existsSync(defaultPath) ? `${hostRoot}${defaultPath}` : defaultPath);
+	if (kubelet?.evictionHard !== undefined) {
+		return fromMap(parseEvictionHardFlag(kubelet.evictionHard), `kubelet --eviction-hard (pid ${kubelet.pid})`, 'kubelet-process', flagGc(fileConfig));
+	}
+	const fallback = readKubeletEviction(hostRoot && !existsSync(defaultPath) ? `${hostRoot}${defaultPath}` : defaultPath, Boolean(kubelet));
+	// A kubelet running without --config or --eviction-hard: its image GC flags still win over the file's values.
+	if (kubelet && (kubelet.imageGcHigh !== undefined || kubelet.imageGcLow !== undefined)) {
+		const read = fallback.thresholds.imageGc ?? defaultImageGc;
+		const values = {high: kubelet.imageGcHigh ?? read.highPercent, low: kubelet.imageGcLow ?? read.lowPercent};
+		return {thresholds: {...fallback.thresholds, ...imageGcOnly(values, `kubelet flags (pid ${kubelet.pid})`), kubelet: true}, warnings: fallback.warnings};
+	}
+	return fallback;
 }

@@ -9,6 +9,7 @@ export interface ConsoleActionFlags {
 	/** The "Other files" breakdown: walk this root instead of the filesystem's mount point. */
 	otherRoot?: string;
 	kubeletRoot?: string;
+	kubeletConfig?: string;
 }
 
 /**
@@ -30,5 +31,8 @@ export async function consoleServicesForSources(sources: EngineSource[], flags: 
 			),
 		);
 	}
-	return buildConsoleServices(sources, {readOnly, auditLog: flags.auditLog, rootDirs, otherRoot: flags.otherRoot, kubeletRoot: flags.kubeletRoot});
+	// The kubelet's thresholds, read where the header reads them: unused CRI images are the kubelet's to collect.
+	const {resolveKubeletEviction} = await import('../adapters/kubelet-config.js');
+	const thresholds = resolveKubeletEviction({configPath: flags.kubeletConfig}).thresholds;
+	return buildConsoleServices(sources, {readOnly, auditLog: flags.auditLog, rootDirs, otherRoot: flags.otherRoot, kubeletRoot: flags.kubeletRoot, thresholds});
 }

@@ -26,7 +26,7 @@ export const consoleFlagKeys = [
 /** The flags `report` and `plan` read (issue 18: they start from a bundle too, without meow). */
 export const commandFlagKeys = {
 	report: ['runtime', 'host', 'runtimeEndpoint', 'timeout', 'dfTimeout', 'interval', 'samples', 'json', 'format', 'output', 'readOnly', 'container', 'debug'],
-	plan: ['runtime', 'host', 'runtimeEndpoint', 'timeout', 'dfTimeout', 'json', 'buildCacheOlderThan', 'buildCacheKeep', 'readOnly', 'debug'],
+	plan: ['runtime', 'host', 'runtimeEndpoint', 'timeout', 'dfTimeout', 'json', 'buildCacheOlderThan', 'buildCacheKeep', 'readOnly', 'debug', 'kubeletConfig'],
 } as const satisfies Record<string, readonly FlagKey[]>;
 
 export type FastCommand = keyof typeof commandFlagKeys;

@@ -17,9 +17,9 @@ export const helpText = `
     --runtime-endpoint URL      CRI endpoint (default: CONTAINER_RUNTIME_ENDPOINT, then crictl's defaults)
     --timeout SECONDS           deadline for each engine call (default 10)
     --df-timeout SECONDS        deadline for Docker's disk-usage call (default 120)
-    --kubelet-config PATH       kubelet config whose evictionHard thresholds to use (default: the running
-                                kubelet's --eviction-hard/--config, then /var/lib/kubelet/config.yaml,
-                                then the kubelet's defaults)
+    --kubelet-config PATH       kubelet config whose evictionHard and imageGC{High,Low}ThresholdPercent
+                                to use (default: the running kubelet's flags and --config, then
+                                /var/lib/kubelet/config.yaml, then the kubelet's defaults)
 
   Safety
     --read-only                 no remove or prune can reach any engine (also LAYERSCOPE_READ_ONLY=1,

@@ -9,7 +9,7 @@ import {fitWidth} from '../domain/text-width.js';
 import {buildReport, type Report, type ReportContainer} from '../report/report-model.js';
 import {renderReportText} from '../report/report-text.js';
 import {connectEngines} from '../services/engines.js';
-import type {ContainerRecord} from '../domain/types.js';
+import type {ContainerRecord, EngineKind} from '../domain/types.js';
 import {drillContainer} from '../services/drill.js';
 import type {ReportFlags} from './report-flags.js';
 
@@ -21,10 +21,10 @@ export type ContainerReport = Omit<Report, 'containers'> & {
 	containers: Array<ReportContainer & {changes: DrillChange[]; classes: ClassBytes[]; drill: {source: string; approximate: boolean; warnings: string[]}}>;
 };
 
-function textSection(tree: DrillTree): string {
+function textSection(tree: DrillTree, kind?: EngineKind): string {
 	const lines = ['', `Changes     ${tree.totals.marks.A} added, ${tree.totals.marks.C} changed, ${tree.totals.marks.D} deleted${tree.approximate ? ' (approximate)' : ''}`, ''];
 	for (const c of tree.classes) {
-		lines.push(`  ${fitWidth(c.class, 14, 'left')} ${fitWidth(bytes(c.bytes), 10, 'right')}${c.lowerBytes ? `  lower ${bytes(c.lowerBytes)}` : ''}  ${explainClass(c.class)}`);
+		lines.push(`  ${fitWidth(c.class, 14, 'left')} ${fitWidth(bytes(c.bytes), 10, 'right')}${c.lowerBytes ? `  lower ${bytes(c.lowerBytes)}` : ''}  ${explainClass(c.class, kind)}`);
 	}
 	const biggest = [...tree.changes]
 		.filter(c => !c.dir)
@@ -66,7 +66,7 @@ export async function runContainerReport(flags: ContainerReportFlags): Promise<n
 			...base,
 			containers: base.containers.filter(c => c.id === found.id).map(c => ({...c, changes: tree.changes, classes: tree.classes, drill: {source: tree.source, approximate: tree.approximate, warnings: tree.warnings}})),
 		};
-		process.stdout.write(flags.json ? JSON.stringify(report, null, 2) + '\n' : renderReportText({...base, containers: report.containers}) + textSection(tree));
+		process.stdout.write(flags.json ? JSON.stringify(report, null, 2) + '\n' : renderReportText({...base, containers: report.containers}) + textSection(tree, engines.find(e => e.runtime.id === found.engine)?.runtime.kind));
 		return 0;
 	} finally {
 		for (const source of sources) source.close();

@@ -5,7 +5,8 @@ import {OperatorError} from '../domain/operator-error.js';
 import {sanitize} from '../domain/sanitize.js';
 import {wrap} from '../domain/text-width.js';
 import {connectEngines, type EngineFlags} from '../services/engines.js';
-import {gatherAdvice} from '../services/gather-advice.js';
+import {gatherAdvice, kubeletOf} from '../services/gather-advice.js';
+import {resolveKubeletEviction} from '../adapters/kubelet-config.js';
 
 export interface PlanFlags extends EngineFlags {
 	json: boolean;
@@ -14,6 +15,8 @@ export interface PlanFlags extends EngineFlags {
 	buildCacheOlderThan?: string;
 	/** `--build-cache-keep 5GB`: prune least recently used records until the cache is at most this (docker's --keep-storage). */
 	buildCacheKeep?: string;
+	/** `--kubelet-config PATH`: the kubelet's config (image GC thresholds), else the running kubelet's, else /var/lib/kubelet/config.yaml. */
+	kubeletConfig?: string;
 }
 
 /** The build-cache flags; throws an OperatorError (one line and a hint, exit 2) for a value that does not parse. */
@@ -38,6 +41,7 @@ const lastUsed = (at: number | undefined, now: number) => (at === undefined ? 'l
 export async function runPlan(flags: PlanFlags): Promise<number> {
 	const parsed = {filter: buildCacheFlags(flags)};
 	const filtered = parsed.filter.olderThanMs !== undefined || parsed.filter.keepBytes !== undefined;
+	const eviction = resolveKubeletEviction({configPath: flags.kubeletConfig});
 	const {sources} = await connectEngines(flags);
 	const pool = new WalkPool();
 	try {
@@ -45,7 +49,7 @@ export async function runPlan(flags: PlanFlags): Promise<number> {
 		const {withDeletedOpen} = await import('../services/deleted-open.js');
 		const engines = await withDeletedOpen(await Promise.all(sources.map(source => source.scan({pool, diskUsageTimeoutMs: flags.dfTimeout * 1000}))));
 		const now = Date.now();
-		const {suggestions} = await gatherAdvice(engines, sources, {buildCache: parsed.filter, now});
+		const {suggestions} = await gatherAdvice(engines, sources, {buildCache: parsed.filter, now, kubelet: kubeletOf(eviction.thresholds)});
 		if (flags.json) {
 			process.stdout.write(JSON.stringify({schemaVersion: 1, generatedAt: new Date(now).toISOString(), buildCacheFilter: parsed.filter, suggestions}, null, 2) + '\n');
 			return 0;

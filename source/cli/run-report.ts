@@ -50,6 +50,9 @@ export async function runReport(flags: ReportFlags): Promise<number> {
 			const rates = new Map(sampled.flatMap(s => [...s.growthBytesPerSec]));
 			for (const c of report.containers) c.growthBytesPerSec = rates.get(c.id) ?? 0;
 		}
+		const {reportKubelet} = await import('../report/report-kubelet.js');
+		const kubelet = reportKubelet(report, eviction.thresholds);
+		if (kubelet) report.kubelet = kubelet;
 		let text: string;
 		if (format === 'json') text = JSON.stringify(report, null, 2) + '\n';
 		else if (format === 'markdown') {

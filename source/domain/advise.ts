@@ -1,11 +1,13 @@
 import type {BuildCacheFilter} from './build-cache-filter.js';
-import {cleanupPlans} from './cleanup-candidates.js';
+import {allUnusedImagesTitle, cleanupPlans} from './cleanup-candidates.js';
 import {deletedOpenAdvice} from './deleted-open-advice.js';
+import {wordsFor, type EngineWords} from './engine-words.js';
 import {bytes as fmt} from './format.js';
 import type {ImageFinding} from './image-findings.js';
+import {imageGcEnabled, type ImageGcThresholds} from './image-gc.js';
 import {podEphemeralFindings, type PodEphemeralFinding, type PodStorage} from './pod-ephemeral-advice.js';
 import type {PlanItem, PrunePlan} from './prune-plan.js';
-import type {ContainerRecord, EngineSnapshot} from './types.js';
+import type {EngineSnapshot} from './types.js';
 
 /** Bytes per class in one container's writable layer, with the biggest path of each class. */
 export interface ContainerClasses {
@@ -31,6 +33,8 @@ export interface Suggestion {
 	security?: boolean;
 	/** Pod ephemeral-storage advice: what was measured and the suggested request/limit. */
 	ephemeral?: PodEphemeralFinding['ephemeral'];
+	/** Unused images on a kubelet's CRI engine: the kubelet collects them itself at these thresholds, so removing them by hand is optional. */
+	kubeletImageGc?: ImageGcThresholds & {optional: true};
 }
 
 export interface AdviceInput {
@@ -44,12 +48,21 @@ export interface AdviceInput {
 	now?: number;
 	/** CRI pods' ephemeral storage, per engine (runtime id). */
 	pods?: Array<{engine: string; pods: PodStorage[]}>;
+	/** A kubelet runs on this node (or its config exists), with its image GC thresholds. */
+	kubelet?: {imageGc: ImageGcThresholds} | null;
 }
 
-/** A Kubernetes pod's container (CRI pods carry a namespace; Podman pods have none and take volume advice). */
-const isK8s = (c: ContainerRecord) => Boolean(c.pod?.namespace);
+const imagePlanTitles = new Set(['Remove dangling images', 'Remove unused images', allUnusedImagesTitle]);
 
-function classAdvice(container: ContainerRecord, cls: ContainerClasses['classes'][number]): Pick<Suggestion, 'title' | 'reason' | 'change'> | null {
+/** The kubelet's image GC covers the CRI engine's unused images (never the sandbox or pinned ones, which no plan holds). */
+function kubeletGcNote(gc: ImageGcThresholds): string {
+	return imageGcEnabled(gc)
+		? `; the kubelet deletes unused images itself when disk usage reaches ${gc.highPercent}% (imageGCHighThresholdPercent), down to ${gc.lowPercent}%: removing them by hand is optional, and races the kubelet`
+		: "; the kubelet's image GC is off here (imageGCHighThresholdPercent 100): unused images stay until removed by hand";
+}
+
+/** Every change names the engine's own tools and settings (domain/engine-words.ts). */
+function classAdvice(words: EngineWords, cls: ContainerClasses['classes'][number]): Pick<Suggestion, 'title' | 'reason' | 'change'> | null {
 	const where = cls.topPath ? ` (largest: ${cls.topPath})` : '';
 	const size = fmt(cls.bytes);
 	switch (cls.class) {
@@ -57,26 +70,26 @@ function classAdvice(container: ContainerRecord, cls: ContainerClasses['classes'
 			return {
 				title: 'Logs written inside the container',
 				reason: `${size} of log files in the writable layer${where}; they grow until the disk fills and vanish with the container`,
-				change: 'log to stdout/stderr (or mount a volume on the log directory) and cap the json-file driver with max-size/max-file',
+				change: words.logsInLayer,
 			};
 		case 'database':
 			return {
 				title: 'Database files in the writable layer',
 				reason: `${size} of database files${where} live in the writable layer: slow copy-on-write I/O, lost on removal`,
-				change: isK8s(container) ? 'put the data directory on a PersistentVolume' : 'mount a named volume on the data directory',
+				change: words.dataMount,
 			};
 		case 'package-cache':
 		case 'temp':
 			return {
 				title: cls.class === 'package-cache' ? 'Package caches kept in the container' : 'Temporary files in the writable layer',
 				reason: `${size} of ${cls.class} files${where} accumulate in the writable layer`,
-				change: isK8s(container) ? 'mount an emptyDir with sizeLimit there (or clean the cache in the image build)' : 'mount a tmpfs there with a size= limit (or clean the cache in the image build)',
+				change: words.scratchMount,
 			};
 		case 'copy-up':
 			return {
 				title: 'Large image file copied up',
 				reason: `modifying ${cls.topPath ?? 'a large image file'} copied the whole ${fmt(cls.lowerBytes ?? cls.bytes)} file into the writable layer`,
-				change: 'keep the mutable file out of the image: put it on a volume and seed it at start-up',
+				change: words.copyUpFix,
 			};
 		case 'crash-dump':
 			return {
@@ -94,8 +107,11 @@ export function advise(input: AdviceInput): Suggestion[] {
 	const minBytes = input.minBytes ?? 1024 * 1024;
 	const out: Suggestion[] = [];
 	for (const engine of input.engines) {
+		const words = wordsFor(engine.runtime.kind);
 		for (const plan of cleanupPlans(engine, {now: input.now, buildCache: input.buildCache})) {
-			out.push({kind: 'cleanup', engine: engine.runtime.id, title: plan.title, bytes: plan.totalBytes, reason: `${plan.items.length} item(s), ${fmt(plan.totalBytes)} estimated`, plan, items: plan.items});
+			const gc = input.kubelet && engine.runtime.kind === 'cri' && imagePlanTitles.has(plan.title) ? input.kubelet.imageGc : null;
+			const reason = `${plan.items.length} item(s), ${fmt(plan.totalBytes)} estimated${gc ? kubeletGcNote(gc) : ''}`;
+			out.push({kind: 'cleanup', engine: engine.runtime.id, title: plan.title, bytes: plan.totalBytes, reason, plan, items: plan.items, ...(gc && imageGcEnabled(gc) ? {kubeletImageGc: {...gc, optional: true as const}} : {})});
 		}
 		// Podman: Buildah's working containers are never pruned here; say what they hold and who removes them.
 		const external = (engine.usage.buildCache ?? []).filter(r => r.external);
@@ -118,14 +134,14 @@ export function advise(input: AdviceInput): Suggestion[] {
 					subject: container.name,
 					bytes: container.logBytes,
 					title: 'Container log file is large',
-					reason: `${container.name} has ${fmt(container.logBytes)} of engine log files`,
-					change: isK8s(container) ? 'lower containerLogMaxSize / containerLogMaxFiles in the kubelet config, and log less' : 'set --log-opt max-size=10m --log-opt max-file=3 (json-file or local driver), and log less',
+					reason: `${container.name} has ${fmt(container.logBytes)} of container log files (${words.logWhere})`,
+					change: words.logRotation,
 				});
 			}
 			const classes = input.classes?.find(c => c.containerId === container.id)?.classes ?? [];
 			for (const cls of classes) {
 				if (cls.bytes < minBytes) continue;
-				const advice = classAdvice(container, cls);
+				const advice = classAdvice(words, cls);
 				if (advice) out.push({kind: 'redesign', engine: engine.runtime.id, subject: container.name, bytes: cls.bytes, ...advice});
 			}
 		}

@@ -3,6 +3,8 @@
  * The same rules (as regex sources) are handed to the tree walker's worker, which
  * applies them in the same order: whiteout, copy-up, file-name rules, directory rules, other.
  */
+import {wordsFor} from './engine-words.js';
+import type {EngineKind} from './types.js';
 
 export const pathClasses = ['logs', 'package-cache', 'temp', 'database', 'crash-dump', 'copy-up', 'whiteout', 'other'] as const;
 export type PathClass = (typeof pathClasses)[number];
@@ -74,8 +76,10 @@ export function classify(input: ClassifyInput, threshold = copyUpThresholdBytes)
 	return matchRules(nameRules, base) ?? classifyDir(dir);
 }
 
-export function explainClass(cls: PathClass): string {
-	return classExplanations[cls];
+/** The one-line explanation of a class, in the words of the container's engine kind when its fix differs (domain/engine-words.ts). */
+export function explainClass(cls: PathClass, kind?: EngineKind): string {
+	const notes: Partial<Record<string, string>> = wordsFor(kind).classNotes;
+	return notes[cls] ?? classExplanations[cls];
 }
 
 /** The rules as data, for the walker's worker thread (which cannot import TypeScript). */

@@ -2,6 +2,7 @@
  * Kubelet hard-eviction thresholds and how close a filesystem is to them. Pure:
  * the kubelet config is read by adapters/kubelet-config.ts.
  */
+import {defaultImageGc, type ImageGcThresholds} from './image-gc.js';
 import type {FilesystemStats} from './types.js';
 
 export type Threshold = {kind: 'percent'; value: number} | {kind: 'bytes'; value: number};
@@ -14,7 +15,14 @@ export interface EvictionThresholds {
 	source: 'kubelet-defaults' | string;
 	/** Which of the lookup steps gave them (absent: the kubelet's defaults). */
 	origin?: ThresholdOrigin;
+	/** imageGCHigh/LowThresholdPercent from the same source (absent: the kubelet's defaults, 85/80). */
+	imageGc?: ImageGcThresholds;
+	/** A kubelet runs on this node or a kubelet config exists: the kubelet collects unused images itself. */
+	kubelet?: boolean;
 }
+
+/** The image GC thresholds in use (the kubelet's defaults when none were read). */
+export const imageGcOf = (thresholds: EvictionThresholds): ImageGcThresholds => thresholds.imageGc ?? defaultImageGc;
 
 /** --kubelet-config, the running kubelet's flags, /var/lib/kubelet/config.yaml, or the defaults. */
 export type ThresholdOrigin = 'flag' | 'kubelet-process' | 'config-file' | 'defaults';

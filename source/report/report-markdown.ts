@@ -25,6 +25,13 @@ function filesystemSection(extras: MarkdownExtras, report?: Report): string[] {
 		'## Filesystems and eviction headroom',
 		'',
 		...(report?.evictionThresholds ? [`Kubelet eviction thresholds from ${cell(report.evictionThresholds.source)}.`, ''] : []),
+		...(report?.kubelet
+			? [
+					`Kubelet image GC at ${report.kubelet.imageGc.highPercent}% disk usage, down to ${report.kubelet.imageGc.lowPercent}% (imageGCHighThresholdPercent / imageGCLowThresholdPercent).`,
+					...report.kubelet.reclaimOrder.map(r => `- ${cell(r.path)}: ${cell(r.sentence)}`),
+					'',
+				]
+			: []),
 		'| filesystem | used | available | inodes used | eviction starts at | headroom | state |',
 		'|---|---|---|---|---|---|---|',
 	];

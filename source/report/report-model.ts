@@ -1,7 +1,33 @@
 import {allDeletedOpen, jsonPath} from '../domain/deleted-open.js';
+import {wordsFor} from '../domain/engine-words.js';
 import {buildLedger, ledgerCategories, type Ledger, type LedgerEntry} from '../domain/ledger.js';
+import type {ImageGcThresholds} from '../domain/image-gc.js';
 import {podTotals, type PodTotal} from '../domain/pod-totals.js';
 import type {ContainerRecord, EngineSnapshot, FilesystemStats, NodeSnapshot, PodRef, RuntimeInfo, SizeSource} from '../domain/types.js';
+
+export interface ReportReclaimOrder {
+	path: string;
+	/** What the kubelet does first as this filesystem fills: collect unused images, or evict pods. */
+	first: 'image-gc' | 'eviction';
+	/** Available bytes at which each starts. */
+	imageGcAtAvailableBytes: number | null;
+	evictionAtAvailableBytes: number;
+	/** Sum of the containers' measured growth (report --samples N); 0 with one sample. */
+	growthBytesPerSec: number;
+	/** Seconds until each at that growth (0: already there); null when nothing grows or image GC is off. */
+	imageGcEtaSeconds: number | null;
+	evictionEtaSeconds: number | null;
+	sentence: string;
+}
+
+export interface ReportKubelet {
+	/** A kubelet runs on this node, or its config exists. */
+	present: boolean;
+	/** Where the thresholds were read (the eviction thresholds' source). */
+	source: string;
+	imageGc: ImageGcThresholds;
+	reclaimOrder: ReportReclaimOrder[];
+}
 
 /** The `report --json` contract. Scripts and later features rely on these names. */
 export interface ReportContainer {
@@ -82,6 +108,8 @@ export interface Report {
 	notes: string[];
 	/** The kubelet hard-eviction thresholds used, and where they were read (issue 13). */
 	evictionThresholds?: {source: string; nodefsAvailable: string; imagefsAvailable: string; nodefsInodesFree: string};
+	/** Where a kubelet runs (or a CRI engine answered): its image GC thresholds and what comes first, image GC or eviction (issue 20). */
+	kubelet?: ReportKubelet;
 	containers: ReportContainer[];
 	/** Files deleted but still held open on the covered filesystems, biggest first; absent when /proc was not scanned. */
 	deletedOpenFiles?: ReportDeletedOpenFile[];
@@ -174,6 +202,9 @@ export function buildReport(snapshot: NodeSnapshot, notes: string[] = []): Repor
 		.sort((a, b) => (b.writableBytes ?? -1) - (a.writableBytes ?? -1) || a.name.localeCompare(b.name));
 	const byEngine = snapshot.engines.filter(e => e.sizedByEngine).length;
 	const method = byEngine === 0 ? 'walk' : byEngine === snapshot.engines.length ? 'engine' : 'mixed';
+	// Each engine kind's own tool for the same figure (domain/engine-words.ts): a CRI node reads crictl, never docker.
+	const kinds = [...new Set(snapshot.engines.map(e => e.runtime.kind))];
+	const compare = kinds.map(k => `${kinds.length > 1 ? `${k}: ` : ''}${wordsFor(k).sizeCompare}`).join('; ');
 	return {
 		schemaVersion: 1,
 		generatedAt: new Date(snapshot.takenAt).toISOString(),
@@ -188,7 +219,7 @@ export function buildReport(snapshot: NodeSnapshot, notes: string[] = []): Repor
 		pods: podTotals(snapshot.engines),
 		sizing: {
 			method,
-			note: method === 'walk' ? 'writable layers walked on the host (apparent bytes, hard links once)' : 'some writable layers were sized by the engine one at a time; host paths were not readable',
+			note: `${method === 'walk' ? 'writable layers walked on the host (apparent bytes, hard links once)' : 'some writable layers were sized by the engine one at a time; host paths were not readable'}${compare ? ` (${compare})` : ''}`,
 		},
 		warnings: engines.flatMap(e => e.warnings),
 	};

@@ -129,6 +129,11 @@ export function renderReportText(report: Report): string {
 	for (const fs of report.filesystems) lines.push(...filesystemLines(fs));
 	const t = report.evictionThresholds;
 	if (t) lines.push(...wrap(`Eviction thresholds: nodefs.available<${t.nodefsAvailable}, imagefs.available<${t.imagefsAvailable}, nodefs.inodesFree<${t.nodefsInodesFree} (from ${sanitize(t.source)})`));
+	const k = report.kubelet;
+	if (k) {
+		lines.push(...wrap(`Kubelet image GC: imageGCHighThresholdPercent ${k.imageGc.highPercent}, imageGCLowThresholdPercent ${k.imageGc.lowPercent}${k.present ? '' : ' (kubelet defaults; no kubelet found)'}`));
+		for (const r of k.reclaimOrder) lines.push(...wrap(`On ${sanitize(r.path)}: ${r.sentence}.`));
+	}
 	lines.push('');
 	for (const engine of report.runtimes) lines.push(...engineSection(engine), '');
 	lines.push(...otherLines(report), '');

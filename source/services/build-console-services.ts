@@ -10,16 +10,21 @@ import {hostEngine} from '../domain/deleted-open.js';
 import {canScanProc} from './deleted-open.js';
 import {procMutationTarget} from './proc-target.js';
 import type {EngineSource} from './engines.js';
-import {gatherAdvice} from './gather-advice.js';
+import {gatherAdvice, kubeletOf} from './gather-advice.js';
+import type {EvictionThresholds} from '../domain/eviction.js';
 import {createMutationService, type EngineMutationTarget} from './mutations.js';
 import type {ReadOnlyMode} from './read-only.js';
 import {otherFilesBreakdown} from './other-files.js';
+import {cachedDirSizer, podEphemeral} from '../adapters/cri/pod-ephemeral.js';
 
 /**
  * The composition root for the console's actions. In read-only mode the mutation
  * service is not built at all (and no audit log is opened): the screens receive null.
  */
-export function buildConsoleServices(sources: EngineSource[], options: {readOnly: ReadOnlyMode; auditLog?: string; rootDirs?: Map<string, string | undefined>; otherRoot?: string; kubeletRoot?: string}): ConsoleServices {
+export function buildConsoleServices(
+	sources: EngineSource[],
+	options: {readOnly: ReadOnlyMode; auditLog?: string; rootDirs?: Map<string, string | undefined>; otherRoot?: string; kubeletRoot?: string; thresholds?: EvictionThresholds},
+): ConsoleServices {
 	const mutations = createMutationService({readOnly: options.readOnly.on}, () => {
 		const targets = new Map<string, EngineMutationTarget>();
 		for (const source of sources) {
@@ -31,6 +36,7 @@ export function buildConsoleServices(sources: EngineSource[], options: {readOnly
 		if (canScanProc()) targets.set(hostEngine, procMutationTarget());
 		return {targets, audit: new AuditLog(options.auditLog ?? defaultAuditPath())};
 	});
+	const emptyDirSizer = cachedDirSizer();
 	return {
 		readOnly: options.readOnly,
 		mutations,
@@ -42,8 +48,11 @@ export function buildConsoleServices(sources: EngineSource[], options: {readOnly
 		advice: async (snapshot, adviceOptions) => {
 			const rates = adviceOptions?.growth;
 			const growth = rates ? (c: ContainerRecord) => rates.get(GrowthTracker.key(c)) ?? 0 : undefined;
-			return gatherAdvice(snapshot.engines, sources, {signal: adviceOptions?.signal, growth});
+			return gatherAdvice(snapshot.engines, sources, {signal: adviceOptions?.signal, growth, kubeletRoot: options.kubeletRoot, kubelet: kubeletOf(options.thresholds)});
 		},
+		// emptyDirs are walked at most every 30 s: the pod rows ask at every sample.
+		podStorage: snapshot =>
+			snapshot.engines.flatMap(engine => ('cri' in engine ? [{engine: engine.runtime.id, pods: podEphemeral(engine as Parameters<typeof podEphemeral>[0], {kubeletRoot: options.kubeletRoot, sizeDir: emptyDirSizer})}] : [])),
 		otherFiles: (snapshot, {signal, onProgress}) => otherFilesBreakdown(snapshot.engines, {root: options.otherRoot, kubeletRoot: options.kubeletRoot, signal, onProgress}),
 		image: async (image, {signal}) => {
 			const {imageError, loadImage} = await import('./image-explorer.js');

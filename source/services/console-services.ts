@@ -4,6 +4,7 @@
  */
 import type {ContainerClasses, Suggestion} from '../domain/advise.js';
 import type {DrillProgress, DrillTree} from '../domain/drill-model.js';
+import type {PodStorage} from '../domain/pod-ephemeral-advice.js';
 import type {ContainerRecord, NodeSnapshot} from '../domain/types.js';
 import type {LoadedImage} from './image-explorer.js';
 import type {MutationService} from './mutations.js';
@@ -27,6 +28,8 @@ export interface ConsoleServices {
 	): Promise<{suggestions: Suggestion[]; classes: ContainerClasses[]}>;
 	/** Walks the rest of each filesystem the ledger covers and classes it ("Other files" broken down); abort when leaving. */
 	otherFiles?(snapshot: NodeSnapshot, options: Pick<OtherFilesOptions, 'signal' | 'onProgress'>): Promise<OtherFilesBreakdown[]>;
+	/** CRI pods' ephemeral storage (writable layers, logs and emptyDirs on disk), for the overview's pod rows. */
+	podStorage?(snapshot: NodeSnapshot): Array<{engine: string; pods: PodStorage[]}>;
 	/** The image explorer: one image's layers, read from the store or the export stream. */
 	image?(image: string, options: {signal: AbortSignal}): Promise<LoadedImage>;
 }

@@ -1,6 +1,8 @@
 import {podEphemeral} from '../adapters/cri/pod-ephemeral.js';
 import {advise, type ContainerClasses, type Suggestion} from '../domain/advise.js';
 import type {BuildCacheFilter} from '../domain/build-cache-filter.js';
+import {imageGcOf, type EvictionThresholds} from '../domain/eviction.js';
+import type {ImageGcThresholds} from '../domain/image-gc.js';
 import type {ContainerRecord, EngineSnapshot} from '../domain/types.js';
 import {containerClasses} from './container-classes.js';
 import {drillContainer} from './drill.js';
@@ -25,6 +27,8 @@ export async function gatherAdvice(
 		minBytes?: number;
 		/** kubelet --root-dir, where emptyDir volumes live (default /var/lib/kubelet). */
 		kubeletRoot?: string;
+		/** A kubelet on this node, with its image GC thresholds: unused CRI images are its to collect. */
+		kubelet?: {imageGc: ImageGcThresholds} | null;
 	} = {},
 ): Promise<{classes: ContainerClasses[]; suggestions: Suggestion[]}> {
 	const growth = options.growth ?? (() => 0);
@@ -54,6 +58,11 @@ export async function gatherAdvice(
 	const imageFindings = (await Promise.all(sources.map((s, i) => (s.docker ? dockerImageFindings(s.docker.client, engines[i]!) : [])))).flat();
 	// CRI pods: writable layers and logs as the runtime reports them, plus emptyDirs on disk.
 	const pods = engines.flatMap(engine => ('cri' in engine ? [{engine: engine.runtime.id, pods: podEphemeral(engine as Parameters<typeof podEphemeral>[0], {kubeletRoot: options.kubeletRoot})}] : []));
-	const {buildCache, now, minBytes} = options;
-	return {classes, suggestions: advise({engines, classes, imageFindings, pods, buildCache, now, minBytes})};
+	const {buildCache, now, minBytes, kubelet} = options;
+	return {classes, suggestions: advise({engines, classes, imageFindings, pods, buildCache, now, minBytes, kubelet})};
+}
+
+/** The advice's view of the kubelet: present (running, or its config exists) with its image GC thresholds, or null. */
+export function kubeletOf(thresholds: EvictionThresholds | undefined): {imageGc: ImageGcThresholds} | null {
+	return thresholds?.kubelet ? {imageGc: imageGcOf(thresholds)} : null;
 }

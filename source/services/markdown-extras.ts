@@ -1,7 +1,7 @@
 import {classifyFilesystem, type EvictionThresholds} from '../domain/eviction.js';
 import type {Report} from '../report/report-model.js';
 import type {EngineSource} from './engines.js';
-import {gatherAdvice} from './gather-advice.js';
+import {gatherAdvice, kubeletOf} from './gather-advice.js';
 import type {SampledEngine} from './report-samples.js';
 
 /** What the markdown audit report adds to the plain report: eviction headroom, classes of the top containers, advice. */
@@ -11,7 +11,7 @@ export async function markdownExtras(report: Report, sources: EngineSource[], sa
 	const advice = await gatherAdvice(
 		sampled.map(s => s.engine),
 		sources,
-		{growth: c => rates.get(c.id) ?? 0},
+		{growth: c => rates.get(c.id) ?? 0, kubelet: kubeletOf(thresholds)},
 	);
 	return {pressure, ...advice};
 }

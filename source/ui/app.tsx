@@ -10,6 +10,7 @@ import {Command, commandsIn, consoleScopes} from './keymap.js';
 import {minColumns, minRows, overviewLayout} from './model/layout.js';
 import {filesystemGroups} from './model/node-model.js';
 import {collectRows, sortedOrders} from './model/rows.js';
+import {groupByPod} from './model/pod-rows.js';
 import {Detail} from './screens/detail.js';
 import {DeletedOpenScreen} from './screens/deleted-open.js';
 import {heldByContainer} from '../domain/deleted-open.js';
@@ -47,7 +48,10 @@ export function App({feed, size: fixedSize, now: fixedNow, initial, onQuit, serv
 	const [ui, dispatch] = useReducer(uiReducer, {...initialUiState, ...initial});
 	// Derived once per sample, not per key: the rows (names sanitised, series read) in every order.
 	const orders = useMemo(() => sortedOrders(collectRows(state.snapshot, state)), [state.snapshot, state.growth, state.history]);
-	const rows = orders[ui.sort];
+	// Pods as the unit (P): a pod's containers under the pod, its total next to its ephemeral-storage sizing.
+	const flat = orders[ui.sort];
+	const podStorage = useMemo(() => (ui.podGroups && state.snapshot && services?.podStorage ? services.podStorage(state.snapshot) : []), [ui.podGroups, state.snapshot, services]);
+	const rows = useMemo(() => (ui.podGroups ? groupByPod(flat, podStorage) : flat), [flat, ui.podGroups, podStorage]);
 	const keys = useMemo(() => rows.map(r => r.key), [rows]);
 	const groups = useMemo(() => filesystemGroups(state.snapshot, state.growth, state.thresholds, state.logGrowth), [state.snapshot, state.growth, state.thresholds, state.logGrowth]);
 	// the deleted-but-open row shows once /proc was scanned
@@ -58,7 +62,7 @@ export function App({feed, size: fixedSize, now: fixedNow, initial, onQuit, serv
 	// --container NAME|ID: straight into the drill-down once a snapshot lists it
 	useEffect(() => {
 		if (!ui.wanted || !state.snapshot || state.progress) return;
-		dispatch({type: 'screen', screen: 'drill', selected: findRow(rows, ui.wanted)?.key ?? `missing:${ui.wanted}`});
+		dispatch({type: 'screen', screen: 'drill', selected: findRow(flat, ui.wanted)?.key ?? `missing:${ui.wanted}`});
 	}, [ui.wanted, rows, state.progress]);
 	useEffect(() => {
 		if (!ui.quit) return;
@@ -122,8 +126,8 @@ export function App({feed, size: fixedSize, now: fixedNow, initial, onQuit, serv
 		body = null; // drill-down: rendered below, kept mounted under the help overlay
 	else if (ui.screen === 'deleted') body = <DeletedOpenScreen snapshot={state.snapshot} width={width} height={height} top={ui.deletedTop ?? 0} />;
 	else if (ui.screen === 'detail')
-		body = <Detail row={rows.find(r => r.key === ui.selected)} width={width} height={height} held={state.snapshot?.engines.some(e => e.deletedOpen) ? (heldByContainer(state.snapshot.engines).get(ui.selected ?? '') ?? 0) : undefined} />;
-	else body = <Overview feed={state} groups={groups} rows={rows} layout={layout} width={width} now={now} cursor={cursor} top={top} sort={ui.sort} />;
+		body = <Detail row={flat.find(r => r.key === ui.selected)} width={width} height={height} held={state.snapshot?.engines.some(e => e.deletedOpen) ? (heldByContainer(state.snapshot.engines).get(ui.selected ?? '') ?? 0) : undefined} />;
+	else body = <Overview feed={state} groups={groups} rows={rows} layout={layout} width={width} now={now} cursor={cursor} top={top} sort={ui.sort} podGroups={ui.podGroups} />;
 	return (
 		<Box flexDirection="column" width={width} height={height + banner} overflowY="hidden">
 			{banner ? <ReadOnlyBanner source={services!.readOnly.source} width={width} /> : null}
@@ -132,7 +136,7 @@ export function App({feed, size: fixedSize, now: fixedNow, initial, onQuit, serv
 			{ui.screen === 'drill' || (ui.screen === 'help' && ui.under === 'drill') ? (
 				<DrillScreen
 					key={ui.selected ?? ''}
-					row={rows.find(r => r.key === ui.selected)}
+					row={flat.find(r => r.key === ui.selected)}
 					services={services}
 					width={width}
 					height={height}
@@ -161,7 +165,7 @@ export function App({feed, size: fixedSize, now: fixedNow, initial, onQuit, serv
 					key={ui.image ?? `row:${ui.selected ?? ''}`}
 					{...imageOfUi(
 						ui.image,
-						rows.find(r => r.key === ui.selected),
+						flat.find(r => r.key === ui.selected),
 					)}
 					services={services}
 					width={width}

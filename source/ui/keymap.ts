@@ -35,6 +35,7 @@ export enum Command {
 	LayerPrev = 'layerPrev',
 	LayerNext = 'layerNext',
 	LayerScope = 'layerScope',
+	PodGroups = 'podGroups',
 }
 
 /** The guide's own steps: inside the guide these take over. */
@@ -76,6 +77,7 @@ export const keymap: readonly Binding[] = [
 	{scope: 'list', command: Command.Open, keys: ['return', 'right', 'l'], help: 'open: details, then its writable layer tree; into a directory'},
 	{scope: 'list', command: Command.Back, keys: ['escape', 'backspace', 'delete', 'left', 'h'], help: 'back; out to the parent directory'},
 	{scope: 'list', command: Command.Sort, keys: ['s'], help: 'sort: growth, writable, logs, name'},
+	{scope: 'list', command: Command.PodGroups, keys: ['P'], help: 'pods: group containers'},
 	{scope: 'global', command: Command.Refresh, keys: ['r'], help: 'full rescan now'},
 	{scope: 'global', command: Command.Actions, keys: ['a'], help: 'actions: cleanup, redesign'},
 	{scope: 'global', command: Command.Guide, keys: ['g'], help: 'guided walkthrough'},

@@ -88,7 +88,8 @@ describe('readKubeletEviction', () => {
 		const path = join(dir, 'bad.yaml');
 		writeFileSync(path, 'evictionHard: [unclosed\n');
 		const result = readKubeletEviction(path);
-		expect(result.thresholds).toBe(defaultThresholds);
+		// The eviction thresholds are the defaults; the file's presence still marks a kubelet node (issue 20).
+		expect(result.thresholds).toEqual({...defaultThresholds, imageGc: {highPercent: 85, lowPercent: 80}, kubelet: true});
 		expect(result.warnings[0]).toContain('not valid YAML');
 	});
 });

@@ -109,4 +109,17 @@ describe('resolveKubeletEviction: --kubelet-config, the running kubelet, the con
 		writeFileSync(bad, 'evictionHard: [\n');
 		expect(() => resolveKubeletEviction({configPath: bad})).toThrow(/not valid YAML/);
 	});
+
+	it("image GC thresholds from the running kubelet: its --image-gc-high-threshold flag over its --config file's values (issue 20)", async () => {
+		const path = config('gc.yaml', 'imageGCHighThresholdPercent: 75\nimageGCLowThresholdPercent: 55\n');
+		await fakeKubelet([`--config=${path}`, '--image-gc-high-threshold=88']);
+		const {thresholds} = resolveKubeletEviction({defaultPath: missing});
+		expect(thresholds).toMatchObject({origin: 'kubelet-process', imageGc: {highPercent: 88, lowPercent: 55}, kubelet: true});
+	});
+
+	it('a running kubelet with neither --config nor a config file: a kubelet node at the default image GC thresholds', async () => {
+		await fakeKubelet(['--v=2']);
+		const {thresholds} = resolveKubeletEviction({defaultPath: missing});
+		expect(thresholds).toMatchObject({imageGc: {highPercent: 85, lowPercent: 80}, kubelet: true});
+	});
 });

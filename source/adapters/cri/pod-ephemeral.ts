@@ -10,6 +10,20 @@ export type PodEphemeralUsage = PodStorage;
 export interface PodEphemeralOptions {
 	/** kubelet --root-dir (default /var/lib/kubelet). */
 	kubeletRoot?: string;
+	/** Sizes one pod's emptyDir directory (default: allocatedBytesUnder, walked now). */
+	sizeDir?: (path: string) => number;
+}
+
+/** A sizer that re-walks a directory at most every `ttlMs` (the console's pod rows ask at every sample). */
+export function cachedDirSizer(ttlMs = 30_000, now: () => number = Date.now): (path: string) => number {
+	const cache = new Map<string, {bytes: number; at: number}>();
+	return path => {
+		const hit = cache.get(path);
+		if (hit && now() - hit.at < ttlMs) return hit.bytes;
+		const bytes = allocatedBytesUnder(path);
+		cache.set(path, {bytes, at: now()});
+		return bytes;
+	};
 }
 
 /** Per-pod ephemeral storage, largest first. Pods known only from `cri.pods` are included with 0 containers. */
@@ -36,7 +50,7 @@ export function podEphemeral(snapshot: EngineSnapshot & {cri?: {pods: CriPod[]}}
 	}
 	for (const usage of byUid.values()) {
 		if (/^[\w.-]+$/.test(usage.pod.uid) && usage.pod.uid !== '.' && usage.pod.uid !== '..') {
-			usage.emptyDirBytes = allocatedBytesUnder(join(kubeletRoot, 'pods', usage.pod.uid, 'volumes', 'kubernetes.io~empty-dir'));
+			usage.emptyDirBytes = (options.sizeDir ?? allocatedBytesUnder)(join(kubeletRoot, 'pods', usage.pod.uid, 'volumes', 'kubernetes.io~empty-dir'));
 		}
 		usage.totalBytes = usage.writableBytes + usage.logBytes + usage.emptyDirBytes;
 	}

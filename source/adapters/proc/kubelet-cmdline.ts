@@ -7,6 +7,9 @@ export interface KubeletCmdline {
 	config?: string;
 	/** `--eviction-hard` as written, e.g. "memory.available<100Mi,nodefs.available<10%". */
 	evictionHard?: string;
+	/** `--image-gc-high-threshold` / `--image-gc-low-threshold` (deprecated flags, still honoured by the kubelet). */
+	imageGcHigh?: string;
+	imageGcLow?: string;
 }
 
 function read(path: string): string | null {
@@ -50,7 +53,13 @@ export function findKubeletCmdline(procRoot = '/proc'): KubeletCmdline | null {
 		const argv = cmdline.split('\0').filter(Boolean);
 		const base = (argv[0] ?? '').split('/').pop();
 		if (comm !== 'kubelet' && base !== 'kubelet') continue;
-		return {pid: Number(entry), config: flagValue(argv, 'config'), evictionHard: flagValue(argv, 'eviction-hard')};
+		return {
+			pid: Number(entry),
+			config: flagValue(argv, 'config'),
+			evictionHard: flagValue(argv, 'eviction-hard'),
+			imageGcHigh: flagValue(argv, 'image-gc-high-threshold'),
+			imageGcLow: flagValue(argv, 'image-gc-low-threshold'),
+		};
 	}
 	return null;
 }

@@ -1,5 +1,6 @@
 import {Counter, Gauge, Histogram, Registry} from 'prom-client';
-import {classifyFilesystem, describeThreshold, thresholdAmount, type EvictionThresholds} from '../../domain/eviction.js';
+import {classifyFilesystem, describeThreshold, imageGcOf, thresholdAmount, type EvictionThresholds} from '../../domain/eviction.js';
+import {reclaimOrder} from '../../domain/image-gc.js';
 import {GrowthTracker, timeToThreshold, totalGrowth} from '../../domain/growth.js';
 import {buildLedger, ledgerCategories} from '../../domain/ledger.js';
 import {sanitize} from '../../domain/sanitize.js';
@@ -78,6 +79,10 @@ export class ExporterMetrics {
 		gauge('layerscope_eviction_headroom_inodes', 'Free inodes minus the kubelet hard-eviction threshold (negative: crossed).', ['path', 'signal']);
 		gauge('layerscope_eviction_eta_seconds', 'Seconds until the strictest kubelet threshold is crossed at the current growth (absent when nothing grows).', ['path']);
 		gauge('layerscope_eviction_thresholds_info', 'Kubelet hard-eviction thresholds in use and where they were read.', ['source', 'origin', 'nodefs_available', 'imagefs_available', 'nodefs_inodes_free']);
+		gauge('layerscope_kubelet_image_gc_threshold_percent', 'Kubelet image GC thresholds in use: it starts at disk usage high and frees unused images down to low (imageGCHigh/LowThresholdPercent).', ['threshold']);
+		gauge('layerscope_kubelet_image_gc_threshold_bytes', 'Available bytes at which the kubelet starts image GC on this filesystem.', ['path']);
+		gauge('layerscope_kubelet_image_gc_eta_seconds', 'Seconds until the kubelet starts image GC at the current growth (absent when nothing grows or image GC is off; 0 once reached).', ['path']);
+		gauge('layerscope_kubelet_reclaim_first_info', 'What the kubelet does first as this filesystem fills: image-gc (collect unused images) or eviction.', ['path', 'first']);
 		gauge('layerscope_engine_up', '1 when the last sample of this engine succeeded.', ['engine']);
 		gauge('layerscope_engine_containers', 'Containers known to this engine.', ['engine']);
 		gauge('layerscope_engine_sample_duration_seconds', 'Wall time of the last complete sample of this engine.', ['engine']);
@@ -133,6 +138,13 @@ export class ExporterMetrics {
 			},
 			1,
 		);
+		// Image GC: where a kubelet was found (or a CRI engine answers), as in the console's header.
+		const kubelet = Boolean(thresholds.kubelet) || views.some(v => v.state.snapshot?.engines.some(e => e.runtime.kind === 'cri'));
+		if (kubelet) {
+			const gc = imageGcOf(thresholds);
+			g.layerscope_kubelet_image_gc_threshold_percent!.set({threshold: 'high'}, gc.highPercent);
+			g.layerscope_kubelet_image_gc_threshold_percent!.set({threshold: 'low'}, gc.lowPercent);
+		}
 		const intervals = views.map(v => v.state.intervalMs / 1000);
 		if (intervals.length > 0) g.layerscope_engine_sample_interval_seconds!.set(Math.max(...intervals));
 		const byFilesystem = new Map<string, {engines: EngineSnapshot[]; growth: ReadonlyMap<string, number | null>[]; logGrowth: ReadonlyMap<string, number | null>[]}>();
@@ -156,7 +168,7 @@ export class ExporterMetrics {
 				}
 			}
 		}
-		for (const group of byFilesystem.values()) this.filesystem(group, thresholds);
+		for (const group of byFilesystem.values()) this.filesystem(group, thresholds, kubelet);
 		// prom-client reads every value synchronously here; the text is what scrapes send until the next sample.
 		this.rendered = this.registry.metrics();
 	}
@@ -187,7 +199,7 @@ export class ExporterMetrics {
 		}
 	}
 
-	private filesystem(group: {engines: EngineSnapshot[]; growth: ReadonlyMap<string, number | null>[]; logGrowth: ReadonlyMap<string, number | null>[]}, thresholds: EvictionThresholds): void {
+	private filesystem(group: {engines: EngineSnapshot[]; growth: ReadonlyMap<string, number | null>[]; logGrowth: ReadonlyMap<string, number | null>[]}, thresholds: EvictionThresholds, kubelet = false): void {
 		const g = this.g;
 		const fs = group.engines[0]!.filesystem!;
 		const path = labelValue(fs.path);
@@ -213,8 +225,14 @@ export class ExporterMetrics {
 		});
 		const growth = totalGrowth(rates);
 		g.layerscope_filesystem_growth_bytes_per_second!.set({path}, growth);
-		const eta = timeToThreshold(fs.availableBytes, classifyFilesystem(fs, thresholds).thresholdBytes, growth);
+		const evictionAt = classifyFilesystem(fs, thresholds).thresholdBytes;
+		const eta = timeToThreshold(fs.availableBytes, evictionAt, growth);
 		if (eta !== null) g.layerscope_eviction_eta_seconds!.set({path}, eta);
+		if (!kubelet) return;
+		const order = reclaimOrder(fs, evictionAt, imageGcOf(thresholds), growth);
+		if (order.imageGcAtBytes !== null) g.layerscope_kubelet_image_gc_threshold_bytes!.set({path}, order.imageGcAtBytes);
+		if (order.imageGcEta !== null) g.layerscope_kubelet_image_gc_eta_seconds!.set({path}, order.imageGcEta);
+		g.layerscope_kubelet_reclaim_first_info!.set({path, first: order.first}, 1);
 	}
 
 	/** The exposition: the last sample's series (rendered when it arrived), then the exporter's own cost. */

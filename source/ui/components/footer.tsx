@@ -12,6 +12,8 @@ export interface FooterProps {
 	/** e.g. an unreadable kubelet config; shown until the first key press would be nicer, shown always for now. */
 	notice?: string;
 	position: string;
+	/** Kubernetes pods on the node: the footer offers grouping by pod (on or off). */
+	pods?: 'on' | 'off' | null;
 }
 
 function progressText(progress: ScanProgress): string {
@@ -19,7 +21,7 @@ function progressText(progress: ScanProgress): string {
 	return progress.total > 0 ? `${what} ${progress.done}/${progress.total}` : `${what}…`;
 }
 
-export function Footer({width, sort, progress, error, notice, position}: FooterProps) {
+export function Footer({width, sort, progress, error, notice, position, pods}: FooterProps) {
 	if (error) {
 		return (
 			<Text color="red" wrap="truncate-end">
@@ -27,7 +29,8 @@ export function Footer({width, sort, progress, error, notice, position}: FooterP
 			</Text>
 		);
 	}
-	const keys = `? help  s sort:${sort}  r refresh  q quit  ${position}` + (notice ? `  ${sanitize(notice)}` : '');
+	const podKey = pods ? `${keysFor(Command.PodGroups)} pods:${pods}  ` : '';
+	const keys = `? help  s sort:${sort}  ${podKey}r refresh  q quit  ${position}` + (notice ? `  ${sanitize(notice)}` : '');
 	return (
 		<Text wrap="truncate-end">
 			{progress ? <Text color="cyan">{progressText(progress) + '  '}</Text> : null}

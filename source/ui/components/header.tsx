@@ -84,7 +84,12 @@ function FilesystemLines({group, width, thresholds}: {group: FilesystemGroup; wi
 	const label = truncateWidth(`disk ${sanitize(fs.path)} `, Math.max(6, Math.floor(width / 4)));
 	const barWidth = Math.max(6, Math.min(30, width - label.length - figures.length - inodes.length - 2));
 	const signal = `${pressure.signal}<${describeThreshold(pressure.signal === 'imagefs.available' ? thresholds.imagefsAvailable : thresholds.nodefsAvailable)}`;
-	const eta = group.eta === null ? '—' : group.eta === 0 ? 'now' : `in ${duration(group.eta)}`;
+	const when = (seconds: number | null) => (seconds === null ? '—' : seconds === 0 ? 'now' : `in ${duration(seconds)}`);
+	const eta = when(group.eta);
+	// Where a kubelet collects images: which comes first at this growth, its image GC or eviction.
+	const order = group.reclaim;
+	const gcFirst = order?.enabled && order.first === 'image-gc' ? `image GC ${when(order.imageGcEta)}, ` : '';
+	const gcAfter = !order ? '' : !order.enabled ? ' (image GC off)' : order.first === 'eviction' ? `, image GC ${when(order.imageGcEta)}` : '';
 	const source = thresholdOriginLabel(thresholds);
 	return (
 		<>
@@ -97,10 +102,11 @@ function FilesystemLines({group, width, thresholds}: {group: FilesystemGroup; wi
 				<Text color={levelColor[pressure.inodes]}>{inodes}</Text>
 			</Text>
 			<Text wrap="truncate-end">
-				{`growth ${growthPerMinute(group.growth)}/min${group.logGrowth > 0 ? ` (logs ${growthPerMinute(group.logGrowth)})` : ''}  eviction `}
+				{`growth ${growthPerMinute(group.growth)}/min${group.logGrowth > 0 ? ` (logs ${growthPerMinute(group.logGrowth)})` : ''}  ${gcFirst}eviction `}
 				<Text color={group.eta !== null && group.eta < 3600 ? 'red' : undefined} bold>
 					{eta}
 				</Text>
+				{gcAfter}
 				<Text dimColor>{`  (${signal}, ${source})`}</Text>
 			</Text>
 		</>

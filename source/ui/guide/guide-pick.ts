@@ -1,6 +1,7 @@
 /** Which containers the guide talks about. Pure. */
 import {rank} from '../../domain/growth.js';
 import {GrowthTracker} from '../../domain/growth.js';
+import {wordsFor, type EngineWords} from '../../domain/engine-words.js';
 import type {ContainerRecord, NodeSnapshot} from '../../domain/types.js';
 import type {DrilledContainer, GuideDrills, Mechanism} from './guide-model.js';
 
@@ -66,4 +67,14 @@ export function findMechanisms(drilled: readonly DrilledContainer[]): Pick<Guide
 		}
 	}
 	return {copyUp, whiteout};
+}
+
+/**
+ * The engine words a step speaks: the container's engine's when it talks about one, else the
+ * first engine's (the guide on a node with one engine kind says only that kind's commands).
+ */
+export function wordsOf(snapshot: NodeSnapshot | null, record?: Pick<ContainerRecord, 'engine'> | null): EngineWords {
+	const engines = snapshot?.engines ?? [];
+	const engine = (record && engines.find(e => e.runtime.id === record.engine)) ?? engines[0];
+	return wordsFor(engine?.runtime.kind);
 }

@@ -5,6 +5,7 @@ import {truncateWidth} from '../../domain/text-width.js';
 import type {NodeSnapshot} from '../../domain/types.js';
 import {containerClasses} from '../../services/container-classes.js';
 import {bytes} from '../model/formatting.js';
+import {wordsOf} from './guide-pick.js';
 import {line, type DrilledContainer, type GuideInput, type GuideLine, type GuideStep} from './guide-model.js';
 
 const same = (a: Suggestion, b: Suggestion) => a.kind === b.kind && a.title === b.title && a.subject === b.subject && a.engine === b.engine;
@@ -52,12 +53,13 @@ export function adviceStep(input: GuideInput): GuideStep {
 		if (list.length === 0) figures.push(line('Nothing to suggest: no reclaimable items and no redesign findings.', 'good'));
 		for (const s of list) figures.push(...suggestionLines(s));
 	}
+	const words = wordsOf(input.snapshot, focus?.record);
 	return {
 		number: 5,
 		title: 'Cleanup or redesign?',
 		figures,
 		explain: [
-			'A cleanup removes what nothing uses (stopped containers, unused images, build cache): it frees bytes now, and they come back if the cause stays. A redesign changes the image or the deployment so the bytes stop piling up: logs go to stdout or a volume, data to a volume, builds clean up in the same RUN.',
+			`A cleanup removes what nothing uses (stopped containers, unused images${words.kind === 'docker' ? ', build cache' : ''}): it frees bytes now, and they come back if the cause stays. A redesign changes the image or the deployment so the bytes stop piling up: ${words.redesignExamples}.`,
 		],
 		handOver: null,
 		pending: input.advice.status === 'loading' || drilling !== null,

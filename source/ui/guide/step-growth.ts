@@ -5,7 +5,7 @@ import {fit} from '../model/fit.js';
 import {bytes, growthPerMinute} from '../model/formatting.js';
 import {containerName} from '../model/rows.js';
 import {line, type GuideInput, type GuideLine, type GuideStep} from './guide-model.js';
-import {focusContainer, keyOf, rankedByGrowth, topGrower} from './guide-pick.js';
+import {focusContainer, keyOf, rankedByGrowth, topGrower, wordsOf} from './guide-pick.js';
 
 export function growthStep(input: GuideInput): GuideStep {
 	const ranked = rankedByGrowth(input.snapshot, input.growth);
@@ -20,21 +20,24 @@ export function growthStep(input: GuideInput): GuideStep {
 		figures.push(line(`${mark}${i + 1} ${fit(containerName(r.record), 30)} ${fit(growthPerMinute(r.growth), 11, 'right')} ${fit(bytes(r.writableBytes), 10, 'right')}`, i === 0 && grower ? 'bad' : 'plain'));
 	});
 	const example = input.focus !== undefined ? input.focus : focusContainer(input.snapshot, input.growth);
+	const words = wordsOf(input.snapshot, example);
 	const image = example && input.snapshot?.engines.find(e => e.runtime.id === example.engine)?.images.find(i => i.id === example.imageId);
 	if (example && image) {
 		const writable = example.writableBytes ?? 0;
-		figures.push(line(`docker ps -s for ${truncateWidth(containerName(example), 28)}:`, 'heading'));
-		figures.push(line(`  SIZE ${bytes(writable)} (virtual ${bytes(writable + image.virtualBytes)})`, 'figure'));
-		figures.push(line(`  = writable ${bytes(writable)} + image ${truncateWidth(sanitize(example.image), 30)} ${bytes(image.virtualBytes)}`, 'plain'));
+		figures.push(line(`${words.sizeCommand} for ${truncateWidth(containerName(example), 28)}:`, 'heading'));
+		figures.push(line(`  ${words.sizeLine(bytes(writable), bytes(writable + image.virtualBytes))}`, 'figure'));
+		// CRI: the image is not in DISK; its size is what crictl images shows, stored once for all its containers.
+		const plus =
+			words.kind === 'cri'
+				? `  image ${truncateWidth(sanitize(example.image), 30)} ${bytes(image.virtualBytes)}, stored once (crictl images)`
+				: `  = writable ${bytes(writable)} + image ${truncateWidth(sanitize(example.image), 30)} ${bytes(image.virtualBytes)}`;
+		figures.push(line(plus, 'plain'));
 	}
 	return {
 		number: 3,
-		title: 'Who is growing: virtual vs writable size',
+		title: words.kind === 'cri' ? 'Who is growing: writable size vs image size' : 'Who is growing: virtual vs writable size',
 		figures,
-		explain: [
-			'Growth is the slope of each writable layer over the last samples: a big but idle container is not what fills the disk next, the fastest grower is.',
-			'docker ps -s prints two sizes. SIZE is the writable layer: the bytes this container wrote itself. "virtual" adds the image\'s read-only layers, which are stored once and shared by every container of that image. Never add up virtual sizes: the shared layers would be counted again for each container.',
-		],
+		explain: ['Growth is the slope of each writable layer over the last samples: a big but idle container is not what fills the disk next, the fastest grower is.', words.sizeExplain],
 		handOver: {screen: 'overview', sort: 'growth', select: grower ? keyOf(grower) : null, label: 'overview by growth'},
 		pending: input.snapshot === null || !measured,
 	};

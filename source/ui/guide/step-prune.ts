@@ -31,6 +31,8 @@ export function pruneStep(input: GuideInput): GuideStep {
 			figures.push(line(`  ${fit(item.kind, 12)}${fit(truncateWidth(sanitize(item.name), 40), 40)}${fit(bytes(item.bytes), 10, 'right')}  ${item.id.replace(/^sha256:/, '').slice(0, 12)}`, 'plain'));
 		}
 		if (plan.items.length > shown.length) figures.push(line(`  … and ${plan.items.length - shown.length} more`, 'dim'));
+		const gc = input.advice.status === 'done' ? input.advice.value.find(s => s.plan === plan)?.kubeletImageGc : undefined;
+		if (gc) figures.push(line(`The kubelet deletes these images itself at ${gc.highPercent}% disk usage (imageGCHighThresholdPercent), down to ${gc.lowPercent}%: removing them by hand is optional.`, 'dim', 0));
 		const confirm = needsTypedConfirmation(plan) ? `typing "${confirmationWord(plan)}"` : 'a y/n confirmation';
 		figures.push(line(`Executing it needs ${confirm}; each item is checked again first, then removed by its id.`, 'plain', 0));
 	}

@@ -3,6 +3,7 @@ import {explainClass} from '../../domain/classify.js';
 import {percent} from '../../domain/format.js';
 import {bytes} from './formatting.js';
 import type {DrillRow, SizeMode} from './drill-rows.js';
+import type {EngineKind} from '../../domain/types.js';
 
 /** What the entry costs where it is: bytes in the writable layer, plus lower bytes it keeps or duplicates. */
 export function costText(row: DrillRow, mode: SizeMode, approximate = false): string {
@@ -16,7 +17,7 @@ export function costText(row: DrillRow, mode: SizeMode, approximate = false): st
 }
 
 /** The one-line explanation of the entry's class (with the copy-up and whiteout specifics). */
-export function explainRow(row: DrillRow, approximate = false): string {
+export function explainRow(row: DrillRow, approximate = false, kind?: EngineKind): string {
 	if (row.unreadable) return 'unreadable directory: its contents could not be listed (permission denied); sizes below are missing';
 	if (row.type === 'rest') return 'small files not listed one by one; their bytes are counted here';
 	if (row.mark === 'C' && row.type === 'file' && row.lowerBytes !== undefined) {
@@ -26,7 +27,7 @@ export function explainRow(row: DrillRow, approximate = false): string {
 		const lower = row.lowerBytes !== undefined ? bytes(row.lowerBytes) : approximate ? 'an unknown amount (approximate)' : 'an unknown amount';
 		return `whiteout: deleted from the image, but the lower layers still hold ${lower} on disk`;
 	}
-	const text = `${row.class}: ${explainClass(row.class)}`;
+	const text = `${row.class}: ${explainClass(row.class, kind)}`;
 	if (row.classShare !== undefined && row.classShare < 0.995) return `${text} (${percent(row.classShare, 1)} of its bytes)`;
 	return text;
 }

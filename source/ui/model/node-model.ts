@@ -1,5 +1,6 @@
 /** Header and ledger figures, per filesystem: engines sharing one filesystem are summed. Pure. */
-import {classifyFilesystem, type EvictionThresholds, type FilesystemPressure} from '../../domain/eviction.js';
+import {classifyFilesystem, imageGcOf, type EvictionThresholds, type FilesystemPressure} from '../../domain/eviction.js';
+import {reclaimOrder, type ReclaimOrder} from '../../domain/image-gc.js';
 import {GrowthTracker, timeToThreshold, totalGrowth} from '../../domain/growth.js';
 import {buildLedger, ledgerCategories, otherBytes, type Ledger, type LedgerCategory} from '../../domain/ledger.js';
 import {reclaimable} from '../../domain/ledger-labels.js';
@@ -27,7 +28,15 @@ export interface FilesystemGroup {
 	logGrowth: number;
 	/** Seconds until the first eviction threshold is crossed at that growth; null when nothing grows. */
 	eta: number | null;
+	/**
+	 * The kubelet's image GC next to its eviction, at that growth: set where a kubelet runs (or its
+	 * config exists) or a CRI engine uses this filesystem; null elsewhere (a Docker-only node).
+	 */
+	reclaim: ReclaimOrder | null;
 }
+
+/** The kubelet's image GC matters here: a kubelet was found, or a CRI engine is among these. */
+export const kubeletNode = (thresholds: EvictionThresholds, engines: readonly EngineSnapshot[]) => Boolean(thresholds.kubelet) || engines.some(e => e.runtime.kind === 'cri');
 
 const fsKey = (engine: EngineSnapshot) => (engine.filesystem ? String(engine.filesystem.device ?? engine.filesystem.path) : `engine:${engine.runtime.id}`);
 
@@ -56,6 +65,7 @@ export function filesystemGroups(snapshot: NodeSnapshot | null, growth: Readonly
 			growth: total,
 			logGrowth: logs,
 			eta: fs && pressure ? timeToThreshold(fs.availableBytes, pressure.thresholdBytes, total) : null,
+			reclaim: fs && pressure && kubeletNode(thresholds, engines) ? reclaimOrder(fs, pressure.thresholdBytes, imageGcOf(thresholds), total) : null,
 		};
 	});
 }

@@ -3,12 +3,14 @@ import {compareBy, GrowthTracker, sortKeys, type SortKey} from '../../domain/gro
 import {sanitize} from '../../domain/sanitize.js';
 import {stringWidth} from '../../domain/text-width.js';
 import {middle} from './fit.js';
-import type {ContainerRecord, NodeSnapshot} from '../../domain/types.js';
+import type {ContainerRecord, EngineKind, NodeSnapshot} from '../../domain/types.js';
 import type {FeedState} from '../../services/console-feed.js';
 
 export interface ContainerRow {
 	key: string;
 	engine: string;
+	/** The engine's kind: which words (domain/engine-words.ts) the screens use for this container. */
+	kind: EngineKind;
 	/** Display text (sanitised), not yet truncated: the container's own name first, then its pod (see containerName). */
 	name: string;
 	/** The container's own name (sanitised). */
@@ -83,6 +85,7 @@ export function collectRows(snapshot: NodeSnapshot | null, feed: Pick<FeedState,
 			rows.push({
 				key: engine.runtime.id === record.engine ? key : GrowthTracker.key({engine: engine.runtime.id, id: record.id}),
 				engine: sanitize(engine.runtime.name),
+				kind: engine.runtime.kind,
 				name: containerName(record),
 				container: sanitize(record.name || record.id.slice(0, 12)),
 				pod: podName(record),

@@ -130,7 +130,7 @@ export function DrillScreen({row, services, width, height, active = true, onLeav
 			<DrillTable rows={rows} cursor={cursor} top={top} height={page} width={width} empty={empty} />
 			<Text wrap="truncate-end">{truncate(detail, width)}</Text>
 			<Box flexDirection="column" height={2}>
-				{wrap(selected ? explainRow(selected, approximate) : '', width, '  ')
+				{wrap(selected ? explainRow(selected, approximate, row?.kind) : '', width, '  ')
 					.slice(0, 2)
 					.map((l, i) => (
 						<Text key={i} color="green" wrap="truncate-end">

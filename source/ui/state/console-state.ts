@@ -1,6 +1,7 @@
 /** Navigation state of the console, separate from the views so it is testable without rendering. */
 import {nextSort, type SortKey} from '../../domain/growth.js';
 import {Command} from '../keymap.js';
+import {isPodRow} from '../model/pod-rows.js';
 
 export type Screen = 'overview' | 'detail' | 'help' | 'actions' | 'drill' | 'guide' | 'deleted' | 'other' | 'image';
 
@@ -24,6 +25,8 @@ export interface UiState {
 	/** Image explorer: the image opened (null: the selected container's) and the screen Back returns to. */
 	image?: string | null;
 	imageFrom?: 'detail' | 'actions';
+	/** Overview: a Kubernetes pod's containers grouped under their pod (CRI), toggled by P. */
+	podGroups?: boolean;
 }
 
 export const initialUiState: UiState = {screen: 'overview', under: 'overview', selected: null, cursor: 0, top: 0, sort: 'growth', quit: false};
@@ -161,7 +164,11 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
 		case Command.Back:
 			return state.screen === 'detail' ? {...state, screen: 'overview', under: 'overview'} : state;
 		case Command.Open:
+			// A pod's own rows have no detail screen: its containers, right below, do.
+			if (isPodRow(keys[at])) return state;
 			return keys.length > 0 ? {...moveTo(state, at, keys, page), screen: 'detail', under: 'detail'} : state;
+		case Command.PodGroups:
+			return state.screen === 'overview' ? {...state, podGroups: !state.podGroups} : state;
 		case Command.Sort:
 			return {...state, sort: nextSort(state.sort)};
 		case Command.Refresh:
