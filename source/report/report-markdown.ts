@@ -84,6 +84,17 @@ function growerSection(report: Report, extras: MarkdownExtras): string[] {
 	return [...lines, ''];
 }
 
+/** CRI and Podman pods, largest first: what each pod holds on this node (its infra container included). */
+function podSection(report: Report): string[] {
+	if (report.pods.length === 0) return [];
+	const lines = [`## Pods (${report.pods.length}), largest first`, '', '| pod | engine | containers | writable | logs | total |', '|---|---|---:|---:|---:|---:|'];
+	for (const p of report.pods) {
+		const name = `${p.namespace ? `${p.namespace}/` : ''}${p.name}${p.infra ? ` (infra: ${p.infra})` : ''}`;
+		lines.push(`| ${cell(name)} | ${cell(p.engine)} | ${p.containers} | ${bytes(p.writableBytes)} | ${bytes(p.logBytes)} | ${bytes(p.writableBytes + p.logBytes)} |`);
+	}
+	return [...lines, ''];
+}
+
 function suggestionSection(extras: MarkdownExtras): string[] {
 	const lines = ['## Suggested actions', ''];
 	if (extras.suggestions.length === 0) lines.push('Nothing to suggest.');
@@ -110,6 +121,7 @@ export function renderReportMarkdown(report: Report, extras: MarkdownExtras): st
 		...ledgerSection(report),
 		...deletedOpenSection(report),
 		...growerSection(report, extras),
+		...podSection(report),
 		...suggestionSection(extras),
 	];
 	for (const warning of report.warnings) lines.push(`> warning: ${cell(warning)}`);

@@ -73,6 +73,12 @@ describe('Podman as an engine (private rootful Podman)', () => {
 		expect(app.pod).toBe('ls-pm-pod');
 		const infra = r.containers.filter(c => c.pod === 'ls-pm-pod' && c.name !== 'ls-pm-pod-app');
 		expect(infra).toHaveLength(1);
+		// The pod's total (its infra container included), in the JSON and in the markdown report.
+		const total = r.pods.find(p => p.name === 'ls-pm-pod')!;
+		expect(total).toMatchObject({engine: 'podman', containers: 2, infra: infra[0]!.name});
+		expect(total.writableBytes).toBe(app.writableBytes! + infra[0]!.writableBytes!);
+		const markdown = await runCli(['report', '--runtime', 'podman', '--format', 'markdown'], env());
+		expect(markdown.stdout).toMatch(new RegExp(`^\\| ls-pm-pod \\(infra: ${infra[0]!.name}\\) \\| podman \\| 2 \\| `, 'm'));
 		// A stopped pod leaves an exited infra container: still never offered for removal, nor its image.
 		await podman(['pod', 'stop', '--time', '0', 'ls-pm-pod']);
 		const plan = await runCli(['plan', '--json', '--runtime', 'podman'], env());

@@ -104,3 +104,29 @@ describe('pods as the unit at 80×24 (recorded CRI data)', () => {
 		expect(plain(r.lastFrame()!)).toContain('P pods:off');
 	});
 });
+
+/** The lab's Podman demo: a pod (infra container + one container) and a grower outside it: scripts/record-podman-fixture.mjs. */
+const podman: Fixture = JSON.parse(readFileSync(new URL('../fixtures/console-podman.json', import.meta.url), 'utf8'));
+
+describe('Podman pods as the unit at 80×24 (recorded Podman data)', () => {
+	it('P groups the pod with its infra container, a total without kubelet sizing; the container outside stays a row of its own', async () => {
+		const engine = podman.snapshot.engines[0]!;
+		const members = engine.containers.filter(c => c.pod);
+		expect(members.some(c => c.infra)).toBe(true);
+		const feedOf = () => fixtureFeed({snapshot: podman.snapshot, refreshedAt: podman.refreshedAt, intervalMs: podman.intervalMs, growth: new Map(podman.growth), logGrowth: new Map(podman.logGrowth ?? []), history: new Map(podman.history)});
+		const r = renderAt(<App feed={feedOf()} size={size} now={podman.refreshedAt + 2000} services={fixtureServices()} />, size);
+		cleanup.push(() => r.unmount());
+		await tick();
+		expect(plain(r.lastFrame()!)).toContain('P pods:off');
+		await r.press('P');
+		await until(() => plain(r.lastFrame()!).includes('pod total'));
+		const frame = plain(r.lastFrame()!);
+		for (const line of lines(r.lastFrame()!)) expect(stringWidth(line)).toBeLessThanOrEqual(80);
+		const total = members.reduce((t, c) => t + (c.writableBytes ?? 0) + c.logBytes, 0);
+		expect(frame).toMatch(new RegExp(`▾ ${members[0]!.pod!.name} \\(${members.length}\\)`));
+		expect(frame).toContain(`pod total ${bytes(total)} (writable layers + logs, infra container included)`);
+		expect(frame).not.toContain('ephemeral-storage');
+		expect(frame).toMatch(/^[› ] demo-podman-grower /m);
+		for (const c of members) expect(frame).toMatch(new RegExp(`^[› ]   ${c.name} `, 'm'));
+	});
+});

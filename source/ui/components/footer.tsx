@@ -12,7 +12,7 @@ export interface FooterProps {
 	/** e.g. an unreadable kubelet config; shown until the first key press would be nicer, shown always for now. */
 	notice?: string;
 	position: string;
-	/** Kubernetes pods on the node: the footer offers grouping by pod (on or off). */
+	/** Pods on the node (Kubernetes or Podman): the footer offers grouping by pod (on or off). */
 	pods?: 'on' | 'off' | null;
 }
 

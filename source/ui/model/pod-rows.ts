@@ -1,10 +1,12 @@
 /**
- * Pods as the unit (CRI): the overview's rows grouped under their pod. Pure.
+ * Pods as the unit (CRI and Podman): the overview's rows grouped under their pod. Pure.
  *
  * Each pod shows two rows before its containers: the pod itself (its containers added up,
  * in the table's columns) and its ephemeral storage: the pod total the kubelet's eviction
  * manager counts (writable layers + logs + emptyDir) next to the requests/limits that
- * would fit it (domain/pod-ephemeral-advice.ts). Pods keep the order of their best-ranked
+ * would fit it (domain/pod-ephemeral-advice.ts). A Podman pod has no kubelet and no
+ * ephemeral-storage requests: its second row is its total alone (its infra container
+ * included, which holds the pod's namespaces and is never offered for removal). Pods keep the order of their best-ranked
  * container, so the sort still decides what comes first; containers keep theirs inside.
  */
 import {sizeEphemeral, type PodStorage} from '../../domain/pod-ephemeral-advice.js';
@@ -13,8 +15,10 @@ import type {ContainerRow} from './rows.js';
 /** What a pod's rows carry besides the table's columns. */
 export interface PodGroupInfo {
 	kind: 'pod' | 'pod-storage';
-	/** `namespace/pod` (sanitised). */
+	/** `namespace/pod` (sanitised); a Podman pod's name. */
 	pod: string;
+	/** A Kubernetes pod (CRI): its total is what the kubelet's eviction manager counts. */
+	kubernetes: boolean;
 	containers: number;
 	/** Writable layers + logs + emptyDir; emptyDir null when it was not measured. */
 	totalBytes: number;
@@ -35,8 +39,8 @@ const podKey = (row: ContainerRow) => {
 	return `${row.record.engine}/${pod.uid || `${pod.namespace}/${pod.name}`}`;
 };
 
-/** Only Kubernetes pods (a CRI engine's: they carry a namespace) group; every other row stays as it is. */
-const groupable = (row: ContainerRow) => Boolean(row.record.pod?.namespace);
+/** Containers in a pod (a CRI engine's Kubernetes pod, or a Podman pod) group; every other row stays as it is. */
+const groupable = (row: ContainerRow) => Boolean(row.record.pod);
 
 /**
  * The rows grouped by pod, in the order of `sorted`. `storage` gives each pod's measured
@@ -68,7 +72,7 @@ export function groupByPod(sorted: readonly ContainerRow[], storage: ReadonlyArr
 		// writable layers (allocated) and logs, plus disk-backed emptyDirs; without a measure, the rows' sum.
 		const totalBytes = known ? known.totalBytes : writable + logs;
 		const sizing = sizeEphemeral(totalBytes);
-		const group: Omit<PodGroupInfo, 'kind'> = {pod, containers: rows.length, totalBytes, emptyDirBytes, request: sizing.request, limit: sizing.limit};
+		const group: Omit<PodGroupInfo, 'kind'> = {pod, kubernetes: Boolean(row.record.pod!.namespace), containers: rows.length, totalBytes, emptyDirBytes, request: sizing.request, limit: sizing.limit};
 		const base = {...row, image: '', pod: '', series: []};
 		out.push({
 			...base,
@@ -89,6 +93,7 @@ export function groupByPod(sorted: readonly ContainerRow[], storage: ReadonlyArr
 
 /** The pod's storage row: its total next to the ephemeral-storage requests/limits that fit it. */
 export function podStorageText(info: PodGroupInfo, bytes: (n: number) => string): string {
+	if (!info.kubernetes) return `  pod total ${bytes(info.totalBytes)} (writable layers + logs, infra container included)`;
 	const emptyDir = info.emptyDirBytes === null ? 'emptyDir not read' : `emptyDir ${bytes(info.emptyDirBytes)}`;
 	return `  pod total ${bytes(info.totalBytes)} (${emptyDir}) → ephemeral-storage req ${info.request}, lim ${info.limit}`;
 }

@@ -19,13 +19,13 @@ export interface OverviewProps {
 	cursor: number;
 	top: number;
 	sort: SortKey;
-	/** Rows grouped by pod (P); undefined on a node without Kubernetes pods. */
+	/** Rows grouped by pod (P); undefined on a node without pods (Kubernetes or Podman). */
 	podGroups?: boolean;
 }
 
 export function Overview({feed, groups, rows, layout, width, now, cursor, top, sort, podGroups}: OverviewProps) {
 	const engines = feed.snapshot?.engines.length ?? 1;
-	const pods = feed.snapshot?.engines.some(e => e.containers.some(c => c.pod?.namespace)) ? (podGroups ? 'on' : 'off') : null;
+	const pods = feed.snapshot?.engines.some(e => e.containers.some(c => c.pod)) ? (podGroups ? 'on' : 'off') : null;
 	return (
 		<Box flexDirection="column" width={width}>
 			<Header snapshot={feed.snapshot} groups={groups} width={width} now={now} refreshedAt={feed.refreshedAt} intervalMs={feed.intervalMs} progress={feed.progress} error={feed.error} thresholds={feed.thresholds} lost={feed.lost ?? null} />
