@@ -5,7 +5,7 @@
  * files it listed; these rules say whose bytes they are. Paths stay raw here.
  */
 
-export type OtherFileClass = 'journald' | 'pod-logs' | 'rotated-logs' | 'logs' | 'kubelet-emptydir' | 'kubelet-pods' | 'core-dumps' | 'package-cache' | 'tmp' | 'engine-data' | 'unclassified';
+export type OtherFileClass = 'journald' | 'pod-logs' | 'rotated-logs' | 'logs' | 'kubelet-emptydir' | 'kubelet-pods' | 'core-dumps' | 'package-cache' | 'tmp' | 'engine-data' | 'podman-rootless' | 'unclassified';
 
 export interface ClassInfo {
 	label: string;
@@ -24,6 +24,11 @@ export const otherFileClasses: Record<OtherFileClass, ClassInfo> = {
 	'package-cache': {label: 'package cache', owner: 'the package manager', fix: 'apt-get clean / dnf clean all / yum clean all'},
 	tmp: {label: 'temporary files', owner: 'any process', fix: 'remove stale files; systemd-tmpfiles --clean'},
 	'engine-data': {label: 'engine data outside the ledger', owner: 'the container engine', fix: 'engine metadata and content no image references: prune with the engine (e.g. ctr content prune)'},
+	'podman-rootless': {
+		label: 'rootless Podman storage',
+		owner: "a user's rootless Podman, with no service running (not itemised)",
+		fix: 'as that user: systemctl --user start podman.socket, and layerscope lists its containers and images; or podman system prune as that user',
+	},
 	unclassified: {label: 'unclassified', owner: 'unknown', fix: 'drill into it: the largest directories are listed'},
 };
 
@@ -34,12 +39,16 @@ export interface OtherRulesOptions {
 	kubeletRoot?: string;
 	/** The engines' data roots (docker data-root, containerd root, …): their bytes are the ledger's, the rest is engine-data. */
 	engineRoots?: readonly string[];
+	/** Users' rootless Podman graph roots. One whose service runs is an engine root (listed above, it wins). */
+	rootlessStores?: ReadonlyArray<{user: string; graphRoot: string}>;
 }
 
 interface Rule {
 	cls: OtherFileClass;
 	/** Path segments; '*' matches one segment. */
 	segments: string[];
+	/** podman-rootless: whose storage it is. */
+	user?: string;
 }
 
 const split = (path: string) => path.split('/').filter(Boolean);
@@ -50,6 +59,7 @@ export function otherFileRules(options: OtherRulesOptions = {}): Rule[] {
 	const kubelet = options.kubeletRoot ? split(options.kubeletRoot) : at('/var/lib/kubelet');
 	return [
 		...(options.engineRoots ?? []).map(root => ({cls: 'engine-data' as const, segments: split(root)})),
+		...(options.rootlessStores ?? []).map(store => ({cls: 'podman-rootless' as const, segments: split(store.graphRoot), user: store.user})),
 		{cls: 'journald', segments: at('/var/log/journal')},
 		{cls: 'journald', segments: at('/run/log/journal')},
 		{cls: 'pod-logs', segments: at('/var/log/pods')},
@@ -99,6 +109,8 @@ export interface OtherFileEntry {
 	class: OtherFileClass;
 	/** kubelet emptyDir: the pod uid from the path. */
 	podUid?: string;
+	/** podman-rootless: the user whose storage it is (raw). */
+	user?: string;
 }
 
 /**
@@ -134,6 +146,7 @@ export function classifyOtherFiles(root: WalkedDir, dirs: readonly WalkedDir[], 
 		}
 		const entry: OtherFileEntry = {path, bytes, class: rule.cls};
 		if (rule.cls === 'kubelet-emptydir') entry.podUid = split(path).at(-4);
+		if (rule.user !== undefined) entry.user = rule.user;
 		out.push(entry);
 	}
 	// The unclassified remainder, shown by the root's children that hold any of it.

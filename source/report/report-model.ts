@@ -81,6 +81,8 @@ export interface ReportOtherFile {
 	class: string;
 	pod?: string;
 	namespace?: string;
+	/** podman-rootless: whose storage it is. */
+	user?: string;
 }
 
 /** Per walked filesystem: used = ledger + classified + unclassified + residual. */

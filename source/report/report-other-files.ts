@@ -5,7 +5,7 @@ import type {ReportOtherFile, ReportOtherFilesSummary} from './report-model.js';
 export function reportOtherFiles(breakdowns: readonly OtherFilesBreakdown[]): {otherFiles: ReportOtherFile[]; otherFilesSummary: ReportOtherFilesSummary[]} {
 	const otherFiles = breakdowns
 		.flatMap(b => b.entries)
-		.map(e => ({path: e.path, bytes: e.bytes, class: e.class, ...(e.pod ? {pod: e.pod.name, namespace: e.pod.namespace} : {})}))
+		.map(e => ({path: e.path, bytes: e.bytes, class: e.class, ...(e.pod ? {pod: e.pod.name, namespace: e.pod.namespace} : {}), ...(e.user !== undefined ? {user: e.user} : {})}))
 		.sort((a, b) => b.bytes - a.bytes);
 	const otherFilesSummary = breakdowns.map(b => ({
 		root: b.root,

@@ -7,6 +7,7 @@ import {walkOtherFiles, mountPointOf, type OtherWalkProgress} from '../adapters/
 import {buildLedger, ledgerTotal} from '../domain/ledger.js';
 import {classifyOtherFiles, otherFileRules, type WalkedDir, residualBytes, summarizeOtherFiles, type OtherFileEntry, type OtherFilesSummary} from '../domain/other-files.js';
 import type {EngineSnapshot, PodRef} from '../domain/types.js';
+import {rootlessStores} from '../adapters/podman/rootless-stores.js';
 
 export interface OtherFileRow extends OtherFileEntry {
 	/** kubelet emptyDir of a pod the CRI engine knows. */
@@ -35,6 +36,8 @@ export interface OtherFilesOptions {
 	hostRoot?: string;
 	/** kubelet --root-dir (default /var/lib/kubelet). */
 	kubeletRoot?: string;
+	/** Users' rootless Podman storage (default: found from /etc/passwd and their storage.conf). */
+	rootlessStores?: ReadonlyArray<{user: string; graphRoot: string}>;
 	signal?: AbortSignal;
 	onProgress?: (progress: OtherWalkProgress & {root: string}) => void;
 }
@@ -64,7 +67,7 @@ export async function otherFilesBreakdown(engines: readonly EngineSnapshot[], op
 		const root = options.root ?? mountPointOf(fs.path);
 		const walk = await walkOtherFiles(root, {signal: options.signal, onProgress: options.onProgress && (p => options.onProgress!({...p, root}))});
 		const engineRoots = group.map(e => e.runtime.rootDir).filter((r): r is string => Boolean(r));
-		const rules = otherFileRules({hostRoot: options.hostRoot, kubeletRoot: options.kubeletRoot, engineRoots});
+		const rules = otherFileRules({hostRoot: options.hostRoot, kubeletRoot: options.kubeletRoot, engineRoots, rootlessStores: options.rootlessStores ?? rootlessStores()});
 		const entries: OtherFileRow[] = classifyOtherFiles(walk.root, walk.dirs, walk.files, rules);
 		for (const entry of entries) {
 			const pod = entry.podUid ? pods.get(entry.podUid) : undefined;

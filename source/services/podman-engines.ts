@@ -46,7 +46,9 @@ export async function connectPodman(flags: EngineFlags, options: {required: bool
 	const served = new Set(sources.flatMap(s => (s.docker instanceof PodmanReader && s.docker.user ? [s.docker.user.uid] : [])));
 	for (const store of rootlessStores()) {
 		if (served.has(store.uid)) continue;
-		notes.push(`rootless Podman storage of ${store.user} at ${store.graphRoot} has no running service, so its containers are not listed: start it as ${store.user} (systemctl --user start podman.socket)`);
+		notes.push(
+			`rootless Podman storage of ${store.user} at ${store.graphRoot} has no running service, so its containers are not listed (its bytes are counted under other files, f, as rootless Podman storage): start it as ${store.user} (systemctl --user start podman.socket)`,
+		);
 	}
 	return {sources, notes};
 }

@@ -62,6 +62,19 @@ describe('classing the rest of a filesystem', () => {
 		expect(residualBytes(12_000, {ledgerBytes: 1_700, classifiedBytes: summary.classifiedBytes, unclassifiedBytes: summary.unclassifiedBytes})).toBe(2_000);
 		expect(residualBytes(12_000, {ledgerBytes: 1_700, classifiedBytes: summary.classifiedBytes, unclassifiedBytes: summary.unclassifiedBytes, deletedOpenBytes: 500})).toBe(1_500);
 	});
+	it("a user's rootless Podman storage with no service is its own class, named by user; a running service's root stays engine data", () => {
+		const home = [d('/home/alice', 900), d('/home/alice/.local', 800), d('/home/alice/.local/share', 800), d('/home/alice/.local/share/containers', 800), d('/home/alice/.local/share/containers/storage', 750)];
+		const tree = [...dirs, ...home];
+		const store = {user: 'alice', graphRoot: '/home/alice/.local/share/containers/storage'};
+		const rootless = classifyOtherFiles(tree[0]!, tree, files, otherFileRules({engineRoots: ['/var/lib/docker'], rootlessStores: [store]}));
+		expect(rootless.filter(e => e.class === 'podman-rootless')).toEqual([{path: store.graphRoot, bytes: 750, class: 'podman-rootless', user: 'alice'}]);
+		expect(rootless.reduce((t, e) => t + e.bytes, 0)).toBe(10_000);
+		// The same store served by a running service is that engine's root: the ledger's, not this class.
+		const served = classifyOtherFiles(tree[0]!, tree, files, otherFileRules({engineRoots: ['/var/lib/docker', store.graphRoot], rootlessStores: [store]}));
+		expect(served.filter(e => e.class === 'podman-rootless')).toEqual([]);
+		expect(served.find(e => e.path === store.graphRoot)?.class).toBe('engine-data');
+	});
+
 	it('knows rotated archives by name', () => {
 		for (const name of ['syslog.1', 'syslog.2.gz', 'kern.log.old', 'messages-20240101', 'auth.log-20240101.xz']) expect(isRotatedLog(name), name).toBe(true);
 		for (const name of ['syslog', 'dpkg.log', 'app.log']) expect(isRotatedLog(name), name).toBe(false);

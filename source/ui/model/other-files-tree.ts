@@ -51,7 +51,13 @@ export function otherRows(breakdown: OtherFilesBreakdown, children: ReadonlyMap<
 				label: e.path,
 				bytes: e.bytes,
 				cls,
-				note: e.pod ? `pod ${e.pod.namespace}/${e.pod.name} (uid ${e.pod.uid}) · ${note(cls)}` : e.podUid ? `pod uid ${e.podUid} (not known to a connected engine) · ${note(cls)}` : note(cls),
+				note: e.pod
+					? `pod ${e.pod.namespace}/${e.pod.name} (uid ${e.pod.uid}) · ${note(cls)}`
+					: e.podUid
+						? `pod uid ${e.podUid} (not known to a connected engine) · ${note(cls)}`
+						: e.user !== undefined
+							? `user ${e.user} · ${note(cls)}`
+							: note(cls),
 			}));
 	}
 	return (children.get(key) ?? []).map(c => ({key: children.has(c.path) ? c.path : null, label: c.path, bytes: c.bytes, note: 'directory (allocated bytes, subtree)'}));
