@@ -1,3 +1,4 @@
+import {resolve} from 'node:path';
 import {GrowthTracker} from '../domain/growth.js';
 import type {ContainerRecord} from '../domain/types.js';
 import {AuditLog, defaultAuditPath} from './audit-log.js';
@@ -29,7 +30,7 @@ export function buildConsoleServices(sources: EngineSource[], options: {readOnly
 		}
 		// Truncating deleted files held open (root only: other processes' fds).
 		if (canScanProc()) targets.set(hostEngine, procMutationTarget());
-		return {targets, audit: new AuditLog(options.auditLog ?? defaultAuditPath())};
+		return {targets, audit: new AuditLog(options.auditLog ? resolve(options.auditLog) : defaultAuditPath())};
 	});
 	return {
 		readOnly: options.readOnly,

@@ -4,6 +4,7 @@
  * emptyDirs attributed to their pods, and the residual against statfs.
  */
 import {walkOtherFiles, mountPointOf, type OtherWalkProgress} from '../adapters/fs/other-files-walk.js';
+import {resolve} from 'node:path';
 import {readMountinfo} from '../adapters/cri/mountinfo.js';
 import {filesystemStats} from '../adapters/fs/statfs.js';
 import {scanDeletedOpenParallel} from '../adapters/proc/parallel-scan.js';
@@ -94,7 +95,8 @@ export async function otherFilesBreakdown(engines: readonly EngineSnapshot[], op
 	const out: OtherFilesBreakdown[] = [];
 	for (const group of groups.values()) {
 		const fs = group[0]!.filesystem!;
-		const root = options.root ?? mountPointOf(fs.path);
+		// Absolute: walk workers resolve it off the main thread, where the /proc scan may move the cwd.
+		const root = options.root ? resolve(options.root) : mountPointOf(fs.path);
 		const usedOf = options.usedBytesOf ?? ((path: string) => filesystemStats(path).usedBytes);
 		// statfs right before and right after the walk: on a live node the snapshot's figure is stale,
 		// and whatever others write while the walk runs is the uncertainty of the residual.
@@ -105,7 +107,7 @@ export async function otherFilesBreakdown(engines: readonly EngineSnapshot[], op
 		const engineRoots = group.map(e => e.runtime.rootDir).filter((r): r is string => Boolean(r));
 		// Bind mounts of other directories of this filesystem: walked again, counted at their source.
 		const bindMounts = duplicateMountPoints(options.mounts ?? mountsHere(), root);
-		const rules = otherFileRules({hostRoot: options.hostRoot, kubeletRoot: options.kubeletRoot, engineRoots, bindMounts});
+		const rules = otherFileRules({hostRoot: options.hostRoot, kubeletRoot: options.kubeletRoot && resolve(options.kubeletRoot), engineRoots, bindMounts});
 		const entries: OtherFileRow[] = classifyOtherFiles(walk.root, walk.dirs, walk.files, rules);
 		for (const entry of entries) {
 			const pod = entry.podUid ? pods.get(entry.podUid) : undefined;
