@@ -5,7 +5,7 @@
 // ROUNDS times, alternating; medians are reported with the ratio. Build first: npm run build.
 // Usage: node bench/deleted-open.mjs [--procs 2000] [--fds 50000] [--deleted 50] [--rounds 5]
 import {spawn, spawnSync} from 'node:child_process';
-import {closeSync, mkdirSync, mkdtempSync, openSync, rmSync, statSync, writeFileSync, unlinkSync} from 'node:fs';
+import {closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, readlinkSync, rmSync, statSync, writeFileSync, unlinkSync} from 'node:fs';
 import {loadavg, tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
@@ -21,6 +21,7 @@ const totalFds = arg('--fds', 50000);
 const deleted = arg('--deleted', 50);
 const rounds = arg('--rounds', 5);
 const {scanDeletedOpen} = await import(fileURLToPath(new URL('../dist/source/adapters/proc/deleted-open-scan.js', import.meta.url)));
+const {inspect, listPids} = await import(fileURLToPath(new URL('../dist/source/adapters/proc/deleted-open-scan.js', import.meta.url)));
 const {scanDeletedOpenParallel} = await import(fileURLToPath(new URL('../dist/source/adapters/proc/parallel-scan.js', import.meta.url)));
 
 const dir = mkdtempSync(join(tmpdir(), 'ls-bench-deleted-'));
@@ -51,32 +52,71 @@ for (let p = 0; p < procs; p++) {
 await new Promise(resolve => setTimeout(resolve, 500));
 process.stderr.write(`spawned ${procs} processes with ${perProc + 3} fds each in ${(now() - started).toFixed(1)} s\n`);
 
+// The readlink pass as it was before (absolute "/proc/PID/fd/N" per fd, one path string built
+// per fd), with the product's own second phase: the "before" figure, in the same run.
+function scanAbsolute(options) {
+	const pids = listPids(options, '/proc');
+	const links = [];
+	let processes = 0;
+	let fds = 0;
+	for (const pid of pids) {
+		const d = `/proc/${pid}/fd/`;
+		let names;
+		try {
+			names = readdirSync(d);
+		} catch {
+			continue;
+		}
+		processes++;
+		fds += names.length;
+		for (const name of names) {
+			try {
+				const text = readlinkSync(d + name);
+				if (text.charCodeAt(0) === 0x2f && text.endsWith(' (deleted)')) links.push(`${pid}/${name}`);
+			} catch {}
+		}
+	}
+	return {files: inspect(links, options, '/proc'), processes, fds};
+}
+
 const devices = new Set([statSync(dir).dev]);
-const results = {scan: [], parallel: [], lsof: []};
-const cpu = {scan: [], parallel: [], lsof: []};
+const results = {scan: [], absolute: [], parallel: [], lsof: []};
+const cpu = {scan: [], absolute: [], parallel: [], lsof: []};
+/** CPU of this process (all threads) in seconds, microsecond resolution (getrusage). */
+const cpuNow = () => {
+	const u = process.cpuUsage();
+	return (u.user + u.system) / 1e6;
+};
 const meter = cpuMeter();
 let found = 0;
 let lsofLines = 0;
 let seen = {processes: 0, fds: 0};
 for (let r = 0; r < rounds; r++) {
-	const names = ['scan', 'parallel', 'lsof'];
+	const names = ['scan', 'absolute', 'parallel', 'lsof'];
 	const order = names.map((_, i) => names[(i + r) % names.length]);
 	if (r % 2) order.reverse();
 	for (const name of order) {
 		if (name === 'scan') {
-			const stop = meter.start();
+			const c = cpuNow();
 			const t = now();
 			const result = scanDeletedOpen({devices});
 			results.scan.push(now() - t);
-			cpu.scan.push(stop().self);
+			cpu.scan.push(cpuNow() - c);
 			found = result.files.filter(f => f.path.startsWith(join(dir, 'files'))).length;
 			seen = result;
+		} else if (name === 'absolute') {
+			const c = cpuNow();
+			const t = now();
+			const result = scanAbsolute({devices});
+			results.absolute.push(now() - t);
+			cpu.absolute.push(cpuNow() - c);
+			if (result.files.filter(f => f.path.startsWith(join(dir, 'files'))).length !== found && found) throw new Error('absolute scan disagrees');
 		} else if (name === 'parallel') {
-			const stop = meter.start();
+			const c = cpuNow();
 			const t = now();
 			const result = await scanDeletedOpenParallel({devices});
 			results.parallel.push(now() - t);
-			cpu.parallel.push(stop().self);
+			cpu.parallel.push(cpuNow() - c);
 			if (result.files.filter(f => f.path.startsWith(join(dir, 'files'))).length !== found && found) throw new Error('parallel scan disagrees');
 		} else {
 			const stop = meter.start();
@@ -104,6 +144,9 @@ console.log(`  parallel scan    median ${ms(par)}  (runs: ${results.parallel.map
 console.log(`  lsof +L1         median ${ms(lsof)}  (runs: ${results.lsof.map(ms).join(', ')}); lines for them: ${lsofLines}`);
 const cs = median(cpu.scan);
 const cl = median(cpu.lsof);
-console.log(`  CPU (user+sys)   scan median ${ms(cs)}, parallel ${ms(median(cpu.parallel))}, lsof median ${ms(cl)}: ratio scan/lsof ${(cs / cl).toFixed(3)} (10 ms ticks)`);
+const ca = median(cpu.absolute);
+console.log(`  absolute paths   median ${ms(median(results.absolute))}  (the pass before: "/proc/PID/fd/N" per fd)`);
+console.log(`  CPU (user+sys)   scan median ${ms(cs)}, absolute (before) ${ms(ca)}, parallel ${ms(median(cpu.parallel))}, lsof median ${ms(cl)} (10 ms ticks)`);
+console.log(`  CPU ratios       scan/absolute ${(cs / ca).toFixed(3)}, scan/lsof ${(cs / cl).toFixed(3)}; per fd: scan ${((cs / seen.fds) * 1e6).toFixed(2)} µs, absolute ${((ca / seen.fds) * 1e6).toFixed(2)} µs`);
 console.log(`  ratio parallel/lsof wall ${(par / lsof).toFixed(3)}`);
 console.log(`  ratio scan/lsof  wall ${(scan / lsof).toFixed(3)}  (scan wall ${scan <= 0.15 ? 'within' : 'over'} the 150 ms target, CPU ${cs <= 0.15 ? 'within' : 'over'} it; wall is inflated by the load average on a shared machine)`);

@@ -1,3 +1,4 @@
+import {buildCacheHold} from './build-cache-layers.js';
 import {classifyImage, imagesReferenced, isLive} from './ledger.js';
 import {describeBuildCacheFilter, type BuildCacheFilter} from './build-cache-filter.js';
 import {makePlan, type PlanItem, type PrunePlan} from './prune-plan.js';
@@ -11,14 +12,16 @@ export function layersOf(image: ImageRecord): LayerRef[] {
 
 const withLayers = (all: readonly ImageRecord[]) => all.map(image => ({id: image.id, layers: layersOf(image)}));
 
-/** Bytes freed by removing `chosen` together: their layers that no other image keeps, each once. */
-export function freedImageBytes(chosen: readonly ImageRecord[], all: readonly ImageRecord[]): number {
-	const held = heldLayers(withLayers(all), new Set(chosen.map(i => i.id)));
+/** Bytes freed by removing `chosen` together: their layers that no other image keeps (nor `alsoHeld`: build-cache records), each once. */
+export function freedImageBytes(chosen: readonly ImageRecord[], all: readonly ImageRecord[], alsoHeld: Iterable<string> = []): number {
+	const held = [...heldLayers(withLayers(all), new Set(chosen.map(i => i.id))), ...alsoHeld];
 	return jointBytes(
 		chosen.map(image => ({bytes: 0, layers: layersOf(image)})),
 		held,
 	);
 }
+
+const mib = (n: number) => `${(n / 1024 ** 2).toFixed(1)} MiB`;
 
 /**
  * Image items whose estimate is joint: each item shows what removing it alone frees,
@@ -26,19 +29,30 @@ export function freedImageBytes(chosen: readonly ImageRecord[], all: readonly Im
  * engine holds are never counted.
  */
 function imagePlan(title: string, engine: EngineSnapshot, images: readonly ImageRecord[]): PrunePlan {
+	// Layers build-cache records keep stay on disk whatever images go: never counted as freed.
+	const cache = buildCacheHold(engine.images, engine.usage.buildCache);
 	const items: PlanItem[] = images.map(image => ({
 		kind: 'image' as const,
 		engine: engine.runtime.id,
 		id: image.id,
 		name: image.tags[0] ?? image.id.replace(/^sha256:/, '').slice(0, 12),
-		bytes: freedImageBytes([image], engine.images),
+		bytes: freedImageBytes([image], engine.images, cache.held),
 		chosen: false,
 		layers: layersOf(image),
 	}));
-	const plan = makePlan(title, items, heldLayers(withLayers(engine.images), new Set(images.map(i => i.id))));
-	const shared = (engine.usage.buildCache ?? []).filter(r => r.shared).length;
-	// The engine does not say which layers a shared record holds, so they cannot be left out of the estimate.
-	if (shared > 0) plan.caveat = `${shared} build-cache record(s) share layers with images and keep them on disk until the build cache is pruned`;
+	const byOthers = heldLayers(withLayers(engine.images), new Set(images.map(i => i.id)));
+	const plan = makePlan(title, items, [...byOthers, ...cache.held]);
+	if (cache.unknownShared > 0) {
+		// The engine does not say here which layers a shared record holds, so they cannot be left out of the estimate.
+		plan.caveat = `${cache.unknownShared} build-cache record(s) share layers with images and keep them on disk until the build cache is pruned (not known here which: the estimate may be too high)`;
+	} else {
+		// Layers these images alone hold, that only build-cache records keep: what pruning the build cache first would add.
+		const others = new Set(byOthers);
+		const kept = new Map<string, number>();
+		for (const image of images) for (const layer of layersOf(image)) if (cache.held.has(layer.chainId) && !others.has(layer.chainId)) kept.set(layer.chainId, layer.bytes);
+		const keptBytes = [...kept.values()].reduce((t, b) => t + b, 0);
+		if (kept.size > 0) plan.note = `not counted: ${mib(keptBytes)} in ${kept.size} layer(s) only these images and build-cache records hold: they stay on disk until the build cache is pruned too`;
+	}
 	return plan;
 }
 

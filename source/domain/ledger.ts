@@ -1,3 +1,4 @@
+import {buildCacheHold} from './build-cache-layers.js';
 import {deletedOpenEntry} from './deleted-open.js';
 import type {ContainerRecord, EngineSnapshot, ImageRecord, LedgerEntry} from './types.js';
 
@@ -50,9 +51,10 @@ const rank: Record<ImageClass, number> = {inUse: 0, unused: 1, dangling: 2};
  * once: a layer shared by an in-use and an unused image is in use, a layer shared
  * by an unused and a dangling image is unused. reclaimableBytes is what removing
  * every unused and dangling image together frees (`docker image prune -a`): their
- * layers, minus those a pinned image keeps; the two add up to that plan's estimate.
+ * layers, minus those a pinned image keeps and those build-cache records keep
+ * (domain/build-cache-layers.ts); the two add up to that plan's estimate.
  */
-export function imageLedger(images: readonly ImageRecord[], containers: readonly ContainerRecord[]) {
+export function imageLedger(images: readonly ImageRecord[], containers: readonly ContainerRecord[], buildCacheHeld: ReadonlySet<string> = new Set()) {
 	const referenced = imagesReferenced(containers);
 	const layerClass = new Map<string, {cls: ImageClass; bytes: number}>();
 	const pinnedLayers = new Set<string>();
@@ -73,7 +75,7 @@ export function imageLedger(images: readonly ImageRecord[], containers: readonly
 	}
 	for (const [chainId, {cls, bytes}] of layerClass) {
 		result[cls].bytes += bytes;
-		if (cls !== 'inUse' && !pinnedLayers.has(chainId)) result[cls].reclaimableBytes += bytes;
+		if (cls !== 'inUse' && !pinnedLayers.has(chainId) && !buildCacheHeld.has(chainId)) result[cls].reclaimableBytes += bytes;
 	}
 	return result;
 }
@@ -82,7 +84,7 @@ export function buildLedger(engine: EngineSnapshot): Ledger {
 	const live = engine.containers.filter(isLive);
 	const stopped = engine.containers.filter(c => !isLive(c));
 	const sum = (list: readonly ContainerRecord[], pick: (c: ContainerRecord) => number | null) => list.reduce((total, c) => total + (pick(c) ?? 0), 0);
-	const images = imageLedger(engine.images, engine.containers);
+	const images = imageLedger(engine.images, engine.containers, buildCacheHold(engine.images, engine.usage.buildCache).held);
 	const {buildCache, volumes} = engine.usage;
 	return {
 		liveLayers: {bytes: sum(live, c => c.writableBytes), count: live.length},

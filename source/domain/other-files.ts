@@ -5,7 +5,7 @@
  * files it listed; these rules say whose bytes they are. Paths stay raw here.
  */
 
-export type OtherFileClass = 'journald' | 'pod-logs' | 'rotated-logs' | 'logs' | 'kubelet-emptydir' | 'kubelet-pods' | 'core-dumps' | 'package-cache' | 'tmp' | 'engine-data' | 'podman-rootless' | 'unclassified';
+export type OtherFileClass = 'journald' | 'pod-logs' | 'rotated-logs' | 'logs' | 'kubelet-emptydir' | 'kubelet-pods' | 'core-dumps' | 'package-cache' | 'tmp' | 'engine-data' | 'podman-rootless' | 'bind-mount' | 'unclassified';
 
 export interface ClassInfo {
 	label: string;
@@ -29,6 +29,11 @@ export const otherFileClasses: Record<OtherFileClass, ClassInfo> = {
 		owner: "a user's rootless Podman, with no service running (not itemised)",
 		fix: 'as that user: systemctl --user start podman.socket, and layerscope lists its containers and images; or podman system prune as that user',
 	},
+	'bind-mount': {
+		label: 'bind mount (counted at its source)',
+		owner: 'whoever mounted it (kubelet subPath or hostPath volume, a bind mount)',
+		fix: 'nothing to free here: the bytes are those of the directory it shows, counted there, so not added to any total',
+	},
 	unclassified: {label: 'unclassified', owner: 'unknown', fix: 'drill into it: the largest directories are listed'},
 };
 
@@ -41,6 +46,8 @@ export interface OtherRulesOptions {
 	engineRoots?: readonly string[];
 	/** Users' rootless Podman graph roots. One whose service runs is an engine root (listed above, it wins). */
 	rootlessStores?: ReadonlyArray<{user: string; graphRoot: string}>;
+	/** Bind mounts of other directories of the same filesystem under the walked root (duplicateMountPoints). */
+	bindMounts?: readonly string[];
 }
 
 interface Rule {
@@ -58,6 +65,7 @@ export function otherFileRules(options: OtherRulesOptions = {}): Rule[] {
 	const at = (path: string) => split(host + path);
 	const kubelet = options.kubeletRoot ? split(options.kubeletRoot) : at('/var/lib/kubelet');
 	return [
+		...(options.bindMounts ?? []).map(path => ({cls: 'bind-mount' as const, segments: split(path)})),
 		...(options.engineRoots ?? []).map(root => ({cls: 'engine-data' as const, segments: split(root)})),
 		...(options.rootlessStores ?? []).map(store => ({cls: 'podman-rootless' as const, segments: split(store.graphRoot), user: store.user})),
 		{cls: 'journald', segments: at('/var/log/journal')},
@@ -170,8 +178,11 @@ function nearestClassed(path: string, byPath: ReadonlyMap<string, WalkedDir>, cl
 export interface OtherFilesSummary {
 	/** Bytes per class, engine-data already net of the ledger. */
 	byClass: Partial<Record<OtherFileClass, number>>;
+	/** Every class but unclassified and bind-mount. */
 	classifiedBytes: number;
 	unclassifiedBytes: number;
+	/** Walked twice (through a bind mount of another directory of this filesystem): shown, in no total. */
+	duplicateBytes: number;
 }
 
 /**
@@ -188,8 +199,55 @@ export function summarizeOtherFiles(entries: readonly OtherFileEntry[], ledger: 
 	net('engine-data', ledger.engineLedgerBytes);
 	net('pod-logs', ledger.podLogLedgerBytes);
 	const unclassifiedBytes = byClass.unclassified ?? 0;
-	const classifiedBytes = Object.entries(byClass).reduce((t, [cls, b]) => t + (cls === 'unclassified' ? 0 : b!), 0);
-	return {byClass, classifiedBytes, unclassifiedBytes};
+	const duplicateBytes = byClass['bind-mount'] ?? 0;
+	const classifiedBytes = Object.entries(byClass).reduce((t, [cls, b]) => t + (cls === 'unclassified' || cls === 'bind-mount' ? 0 : b!), 0);
+	return {byClass, classifiedBytes, unclassifiedBytes, duplicateBytes};
+}
+
+/** What duplicateMountPoints needs of a /proc/self/mountinfo line. */
+export interface MountLine {
+	/** "major:minor" */
+	device: string;
+	/** The directory of the filesystem the mount shows. */
+	root: string;
+	mountPoint: string;
+}
+
+const within = (path: string, dir: string) => dir === '/' || path === dir || path.startsWith(`${dir}/`);
+
+/**
+ * Mount points under `walkedRoot` where the walk sees another directory of the walked
+ * filesystem again (a bind mount: kubelet subPath and hostPath volumes, `mount --bind`):
+ * same device, so a one-filesystem walk enters them, and their bytes are counted at their
+ * source already. A bind of a directory onto itself (dockerd and podman do this to their
+ * roots) shows no other bytes and is not one. Only mounts the walk reaches count: every
+ * mount between the walked root and them is of the same device. Outermost first; one
+ * inside another is left out (the outer one holds it).
+ */
+export function duplicateMountPoints(mounts: readonly MountLine[], walkedRoot: string): string[] {
+	const holder = (path: string) => {
+		let best: MountLine | undefined;
+		for (const m of mounts) if (within(path, m.mountPoint) && (!best || m.mountPoint.length >= best.mountPoint.length)) best = m;
+		return best;
+	};
+	const base = holder(walkedRoot);
+	if (!base) return [];
+	// The filesystem path a mount point would show without the mount on it: through its parent's mount.
+	const fsPath = (path: string, via: MountLine) => {
+		const rest = via.mountPoint === '/' ? path : path.slice(via.mountPoint.length);
+		return `${via.root === '/' ? '' : via.root}${rest}` || '/';
+	};
+	const out: string[] = [];
+	const sorted = mounts.filter(m => m.mountPoint !== base.mountPoint && within(m.mountPoint, walkedRoot) && m.device === base.device).sort((a, b) => a.mountPoint.length - b.mountPoint.length);
+	for (const m of sorted) {
+		const parent = m.mountPoint.slice(0, m.mountPoint.lastIndexOf('/')) || '/';
+		const via = holder(parent);
+		// Behind another filesystem anywhere on the way down: the walk never gets there.
+		if (!via || mounts.some(o => within(o.mountPoint, walkedRoot) && within(parent, o.mountPoint) && o.device !== base.device)) continue;
+		if (out.some(o => within(m.mountPoint, o))) continue;
+		if (m.root !== fsPath(m.mountPoint, via)) out.push(m.mountPoint);
+	}
+	return out;
 }
 
 /**

@@ -43,6 +43,8 @@ export interface PrunePlan {
 	heldLayers?: string[];
 	/** Why executing may free less than estimated (shown with the estimate). */
 	caveat?: string;
+	/** What the estimate leaves out on purpose, and why (shown with it when there is no caveat). */
+	note?: string;
 }
 
 export const typedConfirmationThreshold = 1024 ** 3;

@@ -99,6 +99,12 @@ export interface BuildCacheRecord {
 	shared: boolean;
 	lastUsedAt?: number;
 	/**
+	 * The image layer (chain id) the record's result is, as Docker's BuildKit stores it
+	 * (snapshots.db in its data root): kept on disk, with the layers below it, while the
+	 * record exists. null: read, and the record holds no layer; absent: not known here.
+	 */
+	chainId?: string | null;
+	/**
 	 * Storage held by another tool on the same store (Podman's "external" containers:
 	 * Buildah's working containers). Shown and counted, never part of a prune plan.
 	 */

@@ -85,14 +85,24 @@ export interface ReportOtherFile {
 	user?: string;
 }
 
-/** Per walked filesystem: used = ledger + classified + unclassified + residual. */
+/** Per walked filesystem: used = ledger + classified + unclassified + deletedOpen + residual. */
 export interface ReportOtherFilesSummary {
 	root: string;
+	/** statfs used when the walk started. */
 	usedBytes: number;
+	/** statfs used when it ended. */
+	usedAfterBytes: number;
+	/** The ledger without its deleted-but-open row. */
 	ledgerBytes: number;
 	classifiedBytes: number;
 	unclassifiedBytes: number;
+	/** Deleted files still held open on this filesystem; null when /proc cannot be read. */
+	deletedOpenBytes: number | null;
 	residualBytes: number;
+	/** usedAfterBytes − usedBytes: what changed while the walk ran (the residual's uncertainty). */
+	churnBytes: number;
+	/** Walked through bind mounts of other directories of the same filesystem: listed (class bind-mount), in no total. */
+	duplicateBytes: number;
 	errors: number;
 }
 

@@ -10,10 +10,14 @@ export function reportOtherFiles(breakdowns: readonly OtherFilesBreakdown[]): {o
 	const otherFilesSummary = breakdowns.map(b => ({
 		root: b.root,
 		usedBytes: b.usedBytes,
+		usedAfterBytes: b.usedAfterBytes,
 		ledgerBytes: b.ledgerBytes,
 		classifiedBytes: b.summary.classifiedBytes,
 		unclassifiedBytes: b.summary.unclassifiedBytes,
+		deletedOpenBytes: b.deletedOpenBytes,
 		residualBytes: b.residualBytes,
+		churnBytes: b.churnBytes,
+		duplicateBytes: b.summary.duplicateBytes,
 		errors: b.errors,
 	}));
 	return {otherFiles, otherFilesSummary};

@@ -71,6 +71,32 @@ function otherLines(report: Report): string[] {
 	});
 }
 
+/** report --other-files: the breakdown's residual equation per walked root, then the largest rows. */
+function otherFilesLines(report: Report): string[] {
+	const summaries = report.otherFilesSummary;
+	if (!summaries) return [];
+	const lines: string[] = [];
+	for (const s of summaries) {
+		const open = s.deletedOpenBytes === null ? ', deleted-open not scanned (not root)' : ` − deleted-open ${bytes(s.deletedOpenBytes)}`;
+		lines.push(`Other files under ${sanitize(s.root)}, walked (unreadable entries: ${count(s.errors)})`);
+		lines.push(
+			...wrap(
+				`  residual ${s.residualBytes < 0 ? '−' : ''}${bytes(Math.abs(s.residualBytes))} (${percent(Math.abs(s.residualBytes), s.usedBytes)} of used) = used ${bytes(s.usedBytes)} − ledger ${bytes(s.ledgerBytes)} − classified ${bytes(s.classifiedBytes)} − unclassified ${bytes(s.unclassifiedBytes)}${open}; used moved ${s.churnBytes < 0 ? '−' : '+'}${bytes(Math.abs(s.churnBytes))} during the walk${s.duplicateBytes > 0 ? `; ${bytes(s.duplicateBytes)} seen twice through bind mounts, not added` : ''}`,
+			),
+		);
+	}
+	for (const f of (report.otherFiles ?? []).slice(0, 12)) {
+		lines.push(
+			row([
+				[`  ${sanitize(f.class)}`, 18, 'left'],
+				[bytes(f.bytes), 10, 'right'],
+				[` ${sanitize(f.path)}`, 50, 'left'],
+			]),
+		);
+	}
+	return [...lines, ''];
+}
+
 function deletedOpenLines(report: Report): string[] {
 	const files = report.deletedOpenFiles;
 	if (!files || files.length === 0) return [];
@@ -137,6 +163,7 @@ export function renderReportText(report: Report): string {
 	lines.push('');
 	for (const engine of report.runtimes) lines.push(...engineSection(engine), '');
 	lines.push(...otherLines(report), '');
+	lines.push(...otherFilesLines(report));
 	lines.push(...deletedOpenLines(report));
 	lines.push(...containerLines(report));
 	lines.push(...podLines(report));

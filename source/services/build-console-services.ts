@@ -1,3 +1,4 @@
+import {resolve} from 'node:path';
 import {GrowthTracker} from '../domain/growth.js';
 import type {ContainerRecord} from '../domain/types.js';
 import {AuditLog, defaultAuditPath} from './audit-log.js';
@@ -34,7 +35,7 @@ export function buildConsoleServices(
 		}
 		// Truncating deleted files held open (root only: other processes' fds).
 		if (canScanProc()) targets.set(hostEngine, procMutationTarget());
-		return {targets, audit: new AuditLog(options.auditLog ?? defaultAuditPath())};
+		return {targets, audit: new AuditLog(options.auditLog ? resolve(options.auditLog) : defaultAuditPath())};
 	});
 	const emptyDirSizer = cachedDirSizer();
 	return {

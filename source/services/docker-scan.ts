@@ -1,4 +1,5 @@
 import type {DockerReader} from '../adapters/docker/docker-reader.js';
+import {withLayerChains} from '../adapters/docker/buildkit-snapshots.js';
 import {logFileBytes} from '../adapters/fs/log-files.js';
 import {tryFilesystemStats} from '../adapters/fs/statfs.js';
 import type {TreeSize, WalkPool} from '../adapters/fs/walk-pool.js';
@@ -52,7 +53,9 @@ export async function scanDocker(reader: DockerReader, options: DockerScanOption
 		? Promise.resolve()
 		: reader.diskUsage(options.diskUsageTimeoutMs).then(
 				usage => {
-					snapshot.usage = {buildCache: usage.buildCache, volumes: usage.volumes, layersSize: usage.layersSize};
+					// On the host, each build-cache record's layer comes from BuildKit's own database (not in the API).
+					const buildCache = local && usage.buildCache ? withLayerChains(usage.buildCache, runtime.rootDir) : usage.buildCache;
+					snapshot.usage = {buildCache, volumes: usage.volumes, layersSize: usage.layersSize};
 				},
 				(error: Error) => {
 					snapshot.warnings.push(`build cache and volume sizes unknown: ${error.message}`);

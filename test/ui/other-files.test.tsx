@@ -1,4 +1,7 @@
 import {describe, expect, it} from 'vitest';
+import {count} from '../../source/domain/format.js';
+import type {DrillProgress} from '../../source/domain/drill-model.js';
+import {DrillHeader} from '../../source/ui/components/drill-header.js';
 import {otherFileClasses} from '../../source/domain/other-files.js';
 import type {NodeSnapshot} from '../../source/domain/types.js';
 import type {OtherFilesBreakdown} from '../../source/services/other-files.js';
@@ -7,6 +10,7 @@ import {OtherFilesScreen} from '../../source/ui/screens/other-files.js';
 import {keys, plain, renderAt, until} from '../helpers/render.js';
 import recorded from '../fixtures/other-files.json' with {type: 'json'};
 import {fixtureServices} from './actions-fixture.js';
+import {drillFixture, hugeProgress} from './drill-fixture.js';
 import {fixture, fixtureFeed} from './fixture-feed.js';
 
 /** The breakdown recorded by scripts/record-other-files-fixture.mjs (real walker, rules and lab engines). */
@@ -52,6 +56,56 @@ describe('other files screen (recorded breakdown)', () => {
 		await r.press(keys.escape);
 		await until(() => r.log.left === 1);
 		r.unmount();
+	});
+});
+
+/** Recorded progress of real drill-down walks, reported to the screen one by one while the walk is held. */
+function heldWalk() {
+	const state = {aborted: 0, report: (_p: DrillProgress) => {}, release: () => {}};
+	const otherFiles = (_snapshot: unknown, {signal, onProgress}: {signal?: AbortSignal; onProgress?: (p: DrillProgress & {bytes: number; current: string; root: string}) => void}) =>
+		new Promise<OtherFilesBreakdown[]>(resolve => {
+			state.report = p => onProgress?.({...p, bytes: p.totals.allocatedBytes, current: '/usr/share/doc', root: '/'});
+			state.release = () => resolve(breakdowns);
+			signal?.addEventListener('abort', () => state.aborted++);
+		});
+	return {state, services: {otherFiles} as unknown as typeof services};
+}
+
+describe('the walk shows the drill-down walker progress, as the drill does', () => {
+	it('the drill status line for each report, the finished top-level directories in the drill table, the drill keys', async () => {
+		const held = heldWalk();
+		const log = {left: 0};
+		const r = renderAt(<OtherFilesScreen services={held.services} snapshot={snapshot} width={80} height={23} onLeave={() => log.left++} />, size);
+		const frame = () => plain(r.lastFrame());
+		await until(() => frame().includes('walking the filesystem…'));
+		expect(frame()).toContain('walking… top-level directories appear as they finish');
+		const status = () => frame().split('\n')[1] ?? '';
+		for (const progress of hugeProgress.progress.filter((_, i) => i % 10 === 0)) {
+			held.state.report(progress);
+			const line = `walking… ${count(progress.entries)} entries, ${count(progress.dirsDone)} dirs so far`;
+			await until(() => status().startsWith(line)).catch(() => {
+				throw new Error(`the status line never showed "${line}":\n${frame()}`);
+			});
+		}
+		// The same progress, on the drill's own header: the same status line.
+		const progress = drillFixture.progress();
+		held.state.report(progress);
+		const header = renderAt(<DrillHeader name="x" growth={null} tree={null} progress={progress} heaviest={null} path="/" mode="allocated" width={200} />, {columns: 200, rows: 8});
+		const drillLine = plain(header.lastFrame()).split('\n')[1]!.split(' · ')[0]!;
+		header.unmount();
+		await until(() => status().startsWith(drillLine));
+		// The finished top-level directories, in the drill's table, moved through with the drill's keys.
+		const listed = progress.topLevel.length;
+		expect(listed).toBeGreaterThan(1);
+		await until(() => frame().includes(`1/${listed}`));
+		await r.press('j');
+		await until(() => frame().includes(`2/${listed}`));
+		expect(frame()).toMatch(/Enter\/→ in {2}⌫\/←\/h out {2}r rewalk {2}\? help {2}q quit/);
+		// Esc stops the walk and leaves.
+		await r.press(keys.escape);
+		await until(() => log.left === 1);
+		r.unmount();
+		expect(held.state.aborted).toBe(1);
 	});
 });
 

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {classifyOtherFiles, isRotatedLog, otherFileRules, residualBytes, summarizeOtherFiles, type WalkedDir} from '../../source/domain/other-files.js';
+import {classifyOtherFiles, duplicateMountPoints, isRotatedLog, otherFileRules, residualBytes, summarizeOtherFiles, type WalkedDir} from '../../source/domain/other-files.js';
 
 /** A constructed tree: directories with subtree totals, as the walk hands them over. */
 const d = (path: string, bytes: number): WalkedDir => ({path, parent: path === '/' ? null : path.slice(0, path.lastIndexOf('/')) || '/', bytes});
@@ -78,5 +78,41 @@ describe('classing the rest of a filesystem', () => {
 	it('knows rotated archives by name', () => {
 		for (const name of ['syslog.1', 'syslog.2.gz', 'kern.log.old', 'messages-20240101', 'auth.log-20240101.xz']) expect(isRotatedLog(name), name).toBe(true);
 		for (const name of ['syslog', 'dpkg.log', 'app.log']) expect(isRotatedLog(name), name).toBe(false);
+	});
+	it('a bind mount of another directory of the filesystem is listed, its bytes in no total', () => {
+		const bound = otherFileRules({engineRoots: ['/var/lib/docker'], bindMounts: ['/home']});
+		const withBind = classifyOtherFiles(dirs[0]!, dirs, files, bound);
+		expect(withBind.filter(e => e.class === 'bind-mount')).toEqual([{path: '/home', bytes: 1_000, class: 'bind-mount'}]);
+		const summary = summarizeOtherFiles(withBind, {engineLedgerBytes: 0, podLogLedgerBytes: 0});
+		expect(summary.duplicateBytes).toBe(1_000);
+		expect(summary.classifiedBytes + summary.unclassifiedBytes).toBe(10_000 - 1_000);
+	});
+});
+
+describe('bind mounts the one-filesystem walk would count twice', () => {
+	const m = (device: string, root: string, mountPoint: string) => ({device, root, mountPoint});
+	const mounts = [
+		m('254:0', '/', '/'),
+		// dockerd and podman bind their roots onto themselves: the same directory, not a duplicate
+		m('254:0', '/var/lib/docker', '/var/lib/docker'),
+		// kubelet subPath / hostPath: another directory of the root filesystem seen again
+		m('254:0', '/srv/data', '/var/lib/kubelet/pods/u1/volume-subpaths/v/c/0'),
+		m('254:0', '/srv/data/x', '/var/lib/kubelet/pods/u1/volume-subpaths/v/c/0/x'),
+		// a bind of / itself
+		m('254:0', '/', '/mnt/rootview'),
+		// another filesystem, and a root-fs bind behind it that the walk never reaches
+		m('0:50', '/', '/run'),
+		m('254:0', '/etc', '/run/etc-view'),
+		m('254:1', '/', '/data'),
+	];
+	it('lists the outermost binds of other directories the walk reaches, never a self-bind', () => {
+		expect(duplicateMountPoints(mounts, '/')).toEqual(['/mnt/rootview', '/var/lib/kubelet/pods/u1/volume-subpaths/v/c/0']);
+	});
+	it('works out paths through the mount holding the walked root', () => {
+		// walking /var/lib/docker (a self-bind): nothing under it is a duplicate
+		expect(duplicateMountPoints(mounts, '/var/lib/docker')).toEqual([]);
+		// a filesystem mounted with root /sub: a mount showing /sub/a at <mp>/a is itself; /other at <mp>/b is not
+		const sub = [m('8:1', '/sub', '/fs'), m('8:1', '/sub/a', '/fs/a'), m('8:1', '/other', '/fs/b')];
+		expect(duplicateMountPoints(sub, '/fs')).toEqual(['/fs/b']);
 	});
 });

@@ -1,9 +1,10 @@
 import {describe, expect, it} from 'vitest';
+import {buildCacheHold} from '../../source/domain/build-cache-layers.js';
 import {allUnusedImagesTitle, cleanupPlans} from '../../source/domain/cleanup-candidates.js';
 import {buildLedger} from '../../source/domain/ledger.js';
 import {makePlan, type PlanItem} from '../../source/domain/prune-plan.js';
 import {jointBytes, reclaimAgreement, reclaimWarning} from '../../source/domain/reclaim-estimate.js';
-import type {ContainerRecord, EngineSnapshot, ImageRecord} from '../../source/domain/types.js';
+import type {BuildCacheRecord, ContainerRecord, EngineSnapshot, ImageRecord} from '../../source/domain/types.js';
 import {chosenPlan, draftOf, toggleItem} from '../../source/ui/model/plan-selection.js';
 
 const MiB = 1024 ** 2;
@@ -163,5 +164,55 @@ describe('measured against estimated', () => {
 		expect(reclaimWarning({estimatedBytes: 8 * MiB, measuredBytes: 40 * MiB, kinds: ['volume']})).toMatch(/freed space on this filesystem meanwhile/);
 		expect(reclaimWarning({estimatedBytes: 8 * MiB, measuredBytes: 8 * MiB, kinds: ['image']})).toBeNull();
 		expect(reclaimWarning({estimatedBytes: 8 * MiB, measuredBytes: null, kinds: ['image']})).toBeNull();
+	});
+});
+
+describe('layers build-cache records keep', () => {
+	const record = (id: string, chainId: string | null | undefined, shared = true): BuildCacheRecord => ({id, type: 'regular', description: '', bytes: 1, inUse: false, shared, ...(chainId === undefined ? {} : {chainId})});
+	// base ← big ← v1 (unused), base ← big ← v2 (dangling); the build cache keeps big (and so base).
+	const images = [
+		image(
+			'sha256:u',
+			['tool:1'],
+			[
+				['base', MiB],
+				['big', 8 * MiB],
+				['v1', 2],
+			],
+		),
+		image(
+			'sha256:d',
+			[],
+			[
+				['base', MiB],
+				['big', 8 * MiB],
+				['v2', 2],
+			],
+		),
+	];
+
+	it('a record keeps its layer and every layer below it', () => {
+		expect([...buildCacheHold(images, [record('r1', 'big'), record('r2', null)]).held].sort()).toEqual(['base', 'big']);
+		expect(buildCacheHold(images, [record('r1', undefined)]).unknownShared).toBe(1);
+		expect(buildCacheHold(images, [record('r1', undefined, false)]).unknownShared).toBe(0);
+	});
+
+	it('the joint plan leaves them out, says so, and the ledger agrees', () => {
+		const e = {...engine(images), usage: {buildCache: [record('r1', 'big')], volumes: null, layersSize: null}};
+		const plan = cleanupPlans(e).find(p => p.title === allUnusedImagesTitle)!;
+		expect(plan.totalBytes).toBe(4);
+		expect(plan.caveat).toBeUndefined();
+		expect(plan.note).toBe('not counted: 9.0 MiB in 2 layer(s) only these images and build-cache records hold: they stay on disk until the build cache is pruned too');
+		const ledger = buildLedger(e);
+		expect(ledger.unusedImages.reclaimableBytes! + ledger.danglingImages.reclaimableBytes!).toBe(4);
+		// Toggling keeps the build cache's layers out.
+		expect(chosenPlan(toggleItem(draftOf(plan), 1)).totalBytes).toBe(2);
+	});
+
+	it('records whose layer is not known here leave the estimate as it was, with a caveat', () => {
+		const e = {...engine(images), usage: {buildCache: [record('r1', undefined)], volumes: null, layersSize: null}};
+		const plan = cleanupPlans(e).find(p => p.title === allUnusedImagesTitle)!;
+		expect(plan.totalBytes).toBe(MiB + 8 * MiB + 4);
+		expect(plan.caveat).toMatch(/^1 build-cache record\(s\) share layers with images .*not known here which/);
 	});
 });

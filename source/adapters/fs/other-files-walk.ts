@@ -6,12 +6,13 @@
  */
 import {statSync} from 'node:fs';
 import {dirname} from 'node:path';
+import type {DrillProgress} from '../../domain/drill-model.js';
 import type {WalkedDir, WalkedFile} from '../../domain/other-files.js';
 import {dirPathsOf} from './tree-paths.js';
 import {walkTree, type RawName} from './tree-walk.js';
 
-export interface OtherWalkProgress {
-	entries: number;
+/** The drill-down walker's own progress (the drill screen shows the same), plus the path it is in. */
+export interface OtherWalkProgress extends DrillProgress {
 	bytes: number;
 	current: string;
 }
@@ -54,7 +55,7 @@ export async function walkOtherFiles(root: string, options: {signal?: AbortSigna
 	const tree = await walkTree(root, {
 		signal: options.signal,
 		topK: options.topK ?? 256,
-		onProgress: options.onProgress && (p => options.onProgress!({entries: p.entries, bytes: p.totals.allocatedBytes, current: base + text(p.current)})),
+		onProgress: options.onProgress && (p => options.onProgress!({entries: p.entries, dirsDone: p.dirsDone, totals: p.totals, topLevel: p.topLevel, bytes: p.totals.allocatedBytes, current: base + text(p.current)})),
 	});
 	const rel = dirPathsOf(tree.dirs, text);
 	const dirs: WalkedDir[] = [];

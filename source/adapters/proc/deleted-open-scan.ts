@@ -1,4 +1,6 @@
 import {readFileSync, readdirSync, readlinkSync, statSync, type Stats} from 'node:fs';
+import {resolve} from 'node:path';
+import {isMainThread} from 'node:worker_threads';
 import type {DeletedOpenFile} from '../../domain/types.js';
 import {BackingDevices} from './overlay-device.js';
 
@@ -59,28 +61,78 @@ export function processStartTime(pid: number, proc = '/proc'): number | null {
 
 const isPid = (name: string) => name.charCodeAt(0) >= 0x30 && name.charCodeAt(0) <= 0x39;
 
-/** Phase 1 (the whole cost: one readlink per fd): "pid/fd" of every link whose target ends in " (deleted)". */
+const isDeletedTarget = (text: string) => text.charCodeAt(0) === 0x2f && text.endsWith(' (deleted)');
+
+/**
+ * Phase 1 (the whole cost: one readlink per fd): "pid/fd" of every link whose target ends in
+ * " (deleted)". Measured (bench/deleted-open.mjs): the kernel's path walk of
+ * "/proc/PID/fd/N" (four components, the PID one revalidated each time) costs more than the
+ * readlink itself, so on the main thread the pass moves the process's cwd into each
+ * /proc/PID/fd once and reads every link by its bare name: one component per lookup, and no
+ * path string built per fd. The pass is synchronous (no other JavaScript runs meanwhile) and
+ * the cwd is restored before it returns; layerscope hands worker threads and the libuv pool
+ * absolute paths only (the operator's paths are resolved where they are taken), so nothing
+ * else resolves against the moved cwd. In a worker thread (no chdir there), or when the cwd
+ * cannot be read back, it reads absolute paths.
+ */
 export function deletedLinks(pids: readonly (string | number)[], proc: string): {links: string[]; processes: number; fds: number} {
 	const links: string[] = [];
 	let processes = 0;
 	let fds = 0;
-	for (const pid of pids) {
-		const dir = `${proc}/${pid}/fd/`;
-		let names: string[];
+	let cwd: string | null = null;
+	if (isMainThread) {
 		try {
-			names = readdirSync(dir);
+			cwd = process.cwd();
 		} catch {
-			continue; // exited, or a kernel thread we may not read
+			cwd = null; // the cwd was removed: it could not be restored
 		}
-		processes++;
-		fds += names.length;
-		for (const name of names) {
+	}
+	if (cwd === null) {
+		for (const pid of pids) {
+			const dir = `${proc}/${pid}/fd/`;
+			let names: string[];
 			try {
-				const text = readlinkSync(dir + name);
-				if (text.charCodeAt(0) === 0x2f && text.endsWith(' (deleted)')) links.push(`${pid}/${name}`);
+				names = readdirSync(dir);
 			} catch {
-				// closed since readdir
+				continue; // exited, or a kernel thread we may not read
 			}
+			processes++;
+			fds += names.length;
+			for (const name of names) {
+				try {
+					if (isDeletedTarget(readlinkSync(dir + name))) links.push(`${pid}/${name}`);
+				} catch {
+					// closed since readdir
+				}
+			}
+		}
+		return {links, processes, fds};
+	}
+	const base = resolve(proc);
+	try {
+		for (const pid of pids) {
+			let names: string[];
+			try {
+				process.chdir(`${base}/${pid}/fd`);
+				names = readdirSync('.');
+			} catch {
+				continue; // exited, or a kernel thread we may not read
+			}
+			processes++;
+			fds += names.length;
+			for (const name of names) {
+				try {
+					if (isDeletedTarget(readlinkSync(name))) links.push(`${pid}/${name}`);
+				} catch {
+					// closed since readdir
+				}
+			}
+		}
+	} finally {
+		try {
+			process.chdir(cwd);
+		} catch {
+			process.chdir('/'); // removed meanwhile: never stay inside /proc/PID/fd
 		}
 	}
 	return {links, processes, fds};

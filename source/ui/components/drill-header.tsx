@@ -1,25 +1,12 @@
 import {Box, Text} from 'ink';
-import {count} from '../../domain/format.js';
-import type {DrillProgress, DrillTotals, DrillTree} from '../../domain/drill-model.js';
+import type {DrillProgress, DrillTree} from '../../domain/drill-model.js';
 import {sanitize} from '../../domain/sanitize.js';
 import {truncate} from '../model/fit.js';
 import {bytes, growthPerMinute} from '../model/formatting.js';
 import type {HeaviestPath, SizeMode} from '../model/drill-rows.js';
+import {WalkStatus, walkingLabel} from './walk-status.js';
 
 export const approximateLabel = 'approximate (engine changes + archive stats)';
-
-export function errorsText(totals: DrillTotals): string {
-	const {denied, vanished, tooLong, other} = totals.errors;
-	if (denied + vanished + tooLong + other === 0) return '';
-	const parts = [`${denied} unreadable`, `${vanished} vanished`];
-	if (tooLong) parts.push(`${tooLong} too long (not walked)`);
-	if (other) parts.push(`${other} other errors`);
-	return parts.join(', ');
-}
-
-function totalsText(totals: DrillTotals): string {
-	return `${bytes(totals.allocatedBytes)} allocated, ${bytes(totals.apparentBytes)} apparent · ${count(totals.files)} files · A ${totals.marks.A} C ${totals.marks.C} D ${totals.marks.D}`;
-}
 
 /** Warnings other than the error counts (shown on the status line already). */
 export function extraWarnings(tree: DrillTree | null): string[] {
@@ -44,17 +31,15 @@ export interface DrillHeaderProps {
 export function DrillHeader({name, growth, tree, progress, heaviest, path, mode, width}: DrillHeaderProps) {
 	const totals = tree?.totals ?? progress?.totals ?? null;
 	const growing = growth !== null && growth > 0 ? `  growing ${growthPerMinute(growth)}/min` : '';
-	const errors = totals ? errorsText(totals) : '';
 	let label: string;
 	let color: string | undefined;
 	if (!tree) {
-		label = progress ? `walking… ${count(progress.entries)} entries, ${count(progress.dirsDone)} dirs so far` : 'walking the writable layer…';
+		label = walkingLabel(progress, 'walking the writable layer…');
 		color = 'cyan';
 	} else {
 		label = tree.approximate ? approximateLabel : tree.complete ? 'walked on the host' : 'incomplete walk';
 		color = tree.approximate || !tree.complete ? 'yellow' : undefined;
 	}
-	const rest = totals ? ` · ${totalsText(totals)}` : '';
 	const warning = extraWarnings(tree)[0];
 	const heavy = heaviest
 		? `heaviest ${heaviest.path}  ${bytes(heaviest.row.size)}  ${heaviest.row.mark ?? ' '} ${heaviest.row.unreadable ? 'unreadable' : heaviest.row.class}`
@@ -67,11 +52,7 @@ export function DrillHeader({name, growth, tree, progress, heaviest, path, mode,
 			<Text bold wrap="truncate-end">
 				{truncate(`Writable layer of ${name}${growing}`, width)}
 			</Text>
-			<Text wrap="truncate-end">
-				<Text color={color}>{label}</Text>
-				{errors ? <Text color="yellow">{` · ${errors}`}</Text> : null}
-				<Text>{rest}</Text>
-			</Text>
+			<WalkStatus label={label} color={color} totals={totals} />
 			{warning ? (
 				<Text color="yellow" wrap="truncate-end">
 					{truncate(`warning: ${sanitize(warning)}`, width)}

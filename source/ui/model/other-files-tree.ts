@@ -63,8 +63,17 @@ export function otherRows(breakdown: OtherFilesBreakdown, children: ReadonlyMap<
 	return (children.get(key) ?? []).map(c => ({key: children.has(c.path) ? c.path : null, label: c.path, bytes: c.bytes, note: 'directory (allocated bytes, subtree)'}));
 }
 
-/** residual = used − ledger − classified − unclassified, residual first so a narrow terminal never cuts it off. */
+const signed = (n: number) => `${n < 0 ? '−' : '+'}${bytes(Math.abs(n))}`;
+
+/**
+ * residual = used − ledger − classified − unclassified − deleted-open, residual first so a
+ * narrow terminal never cuts it off; then how much used moved while the walk ran (others
+ * writing): the residual is only known to that much.
+ */
 export function residualLine(b: OtherFilesBreakdown): string {
 	const r = b.residualBytes;
-	return `residual ${r < 0 ? '−' : ''}${bytes(Math.abs(r))} (${percent(Math.abs(r), b.usedBytes)} of used) = used ${bytes(b.usedBytes)} − ledger ${bytes(b.ledgerBytes)} − classified ${bytes(b.summary.classifiedBytes)} − unclassified ${bytes(b.summary.unclassifiedBytes)}`;
+	const open = b.deletedOpenBytes === null ? ' (deleted-open: not scanned, not root)' : ` − deleted-open ${bytes(b.deletedOpenBytes)}`;
+	const churn = b.churnBytes === 0 ? '' : `; used moved ${signed(b.churnBytes)} during the walk`;
+	const twice = b.summary.duplicateBytes > 0 ? `; ${bytes(b.summary.duplicateBytes)} seen twice through bind mounts, not added` : '';
+	return `residual ${r < 0 ? '−' : ''}${bytes(Math.abs(r))} (${percent(Math.abs(r), b.usedBytes)} of used) = used ${bytes(b.usedBytes)} − ledger ${bytes(b.ledgerBytes)} − classified ${bytes(b.summary.classifiedBytes)} − unclassified ${bytes(b.summary.unclassifiedBytes)}${open}${churn}${twice}`;
 }

@@ -41,6 +41,7 @@ export function chosenPlan(draft: PlanDraft): PrunePlan {
 	const leftBehind = draft.plan.items.filter((_, i) => !draft.selected[i]);
 	const plan = makePlan(draft.plan.title, items, draft.plan.heldLayers ?? [], leftBehind);
 	if (draft.plan.caveat) plan.caveat = draft.plan.caveat;
+	if (draft.plan.note) plan.note = draft.plan.note;
 	return plan;
 }
 

@@ -5,7 +5,11 @@ import {sanitize} from '../../domain/sanitize.js';
 import type {NodeSnapshot} from '../../domain/types.js';
 import type {ConsoleServices} from '../../services/console-services.js';
 import type {OtherFilesBreakdown} from '../../services/other-files.js';
+import type {DrillProgress} from '../../domain/drill-model.js';
+import {DrillTable} from '../components/drill-table.js';
+import {WalkStatus, walkingLabel} from '../components/walk-status.js';
 import {Command, commandsIn, treeScopes} from '../keymap.js';
+import {progressRows, type DrillRow} from '../model/drill-rows.js';
 import {fit, truncate} from '../model/fit.js';
 import {bytes} from '../model/formatting.js';
 import {childIndex, otherRows, residualLine, type OtherRow} from '../model/other-files-tree.js';
@@ -22,7 +26,12 @@ export interface OtherFilesScreenProps {
 	onQuit?: () => void;
 }
 
-type Walk = {status: 'running'; entries: number; bytes: number; current: string; root: string} | {status: 'done'; breakdowns: OtherFilesBreakdown[]} | {status: 'failed'; message: string} | {status: 'unavailable'};
+type Walk = {status: 'running'; progress: DrillProgress | null; current: string; root: string} | {status: 'done'; breakdowns: OtherFilesBreakdown[]} | {status: 'failed'; message: string} | {status: 'unavailable'};
+
+/** The finished top-level directories so far, as the drill lists them while it walks (no A/C/D: not a layer). */
+const walkingRows = (walk: Walk): DrillRow[] => (walk.status === 'running' && walk.progress ? progressRows(walk.progress, 'allocated').map(r => ({...r, mark: null})) : []);
+/** The drill's keys, as its footer says them. */
+const drillKeys = (rows: number, cursor: number) => `Enter/→ in  ⌫/←/h out  r rewalk  ? help  q quit  ${rows ? `${cursor + 1}/${rows}` : ''}`;
 
 interface Level {
 	key: string | undefined;
@@ -40,7 +49,7 @@ const tail = (text: string, width: number) => (text.length > width ? `…${text.
  * statfs is always on screen.
  */
 export function OtherFilesScreen({services, snapshot, width, height, active = true, onLeave, onHelp, onQuit}: OtherFilesScreenProps) {
-	const [walk, setWalk] = useState<Walk>({status: 'running', entries: 0, bytes: 0, current: '', root: ''});
+	const [walk, setWalk] = useState<Walk>({status: 'running', progress: null, current: '', root: ''});
 	const [generation, setGeneration] = useState(0);
 	const [fsIndex, setFsIndex] = useState(0);
 	const [levels, setLevels] = useState<Level[]>([{key: undefined, cursor: 0, top: 0}]);
@@ -49,9 +58,12 @@ export function OtherFilesScreen({services, snapshot, width, height, active = tr
 	useEffect(() => {
 		if (!services?.otherFiles || !snapshot) return;
 		const controller = new AbortController();
-		setWalk({status: 'running', entries: 0, bytes: 0, current: '', root: ''});
+		setWalk({status: 'running', progress: null, current: '', root: ''});
 		services
-			.otherFiles(snapshot, {signal: controller.signal, onProgress: p => setWalk({status: 'running', entries: p.entries, bytes: p.bytes, current: p.current, root: p.root})})
+			.otherFiles(snapshot, {
+				signal: controller.signal,
+				onProgress: p => !controller.signal.aborted && setWalk({status: 'running', progress: {entries: p.entries, dirsDone: p.dirsDone, totals: p.totals, topLevel: p.topLevel}, current: p.current, root: p.root}),
+			})
 			.then(breakdowns => setWalk({status: 'done', breakdowns}))
 			.catch((error: Error) => {
 				if (!controller.signal.aborted) setWalk({status: 'failed', message: error.message.split('\n')[0] ?? 'walk failed'});
@@ -62,7 +74,7 @@ export function OtherFilesScreen({services, snapshot, width, height, active = tr
 	const breakdown = walk.status === 'done' ? walk.breakdowns[fsIndex] : undefined;
 	const children = useMemo(() => (breakdown ? childIndex(breakdown) : new Map()), [breakdown]);
 	const level = levels.at(-1)!;
-	const rows: OtherRow[] = breakdown ? otherRows(breakdown, children, level.key) : [];
+	const rows: (OtherRow | DrillRow)[] = breakdown ? otherRows(breakdown, children, level.key) : walkingRows(walk);
 	const page = Math.max(1, height - 7);
 	const cursor = clamp(level.cursor, 0, Math.max(0, rows.length - 1));
 
@@ -73,7 +85,7 @@ export function OtherFilesScreen({services, snapshot, width, height, active = tr
 		const {page, walk} = latest.current;
 		const breakdown = walk.status === 'done' ? walk.breakdowns[state.fsIndex] : undefined;
 		const current = state.levels.at(-1)!;
-		const rows = breakdown ? otherRows(breakdown, latest.current.children, current.key) : [];
+		const rows = breakdown ? otherRows(breakdown, latest.current.children, current.key) : walkingRows(walk);
 		const cursor = clamp(current.cursor, 0, Math.max(0, rows.length - 1));
 		if (command === Command.Quit) return (onQuit?.(), false);
 		if (command === Command.Help) return (onHelp?.(), false);
@@ -92,7 +104,7 @@ export function OtherFilesScreen({services, snapshot, width, height, active = tr
 			return true;
 		}
 		if (command === Command.Open) {
-			const row = rows[cursor];
+			const row = breakdown ? (rows[cursor] as OtherRow | undefined) : undefined; // while walking, as the drill: nothing to open yet
 			if (row?.key) state.levels = [...state.levels.slice(0, -1), {...current, cursor}, {key: row.key, cursor: 0, top: 0}];
 			return true;
 		}
@@ -154,23 +166,21 @@ export function OtherFilesScreen({services, snapshot, width, height, active = tr
 		);
 	}
 	if (walk.status === 'running') {
+		// The drill-down walker's progress, shown as the drill shows it: its status line, the
+		// finished top-level directories, its keys.
 		return (
 			<Box flexDirection="column" width={width} height={height}>
 				<Text bold wrap="truncate-end">
-					{truncate(title, width)}
+					{truncate(`${title}: ${sanitize(walk.root || '…')}`, width)}
 				</Text>
-				<Text color="cyan" wrap="truncate-end">
-					{truncate(`walking ${sanitize(walk.root || '…')}: ${walk.entries.toLocaleString('en-US')} entries, ${bytes(walk.bytes)} so far`, width)}
-				</Text>
+				<WalkStatus label={walkingLabel(walk.progress, 'walking the filesystem…')} color="cyan" totals={walk.progress?.totals ?? null} marks={false} />
 				<Text dimColor wrap="truncate-end">
-					{truncate(sanitize(walk.current), width)}
+					{truncate(sanitize(walk.current) || 'one filesystem, no symlinks followed, hard links once', width)}
 				</Text>
-				<Text dimColor wrap="truncate-end">
-					{truncate('one filesystem, no symlinks followed, hard links once (the drill-down walker)', width)}
-				</Text>
+				<DrillTable rows={rows as DrillRow[]} cursor={cursor} top={clamp(level.top, 0, Math.max(0, rows.length - page))} height={page} width={width} empty="walking… top-level directories appear as they finish" />
 				<Box flexGrow={1} />
 				<Text dimColor wrap="truncate-end">
-					{truncate('Esc back (stops the walk)  q quit', width)}
+					{truncate(`Esc stops the walk  ${drillKeys(rows.length, cursor)}`, width)}
 				</Text>
 			</Box>
 		);
@@ -187,8 +197,9 @@ export function OtherFilesScreen({services, snapshot, width, height, active = tr
 		);
 	}
 	const top = clamp(level.top, 0, Math.max(0, rows.length - page));
-	const shown = rows.slice(top, top + page);
-	const selected = rows[cursor];
+	const listed = rows as OtherRow[];
+	const shown = listed.slice(top, top + page);
+	const selected = listed[cursor];
 	const where = tail(level.key === undefined ? sanitize(breakdown.root) : level.key.startsWith('class:') ? `${sanitize(breakdown.root)} › ${level.key.slice(6)}` : sanitize(level.key), width);
 	const name = Math.max(10, width - 2 - 10 - 6);
 	const more = walk.breakdowns.length > 1 ? `  (filesystem ${fsIndex + 1} of ${walk.breakdowns.length}: s next)` : '';
@@ -215,7 +226,7 @@ export function OtherFilesScreen({services, snapshot, width, height, active = tr
 				{truncate(selected ? sanitize(selected.note) : '', width)}
 			</Text>
 			<Text dimColor wrap="truncate-end">
-				{truncate('↑↓ move  Enter/→ open  Esc/← back  r rewalk  ? help  q quit', width)}
+				{truncate(drillKeys(rows.length, cursor), width)}
 			</Text>
 		</Box>
 	);

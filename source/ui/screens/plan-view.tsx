@@ -57,7 +57,9 @@ export function PlanView({draft, cursor, top, width, height, confirm, notice, di
 					? 'nothing is selected until you pick it: space toggles the item at the cursor'
 					: plan.caveat
 						? sanitize(plan.caveat)
-						: '';
+						: plan.note
+							? sanitize(plan.note)
+							: '';
 	const position = items.length > rows ? `  [${top + 1}-${Math.min(items.length, top + rows)} of ${items.length}]` : '';
 	return (
 		<Box flexDirection="column" width={width} height={height}>
