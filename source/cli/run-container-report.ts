@@ -3,6 +3,7 @@ import {WalkPool} from '../adapters/fs/walk-pool.js';
 import {explainClass, type ClassBytes} from '../domain/classify.js';
 import type {DrillChange, DrillTree} from '../domain/drill-model.js';
 import {bytes} from '../domain/format.js';
+import {metadataEvidence, type MetadataCopyUpSummary} from '../domain/metadata-copy-up.js';
 import {OperatorError} from '../domain/operator-error.js';
 import {sanitize} from '../domain/sanitize.js';
 import {fitWidth} from '../domain/text-width.js';
@@ -18,20 +19,24 @@ export interface ContainerReportFlags extends ReportFlags {
 }
 
 export type ContainerReport = Omit<Report, 'containers'> & {
-	containers: Array<ReportContainer & {changes: DrillChange[]; classes: ClassBytes[]; drill: {source: string; approximate: boolean; warnings: string[]}}>;
+	containers: Array<ReportContainer & {changes: DrillChange[]; classes: ClassBytes[]; metadataCopyUp?: MetadataCopyUpSummary; drill: {source: string; approximate: boolean; warnings: string[]}}>;
 };
 
 function textSection(tree: DrillTree): string {
 	const lines = ['', `Changes     ${tree.totals.marks.A} added, ${tree.totals.marks.C} changed, ${tree.totals.marks.D} deleted${tree.approximate ? ' (approximate)' : ''}`, ''];
 	for (const c of tree.classes) {
-		lines.push(`  ${fitWidth(c.class, 14, 'left')} ${fitWidth(bytes(c.bytes), 10, 'right')}${c.lowerBytes ? `  lower ${bytes(c.lowerBytes)}` : ''}  ${explainClass(c.class)}`);
+		lines.push(`  ${fitWidth(c.class, 16, 'left')} ${fitWidth(bytes(c.bytes), 10, 'right')}${c.lowerBytes ? `  lower ${bytes(c.lowerBytes)}` : ''}  ${explainClass(c.class)}`);
+	}
+	const m = tree.metadataCopyUp;
+	if (m) {
+		lines.push('', `Copied up for metadata alone: ${m.files.toLocaleString('en-US')} files, ${bytes(m.bytes)}: ${m.cause}`, `  ${metadataEvidence(m)}`);
 	}
 	const biggest = [...tree.changes]
 		.filter(c => !c.dir)
 		.sort((a, b) => b.bytes + (b.lowerBytes ?? 0) - (a.bytes + (a.lowerBytes ?? 0)))
 		.slice(0, 20);
 	if (biggest.length > 0) lines.push('', 'Largest changed paths');
-	for (const c of biggest) lines.push(`  ${c.kind} ${fitWidth(bytes(c.bytes), 10, 'right')}  ${fitWidth(c.class, 13, 'left')} ${fitWidth(c.path, 90, 'left')}`.trimEnd());
+	for (const c of biggest) lines.push(`  ${c.kind} ${fitWidth(bytes(c.bytes), 10, 'right')}  ${fitWidth(c.class, 16, 'left')} ${fitWidth(c.path, 90, 'left')}`.trimEnd());
 	for (const w of tree.warnings) lines.push(`warning: ${sanitize(w)}`);
 	return lines.join('\n') + '\n';
 }
@@ -64,7 +69,9 @@ export async function runContainerReport(flags: ContainerReportFlags): Promise<n
 		const base = buildReport({takenAt: Date.now(), engines}, notes);
 		const report: ContainerReport = {
 			...base,
-			containers: base.containers.filter(c => c.id === found.id).map(c => ({...c, changes: tree.changes, classes: tree.classes, drill: {source: tree.source, approximate: tree.approximate, warnings: tree.warnings}})),
+			containers: base.containers
+				.filter(c => c.id === found.id)
+				.map(c => ({...c, changes: tree.changes, classes: tree.classes, ...(tree.metadataCopyUp ? {metadataCopyUp: tree.metadataCopyUp} : {}), drill: {source: tree.source, approximate: tree.approximate, warnings: tree.warnings}})),
 		};
 		process.stdout.write(flags.json ? JSON.stringify(report, null, 2) + '\n' : renderReportText({...base, containers: report.containers}) + textSection(tree));
 		return 0;

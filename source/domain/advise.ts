@@ -3,6 +3,7 @@ import {cleanupPlans} from './cleanup-candidates.js';
 import {deletedOpenAdvice} from './deleted-open-advice.js';
 import {bytes as fmt} from './format.js';
 import type {ImageFinding} from './image-findings.js';
+import {metadataCopyUpAdvice, type ContainerMetadataCopyUp, type MetadataCopyUpFinding} from './metadata-copy-up-advice.js';
 import {podEphemeralFindings, type PodEphemeralFinding, type PodStorage} from './pod-ephemeral-advice.js';
 import type {PlanItem, PrunePlan} from './prune-plan.js';
 import type {ContainerRecord, EngineSnapshot} from './types.js';
@@ -11,6 +12,8 @@ import type {ContainerRecord, EngineSnapshot} from './types.js';
 export interface ContainerClasses {
 	containerId: string;
 	classes: Array<{class: string; bytes: number; topPath?: string; lowerBytes?: number}>;
+	/** Files copied up for metadata alone, when any: counts, what changed, the likely cause. */
+	metadataCopyUp?: ContainerMetadataCopyUp;
 }
 
 export interface Suggestion {
@@ -31,6 +34,8 @@ export interface Suggestion {
 	security?: boolean;
 	/** Pod ephemeral-storage advice: what was measured and the suggested request/limit. */
 	ephemeral?: PodEphemeralFinding['ephemeral'];
+	/** Metadata-only copy-ups: bytes per container and over all containers of the image. */
+	metadataCopyUp?: MetadataCopyUpFinding['metadataCopyUp'];
 }
 
 export interface AdviceInput {
@@ -129,6 +134,7 @@ export function advise(input: AdviceInput): Suggestion[] {
 				if (advice) out.push({kind: 'redesign', engine: engine.runtime.id, subject: container.name, bytes: cls.bytes, ...advice});
 			}
 		}
+		for (const finding of metadataCopyUpAdvice(engine.containers, input.classes ?? [], minBytes)) out.push({kind: 'redesign', engine: engine.runtime.id, ...finding});
 	}
 	// Deleted-but-open files: the holder is the fix (restart or reopen); truncation is the cleanup plan.
 	for (const s of deletedOpenAdvice(input.engines, minBytes)) {

@@ -10,10 +10,11 @@ import {lstatSync} from 'node:fs';
 import type {ChangeKind} from '../../domain/classify.js';
 import type {DrillTotals} from '../../domain/drill-model.js';
 import {displayName, newDirNode, type DirNode} from '../../domain/file-tree.js';
+import type {CopyUpCandidate} from './copy-up-content.js';
 import {join, keyOf, under, type RawName} from './raw-names.js';
 import type {LinkSighting} from './tree-assembly.js';
 import type {RawChange} from './tree-types.js';
-import {ERR, ERR_KEYS, LEAF, TopFiles, dirMark, errorKind, isDirStat, isWhiteoutStat, type LowerLook, type StatLike, type WalkRules} from './walk-rules.js';
+import {ERR, ERR_KEYS, LEAF, TopFiles, dirMark, errorKind, isDirStat, isWhiteoutStat, metadataBits, type LowerLook, type StatLike, type WalkRules} from './walk-rules.js';
 
 const NONE: number[] = [];
 
@@ -71,6 +72,7 @@ export class DirAggregator {
 	readonly classLowerBytes: number[];
 	readonly unwalked: RawName[] = [];
 	readonly candidates: OpaqueCandidate[] = [];
+	readonly copyUps: CopyUpCandidate[] = [];
 	otherFs = 0;
 	private fresh = 0;
 
@@ -145,6 +147,8 @@ export class DirAggregator {
 		let rel: RawName | undefined;
 		let mark: ChangeKind | null = 'A';
 		let lowerBytes: number | undefined;
+		let lower: StatLike | undefined;
+		let layer: number | undefined;
 		const rules = this.cfg.rules;
 		if (frame.lowers.length > 0 || type === LEAF.charDevice) {
 			rel = join(frame.rel, name);
@@ -157,12 +161,16 @@ export class DirAggregator {
 				}
 			}
 			if (type === LEAF.charDevice) type = isWhiteoutStat(st) ? LEAF.whiteout : LEAF.other;
-			({mark, lowerBytes} = rules.leafMark(frame.lowers, rel, type, st));
+			({mark, lowerBytes, lower, layer} = rules.leafMark(frame.lowers, rel, type, st));
 		}
 		const apparent = size;
 		const allocated = blocks * 512;
 		const cls = rules.classOfFile(mark, lowerBytes, nameText, frame.cls);
 		const d = frame.node;
+		if (lower && type === LEAF.file) {
+			const bits = metadataBits(lower, st!);
+			if (bits !== 0) this.copyUps.push({key: d.key, name, rel: rel!, bytes: apparent, layer: layer!, bits, cls, uid: st!.uid, gid: st!.gid});
+		}
 		d.files++;
 		d.inodes++;
 		d.apparentBytes += apparent;

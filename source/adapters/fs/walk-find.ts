@@ -76,7 +76,7 @@ export function walkTreeWithFind(upperDir: string, options: TreeWalkOptions = {}
 	if (signal?.aborted) return Promise.reject(new WalkAbortedError());
 	const find = programPath('find');
 	if (!find) return Promise.reject(new Error('GNU find is not on PATH'));
-	const {root, rules, assembly, progress} = walkSetup(upperDir, options);
+	const {root, rules, assembly, progress, budget} = walkSetup(upperDir, options);
 	const sink: DirSink = {
 		opened: (frame, parent, counted) => assembly.open(frame.node, frame.name, parent ? parent.g : -1, frame.old, counted),
 		closed: frame => {
@@ -183,7 +183,7 @@ export function walkTreeWithFind(upperDir: string, options: TreeWalkOptions = {}
 		const finishAll = () =>
 			settle(() => {
 				try {
-					resolve(finishWalk(root, rules, assembly, b));
+					resolve(finishWalk(root, rules, assembly, budget, b));
 				} catch (error) {
 					reject(error as Error);
 				}

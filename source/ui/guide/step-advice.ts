@@ -38,7 +38,7 @@ export function adviceStep(input: GuideInput): GuideStep {
 	const figures: GuideLine[] = [];
 	const drills = input.drills.status === 'done' ? input.drills.value : null;
 	const focus = drills?.focus ?? null;
-	const found = [drills?.copyUp?.record.name, drills?.whiteout?.record.name].filter((n): n is string => Boolean(n));
+	const found = [drills?.copyUp?.record.name, drills?.metadataCopyUp?.record.name, drills?.whiteout?.record.name].filter((n): n is string => Boolean(n));
 	if (input.advice.status === 'loading') figures.push(line('reading image history and classifying the largest layers…', 'dim'));
 	else if (input.advice.status !== 'done') figures.push(line(input.advice.status === 'error' ? `no advice: ${input.advice.error}` : input.advice.reason, 'warn'));
 	else {
