@@ -9,7 +9,7 @@ import {sanitize} from '../domain/sanitize.js';
 import {fitWidth} from '../domain/text-width.js';
 import {buildReport, type Report, type ReportContainer} from '../report/report-model.js';
 import {renderReportText} from '../report/report-text.js';
-import {connectEngines} from '../services/engines.js';
+import {connectEngines, type EngineSource} from '../services/engines.js';
 import type {ContainerRecord} from '../domain/types.js';
 import {drillContainer} from '../services/drill.js';
 import type {ReportFlags} from './report-flags.js';
@@ -50,22 +50,43 @@ function findContainer(records: ContainerRecord[], wanted: string): ContainerRec
 	throw new OperatorError(`no container named ${wanted}`, {hint: '`layerscope report` lists them', code: 'NOT_FOUND'});
 }
 
+/**
+ * With one local Docker-API engine, the container the engine resolves `wanted` to is walked
+ * beside the scan (one inspect gives its layer paths): the walk need not wait for every other
+ * container to be listed and sized. The report uses it only when the scan finds that same
+ * container; otherwise (or when it fails) it walks after the scan.
+ */
+function walkBesideScan(sources: EngineSource[], wanted: string, signal: AbortSignal): Promise<{id: string; tree: DrillTree} | null> {
+	const local = sources.filter(s => s.docker?.client.endpoint.local);
+	if (local.length !== 1) return Promise.resolve(null);
+	return local[0]!
+		.docker!.container(wanted)
+		.then(async record => (record?.upperDir ? {id: record.id, tree: await drillContainer(record, {listAdded: true, signal})} : null))
+		.catch(() => null);
+}
+
 /** `layerscope report [--json] --container NAME|ID`: the normal report narrowed to one container, with its changes and classes. */
 export async function runContainerReport(flags: ContainerReportFlags): Promise<number> {
 	const {sources, notes} = await connectEngines(flags);
 	const pool = new WalkPool();
+	const stop = new AbortController();
 	try {
+		const early = walkBesideScan(sources, flags.container, stop.signal);
 		const engines = await Promise.all(sources.map(source => source.scan({pool, diskUsageTimeoutMs: (flags.dfTimeout ?? 120) * 1000})));
 		const found = findContainer(
 			engines.flatMap(e => e.containers),
 			flags.container,
 		);
 		const docker = sources.find(s => s.docker && s.docker.engineId === found.engine)?.docker;
-		const tree = await drillContainer(found, {
-			listAdded: true,
-			local: docker ? docker.client.endpoint.local : true,
-			engine: docker ? new DockerChanges(docker.client) : undefined,
-		});
+		const walked = await early;
+		const tree =
+			walked && walked.id === found.id
+				? walked.tree
+				: await drillContainer(found, {
+						listAdded: true,
+						local: docker ? docker.client.endpoint.local : true,
+						engine: docker ? new DockerChanges(docker.client) : undefined,
+					});
 		const base = buildReport({takenAt: Date.now(), engines}, notes);
 		const report: ContainerReport = {
 			...base,
@@ -76,6 +97,7 @@ export async function runContainerReport(flags: ContainerReportFlags): Promise<n
 		process.stdout.write(flags.json ? JSON.stringify(report, null, 2) + '\n' : renderReportText({...base, containers: report.containers}) + textSection(tree));
 		return 0;
 	} finally {
+		stop.abort();
 		for (const source of sources) source.close();
 		await pool.close();
 	}

@@ -10,7 +10,9 @@
  */
 import {closeSync, openSync, readSync} from 'node:fs';
 import {META_TIME} from '../../domain/metadata-copy-up.js';
+import type {FileNode} from '../../domain/file-tree.js';
 import {under, type RawName} from './raw-names.js';
+import type {RawChange} from './tree-types.js';
 
 /**
  * A changed file whose lower copy has the same size: maybe copied up for its metadata alone.
@@ -31,6 +33,8 @@ export interface CopyUpCandidate {
 	cls: number;
 	uid: number;
 	gid: number;
+	/** Set by a walk assembled on its own thread: the directory's index, the change record and the entry. */
+	direct?: {g: number; change: RawChange; entry?: FileNode};
 }
 
 /** Default bytes read per walk to compare copies (both sides count). */
@@ -45,10 +49,12 @@ export const SAME = 1;
 export const DIFFERS = 2;
 
 const CHUNK = 256 * 1024;
+/** Files compared between two turns of the event loop (the opaque-xattr tar's output drains meanwhile). */
+const BATCH = 64;
 let bufA: Buffer | null = null;
 let bufB: Buffer | null = null;
 
-/** Reads up to `want` bytes at `pos`; returns how many were read (less only at end of file). */
+/** Reads `want` bytes at `pos` (several reads if short); returns how many were read (less only at end of file). */
 function readFully(fd: number, buf: Buffer, want: number, pos: number): number {
 	let got = 0;
 	while (got < want) {
@@ -59,7 +65,8 @@ function readFully(fd: number, buf: Buffer, want: number, pos: number): number {
 	return got;
 }
 
-function sameContent(a: string | Buffer, b: string | Buffer, size: number): boolean {
+/** SAME or DIFFERS; throws when a file cannot be opened or read. */
+function compareFiles(a: string | Buffer, b: string | Buffer, size: number): number {
 	let fa = -1;
 	let fb = -1;
 	try {
@@ -69,29 +76,35 @@ function sameContent(a: string | Buffer, b: string | Buffer, size: number): bool
 		bufB ??= Buffer.allocUnsafe(CHUNK);
 		for (let pos = 0; pos < size; pos += CHUNK) {
 			const want = Math.min(CHUNK, size - pos);
-			if (readFully(fa, bufA, want, pos) !== want || readFully(fb, bufB, want, pos) !== want) return false;
-			if (bufA.compare(bufB, 0, want, 0, want) !== 0) return false;
+			if (readFully(fa, bufA, want, pos) !== want || readFully(fb, bufB, want, pos) !== want) return DIFFERS;
+			if (bufA.compare(bufB, 0, want, 0, want) !== 0) return DIFFERS;
 		}
-		return true;
+		return SAME;
 	} finally {
 		if (fa >= 0) closeSync(fa);
 		if (fb >= 0) closeSync(fb);
 	}
 }
 
+const turn = () => new Promise<void>(resolve => setImmediate(resolve));
+
 /**
  * One verdict per candidate (UNCHECKED, SAME, DIFFERS) and the bytes read. `root`: the upper
- * dir; `lowers`: the lower dirs, topmost first (candidates name theirs by index). A file that
- * cannot be read (vanished, denied) stays UNCHECKED.
+ * dir; `lowers`: the lower dirs, topmost first (candidates name theirs by index). What to
+ * compare is chosen first, within the budget; the comparisons then run BATCH files at a time
+ * (synchronous reads: the cheapest here), yielding between batches so the opaque-xattr tar
+ * started beside them keeps running. A file that cannot be read (vanished, denied) stays
+ * UNCHECKED.
  */
-export function compareCopyUps(root: string, lowers: readonly string[], candidates: readonly CopyUpCandidate[], budgetBytes: number): {verdicts: Uint8Array; comparedBytes: number} {
+export async function compareCopyUps(root: string, lowers: readonly string[], candidates: readonly CopyUpCandidate[], budgetBytes: number): Promise<{verdicts: Uint8Array; comparedBytes: number}> {
 	const verdicts = new Uint8Array(candidates.length);
 	const order = candidates.map((_, i) => i);
 	const rank = (c: CopyUpCandidate) => (c.bits & META_TIME ? 0 : 1);
 	order.sort((x, y) => rank(candidates[x]!) - rank(candidates[y]!) || candidates[x]!.bytes - candidates[y]!.bytes);
-	let compared = 0;
+	let planned = 0;
 	let sameMtime = 0;
 	const sameMtimeBudget = budgetBytes * SAME_MTIME_SHARE;
+	const jobs: number[] = [];
 	for (const i of order) {
 		const c = candidates[i]!;
 		if (c.bytes === 0) {
@@ -99,15 +112,22 @@ export function compareCopyUps(root: string, lowers: readonly string[], candidat
 			continue;
 		}
 		const cost = 2 * Math.max(c.bytes, MIN_COST);
-		if (compared + cost > budgetBytes) continue;
+		if (planned + cost > budgetBytes) continue;
 		const timeChanged = (c.bits & META_TIME) !== 0;
 		if (!timeChanged && sameMtime + cost > sameMtimeBudget) continue;
-		const lower = lowers[c.layer];
-		if (lower === undefined) continue;
+		if (lowers[c.layer] === undefined) continue;
 		if (!timeChanged) sameMtime += cost;
+		planned += cost;
+		jobs.push(i);
+	}
+	let compared = 0;
+	for (let k = 0; k < jobs.length; k++) {
+		if (k > 0 && k % BATCH === 0) await turn();
+		const i = jobs[k]!;
+		const c = candidates[i]!;
 		try {
-			verdicts[i] = sameContent(under(root, c.rel), under(lower, c.rel), c.bytes) ? SAME : DIFFERS;
-			compared += cost;
+			verdicts[i] = compareFiles(under(root, c.rel), under(lowers[c.layer]!, c.rel), c.bytes);
+			compared += 2 * Math.max(c.bytes, MIN_COST);
 		} catch {
 			// gone or unreadable since the walk: left unchecked
 		}

@@ -167,9 +167,10 @@ export class DirAggregator {
 		const allocated = blocks * 512;
 		const cls = rules.classOfFile(mark, lowerBytes, nameText, frame.cls);
 		const d = frame.node;
+		let candidate: CopyUpCandidate | undefined;
 		if (lower && type === LEAF.file) {
 			const bits = metadataBits(lower, st!);
-			if (bits !== 0) this.copyUps.push({key: d.key, name, rel: rel!, bytes: apparent, layer: layer!, bits, cls, uid: st!.uid, gid: st!.gid});
+			if (bits !== 0) this.copyUps.push((candidate = {key: d.key, name, rel: rel!, bytes: apparent, layer: layer!, bits, cls, uid: st!.uid, gid: st!.gid}));
 		}
 		d.files++;
 		d.inodes++;
@@ -188,10 +189,19 @@ export class DirAggregator {
 		if (mark) {
 			d.marks[mark]++;
 			frame.changed = true;
-			if (mark !== 'A' || this.cfg.listAdded) this.cfg.sink.change({path: (rel ??= join(frame.rel, name)), kind: mark, class: rules.classes[cls] ?? 'other', bytes: apparent, ...(lowerBytes !== undefined ? {lowerBytes} : {}), dir: false});
+			if (mark !== 'A' || this.cfg.listAdded) {
+				const change: RawChange = {path: (rel ??= join(frame.rel, name)), kind: mark, class: rules.classes[cls] ?? 'other', bytes: apparent, ...(lowerBytes !== undefined ? {lowerBytes} : {}), dir: false};
+				this.cfg.sink.change(change);
+				// Direct assembly (this thread): the candidate keeps its records, no lookup later.
+				if (candidate && frame.g >= 0) candidate.direct = {g: frame.g, change};
+			}
 		}
 		if (nlink > 1) this.links.push({id, rel: (rel ??= join(frame.rel, name)), key: d.key, ...(frame.g >= 0 ? {g: frame.g} : {}), name, apparent, allocated, cls});
-		if (mark === 'C' || mark === 'D') return void d.entries.push(rules.node(name, type, apparent, allocated, true, mark, cls, lowerBytes));
+		if (mark === 'C' || mark === 'D') {
+			const node = rules.node(name, type, apparent, allocated, true, mark, cls, lowerBytes);
+			if (candidate?.direct) candidate.direct.entry = node;
+			return void d.entries.push(node);
+		}
 		const cfg = this.cfg;
 		const top = (frame.top ??= new TopFiles(cfg.topK, frame.depth <= cfg.shallowDepth, cfg.minDeepBytes));
 		const slot = top.slot(apparent, allocated);

@@ -254,18 +254,23 @@ export class TreeAssembly {
 		fig.comparedBytes = m.comparedBytes;
 		if (m.candidates.length === 0) return fig;
 		const metaName = this.classes[m.cls] ?? 'other';
-		const changes = new Map<string, RawChange>();
-		for (const c of this.changes) if (!c.dir && c.kind === 'C') changes.set(keyOf(c.path), c);
-		const links = new Map<string, LinkSighting>();
-		for (const l of this.links) links.set(keyOf(l.rel), l);
+		// Records by path, built only for candidates that came from another thread (cloned).
+		let changes: Map<string, RawChange> | undefined;
+		let links: Map<string, LinkSighting> | undefined;
 		const entryMaps = new Map<number, Map<string, FileNode>>();
-		const owners = new Map<string, number>();
+		const owners = new Map<number, number>();
 		const classLower = this.running.classLowerBytes;
 		for (let i = 0; i < m.candidates.length; i++) {
 			const c = m.candidates[i]!;
 			const v = m.verdicts[i]!;
-			const path = keyOf(c.rel);
-			const change = changes.get(path);
+			let change = c.direct?.change;
+			if (!c.direct) {
+				if (!changes) {
+					changes = new Map();
+					for (const x of this.changes) if (!x.dir && x.kind === 'C') changes.set(keyOf(x.path), x);
+				}
+				change = changes.get(keyOf(c.rel));
+			}
 			if (change) {
 				change.metadata = c.bits;
 				if (v !== UNCHECKED) change.contentSame = v === SAME;
@@ -284,25 +289,35 @@ export class TreeAssembly {
 			fig.bytes += c.bytes;
 			if (c.bits & META_OWNER) {
 				fig.owner++;
-				const o = `${c.uid}:${c.gid}`;
+				// uid and gid (32 bits each) as one number key
+				const o = c.uid * 0x1_0000_0000 + c.gid;
 				owners.set(o, (owners.get(o) ?? 0) + 1);
 			}
 			if (c.bits & META_MODE) fig.mode++;
 			if (c.bits & META_TIME) fig.time++;
 			if (change) change.class = metaName;
-			const link = links.get(path);
-			if (link) link.cls = m.cls;
+			if (this.links.length > 0) {
+				if (!links) {
+					links = new Map();
+					for (const l of this.links) links.set(keyOf(l.rel), l);
+				}
+				const link = links.get(keyOf(c.rel));
+				if (link) link.cls = m.cls;
+			}
 			classLower[c.cls]! -= c.bytes;
 			classLower[m.cls]! += c.bytes;
-			const g = this.lookup(c.key);
+			const g = c.direct ? c.direct.g : this.lookup(c.key);
 			if (g === undefined) continue;
-			let names = entryMaps.get(g);
-			if (!names) {
-				names = new Map();
-				for (const e of this.dirs[g]!.entries) if (e.type !== 'dir') names.set(text(e.name), e);
-				entryMaps.set(g, names);
+			let entry = c.direct?.entry;
+			if (!c.direct) {
+				let names = entryMaps.get(g);
+				if (!names) {
+					names = new Map();
+					for (const e of this.dirs[g]!.entries) if (e.type !== 'dir') names.set(text(e.name), e);
+					entryMaps.set(g, names);
+				}
+				entry = names.get(text(c.name));
 			}
-			const entry = names.get(text(c.name));
 			if (entry) entry.class = metaName;
 			for (let at = g; at >= 0; at = this.state[S * at + PARENT]!) {
 				const d = this.dirs[at]!;
@@ -313,9 +328,9 @@ export class TreeAssembly {
 				own.bytes += c.bytes;
 			}
 		}
-		let top: {owner: string; files: number} | undefined;
+		let top: {owner: number; files: number} | undefined;
 		for (const [owner, files] of owners) if (!top || files > top.files) top = {owner, files};
-		if (top) fig.topOwner = top;
+		if (top) fig.topOwner = {owner: `${Math.floor(top.owner / 0x1_0000_0000)}:${top.owner % 0x1_0000_0000}`, files: top.files};
 		return fig;
 	}
 

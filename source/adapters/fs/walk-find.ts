@@ -182,11 +182,7 @@ export function walkTreeWithFind(upperDir: string, options: TreeWalkOptions = {}
 
 		const finishAll = () =>
 			settle(() => {
-				try {
-					resolve(finishWalk(root, rules, assembly, budget, b));
-				} catch (error) {
-					reject(error as Error);
-				}
+				finishWalk(root, rules, assembly, budget, b).then(resolve, reject);
 			});
 
 		/** One find per worker over its share of chunk roots, passed as raw bytes through stdin (-files0-from). */

@@ -30,18 +30,21 @@ type WalkFigures = Pick<DirAggregator, 'links' | 'classLowerBytes' | 'unwalked' 
  * Hard links, walk figures, the opaque directories (one batched xattr read) and the copy-up
  * candidates (contents compared in this process within `budget` bytes) go in; the tree comes out.
  */
-export function finishWalk(root: string, rules: WalkRules, assembly: TreeAssembly, budget: number, ...parts: WalkFigures[]): WalkedTree {
+export async function finishWalk(root: string, rules: WalkRules, assembly: TreeAssembly, budget: number, ...parts: WalkFigures[]): Promise<WalkedTree> {
 	for (const p of parts) {
 		assembly.addLinks(p.links);
 		assembly.addWalkFigures(p);
 	}
-	const hidden = findHiddenDeletes(
-		root,
-		parts.flatMap(p => p.candidates),
-		rules,
-		assembly.opaque,
-	);
 	const candidates = parts.length === 1 ? parts[0]!.copyUps : parts.flatMap(p => p.copyUps);
-	const {verdicts, comparedBytes} = compareCopyUps(root, rules.lowers, candidates, budget);
+	// Both at once: the tar reading opaque xattrs runs while the contents are compared.
+	const [hidden, {verdicts, comparedBytes}] = await Promise.all([
+		findHiddenDeletes(
+			root,
+			parts.flatMap(p => p.candidates),
+			rules,
+			assembly.opaque,
+		),
+		compareCopyUps(root, rules.lowers, candidates, budget),
+	]);
 	return assembly.build(hidden, rules.rules.whiteout, {candidates, verdicts, comparedBytes, budgetBytes: budget, cls: rules.rules.metadataCopyUp});
 }

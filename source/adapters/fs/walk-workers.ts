@@ -80,11 +80,7 @@ export function walkTreeWithWorkers(upperDir: string, options: TreeWalkOptions =
 			idle.push(w);
 			if (idle.length === workers.length) {
 				settle(() => {
-					try {
-						resolve(finishWalk(root, rules, assembly, budget, ...done));
-					} catch (error) {
-						reject(error as Error);
-					}
+					finishWalk(root, rules, assembly, budget, ...done).then(resolve, reject);
 				});
 				return;
 			}
