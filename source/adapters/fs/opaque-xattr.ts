@@ -66,16 +66,25 @@ export async function readOpaqueAsync(paths: ReadonlyArray<string | Uint8Array>,
 		if (!tar) break;
 		const chunk = chunkInput(paths.slice(start, start + CHUNK));
 		const r = await new Promise<{error?: Error; status: number | null; stdout: Buffer}>(resolve => {
-			const child = spawn(tar, tarArgs, {stdio: ['pipe', 'pipe', 'ignore']});
 			const parts: Buffer[] = [];
-			let error: Error | undefined;
+			let done = false;
+			const finish = (error: Error | undefined, status: number | null) => {
+				if (done) return;
+				done = true;
+				resolve({error, status, stdout: Buffer.concat(parts)});
+			};
+			let child: ReturnType<typeof spawn>;
+			try {
+				child = spawn(tar, tarArgs, {stdio: ['pipe', 'pipe', 'ignore']});
+			} catch (error) {
+				return finish(error as Error, null);
+			}
 			child.stdout!.on('data', (d: Buffer) => parts.push(d));
 			child.stdin!.on('error', () => {});
 			child.stdin!.end(chunk.input);
-			child.on('error', e => {
-				error = e;
-			});
-			child.on('close', status => resolve({error, status, stdout: Buffer.concat(parts)}));
+			// A tar that could not start may never close: its error settles the chunk.
+			child.on('error', error => finish(error, null));
+			child.on('close', status => finish(undefined, status));
 		});
 		const out = tarOutput(r.error, r.status, r.stdout, state);
 		if (out) for (const i of parseTar(out, chunk.want)) found.add(start + i);

@@ -20,6 +20,8 @@ export interface DemoContainer {
 	script: string;
 	/** Wait for it to exit (a stopped container with data). */
 	exits?: boolean;
+	/** Wait until it prints this (its start-up work is done, so the first samples see a settled layer). */
+	readyLine?: string;
 	binds?: string[];
 	logOpts?: Record<string, string>;
 }
@@ -64,7 +66,7 @@ export const demoContainers: DemoContainer[] = [
 	{name: 'demo-idle-big', image: base, script: 'mkdir -p /var/cache/pkgs && dd if=/dev/zero of=/var/cache/pkgs/bundle.bin bs=1M count=48 2>/dev/null; sleep 2147483647'},
 	{name: 'demo-copy-up', image: 'demo/model-server:1', script: 'echo "tuned $(date)" >> /srv/model/weights.bin; sleep 2147483647'},
 	// An entrypoint that runs `chown -R` over the image's tree at start: every file is copied up for its owner alone.
-	{name: 'demo-chown', image: 'demo/app-tree:1', script: 'chown -R 1000:1000 /app; sleep 2147483647'},
+	{name: 'demo-chown', image: 'demo/app-tree:1', script: 'chown -R 1000:1000 /app; echo chown done; sleep 2147483647', readyLine: 'chown done'},
 	{name: 'demo-whiteout', image: 'demo/model-server:1', script: 'rm -f /srv/model/weights.bin; sleep 2147483647'},
 	{name: 'demo-stopped-job', image: base, script: 'mkdir -p /var/lib/job && dd if=/dev/zero of=/var/lib/job/results.db bs=1M count=16 2>/dev/null', exits: true},
 	{name: 'demo-volume-writer', image: base, script: 'dd if=/dev/zero of=/data/export.bin bs=1M count=8 2>/dev/null', exits: true, binds: ['demo-orphan-data:/data']},
