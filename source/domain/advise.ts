@@ -5,6 +5,7 @@ import {wordsFor, type EngineWords} from './engine-words.js';
 import {bytes as fmt} from './format.js';
 import type {ImageFinding} from './image-findings.js';
 import {imageGcEnabled, type ImageGcThresholds} from './image-gc.js';
+import {metadataCopyUpAdvice, type ContainerMetadataCopyUp, type MetadataCopyUpFinding} from './metadata-copy-up-advice.js';
 import {podEphemeralFindings, type PodEphemeralFinding, type PodStorage} from './pod-ephemeral-advice.js';
 import type {PlanItem, PrunePlan} from './prune-plan.js';
 import type {EngineSnapshot} from './types.js';
@@ -13,6 +14,8 @@ import type {EngineSnapshot} from './types.js';
 export interface ContainerClasses {
 	containerId: string;
 	classes: Array<{class: string; bytes: number; topPath?: string; lowerBytes?: number}>;
+	/** Files copied up for metadata alone, when any: counts, what changed, the likely cause. */
+	metadataCopyUp?: ContainerMetadataCopyUp;
 }
 
 export interface Suggestion {
@@ -35,6 +38,8 @@ export interface Suggestion {
 	ephemeral?: PodEphemeralFinding['ephemeral'];
 	/** Unused images on a kubelet's CRI engine: the kubelet collects them itself at these thresholds, so removing them by hand is optional. */
 	kubeletImageGc?: ImageGcThresholds & {optional: true};
+	/** Metadata-only copy-ups: bytes per container and over all containers of the image. */
+	metadataCopyUp?: MetadataCopyUpFinding['metadataCopyUp'];
 }
 
 export interface AdviceInput {
@@ -145,6 +150,7 @@ export function advise(input: AdviceInput): Suggestion[] {
 				if (advice) out.push({kind: 'redesign', engine: engine.runtime.id, subject: container.name, bytes: cls.bytes, ...advice});
 			}
 		}
+		for (const finding of metadataCopyUpAdvice(engine.containers, input.classes ?? [], minBytes)) out.push({kind: 'redesign', engine: engine.runtime.id, ...finding});
 	}
 	// Deleted-but-open files: the holder is the fix (restart or reopen); truncation is the cleanup plan.
 	for (const s of deletedOpenAdvice(input.engines, minBytes)) {

@@ -2,11 +2,13 @@
  * What kind of bytes a changed path holds. Pure: path (+ mark + lower info) -> class.
  * The same rules (as regex sources) are handed to the tree walker's worker, which
  * applies them in the same order: whiteout, copy-up, file-name rules, directory rules, other.
+ * `metadata-copy-up` is decided after the walk (metadata-copy-up.ts): a C file whose lower copy
+ * has the same size and content, copied up for its owner, mode or times alone.
  */
 import {wordsFor} from './engine-words.js';
 import type {EngineKind} from './types.js';
 
-export const pathClasses = ['logs', 'package-cache', 'temp', 'database', 'crash-dump', 'copy-up', 'whiteout', 'other'] as const;
+export const pathClasses = ['logs', 'package-cache', 'temp', 'database', 'crash-dump', 'copy-up', 'whiteout', 'other', 'metadata-copy-up'] as const;
 export type PathClass = (typeof pathClasses)[number];
 export type ChangeKind = 'A' | 'C' | 'D';
 
@@ -19,6 +21,7 @@ export const classExplanations: Record<PathClass, string> = {
 	temp: 'temporary files: safe to delete, or mount a tmpfs at /tmp',
 	database: 'database files in the writable layer: they belong on a volume',
 	'crash-dump': 'core dump from a crashed process: inspect, then delete',
+	'metadata-copy-up': 'an image file copied up for its owner, mode or times alone: same content, stored again',
 	'copy-up': 'a large image file was copied up to change it: the whole file is stored again',
 	whiteout: 'deleted from the image: the lower layer still holds these bytes',
 	other: 'other files written by the container',
@@ -92,6 +95,7 @@ export function classRulesForWorker(threshold = copyUpThresholdBytes) {
 		dirRules: encode(dirRules),
 		other: index('other'),
 		copyUp: index('copy-up'),
+		metadataCopyUp: index('metadata-copy-up'),
 		whiteout: index('whiteout'),
 		copyUpThreshold: threshold,
 	};

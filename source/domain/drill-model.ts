@@ -6,6 +6,7 @@
  */
 import type {ChangeKind, ClassBytes, PathClass} from './classify.js';
 import type {DirNode, FileNode, NodeCounts, NodeErrors} from './file-tree.js';
+import type {MetadataChange, MetadataCopyUpSummary} from './metadata-copy-up.js';
 
 export interface DrillChange {
 	/** Display-safe path (sanitizeBytes). */
@@ -18,6 +19,10 @@ export interface DrillChange {
 	bytes: number;
 	lowerBytes?: number;
 	dir?: boolean;
+	/** Same size as the lower file: what changed against its lstat. */
+	metadataChange?: MetadataChange[];
+	/** Content compared with the lower copy: true equal, false different; absent when not compared. */
+	contentSame?: boolean;
 }
 
 export interface DrillTotals extends NodeCounts {
@@ -41,6 +46,8 @@ export interface DrillTree {
 	changes: DrillChange[];
 	totals: DrillTotals;
 	classes: ClassBytes[];
+	/** Files copied up for their metadata alone, with the likely cause; absent when none. */
+	metadataCopyUp?: MetadataCopyUpSummary;
 	/** Paths (display-safe) whose subtree could not be walked (name too long), capped. */
 	unwalked: string[];
 	warnings: string[];

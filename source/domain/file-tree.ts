@@ -71,6 +71,8 @@ export interface DirNode extends NodeCounts {
 	entries: FileNode[];
 	/** Files not listed in `entries`, summed. */
 	rest: {count: number; apparentBytes: number; allocatedBytes: number};
+	/** Files below copied up for their metadata alone (class metadata-copy-up), when any. */
+	metadataCopyUp?: {files: number; bytes: number};
 }
 
 const utf8 = new TextDecoder('utf-8', {fatal: true});

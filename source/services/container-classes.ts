@@ -10,8 +10,10 @@ export function containerClasses(tree: DrillTree): ContainerClasses {
 		const weight = change.bytes + (change.lowerBytes ?? 0);
 		if (!best || weight > best.bytes + (best.lowerBytes ?? 0)) top.set(change.class, {path: change.path, bytes: change.bytes, lowerBytes: change.lowerBytes});
 	}
+	const m = tree.metadataCopyUp;
 	return {
 		containerId: tree.containerId,
+		...(m ? {metadataCopyUp: {files: m.files, bytes: m.bytes, cause: m.cause, owner: m.owner, mode: m.mode, time: m.time, ...(m.topOwner ? {topOwner: m.topOwner.owner} : {}), confirmed: m.confirmed, inferred: m.inferred}} : {}),
 		classes: tree.classes.filter(c => c.bytes > 0).map(c => ({class: c.class, bytes: c.bytes, topPath: top.get(c.class)?.path, lowerBytes: top.get(c.class)?.lowerBytes})),
 	};
 }

@@ -3,6 +3,7 @@ import {walkTree, type RawName, type TreeWalkOptions, type WalkedTree} from '../
 import {summarizeClasses} from '../domain/classify.js';
 import type {DrillChange, DrillProgress, DrillTree} from '../domain/drill-model.js';
 import {displayName, exactName} from '../domain/file-tree.js';
+import {metadataChanges, metadataEvidence, summarizeMetadataCopyUps} from '../domain/metadata-copy-up.js';
 import {sanitize} from '../domain/sanitize.js';
 import type {ContainerRecord} from '../domain/types.js';
 import {drillViaEngine} from './drill-engine.js';
@@ -19,6 +20,8 @@ export interface DrillOptions {
 	engine?: DockerChanges;
 	/** At most this many archive HEADs in the fallback. */
 	maxStats?: number;
+	/** Bytes read to compare copy-ups with their lower copies (walk default: 128 MiB). */
+	contentBudgetBytes?: number;
 }
 
 export {displayName};
@@ -44,6 +47,8 @@ export function toDrillTree(containerId: string, raw: WalkedTree): DrillTree {
 				bytes: c.bytes,
 				...(c.lowerBytes !== undefined ? {lowerBytes: c.lowerBytes} : {}),
 				...(c.dir ? {dir: true} : {}),
+				...(c.metadata ? {metadataChange: metadataChanges(c.metadata)} : {}),
+				...(c.contentSame !== undefined ? {contentSame: c.contentSame} : {}),
 			}),
 		)
 		.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
@@ -53,6 +58,8 @@ export function toDrillTree(containerId: string, raw: WalkedTree): DrillTree {
 	if (denied + vanished + tooLong + other > 0) {
 		warnings.push(`${denied} unreadable, ${vanished} vanished, ${tooLong} too-long paths (not walked), ${other} other errors`);
 	}
+	const metadataCopyUp = summarizeMetadataCopyUps(raw.metadataCopyUp, dirs, '/');
+	if (raw.metadataCopyUp.unchecked > 0) warnings.push(`copy-ups: ${metadataEvidence(raw.metadataCopyUp)}`);
 	return {
 		containerId,
 		source: 'walk',
@@ -63,6 +70,7 @@ export function toDrillTree(containerId: string, raw: WalkedTree): DrillTree {
 		changes,
 		totals: raw.totals,
 		classes: summarizeClasses(raw.totals.classBytes, raw.totals.classLowerBytes),
+		...(metadataCopyUp ? {metadataCopyUp} : {}),
 		unwalked: raw.unwalked.map(displayName),
 		warnings,
 	};
@@ -80,6 +88,7 @@ export async function drillContainer(record: ContainerRecord, options: DrillOpti
 			signal: options.signal,
 			listAdded: options.listAdded,
 			topK: options.topK,
+			...(options.contentBudgetBytes !== undefined ? {contentBudgetBytes: options.contentBudgetBytes} : {}),
 			onProgress: options.onProgress ? p => options.onProgress!({entries: p.entries, dirsDone: p.dirsDone, totals: p.totals, topLevel: p.topLevel}) : undefined,
 		};
 		return toDrillTree(record.id, await walkTree(record.upperDir, walkOptions));

@@ -103,6 +103,9 @@ describe('layerscope guide on the seeded lab (tmux 80×24)', () => {
 		expect(copyLine).toContain(`lower file ${bytes(lowerBytes)}`);
 		expect(text).toContain('Whiteout in demo-whiteout');
 		expect(text).toMatch(/D \/srv\/model\/weights\.bin .*image still holds/);
+		// The chown -R at demo-chown's start: every file of its image's tree copied up for its owner alone.
+		expect(text).toContain('Copied up for metadata alone in demo-chown:');
+		expect(text).toMatch(/3,000 files, [\d.]+ MB: ownership \(to 1000:1000\) changed on 3,000/);
 	});
 
 	it('step 5: suggests the log redesign', async () => {

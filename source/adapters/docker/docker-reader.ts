@@ -86,6 +86,12 @@ export class DockerReader {
 		return records.filter((r): r is ContainerRecord => r !== null);
 	}
 
+	/** One container by name or id (prefix), as the engine resolves it (one inspect); null when it does not. */
+	async container(nameOrId: string): Promise<ContainerRecord | null> {
+		const detail = await this.client.call<any>('inspect container', (d: any, abortSignal) => d.getContainer(nameOrId).inspect({abortSignal})).catch(() => null);
+		return detail?.Id ? toContainer(this.engineId, {} as ContainerInfo, detail) : null;
+	}
+
 	/** One container sized by the engine (inspect ?size=1): the fallback without host access. */
 	async engineSize(id: string): Promise<{sizeRw: number; sizeRootFs: number}> {
 		const detail = await this.client.call<any>(`size container ${id.slice(0, 12)}`, (d: any, abortSignal) => d.getContainer(id).inspect(opts({size: true, abortSignal})));

@@ -10,10 +10,11 @@ import {lstatSync, type Stats} from 'node:fs';
 import type {ChangeKind} from '../../domain/classify.js';
 import type {DrillTotals} from '../../domain/drill-model.js';
 import {displayName, newDirNode, type DirNode} from '../../domain/file-tree.js';
+import type {CopyUpCandidate} from './copy-up-content.js';
 import {join, keyOf, listDir, text, under, type RawName} from './raw-names.js';
 import type {LinkSighting} from './tree-assembly.js';
 import type {RawChange} from './tree-types.js';
-import {ERR, ERR_KEYS, LEAF, TopFiles, dirMark, errorKind, isDirStat, isWhiteoutStat, leafOfMode, type LowerLook, type StatLike, type WalkRules} from './walk-rules.js';
+import {ERR, ERR_KEYS, LEAF, TopFiles, dirMark, errorKind, isDirStat, isWhiteoutStat, leafOfMode, metadataBits, type LowerLook, type StatLike, type WalkRules} from './walk-rules.js';
 
 const NONE: number[] = [];
 
@@ -78,6 +79,7 @@ export class DirAggregator {
 	readonly classLowerBytes: number[];
 	readonly unwalked: RawName[] = [];
 	readonly candidates: OpaqueCandidate[] = [];
+	readonly copyUps: CopyUpCandidate[] = [];
 	otherFs = 0;
 	private fresh = 0;
 
@@ -209,6 +211,8 @@ export class DirAggregator {
 		let rel: RawName | undefined;
 		let mark: ChangeKind | null = 'A';
 		let lowerBytes: number | undefined;
+		let lower: StatLike | undefined;
+		let layer: number | undefined;
 		const rules = this.cfg.rules;
 		if (frame.lowers.length > 0 || type === LEAF.charDevice) {
 			rel = join(frame.rel, name);
@@ -221,12 +225,17 @@ export class DirAggregator {
 				}
 			}
 			if (type === LEAF.charDevice) type = isWhiteoutStat(st) ? LEAF.whiteout : LEAF.other;
-			({mark, lowerBytes} = rules.leafMark(frame.lowers, rel, type, st));
+			({mark, lowerBytes, lower, layer} = rules.leafMark(frame.lowers, rel, type, st));
 		}
 		const apparent = size;
 		const allocated = blocks * 512;
 		const cls = rules.classOfFile(mark, lowerBytes, nameText, frame.cls);
 		const d = frame.node;
+		let candidate: CopyUpCandidate | undefined;
+		if (lower && type === LEAF.file) {
+			const bits = metadataBits(lower, st!);
+			if (bits !== 0) this.copyUps.push((candidate = {key: d.key, name, rel: rel!, bytes: apparent, layer: layer!, bits, cls, uid: st!.uid, gid: st!.gid}));
+		}
 		d.files++;
 		d.inodes++;
 		d.apparentBytes += apparent;
@@ -244,10 +253,19 @@ export class DirAggregator {
 		if (mark) {
 			d.marks[mark]++;
 			frame.changed = true;
-			if (mark !== 'A' || this.cfg.listAdded) this.cfg.sink.change({path: (rel ??= join(frame.rel, name)), kind: mark, class: rules.classes[cls] ?? 'other', bytes: apparent, ...(lowerBytes !== undefined ? {lowerBytes} : {}), dir: false});
+			if (mark !== 'A' || this.cfg.listAdded) {
+				const change: RawChange = {path: (rel ??= join(frame.rel, name)), kind: mark, class: rules.classes[cls] ?? 'other', bytes: apparent, ...(lowerBytes !== undefined ? {lowerBytes} : {}), dir: false};
+				this.cfg.sink.change(change);
+				// Direct assembly (this thread): the candidate keeps its records, no lookup later.
+				if (candidate && frame.g >= 0) candidate.direct = {g: frame.g, change};
+			}
 		}
 		if (nlink > 1) this.links.push({id, rel: (rel ??= join(frame.rel, name)), key: d.key, ...(frame.g >= 0 ? {g: frame.g} : {}), name, apparent, allocated, cls});
-		if (mark === 'C' || mark === 'D') return void d.entries.push(rules.node(name, type, apparent, allocated, true, mark, cls, lowerBytes));
+		if (mark === 'C' || mark === 'D') {
+			const node = rules.node(name, type, apparent, allocated, true, mark, cls, lowerBytes);
+			if (candidate?.direct) candidate.direct.entry = node;
+			return void d.entries.push(node);
+		}
 		const cfg = this.cfg;
 		const top = (frame.top ??= new TopFiles(cfg.topK, frame.depth <= cfg.shallowDepth, cfg.minDeepBytes));
 		const slot = top.slot(apparent, allocated);

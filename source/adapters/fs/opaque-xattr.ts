@@ -3,9 +3,10 @@
  * getxattr and native add-ons are off the table, so this asks GNU tar (essential on
  * Debian/Ubuntu/RHEL) to archive the bare directory entries with their trusted.overlay.*
  * xattrs and parses the pax headers of that stream. One tar process per call: walkers collect
- * every candidate directory and call this once per walk, in chunks of at most CHUNK paths.
+ * every candidate directory and call this once per walk, in chunks of at most CHUNK paths. The
+ * walkers' call does not block the thread, so the copy-up content comparison runs meanwhile.
  */
-import {spawnSync} from 'node:child_process';
+import {spawn, spawnSync} from 'node:child_process';
 import type {OpaqueCandidate} from './dir-aggregator.js';
 import {programPath} from './programs.js';
 import {listDir, text, under} from './raw-names.js';
@@ -47,18 +48,58 @@ function field(h: Buffer, start: number, len: number): string {
 export function readOpaque(paths: ReadonlyArray<string | Uint8Array>, state: OpaqueState): Set<number> {
 	const found = new Set<number>();
 	for (let start = 0; start < paths.length && state.available; start += CHUNK) {
-		for (const i of readChunk(paths.slice(start, start + CHUNK), state)) found.add(start + i);
+		const tar = tarOf(state);
+		if (!tar) break;
+		const chunk = chunkInput(paths.slice(start, start + CHUNK));
+		const r = spawnSync(tar, tarArgs, {input: chunk.input, maxBuffer: 1 << 30});
+		const out = tarOutput(r.error, r.status, r.stdout, state);
+		if (out) for (const i of parseTar(out, chunk.want)) found.add(start + i);
 	}
 	return found;
 }
 
-function readChunk(paths: ReadonlyArray<string | Uint8Array>, state: OpaqueState): Set<number> {
+/** readOpaque without blocking the thread: the tar processes run while the event loop goes on (one at a time). */
+export async function readOpaqueAsync(paths: ReadonlyArray<string | Uint8Array>, state: OpaqueState): Promise<Set<number>> {
 	const found = new Set<number>();
-	const tar = programPath('tar');
-	if (!tar) {
-		Object.assign(state, {available: false, reason: 'tar not found on PATH'});
-		return found;
+	for (let start = 0; start < paths.length && state.available; start += CHUNK) {
+		const tar = tarOf(state);
+		if (!tar) break;
+		const chunk = chunkInput(paths.slice(start, start + CHUNK));
+		const r = await new Promise<{error?: Error; status: number | null; stdout: Buffer}>(resolve => {
+			const parts: Buffer[] = [];
+			let done = false;
+			const finish = (error: Error | undefined, status: number | null) => {
+				if (done) return;
+				done = true;
+				resolve({error, status, stdout: Buffer.concat(parts)});
+			};
+			let child: ReturnType<typeof spawn>;
+			try {
+				child = spawn(tar, tarArgs, {stdio: ['pipe', 'pipe', 'ignore']});
+			} catch (error) {
+				return finish(error as Error, null);
+			}
+			child.stdout!.on('data', (d: Buffer) => parts.push(d));
+			child.stdin!.on('error', () => {});
+			child.stdin!.end(chunk.input);
+			// A tar that could not start may never close: its error settles the chunk.
+			child.on('error', error => finish(error, null));
+			child.on('close', status => finish(undefined, status));
+		});
+		const out = tarOutput(r.error, r.status, r.stdout, state);
+		if (out) for (const i of parseTar(out, chunk.want)) found.add(start + i);
 	}
+	return found;
+}
+
+function tarOf(state: OpaqueState): string | null {
+	const tar = programPath('tar');
+	if (!tar) Object.assign(state, {available: false, reason: 'tar not found on PATH'});
+	return tar;
+}
+
+/** tar's stdin (NUL-separated paths) and each path's index by its latin1 text. */
+function chunkInput(paths: ReadonlyArray<string | Uint8Array>): {input: Buffer; want: Map<string, number>} {
 	const want = new Map<string, number>();
 	const parts: Buffer[] = [];
 	paths.forEach((p, i) => {
@@ -66,13 +107,22 @@ function readChunk(paths: ReadonlyArray<string | Uint8Array>, state: OpaqueState
 		want.set(b.toString('latin1'), i);
 		parts.push(b, Buffer.alloc(1));
 	});
-	const r = spawnSync(tar, tarArgs, {input: Buffer.concat(parts), maxBuffer: 1 << 30});
-	if (r.error || (r.status !== 0 && r.status !== 2) || !r.stdout) {
-		const code = (r.error as NodeJS.ErrnoException | undefined)?.code;
-		Object.assign(state, {available: false, reason: r.error ? String(code ?? r.error.message) : `tar exited ${r.status}`});
-		return found;
+	return {input: Buffer.concat(parts), want};
+}
+
+/** tar's archive, or null after marking `state` unavailable (status 2: some paths vanished, the rest is there). */
+function tarOutput(error: Error | undefined, status: number | null, stdout: Buffer | null | undefined, state: OpaqueState): Buffer | null {
+	if (error || (status !== 0 && status !== 2) || !stdout) {
+		const code = (error as NodeJS.ErrnoException | undefined)?.code;
+		Object.assign(state, {available: false, reason: error ? String(code ?? error.message) : `tar exited ${status}`});
+		return null;
 	}
-	const out = r.stdout;
+	return stdout;
+}
+
+/** Indexes (in `want`) of the entries whose pax headers carry trusted.overlay.opaque=y. */
+function parseTar(out: Buffer, want: ReadonlyMap<string, number>): Set<number> {
+	const found = new Set<number>();
 	let off = 0;
 	let pax: Record<string, string> | null = null;
 	while (off + 512 <= out.length && out[off] !== 0) {
@@ -100,10 +150,10 @@ function readChunk(paths: ReadonlyArray<string | Uint8Array>, state: OpaqueState
  * After a walk: the opaque directories among `candidates` (one tar per CHUNK directories) and,
  * for each, the lower entries it hides (D). `root`: the upper dir.
  */
-export function findHiddenDeletes(root: string, candidates: readonly OpaqueCandidate[], rules: WalkRules, state: OpaqueState): HiddenDeletes[] {
+export async function findHiddenDeletes(root: string, candidates: readonly OpaqueCandidate[], rules: WalkRules, state: OpaqueState): Promise<HiddenDeletes[]> {
 	if (candidates.length === 0) return [];
 	const out: HiddenDeletes[] = [];
-	for (const i of readOpaque(
+	for (const i of await readOpaqueAsync(
 		candidates.map(c => under(root, c.rel)),
 		state,
 	)) {

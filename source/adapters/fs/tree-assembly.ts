@@ -10,7 +10,9 @@
 import type {ChangeKind, PathClass} from '../../domain/classify.js';
 import type {DrillTotals} from '../../domain/drill-model.js';
 import {displayName, nodeWeight, type DirNode, type FileNode} from '../../domain/file-tree.js';
-import {asBuf, keyOf, relOfKey, type RawName} from './raw-names.js';
+import {META_MODE, META_OWNER, META_TIME, emptyMetadataFigures, type MetadataCopyUpFigures} from '../../domain/metadata-copy-up.js';
+import {DIFFERS, SAME, UNCHECKED, type CopyUpCandidate} from './copy-up-content.js';
+import {asBuf, keyOf, relOfKey, text, type RawName} from './raw-names.js';
 import type {RawChange, WalkedTree, WalkProgress} from './tree-types.js';
 
 /** TreeAssembly.state fields. */
@@ -48,6 +50,16 @@ export interface LinkSighting {
 export interface HiddenDeletes {
 	key: string;
 	deletes: Array<{name: RawName; path: RawName; lowerBytes: number}>;
+}
+
+/** Copy-up candidates with their content verdicts (copy-up-content.ts). */
+export interface MetadataInput {
+	candidates: readonly CopyUpCandidate[];
+	verdicts: Uint8Array;
+	comparedBytes: number;
+	budgetBytes: number;
+	/** Index of the metadata-copy-up class. */
+	cls: number;
 }
 
 /** Depth-first sorted-name order: '/' sorts below every byte, so compare with it as 0. */
@@ -211,7 +223,8 @@ export class TreeAssembly {
 		return {entries: this.entries, dirsDone: this.dirs.length, totals: structuredClone(this.running), topLevel, current: this.current};
 	}
 
-	build(hidden: readonly HiddenDeletes[] = [], whiteout = 0): WalkedTree {
+	build(hidden: readonly HiddenDeletes[] = [], whiteout = 0, metadata?: MetadataInput): WalkedTree {
+		const metadataCopyUp = metadata ? this.applyMetadataCopyUps(metadata) : emptyMetadataFigures();
 		this.resolveLinks();
 		for (const h of hidden) this.addHiddenDeletes(h, whiteout);
 		const root = this.dirs[this.rootIndex];
@@ -227,7 +240,98 @@ export class TreeAssembly {
 		let open = false;
 		for (let g = 0; g < this.dirs.length; g++) if (this.state[S * g + WAITING]! > 0) open = true;
 		if (this.orphans.size > 0 || open) throw new Error('tree walk lost track of some directories');
-		return {dirs: this.dirs, changes: this.changes, totals, unwalked: this.unwalked, opaque: this.opaque};
+		return {dirs: this.dirs, changes: this.changes, totals, unwalked: this.unwalked, opaque: this.opaque, metadataCopyUp};
+	}
+
+	/**
+	 * Metadata-only copy-ups, once contents were compared: a candidate found equal, or not
+	 * compared but with its mtime unchanged, moves from its class to metadata-copy-up in its
+	 * entry, its change record, its directory and every directory above, which count it. One
+	 * found different, or not compared with a new mtime, keeps its class.
+	 */
+	private applyMetadataCopyUps(m: MetadataInput): MetadataCopyUpFigures {
+		const fig = emptyMetadataFigures(m.budgetBytes);
+		fig.comparedBytes = m.comparedBytes;
+		if (m.candidates.length === 0) return fig;
+		const metaName = this.classes[m.cls] ?? 'other';
+		// Records by path, built only for candidates that came from another thread (cloned).
+		let changes: Map<string, RawChange> | undefined;
+		let links: Map<string, LinkSighting> | undefined;
+		const entryMaps = new Map<number, Map<string, FileNode>>();
+		const owners = new Map<number, number>();
+		const classLower = this.running.classLowerBytes;
+		for (let i = 0; i < m.candidates.length; i++) {
+			const c = m.candidates[i]!;
+			const v = m.verdicts[i]!;
+			let change = c.direct?.change;
+			if (!c.direct) {
+				if (!changes) {
+					changes = new Map();
+					for (const x of this.changes) if (!x.dir && x.kind === 'C') changes.set(keyOf(x.path), x);
+				}
+				change = changes.get(keyOf(c.rel));
+			}
+			if (change) {
+				change.metadata = c.bits;
+				if (v !== UNCHECKED) change.contentSame = v === SAME;
+			}
+			if (v === DIFFERS) {
+				fig.differs++;
+				continue;
+			}
+			if (v === UNCHECKED && c.bits & META_TIME) {
+				fig.unchecked++;
+				continue;
+			}
+			if (v === SAME) fig.confirmed++;
+			else fig.inferred++;
+			fig.files++;
+			fig.bytes += c.bytes;
+			if (c.bits & META_OWNER) {
+				fig.owner++;
+				// uid and gid (32 bits each) as one number key
+				const o = c.uid * 0x1_0000_0000 + c.gid;
+				owners.set(o, (owners.get(o) ?? 0) + 1);
+			}
+			if (c.bits & META_MODE) fig.mode++;
+			if (c.bits & META_TIME) fig.time++;
+			if (change) change.class = metaName;
+			if (this.links.length > 0) {
+				if (!links) {
+					links = new Map();
+					for (const l of this.links) links.set(keyOf(l.rel), l);
+				}
+				const link = links.get(keyOf(c.rel));
+				if (link) link.cls = m.cls;
+			}
+			classLower[c.cls]! -= c.bytes;
+			classLower[m.cls]! += c.bytes;
+			const g = c.direct ? c.direct.g : this.lookup(c.key);
+			if (g === undefined) continue;
+			let entry = c.direct?.entry;
+			if (!c.direct) {
+				let names = entryMaps.get(g);
+				if (!names) {
+					names = new Map();
+					for (const e of this.dirs[g]!.entries) if (e.type !== 'dir') names.set(text(e.name), e);
+					entryMaps.set(g, names);
+				}
+				entry = names.get(text(c.name));
+			}
+			if (entry) entry.class = metaName;
+			for (let at = g; at >= 0; at = this.state[S * at + PARENT]!) {
+				const d = this.dirs[at]!;
+				d.classBytes[c.cls]! -= c.bytes;
+				d.classBytes[m.cls]! += c.bytes;
+				const own = (d.metadataCopyUp ??= {files: 0, bytes: 0});
+				own.files++;
+				own.bytes += c.bytes;
+			}
+		}
+		let top: {owner: number; files: number} | undefined;
+		for (const [owner, files] of owners) if (!top || files > top.files) top = {owner, files};
+		if (top) fig.topOwner = {owner: `${Math.floor(top.owner / 0x1_0000_0000)}:${top.owner % 0x1_0000_0000}`, files: top.files};
+		return fig;
 	}
 
 	private dirChange(g: number, kind: ChangeKind): void {

@@ -2,6 +2,7 @@
 import type {ChangeKind, PathClass, WorkerClassRules} from '../../domain/classify.js';
 import type {DirNode, FileNode} from '../../domain/file-tree.js';
 import type {DrillTotals} from '../../domain/drill-model.js';
+import type {MetadataCopyUpFigures} from '../../domain/metadata-copy-up.js';
 import type {RawName} from './raw-names.js';
 
 export type {RawName} from './raw-names.js';
@@ -13,6 +14,10 @@ export interface RawChange {
 	bytes: number;
 	lowerBytes?: number;
 	dir: boolean;
+	/** A C file with the lower file's size: what differs (META_* bits of domain/metadata-copy-up.ts). */
+	metadata?: number;
+	/** Its content compared with the lower copy: true when equal; absent when not compared. */
+	contentSame?: boolean;
 }
 
 export interface WalkedTree {
@@ -23,6 +28,8 @@ export interface WalkedTree {
 	unwalked: RawName[];
 	/** Whether opaque directories could be detected (GNU tar with --xattrs). */
 	opaque: {available: boolean; reason: string};
+	/** Files copied up for their metadata alone: counts, evidence, what changed. */
+	metadataCopyUp: MetadataCopyUpFigures;
 }
 
 export interface WalkProgress {
@@ -51,6 +58,8 @@ export interface TreeWalkOptions {
 	/** List every A path in `changes` (report mode); otherwise A paths are only counted. */
 	listAdded?: boolean;
 	rules?: WorkerClassRules;
+	/** Bytes read per walk to compare copy-up candidates with their lower copies, both copies counted (default 128 MiB; 0: none, all inferred). */
+	contentBudgetBytes?: number;
 	/** 'find' (default when GNU find is present): walk-find.ts; 'workers': walk-workers.ts. */
 	walker?: 'find' | 'workers';
 }

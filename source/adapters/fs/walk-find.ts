@@ -70,7 +70,7 @@ export function walkTreeWithFind(upperDir: string, options: TreeWalkOptions = {}
 	if (signal?.aborted) return Promise.reject(new WalkAbortedError());
 	const find = programPath('find');
 	if (!find) return Promise.reject(new Error('GNU find is not on PATH'));
-	const {root, rules, assembly, progress} = walkSetup(upperDir, options);
+	const {root, rules, assembly, progress, budget} = walkSetup(upperDir, options);
 	const sink: DirSink = {
 		opened: (frame, parent, counted) => assembly.open(frame.node, frame.name, parent ? parent.g : -1, frame.old, counted),
 		closed: frame => {
@@ -137,11 +137,7 @@ export function walkTreeWithFind(upperDir: string, options: TreeWalkOptions = {}
 
 		const finishAll = () =>
 			settle(() => {
-				try {
-					resolve(finishWalk(root, rules, assembly, b));
-				} catch (error) {
-					reject(error as Error);
-				}
+				finishWalk(root, rules, assembly, budget, b).then(resolve, reject);
 			});
 
 		/** One find per worker over its share of chunk roots, passed as raw bytes through stdin (-files0-from). */

@@ -13,6 +13,7 @@
 import {lstatSync} from 'node:fs';
 import type {ChangeKind, PathClass, WorkerClassRules} from '../../domain/classify.js';
 import {displayName, nodeWeight, type EntryType, type FileNode} from '../../domain/file-tree.js';
+import {META_MODE, META_OWNER, META_TIME} from '../../domain/metadata-copy-up.js';
 import {join, listDir, text, under, type RawName} from './raw-names.js';
 import {sizeTree} from './size-tree.js';
 
@@ -65,6 +66,19 @@ export function sameTime(a: number, b: number): boolean {
 	return sa === Math.floor(b / 1000) && (a === sa * 1000 || b === sa * 1000);
 }
 
+/**
+ * A changed regular file whose lower copy is a regular file of the same size: a candidate for a
+ * metadata-only copy-up. Returns what differs (META_* bits), or 0 when it is no candidate.
+ */
+export function metadataBits(old: StatLike, st: StatLike): number {
+	if ((old.mode & S_IFMT) !== S_IFREG || (st.mode & S_IFMT) !== S_IFREG || old.size !== st.size) return 0;
+	let bits = 0;
+	if (old.uid !== st.uid || old.gid !== st.gid) bits |= META_OWNER;
+	if (old.mode !== st.mode) bits |= META_MODE;
+	if (!sameTime(old.mtimeMs, st.mtimeMs)) bits |= META_TIME;
+	return bits;
+}
+
 export function statDifferent(old: StatLike, st: StatLike, dir: boolean): boolean {
 	if (old.mode !== st.mode || old.uid !== st.uid || old.gid !== st.gid || old.rdev !== st.rdev) return true;
 	return !dir && (old.size !== st.size || !sameTime(old.mtimeMs, st.mtimeMs));
@@ -81,6 +95,8 @@ export function dirMark(rel: RawName, old: StatLike | null, st: StatLike | null)
 export interface LowerLook {
 	/** The topmost lower entry. */
 	old: StatLike | null;
+	/** The layer (index) holding it, -1 without one. */
+	layer: number;
 	/** Layers (indexes) where it is a directory, down to the first non-directory or whiteout. */
 	dirsIn: number[];
 }
@@ -136,6 +152,7 @@ export class WalkRules {
 	/** The image view of `rel` in the given layers (the parent's dirsIn). */
 	lookup(layers: readonly number[], rel: RawName): LowerLook {
 		let old: StatLike | null = null;
+		let layer = -1;
 		const dirsIn: number[] = [];
 		for (const i of layers) {
 			let st: StatLike;
@@ -145,11 +162,14 @@ export class WalkRules {
 				continue;
 			}
 			if (isWhiteoutStat(st)) break;
-			if (!old) old = st;
+			if (!old) {
+				old = st;
+				layer = i;
+			}
 			if (!isDirStat(st) || !isDirStat(old)) break;
 			dirsIn.push(i);
 		}
-		return {old, dirsIn};
+		return {old, layer, dirsIn};
 	}
 
 	/** Bytes the image holds at a looked-up path: the file's size, or the lower directories' contents. */
@@ -163,13 +183,14 @@ export class WalkRules {
 	/**
 	 * The mark of a non-directory entry (`type` a LEAF code after whiteout detection) and the lower
 	 * bytes it replaces or deletes. `layers`: the parent's dirsIn (empty below new directories).
+	 * For a C entry, `lower` is the lower lstat and `layer` the layer holding it.
 	 */
-	leafMark(layers: readonly number[], rel: RawName, type: number, st: StatLike | null): {mark: ChangeKind | null; lowerBytes?: number} {
+	leafMark(layers: readonly number[], rel: RawName, type: number, st: StatLike | null): {mark: ChangeKind | null; lowerBytes?: number; lower?: StatLike; layer?: number} {
 		if (layers.length === 0) return {mark: type === LEAF.whiteout ? null : 'A'};
 		const look = this.lookup(layers, rel);
 		if (type === LEAF.whiteout) return look.old ? {mark: 'D', lowerBytes: this.lowerBytesOf(look, rel)} : {mark: null};
 		if (!look.old) return {mark: 'A'};
-		if (st && statDifferent(look.old, st, false)) return {mark: 'C', lowerBytes: isDirStat(look.old) ? undefined : look.old.size};
+		if (st && statDifferent(look.old, st, false)) return {mark: 'C', lowerBytes: isDirStat(look.old) ? undefined : look.old.size, lower: look.old, layer: look.layer};
 		return {mark: null};
 	}
 

@@ -7,6 +7,7 @@
  */
 import type {Worker} from 'node:worker_threads';
 import type {WorkerClassRules} from '../../domain/classify.js';
+import type {CopyUpCandidate} from './copy-up-content.js';
 import type {OpaqueCandidate} from './dir-aggregator.js';
 import type {RawName} from './raw-names.js';
 import type {ClosedDir, LinkSighting} from './tree-assembly.js';
@@ -45,6 +46,7 @@ export interface WalkerDone {
 	unwalked: RawName[];
 	otherFs: number;
 	candidates: OpaqueCandidate[];
+	copyUps: CopyUpCandidate[];
 }
 
 export type WalkerMessage = {type: 'dirs'; closed: ClosedDir[]; changes: RawChange[]; entries: number} | {type: 'task'; task: WalkerTask} | ({type: 'done'} & WalkerDone) | {type: 'error'; message: string};
@@ -52,7 +54,7 @@ export type WalkerMessage = {type: 'dirs'; closed: ClosedDir[]; changes: RawChan
 export function walkTreeWithWorkers(upperDir: string, options: TreeWalkOptions = {}): Promise<WalkedTree> {
 	const {signal} = options;
 	if (signal?.aborted) return Promise.reject(new WalkAbortedError());
-	const {root, rules, assembly, progress} = walkSetup(upperDir, options);
+	const {root, rules, assembly, progress, budget} = walkSetup(upperDir, options);
 	const count = Math.max(1, options.workers ?? 2);
 	const hungry = new SharedArrayBuffer(4);
 	const hungryCount = new Int32Array(hungry);
@@ -78,11 +80,7 @@ export function walkTreeWithWorkers(upperDir: string, options: TreeWalkOptions =
 			idle.push(w);
 			if (idle.length === workers.length) {
 				settle(() => {
-					try {
-						resolve(finishWalk(root, rules, assembly, ...done));
-					} catch (error) {
-						reject(error as Error);
-					}
+					finishWalk(root, rules, assembly, budget, ...done).then(resolve, reject);
 				});
 				return;
 			}

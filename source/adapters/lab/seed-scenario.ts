@@ -20,6 +20,8 @@ export interface DemoContainer {
 	script: string;
 	/** Wait for it to exit (a stopped container with data). */
 	exits?: boolean;
+	/** Wait until it prints this (its start-up work is done, so the first samples see a settled layer). */
+	readyLine?: string;
 	binds?: string[];
 	logOpts?: Record<string, string>;
 }
@@ -43,6 +45,11 @@ export const demoImages: DemoImage[] = [
 		files: {'.env': 'DATABASE_PASSWORD=demo-not-a-secret\n', 'package.json': '{"name":"web","version":"1.0.0"}\n', 'server.js': 'console.log("hello")\n'},
 		rebuild: 'RUN echo build-2 > /app/BUILD',
 	},
+	{
+		// A library tree of 3,000 files (48 MiB) owned by root, as an image's COPY leaves it.
+		tag: 'demo/app-tree:1',
+		dockerfile: `FROM ${base}\nRUN mkdir -p /app/lib && cd /app/lib && for d in $(seq 1 30); do mkdir m$d; for f in $(seq 1 100); do head -c 16384 /dev/urandom > m$d/f$f.js; done; done\n`,
+	},
 ];
 
 /** A loop that appends `chunk` every `sleep` seconds until `capMiB` is reached, then idles. */
@@ -58,6 +65,8 @@ export const demoContainers: DemoContainer[] = [
 	},
 	{name: 'demo-idle-big', image: base, script: 'mkdir -p /var/cache/pkgs && dd if=/dev/zero of=/var/cache/pkgs/bundle.bin bs=1M count=48 2>/dev/null; sleep 2147483647'},
 	{name: 'demo-copy-up', image: 'demo/model-server:1', script: 'echo "tuned $(date)" >> /srv/model/weights.bin; sleep 2147483647'},
+	// An entrypoint that runs `chown -R` over the image's tree at start: every file is copied up for its owner alone.
+	{name: 'demo-chown', image: 'demo/app-tree:1', script: 'chown -R 1000:1000 /app; echo chown done; sleep 2147483647', readyLine: 'chown done'},
 	{name: 'demo-whiteout', image: 'demo/model-server:1', script: 'rm -f /srv/model/weights.bin; sleep 2147483647'},
 	{name: 'demo-stopped-job', image: base, script: 'mkdir -p /var/lib/job && dd if=/dev/zero of=/var/lib/job/results.db bs=1M count=16 2>/dev/null', exits: true},
 	{name: 'demo-volume-writer', image: base, script: 'dd if=/dev/zero of=/data/export.bin bs=1M count=8 2>/dev/null', exits: true, binds: ['demo-orphan-data:/data']},

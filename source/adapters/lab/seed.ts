@@ -11,6 +11,26 @@ import {seedPodman, unseedPodman} from './seed-podman.js';
 
 const debianDocker = '/usr/bin/docker';
 
+/** Resolves once the container's output holds `line` (followed, not polled), or after two minutes. */
+async function printed(container: Docker.Container, line: string): Promise<void> {
+	const stream = (await container.logs({follow: true, stdout: true, stderr: true})) as NodeJS.ReadableStream & {destroy(): void};
+	await new Promise<void>(resolve => {
+		let seen = '';
+		const done = () => {
+			clearTimeout(timer);
+			stream.destroy();
+			resolve();
+		};
+		const timer = setTimeout(done, 120_000);
+		stream.on('data', (chunk: Buffer) => {
+			seen = (seen + chunk.toString('latin1')).slice(-4096);
+			if (seen.includes(line)) done();
+		});
+		stream.on('end', done);
+		stream.on('error', done);
+	});
+}
+
 function build(dockerHost: string, image: DemoImage, dockerfile: string): void {
 	const ctx = mkdtempSync(join(tmpdir(), 'ls-seed-'));
 	try {
@@ -102,6 +122,7 @@ export async function labSeed(dir: string, options: {reset?: boolean; log?: (lin
 		});
 		await container.start();
 		if (spec.exits) await container.wait();
+		if (spec.readyLine) await printed(container, spec.readyLine);
 		if (transientContainers.has(spec.name)) await container.remove();
 	}
 	log('starting the containerd pod');

@@ -7,6 +7,7 @@ import type {Suggestion} from '../../domain/advise.js';
 import type {DrillChange, DrillTree} from '../../domain/drill-model.js';
 import type {EvictionThresholds} from '../../domain/eviction.js';
 import type {SortKey} from '../../domain/growth.js';
+import type {MetadataCopyUpSummary} from '../../domain/metadata-copy-up.js';
 import type {ContainerRecord, NodeSnapshot} from '../../domain/types.js';
 
 export const guideStepCount = 6;
@@ -54,6 +55,12 @@ export interface Mechanism {
 	change: DrillChange;
 }
 
+/** Files copied up for metadata alone in one container (its drill's summary). */
+export interface MetadataMechanism {
+	record: ContainerRecord;
+	summary: MetadataCopyUpSummary;
+}
+
 export type Loadable<T> = {status: 'loading'} | {status: 'done'; value: T} | {status: 'error'; error: string} | {status: 'unavailable'; reason: string};
 
 export interface GuideDrills {
@@ -61,6 +68,8 @@ export interface GuideDrills {
 	focus: DrilledContainer | null;
 	copyUp: Mechanism | null;
 	whiteout: Mechanism | null;
+	/** The largest metadata-only copy-up among the drilled containers, when any. */
+	metadataCopyUp?: MetadataMechanism | null;
 	/** How many containers were drilled to look for copy-ups and whiteouts. */
 	searched: number;
 }

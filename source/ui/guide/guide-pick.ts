@@ -3,7 +3,7 @@ import {rank} from '../../domain/growth.js';
 import {GrowthTracker} from '../../domain/growth.js';
 import {wordsFor, type EngineWords} from '../../domain/engine-words.js';
 import type {ContainerRecord, NodeSnapshot} from '../../domain/types.js';
-import type {DrilledContainer, GuideDrills, Mechanism} from './guide-model.js';
+import type {DrilledContainer, GuideDrills, Mechanism, MetadataMechanism} from './guide-model.js';
 
 export const keyOf = (record: Pick<ContainerRecord, 'engine' | 'id'>) => GrowthTracker.key(record);
 
@@ -54,11 +54,14 @@ export function searchOrder(snapshot: NodeSnapshot | null, focus: ContainerRecor
 
 const weight = (m: Mechanism) => m.change.lowerBytes ?? 0;
 
-/** The biggest copy-up and whiteout among drilled containers; the focus container's own win ties. */
-export function findMechanisms(drilled: readonly DrilledContainer[]): Pick<GuideDrills, 'copyUp' | 'whiteout'> {
+/** The biggest copy-up, whiteout and metadata-only copy-up among drilled containers; the focus container's own win ties. */
+export function findMechanisms(drilled: readonly DrilledContainer[]): Pick<GuideDrills, 'copyUp' | 'whiteout' | 'metadataCopyUp'> {
 	let copyUp: Mechanism | null = null;
 	let whiteout: Mechanism | null = null;
+	let metadataCopyUp: MetadataMechanism | null = null;
 	for (const {record, tree} of drilled) {
+		const m = tree.metadataCopyUp;
+		if (m && (!metadataCopyUp || m.bytes > metadataCopyUp.summary.bytes)) metadataCopyUp = {record, summary: m};
 		for (const change of tree.changes) {
 			if (change.dir) continue;
 			const found = {record, change};
@@ -66,7 +69,7 @@ export function findMechanisms(drilled: readonly DrilledContainer[]): Pick<Guide
 			if (change.kind === 'D' && (!whiteout || weight(found) > weight(whiteout))) whiteout = found;
 		}
 	}
-	return {copyUp, whiteout};
+	return {copyUp, whiteout, metadataCopyUp};
 }
 
 /**

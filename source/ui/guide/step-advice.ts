@@ -40,7 +40,7 @@ export function adviceStep(input: GuideInput): GuideStep {
 	const figures: GuideLine[] = [];
 	const drills = input.drills.status === 'done' ? input.drills.value : null;
 	const focus = drills?.focus ?? null;
-	const found = [drills?.copyUp?.record.name, drills?.whiteout?.record.name].filter((n): n is string => Boolean(n));
+	const found = [drills?.copyUp?.record.name, drills?.metadataCopyUp?.record.name, drills?.whiteout?.record.name].filter((n): n is string => Boolean(n));
 	const drilling = input.drills.status === 'loading' && input.focus ? input.focus : null;
 	if (drilling) figures.push(line(`drilling ${truncateWidth(sanitize(drilling.name), 40)} for its own findings…`, 'dim'));
 	if (input.advice.status === 'loading') figures.push(line('reading image history and classifying the largest layers…', 'dim'));

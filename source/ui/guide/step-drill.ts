@@ -4,7 +4,7 @@ import {truncateWidth} from '../../domain/text-width.js';
 import {fit} from '../model/fit.js';
 import {bytes} from '../model/formatting.js';
 import {containerName} from '../model/rows.js';
-import {line, type GuideInput, type GuideLine, type GuideStep, type Mechanism} from './guide-model.js';
+import {line, type GuideInput, type GuideLine, type GuideStep, type Mechanism, type MetadataMechanism} from './guide-model.js';
 import {keyOf} from './guide-pick.js';
 
 const markText = {A: 'added (not in image)', C: 'changed (in image)', D: 'deleted (whiteout)'} as const;
@@ -48,6 +48,13 @@ function mechanismLines(kind: 'copy-up' | 'whiteout', found: Mechanism | null, s
 	return [line(`Whiteout in ${who}:`, 'heading'), pathLine('D', change.path, bytes(change.bytes), `image still holds ${bytes(change.lowerBytes ?? 0)}`)];
 }
 
+/** A metadata-only copy-up, when a drilled container holds one: files, bytes and the likely cause in one line. */
+function metadataLines(found: MetadataMechanism | null | undefined): GuideLine[] {
+	if (!found) return [];
+	const m = found.summary;
+	return [line(`Copied up for metadata alone in ${truncateWidth(containerName(found.record), 30)}:`, 'heading'), line(`${m.files.toLocaleString('en-US')} files, ${bytes(m.bytes)}: ${m.cause}`, 'warn', 2)];
+}
+
 export function drillStep(input: GuideInput): GuideStep {
 	const figures: GuideLine[] = [];
 	let handOver: GuideStep['handOver'] = null;
@@ -55,7 +62,7 @@ export function drillStep(input: GuideInput): GuideStep {
 	if (drills.status === 'loading') figures.push(line('walking writable layers…', 'dim'));
 	else if (drills.status === 'error' || drills.status === 'unavailable') figures.push(line(drills.status === 'error' ? `cannot drill: ${drills.error}` : drills.reason, 'warn'));
 	else {
-		const {focus, copyUp, whiteout, searched} = drills.value;
+		const {focus, copyUp, whiteout, metadataCopyUp, searched} = drills.value;
 		if (focus) {
 			const {A, C, D} = focus.tree.totals.marks;
 			figures.push(line(`${truncateWidth(containerName(focus.record), 34)}: ${A} added, ${C} changed, ${D} deleted`, 'heading'));
@@ -65,8 +72,9 @@ export function drillStep(input: GuideInput): GuideStep {
 			}
 			handOver = {screen: 'detail', select: keyOf(focus.record), label: `details of ${truncateWidth(containerName(focus.record), 20)}`};
 		} else figures.push(line('No container with a writable layer to drill into.', 'dim'));
-		figures.push(...mechanismLines('copy-up', copyUp, searched), ...mechanismLines('whiteout', whiteout, searched));
+		figures.push(...mechanismLines('copy-up', copyUp, searched), ...metadataLines(metadataCopyUp), ...mechanismLines('whiteout', whiteout, searched));
 	}
+	const metadata = drills.status === 'done' && drills.value.metadataCopyUp;
 	return {
 		number: 4,
 		title: 'Inside a writable layer: A/C/D, copy-up, whiteout',
@@ -74,6 +82,7 @@ export function drillStep(input: GuideInput): GuideStep {
 		explain: [
 			"A container sees one merged tree: the image's read-only lower layers with its own writable upper layer on top. A marks a path that exists only in the upper layer, C one that is also in the image (for a directory: its contents changed), D one deleted from the image.",
 			'Copy-up: a lower file cannot be changed in place, so the first write copies the whole file up; appending one line to a big image file stores the whole file again. Whiteout: deleting an image file only adds a marker that hides it; the image keeps the bytes, nothing is freed.',
+			...(metadata ? ['A chown, chmod or touch of an image file copies it up too, content unchanged: a recursive chown at start stores the whole tree again in every container. Set ownership in the Dockerfile (COPY --chown) instead.'] : []),
 		],
 		handOver,
 		pending: drills.status === 'loading',

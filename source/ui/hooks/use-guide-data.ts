@@ -38,7 +38,10 @@ async function loadDrills(services: ConsoleServices, snapshot: NodeSnapshot, foc
 		drilled.push(focus);
 	}
 	let found = findMechanisms(drilled);
-	if (keep) return {focus, copyUp: bigger(found.copyUp, keep.copyUp), whiteout: bigger(found.whiteout, keep.whiteout), searched: keep.searched};
+	if (keep) {
+		const metadataCopyUp = !found.metadataCopyUp ? (keep.metadataCopyUp ?? null) : !keep.metadataCopyUp || found.metadataCopyUp.summary.bytes >= keep.metadataCopyUp.summary.bytes ? found.metadataCopyUp : keep.metadataCopyUp;
+		return {focus, copyUp: bigger(found.copyUp, keep.copyUp), whiteout: bigger(found.whiteout, keep.whiteout), metadataCopyUp, searched: keep.searched};
+	}
 	let searched = drilled.length;
 	for (const record of searchOrder(snapshot, focusRecord)) {
 		if (found.copyUp && found.whiteout) break;
@@ -73,7 +76,7 @@ export function useGuideData(services: ConsoleServices | undefined, snapshot: No
 	// Drilled again when the focus changes, or when a container the search found is gone; not on every
 	// container start or stop elsewhere on the node (on a busy node the drill would never finish).
 	const present = new Set(measured ? allContainers(snapshot).map(keyOf) : []);
-	const lost = [entry?.drills?.copyUp, entry?.drills?.whiteout].some(m => m && !present.has(keyOf(m.record)));
+	const lost = [entry?.drills?.copyUp, entry?.drills?.whiteout, entry?.drills?.metadataCopyUp].some(m => m && !present.has(keyOf(m.record)));
 	// A growing focus is drilled again each time its writable layer doubles, so steps 4 and 5 follow it
 	// (a log writer caught at 900 kB is past the advice threshold a few seconds later).
 	const focusKey = focus ? keyOf(focus) : '-';

@@ -20,6 +20,9 @@ export function costText(row: DrillRow, mode: SizeMode, approximate = false): st
 export function explainRow(row: DrillRow, approximate = false, kind?: EngineKind): string {
 	if (row.unreadable) return 'unreadable directory: its contents could not be listed (permission denied); sizes below are missing';
 	if (row.type === 'rest') return 'small files not listed one by one; their bytes are counted here';
+	if (row.mark === 'C' && row.type === 'file' && row.class === 'metadata-copy-up') {
+		return `metadata-only copy-up: same content as the image's file (${bytes(row.apparentBytes)}), copied up for its owner, mode or times alone`;
+	}
 	if (row.mark === 'C' && row.type === 'file' && row.lowerBytes !== undefined) {
 		return `copy-up: the whole lower file (${bytes(row.lowerBytes)}) was copied into the writable layer`;
 	}
@@ -28,6 +31,7 @@ export function explainRow(row: DrillRow, approximate = false, kind?: EngineKind
 		return `whiteout: deleted from the image, but the lower layers still hold ${lower} on disk`;
 	}
 	const text = `${row.class}: ${explainClass(row.class, kind)}`;
-	if (row.classShare !== undefined && row.classShare < 0.995) return `${text} (${percent(row.classShare, 1)} of its bytes)`;
-	return text;
+	const meta = row.metadataCopyUp ? `; ${row.metadataCopyUp.files.toLocaleString('en-US')} files (${bytes(row.metadataCopyUp.bytes)}) below copied up for metadata alone` : '';
+	if (row.classShare !== undefined && row.classShare < 0.995) return `${text} (${percent(row.classShare, 1)} of its bytes)${meta}`;
+	return text + meta;
 }

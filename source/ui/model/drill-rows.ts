@@ -29,6 +29,8 @@ export interface DrillRow {
 	/** Navigable directory. */
 	dirKey?: string;
 	unreadable: boolean;
+	/** For directories: files below copied up for metadata alone. */
+	metadataCopyUp?: {files: number; bytes: number};
 }
 
 export const sizeOf = (item: {allocatedBytes: number; apparentBytes: number}, mode: SizeMode) => (mode === 'allocated' ? item.allocatedBytes : item.apparentBytes);
@@ -67,6 +69,7 @@ function row(entry: FileNode, dirs: ReadonlyMap<string, DirNode> | null, parentS
 		...(entry.lowerBytes !== undefined ? {lowerBytes: entry.lowerBytes} : {}),
 		...(sub ? {dirKey: entry.dirKey} : {}),
 		unreadable: sub?.unreadable ?? false,
+		...(sub?.metadataCopyUp ? {metadataCopyUp: sub.metadataCopyUp} : {}),
 	};
 }
 

@@ -70,7 +70,7 @@ export function DrillScreen({row, services, width, height, active = true, onLeav
 	const classes = tree?.classes ?? (progress ? summarizeClasses(progress.totals.classBytes, progress.totals.classLowerBytes) : []);
 
 	const header = drillHeaderLines(tree);
-	let summary = classSummaryLines(classes.length, width);
+	let summary = classSummaryLines(classes.length, width, Boolean(tree?.metadataCopyUp));
 	let page = height - header - 1 - 3 - summary - 1;
 	if (page < 3) {
 		summary = 0;
@@ -138,7 +138,7 @@ export function DrillScreen({row, services, width, height, active = true, onLeav
 						</Text>
 					))}
 			</Box>
-			{summary > 0 ? <ClassSummary classes={classes} width={width} label={tree ? '(apparent)' : '(so far)'} /> : null}
+			{summary > 0 ? <ClassSummary classes={classes} width={width} label={tree ? '(apparent)' : '(so far)'} metadata={tree?.metadataCopyUp} /> : null}
 			<Text dimColor wrap="truncate-end">
 				{truncate(`Enter/→ in  ⌫/←/h out  b ${ui.mode === 'allocated' ? 'apparent' : 'allocated'}  r rewalk  ? help  q quit  ${rows.length ? `${cursor + 1}/${rows.length}` : ''}`, width)}
 			</Text>

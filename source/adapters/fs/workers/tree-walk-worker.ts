@@ -96,7 +96,7 @@ function treeWorker(cfg: WalkerInit, post: (msg: WalkerMessage) => void) {
 			stack.push(open(b.enter(top.frame, sub.name, sub.rel, sub.st.blocks, sub.st.dev, b.look(top.frame, sub.rel), sub.st)));
 		}
 		flush();
-		post({type: 'done', links: b.links, classLowerBytes: b.classLowerBytes, unwalked: b.unwalked, otherFs: b.otherFs, candidates: b.candidates});
+		post({type: 'done', links: b.links, classLowerBytes: b.classLowerBytes, unwalked: b.unwalked, otherFs: b.otherFs, candidates: b.candidates, copyUps: b.copyUps});
 	};
 }
 
