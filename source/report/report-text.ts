@@ -140,7 +140,7 @@ export function renderReportText(report: Report): string {
 	lines.push(...deletedOpenLines(report));
 	lines.push(...containerLines(report));
 	lines.push(...podLines(report));
-	lines.push('', `Sizing: ${report.sizing.note}.`);
+	lines.push('', ...wrap(`Sizing: ${report.sizing.note}.`));
 	for (const note of report.notes) lines.push(...wrap(`note: ${sanitize(note)}`));
 	for (const warning of report.warnings) lines.push(...wrap(`warning: ${sanitize(warning)}`));
 	return lines.join('\n') + '\n';
