@@ -25,6 +25,8 @@ export interface DockerScanOptions {
 	onPartial?: (snapshot: EngineSnapshot) => void;
 	/** /info and /version as just read (connecting reads them): not asked for twice. */
 	runtime?: Promise<RuntimeInfo>;
+	/** Called once the walks and every engine request are under way, before they are awaited: `report` reads /proc then. */
+	whileSizing?: () => void;
 }
 
 /**
@@ -44,10 +46,8 @@ export async function scanDocker(reader: DockerReader, options: DockerScanOption
 		sizedByEngine: false,
 		warnings: [],
 	};
-	options.onProgress?.({phase: 'containers', done: 0, total: 0});
-	snapshot.containers = await reader.containers(runtime.rootDir, runtime.storageDriver);
-	options.onPartial?.(snapshot);
-
+	// /system/df (the engine's slowest answer) and the image list do not depend on the
+	// containers: asked for at once, so the engine works on them while the list is read and walked.
 	const diskUsage = options.skipDiskUsage
 		? Promise.resolve()
 		: reader.diskUsage(options.diskUsageTimeoutMs).then(
@@ -58,10 +58,12 @@ export async function scanDocker(reader: DockerReader, options: DockerScanOption
 					snapshot.warnings.push(`build cache and volume sizes unknown: ${error.message}`);
 				},
 			);
-
-	// The image list does not depend on the sizes: read it while the layers are walked.
 	const images = reader.images(runtime);
-	images.catch(() => undefined); // awaited below; no unhandled rejection while sizing runs
+	images.catch(() => undefined); // awaited below; no unhandled rejection while the list is read and sized
+	options.onProgress?.({phase: 'containers', done: 0, total: 0});
+	snapshot.containers = await reader.containers(runtime.rootDir, runtime.storageDriver);
+	options.onPartial?.(snapshot);
+
 	await sizeContainers(reader, snapshot, options);
 	options.onPartial?.(snapshot);
 	options.onProgress?.({phase: 'images', done: 0, total: 0});
@@ -85,6 +87,7 @@ async function sizeContainers(reader: DockerReader, snapshot: EngineSnapshot, op
 		snapshot.warnings.push(`${viaEngine.length} writable layer(s) sized by the engine one at a time: their directories are not readable here (remote engine or not root)`);
 	}
 	const walks = sizeWalked(walked, options.pool, snapshot, tick, options.preferPool ?? false, reader.sizeUnreadableByEngine);
+	options.whileSizing?.();
 	for (const container of viaEngine) {
 		try {
 			const {sizeRw} = await reader.engineSize(container.id);
