@@ -5,9 +5,9 @@
 //   small node (8 containers): report --json / docker system df -v   (target ≤ 2.5)
 //   100 × 2,000 files:         report --json / docker ps -a -s       (target ≤ 1.0)
 // `--modules` also times the command without its bundle (LAYERSCOPE_NO_BUNDLE=1), the path before issue 18.
-// `--baseline DIR` also times DIR/dist/cli.js (another build, e.g. `git archive main` built in /tmp) as `reportBaseline`.
+// `--baseline DIR` (repeatable) also times DIR/dist/cli.js (another build, e.g. `git archive main` built in /tmp) as `reportBaseline`, `reportBaseline2`, ….
 // Each method's CPU time (the child's user + system, from /proc) is reported beside its wall time.
-// Usage: npm run build && node bench/report-cold.mjs [--rounds 7] [--large 100] [--dir /tmp/ls-bench-report] [--keep] [--skip-large] [--baseline DIR]
+// Usage: npm run build && node bench/report-cold.mjs [--rounds 7] [--large 100] [--dir /tmp/ls-bench-report] [--keep] [--skip-small] [--skip-large] [--baseline DIR]…
 import {mkdirSync, writeFileSync} from 'node:fs';
 import {cpus, loadavg} from 'node:os';
 import {join} from 'node:path';
@@ -26,7 +26,8 @@ const {values: flags} = parseArgs({
 		keep: {type: 'boolean', default: false},
 		'skip-large': {type: 'boolean', default: false},
 		modules: {type: 'boolean', default: false},
-		baseline: {type: 'string'},
+		baseline: {type: 'string', multiple: true, default: []},
+		'skip-small': {type: 'boolean', default: false},
 	},
 });
 const rounds = Math.max(3, Number(flags.rounds));
@@ -47,6 +48,9 @@ const report =
 	() =>
 		timeCommand(process.execPath, [file, 'report', '--json'], {...childEnv, XDG_CACHE_HOME: join(flags.dir, cache), ...extra}).seconds;
 
+/** `reportBaseline`, then `reportBaseline2`, … for each --baseline DIR. */
+const baselineName = i => `reportBaseline${i === 0 ? '' : i + 1}`;
+
 async function measure(shape, reference) {
 	log(`seeding ${shape.containers} containers × ${shape.dirs} dirs × ${shape.files} files`);
 	await seed(env.DOCKER_HOST.replace('unix://', ''), {...shape, log});
@@ -57,7 +61,7 @@ async function measure(shape, reference) {
 		// The floor: a bare node start on this machine, now (no ratio uses it).
 		{name: 'nodeBare', run: () => timeCommand(process.execPath, ['-e', '0']).seconds},
 		...(flags.modules ? [{name: 'reportModules', run: report({LAYERSCOPE_NO_BUNDLE: '1'})}] : []),
-		...(flags.baseline ? [{name: 'reportBaseline', run: report({}, join(flags.baseline, 'dist/cli.js'), 'cache-baseline')}] : []),
+		...flags.baseline.map((dir, i) => ({name: baselineName(i), run: report({}, join(dir, 'dist/cli.js'), `cache-baseline${i}`)})),
 	];
 	for (const method of methods) method.run(); // warm the page cache and the code cache
 	const {samples, cpu} = await alternate(methods, rounds, log, cpuMeter());
@@ -70,25 +74,27 @@ async function measure(shape, reference) {
 		samples,
 		ratio: round3(seconds.report / seconds[reference]),
 		...(flags.modules ? {ratioModules: round3(seconds.reportModules / seconds[reference])} : {}),
-		...(flags.baseline ? {ratioBaseline: round3(seconds.reportBaseline / seconds[reference])} : {}),
+		...Object.fromEntries(flags.baseline.map((dir, i) => [`ratio${baselineName(i)[0].toUpperCase()}${baselineName(i).slice(1)}`, round3(seconds[baselineName(i)] / seconds[reference])])),
 	};
 }
 
 const result = {machine: {cpus: cpus().length, loadavgBefore: loadavg()}, targets};
 try {
-	result.small = await measure({containers: Number(flags.small), dirs: 2, files: 25}, 'dockerSystemDfV');
+	if (!flags['skip-small']) result.small = await measure({containers: Number(flags.small), dirs: 2, files: 25}, 'dockerSystemDfV');
 	if (!flags['skip-large']) result.large = await measure({containers: Number(flags.large), dirs: 20, files: 100}, 'dockerPsS');
 } finally {
 	if (!flags.keep) await stopLab(flags.dir);
 }
 result.machine.loadavgAfter = loadavg();
-result.pass = result.small.ratio <= targets.smallReportOverDf && (!result.large || result.large.ratio <= targets.largeReportOverPs);
+result.pass = (!result.small || result.small.ratio <= targets.smallReportOverDf) && (!result.large || result.large.ratio <= targets.largeReportOverPs);
 const line = (name, part, reference) =>
 	`${name}: report --json ${part.seconds.report.toFixed(3)} s, ${reference} ${part.seconds[reference === 'docker system df -v' ? 'dockerSystemDfV' : 'dockerPsS'].toFixed(3)} s → ${part.ratio}×` +
 	(part.ratioModules ? ` (unbundled: ${part.seconds.reportModules.toFixed(3)} s, ${part.ratioModules}×)` : '') +
-	(part.ratioBaseline ? ` (baseline ${flags.baseline}: ${part.seconds.reportBaseline.toFixed(3)} s, ${part.ratioBaseline}×)` : '') +
+	flags.baseline
+		.map((dir, i) => ` (baseline ${dir}: ${part.seconds[baselineName(i)].toFixed(3)} s, ${round3(part.seconds[baselineName(i)] / part.seconds[reference === 'docker system df -v' ? 'dockerSystemDfV' : 'dockerPsS'])}×)`)
+		.join('') +
 	`; bare \`node -e 0\` ${part.seconds.nodeBare.toFixed(3)} s`;
-console.log(line(`small node (${result.small.shape.containers} containers)`, result.small, 'docker system df -v') + ` (target ≤ ${targets.smallReportOverDf})`);
+if (result.small) console.log(line(`small node (${result.small.shape.containers} containers)`, result.small, 'docker system df -v') + ` (target ≤ ${targets.smallReportOverDf})`);
 if (result.large) console.log(line(`${result.large.shape.containers} × 2,000 files`, result.large, 'docker ps -a -s') + ` (target ≤ ${targets.largeReportOverPs})`);
 for (const part of [result.small, result.large].filter(Boolean))
 	console.log(

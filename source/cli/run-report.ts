@@ -1,5 +1,5 @@
 import {writeFileSync} from 'node:fs';
-import {hostname} from 'node:os';
+import {availableParallelism, hostname} from 'node:os';
 import {OperatorError} from '../domain/operator-error.js';
 import {WalkPool} from '../adapters/fs/walk-pool.js';
 import {resolveKubeletEviction} from '../adapters/kubelet-config.js';
@@ -19,7 +19,11 @@ export async function runReport(flags: ReportFlags): Promise<number> {
 	const format = flags.format ?? (flags.json ? 'json' : 'text');
 	if (!Number.isInteger(flags.samples) || flags.samples < 1) throw new OperatorError(`--samples must be a whole number ≥ 1 (got ${flags.samples})`, {hint: 'e.g. --samples 6 --interval 5', code: 'BAD_FLAG'});
 	if (!(flags.interval > 0)) throw new OperatorError(`--interval must be a number of seconds > 0 (got ${flags.interval})`, {hint: 'e.g. --interval 5', code: 'BAD_FLAG'});
-	// The engines are asked first; the kubelet's flags are read from /proc while they answer.
+	// Deleted-but-open files (the report and the advice see them): with a second core, the
+	// pass over /proc/*/fd (most of report's own work on a busy node) starts first, in a
+	// worker thread; otherwise it runs here while the first engine walks and answers.
+	let links = availableParallelism() >= 2 ? startDeletedOpenScan({inWorker: true}) : undefined;
+	// The engines are asked next; the kubelet's flags are read from /proc while they answer.
 	const connecting = connectEngines(flags);
 	let eviction: ReturnType<typeof resolveKubeletEviction>;
 	try {
@@ -36,9 +40,6 @@ export async function runReport(flags: ReportFlags): Promise<number> {
 	const {sources, notes} = await connecting;
 	const pool = new WalkPool();
 	try {
-		// Deleted-but-open files (the report and the advice see them): /proc is read once the
-		// first engine's walks and requests are under way, while it answers.
-		let links: ReturnType<typeof startDeletedOpenScan> | undefined;
 		const readProc = () => {
 			links ??= startDeletedOpenScan();
 		};

@@ -10,12 +10,14 @@ export const canScanProc = (): boolean => process.getuid?.() === 0;
 const reportParallelFrom = 1000;
 
 /**
- * The /proc pass of withDeletedOpen (readlink of every fd, the whole cost), started ahead:
- * `report` runs it while the engines answer and the layers are walked. null where /proc
- * cannot be scanned here.
+ * The /proc pass of withDeletedOpen (readlink of every fd, the whole cost), started ahead.
+ * `inWorker` (`report` on a machine with two cores or more, at its start): the whole pass in
+ * a worker thread, on another core while this thread loads, asks the engines and walks;
+ * otherwise it is read here at once (a worker helps only above 1,000 processes).
+ * null where /proc cannot be scanned here.
  */
-export function startDeletedOpenScan(options: {proc?: string} = {}): Promise<DeletedLinks> | null {
-	return canScanProc() ? startDeletedLinks({proc: options.proc, parallelFrom: reportParallelFrom}) : null;
+export function startDeletedOpenScan(options: {proc?: string; inWorker?: boolean} = {}): Promise<DeletedLinks> | null {
+	return canScanProc() ? startDeletedLinks({proc: options.proc, parallelFrom: reportParallelFrom, inWorker: options.inWorker}) : null;
 }
 
 /**

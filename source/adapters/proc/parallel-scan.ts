@@ -35,25 +35,33 @@ export type DeletedLinks = {links: string[]; processes: number; fds: number};
  * filesystems asked about), split between this thread and a worker thread from
  * `parallelFrom` processes on (the kernel work of /proc lookups is per fd and parallelises
  * across cores). This thread's half is read before the call returns; the promise waits for
- * the worker's. `report` starts it while the engines answer, and finishes with inspect.
+ * the worker's. With `inWorker`, the worker reads every process and this thread none: the
+ * call returns at once (`report` starts it first and does its own work meanwhile).
  */
-export function startDeletedLinks(options: {proc?: string; pids?: readonly number[]; parallelFrom?: number} = {}): Promise<DeletedLinks> {
+export function startDeletedLinks(options: {proc?: string; pids?: readonly number[]; parallelFrom?: number; inWorker?: boolean} = {}): Promise<DeletedLinks> {
 	const proc = options.proc ?? '/proc';
 	const pids = listPids({devices: null, pids: options.pids}, proc);
 	if (!pids) return Promise.resolve({links: [], processes: 0, fds: 0});
-	if (pids.length < (options.parallelFrom ?? parallelFrom)) return Promise.resolve(deletedLinks(pids, proc));
-	const theirs = pids.filter((_, i) => i % 2 === 1);
-	const worker = new Worker(workerSource, {eval: true, workerData: {pids: theirs, proc}});
+	if (!options.inWorker && pids.length < (options.parallelFrom ?? parallelFrom)) return Promise.resolve(deletedLinks(pids, proc));
+	const theirs = options.inWorker ? pids : pids.filter((_, i) => i % 2 === 1);
+	let worker: Worker;
+	try {
+		worker = new Worker(workerSource, {eval: true, workerData: {pids: theirs, proc}});
+	} catch {
+		return Promise.resolve(deletedLinks(pids, proc));
+	}
 	const answer = new Promise<DeletedLinks>((resolve, reject) => {
 		worker.once('message', resolve);
 		worker.once('error', reject);
 	});
 	answer.catch(() => undefined); // awaited below
 	try {
-		const mine = deletedLinks(
-			pids.filter((_, i) => i % 2 === 0),
-			proc,
-		);
+		const mine = options.inWorker
+			? {links: [], processes: 0, fds: 0}
+			: deletedLinks(
+					pids.filter((_, i) => i % 2 === 0),
+					proc,
+				);
 		return answer
 			.catch(() => deletedLinks(theirs, proc))
 			.then(other => ({links: [...mine.links, ...other.links], processes: mine.processes + other.processes, fds: mine.fds + other.fds}))
