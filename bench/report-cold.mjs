@@ -74,7 +74,7 @@ async function measure(shape, reference) {
 		samples,
 		ratio: round3(seconds.report / seconds[reference]),
 		...(flags.modules ? {ratioModules: round3(seconds.reportModules / seconds[reference])} : {}),
-		...Object.fromEntries(flags.baseline.map((dir, i) => [`ratio${baselineName(i)[0].toUpperCase()}${baselineName(i).slice(1)}`, round3(seconds[baselineName(i)] / seconds[reference])])),
+		...Object.fromEntries(flags.baseline.map((_, i) => [`ratio${baselineName(i)[0].toUpperCase()}${baselineName(i).slice(1)}`, round3(seconds[baselineName(i)] / seconds[reference])])),
 	};
 }
 
