@@ -41,6 +41,15 @@ const lazyRequires = {
 			contents: replaceOnce(readFileSync(args.path, 'utf8'), "withSession = require('./session'),", "withSession = function () { return require('./session').apply(this, arguments); },", args.path),
 			loader: 'js',
 		}));
+		// dockerode's build-context packing (tar-fs with tar-stream, zlib, .dockerignore) for
+		// buildImage only, which report and plan never call.
+		build.onLoad({filter: /[\\/]node_modules[\\/]dockerode[\\/]lib[\\/]util\.js$/}, args => {
+			let text = readFileSync(args.path, 'utf8');
+			text = replaceOnce(text, "var DockerIgnore = require('@balena/dockerignore');", "var DockerIgnore = function () { return require('@balena/dockerignore').apply(this, arguments); };", args.path);
+			text = replaceOnce(text, "var tar = require('tar-fs');", `var tar = ${lazyModule("require('tar-fs')")};`, args.path);
+			text = replaceOnce(text, "var zlib = require('zlib');", `var zlib = ${lazyModule("require('zlib')")};`, args.path);
+			return {contents: text, loader: 'js'};
+		});
 		// https (with tls and crypto) for https:// endpoints only: the prototype docker-modem's
 		// wrapper inherits from is a view that loads the module on its first property read.
 		build.onLoad({filter: /[\\/]node_modules[\\/]docker-modem[\\/]lib[\\/]http\.js$/}, args => ({
