@@ -1,6 +1,7 @@
 import type {DockerReader} from '../adapters/docker/docker-reader.js';
 import {logFileBytes} from '../adapters/fs/log-files.js';
 import {tryFilesystemStats} from '../adapters/fs/statfs.js';
+import {sizeTreesWithin} from '../adapters/fs/size-tree.js';
 import type {TreeSize, WalkPool} from '../adapters/fs/walk-pool.js';
 import {findSizes, hasGnuFind} from '../adapters/fs/find-sizer.js';
 import type {ContainerRecord, EngineSnapshot, RuntimeInfo} from '../domain/types.js';
@@ -112,7 +113,10 @@ async function sizeContainers(reader: DockerReader, snapshot: EngineSnapshot, op
 	for (const container of containers) container.logBytes = local ? logFileBytes(container.logPath) : 0;
 }
 
-/** GNU find when present (cheapest per entry), else the worker pool; each layer's errors become warnings. */
+/** Layers holding this many entries in all or fewer are sized in this thread: about 2 ms of lstat, against about 5 ms to start find. */
+const inProcessEntries = 2000;
+
+/** In this thread when the layers are few and small; else GNU find when present (cheapest per entry), else the worker pool; each layer's errors become warnings. */
 async function sizeWalked(containers: ContainerRecord[], pool: Pick<WalkPool, 'sizeTree'>, snapshot: EngineSnapshot, tick: () => void, preferPool: boolean, engineOnErrors = false): Promise<ContainerRecord[]> {
 	const unreadable: ContainerRecord[] = [];
 	const record = (container: ContainerRecord, size: TreeSize | undefined) => {
@@ -124,6 +128,17 @@ async function sizeWalked(containers: ContainerRecord[], pool: Pick<WalkPool, 's
 		}
 		tick();
 	};
+	if (!preferPool && containers.length > 0) {
+		// A small node's few small layers: walked here at once, for less than starting find.
+		const small = sizeTreesWithin(
+			containers.map(c => c.upperDir!),
+			inProcessEntries,
+		);
+		if (small) {
+			for (const [i, container] of containers.entries()) record(container, small[i]);
+			return unreadable;
+		}
+	}
 	if (!preferPool && hasGnuFind() && containers.length > 0) {
 		const sizes = await findSizes(containers.map(c => c.upperDir!));
 		for (const container of containers) record(container, sizes.get(container.upperDir!));
