@@ -21,8 +21,10 @@ export async function runReport(flags: ReportFlags): Promise<number> {
 	if (!(flags.interval > 0)) throw new OperatorError(`--interval must be a number of seconds > 0 (got ${flags.interval})`, {hint: 'e.g. --interval 5', code: 'BAD_FLAG'});
 	// Deleted-but-open files (the report and the advice see them): with a second core, the
 	// pass over /proc/*/fd (most of report's own work on a busy node) starts first, in a
-	// worker thread; otherwise it runs here while the first engine walks and answers.
-	let links = availableParallelism() >= 2 ? startDeletedOpenScan({inWorker: true}) : undefined;
+	// worker thread; otherwise it runs here while the first engine walks and answers. With
+	// --samples above 1 it runs after the last sample, as the figures it sits beside.
+	const once = flags.samples <= 1;
+	let links = once && availableParallelism() >= 2 ? startDeletedOpenScan({inWorker: true}) : undefined;
 	// The engines are asked next; the kubelet's flags are read from /proc while they answer.
 	const connecting = connectEngines(flags);
 	let eviction: ReturnType<typeof resolveKubeletEviction>;
