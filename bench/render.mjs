@@ -85,6 +85,7 @@ console.log(`first render of ${count} containers: ${(performance.now() - t0).toF
 const sequence = ['j', 'j', 'j', '\u001B[6~', 'k', '\u001B[5~', 's', 'j', '\r', '\u001B', '?', '\u001B'];
 const times = [];
 const byKey = new Map();
+const frameByKey = new Map();
 const cpu0 = process.cpuUsage();
 for (let i = 0; i < presses; i++) {
 	const key = sequence[i % sequence.length];
@@ -93,7 +94,10 @@ for (let i = 0; i < presses; i++) {
 	const start = performance.now();
 	stdin.press(key);
 	const timeout = new Promise(resolve => setTimeout(() => resolve('none'), 1000));
-	if ((await Promise.race([frame, timeout])) !== 'none') times.push(performance.now() - start);
+	if ((await Promise.race([frame, timeout])) !== 'none') {
+		times.push(performance.now() - start);
+		frameByKey.set(key, [...(frameByKey.get(key) ?? []), times.at(-1)]);
+	}
 	stdout.onWrite = () => {};
 	await new Promise(r => setTimeout(r, 50)); // slower than Ink's 30 fps throttle, like a person
 	const used = process.cpuUsage(keyCpu);
@@ -104,6 +108,14 @@ instance.unmount();
 console.log(`CPU per key press (load-independent): ${((cpu.user + cpu.system) / 1000 / presses).toFixed(1)} ms`);
 const label = key => JSON.stringify(key).replace('\\u001b', 'ESC');
 console.log(`CPU per key press by key (median, ms, includes the 50 ms pause): ${[...byKey].map(([key, list]) => `${label(key)} ${[...list].sort((a, b) => a - b)[list.length >> 1].toFixed(1)}`).join(', ')}`);
+console.log(
+	`key press to new frame by key (median / max, ms): ${[...frameByKey]
+		.map(([key, list]) => {
+			const s = [...list].sort((a, b) => a - b);
+			return `${label(key)} ${s[s.length >> 1].toFixed(1)}/${s.at(-1).toFixed(1)}`;
+		})
+		.join(', ')}`,
+);
 const sorted = times.sort((a, b) => a - b);
 const p = q => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))].toFixed(1);
 console.log(`key press to new frame, ${count} containers, ${times.length}/${presses} presses drew a frame: p50 ${p(0.5)} ms, p95 ${p(0.95)} ms, max ${p(1)} ms (targets: CPU per key ≤ 8 ms, p95 ≤ 16 ms)`);

@@ -41,12 +41,32 @@ const lazyRequires = {
 			contents: replaceOnce(readFileSync(args.path, 'utf8'), "withSession = require('./session'),", "withSession = function () { return require('./session').apply(this, arguments); },", args.path),
 			loader: 'js',
 		}));
+		// dockerode's build-context packing (tar-fs with tar-stream, zlib, .dockerignore) for
+		// buildImage only, which report and plan never call.
+		build.onLoad({filter: /[\\/]node_modules[\\/]dockerode[\\/]lib[\\/]util\.js$/}, args => {
+			let text = readFileSync(args.path, 'utf8');
+			text = replaceOnce(text, "var DockerIgnore = require('@balena/dockerignore');", "var DockerIgnore = function () { return require('@balena/dockerignore').apply(this, arguments); };", args.path);
+			text = replaceOnce(text, "var tar = require('tar-fs');", `var tar = ${lazyModule("require('tar-fs')")};`, args.path);
+			text = replaceOnce(text, "var zlib = require('zlib');", `var zlib = ${lazyModule("require('zlib')")};`, args.path);
+			return {contents: text, loader: 'js'};
+		});
+		// https (with tls and crypto) for https:// endpoints only: the prototype docker-modem's
+		// wrapper inherits from is a view that loads the module on its first property read.
+		build.onLoad({filter: /[\\/]node_modules[\\/]docker-modem[\\/]lib[\\/]http\.js$/}, args => ({
+			contents: replaceOnce(readFileSync(args.path, 'utf8'), "var nativeHttps = require('https'),", `var nativeHttps = ${lazyModule("require('https')")},`, args.path),
+			loader: 'js',
+		}));
 		build.onLoad({filter: /[\\/]node_modules[\\/]docker-modem[\\/]lib[\\/]modem\.js$/}, args => ({
 			contents: replaceOnce(readFileSync(args.path, 'utf8'), "ssh = require('./ssh'),", "ssh = function () { return require('./ssh').apply(this, arguments); },", args.path),
 			loader: 'js',
 		}));
 	},
 };
+
+/** An object whose properties are those of the module `load` returns, which is loaded on the first read. */
+function lazyModule(load) {
+	return `new Proxy({}, {get: function (_, key) { return ${load}[key]; }, has: function (_, key) { return key in ${load}; }})`;
+}
 
 /** Optional modules tried in try/catch (ssh2's native add-ons, debug's supports-color): missing, as where they are not installed. */
 const nativeAddons = {
@@ -86,7 +106,8 @@ const result = await esbuild.build({
 	logOverride: {'assign-to-define': 'silent'},
 });
 
-const code = result.outputFiles[0].text;
+// yaml is read only where a kubelet config file exists: required on first use, not at load.
+const code = replaceOnce(result.outputFiles[0].text, 'require("yaml")', lazyModule('require("yaml")'), outfile);
 if (/\bimport\s*\(/.test(code)) throw new Error(`bundle-commands: ${outfile} has an import() the loader cannot run`);
 if (/[^\x00-\x7f]/.test(code)) throw new Error(`bundle-commands: ${outfile} is not ASCII`);
 const hash = createHash('sha256').update(code).digest('hex').slice(0, 32);

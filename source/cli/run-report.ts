@@ -1,5 +1,5 @@
 import {writeFileSync} from 'node:fs';
-import {hostname} from 'node:os';
+import {availableParallelism, hostname} from 'node:os';
 import {OperatorError} from '../domain/operator-error.js';
 import {WalkPool} from '../adapters/fs/walk-pool.js';
 import {resolveKubeletEviction} from '../adapters/kubelet-config.js';
@@ -7,6 +7,7 @@ import {describeThreshold} from '../domain/eviction.js';
 import {buildReport, type Report} from '../report/report-model.js';
 import {renderReportText} from '../report/report-text.js';
 import {connectEngines} from '../services/engines.js';
+import {startDeletedOpenScan, withDeletedOpen} from '../services/deleted-open.js';
 import {resolveReadOnly} from '../services/read-only.js';
 import {sampleEngine} from '../services/report-samples.js';
 import type {ReportFlags} from './report-flags.js';
@@ -18,14 +19,42 @@ export async function runReport(flags: ReportFlags): Promise<number> {
 	const format = flags.format ?? (flags.json ? 'json' : 'text');
 	if (!Number.isInteger(flags.samples) || flags.samples < 1) throw new OperatorError(`--samples must be a whole number ≥ 1 (got ${flags.samples})`, {hint: 'e.g. --samples 6 --interval 5', code: 'BAD_FLAG'});
 	if (!(flags.interval > 0)) throw new OperatorError(`--interval must be a number of seconds > 0 (got ${flags.interval})`, {hint: 'e.g. --interval 5', code: 'BAD_FLAG'});
-	const eviction = resolveKubeletEviction({configPath: flags.kubeletConfig});
-	const {sources, notes} = await connectEngines(flags);
+	// Deleted-but-open files (the report and the advice see them): with a second core, the
+	// pass over /proc/*/fd (most of report's own work on a busy node) starts first, in a
+	// worker thread; otherwise it runs here while the first engine walks and answers. With
+	// --samples above 1 it runs after the last sample, as the figures it sits beside.
+	const once = flags.samples <= 1;
+	let links = once && availableParallelism() >= 2 ? startDeletedOpenScan({inWorker: true}) : undefined;
+	// The engines are asked next; the kubelet's flags are read from /proc while they answer.
+	const connecting = connectEngines(flags);
+	let eviction: ReturnType<typeof resolveKubeletEviction>;
+	try {
+		eviction = resolveKubeletEviction({configPath: flags.kubeletConfig});
+	} catch (error) {
+		void connecting.then(
+			({sources}) => {
+				for (const source of sources) source.close();
+			},
+			() => undefined,
+		);
+		throw error;
+	}
+	const {sources, notes} = await connecting;
 	const pool = new WalkPool();
 	try {
-		const sampled = await Promise.all(sources.map(source => sampleEngine(source, {samples: flags.samples, intervalSeconds: flags.interval, pool, dfTimeoutMs: flags.dfTimeout * 1000})));
-		const {withDeletedOpen} = await import('../services/deleted-open.js');
-		// Deleted-but-open files: the report and the advice (markdown) see them.
-		for (const [i, engine] of (await withDeletedOpen(sampled.map(s => s.engine))).entries()) sampled[i]!.engine = engine;
+		const readProc = () => {
+			links ??= startDeletedOpenScan();
+		};
+		const sampled = await Promise.all(
+			sources.map(source => sampleEngine(source, {samples: flags.samples, intervalSeconds: flags.interval, pool, dfTimeoutMs: flags.dfTimeout * 1000, whileSizing: source.docker?.client.endpoint.local ? readProc : undefined})),
+		);
+		for (const [i, engine] of (
+			await withDeletedOpen(
+				sampled.map(s => s.engine),
+				{links},
+			)
+		).entries())
+			sampled[i]!.engine = engine;
 		const report: Report = buildReport({takenAt: Date.now(), engines: sampled.map(s => s.engine)}, [...notes, ...eviction.warnings]);
 		report.evictionThresholds = {
 			source: eviction.thresholds.source,

@@ -14,8 +14,8 @@ const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
  * N samples S seconds apart from one engine. Docker uses the console's incremental
  * sampler; CRI re-reads the engine's own stats (it already measures usage).
  */
-export async function sampleEngine(source: EngineSource, options: {samples: number; intervalSeconds: number; pool: WalkPool; dfTimeoutMs: number}): Promise<SampledEngine> {
-	if (options.samples <= 1) return {engine: await source.scan({pool: options.pool, diskUsageTimeoutMs: options.dfTimeoutMs}), growthBytesPerSec: new Map()};
+export async function sampleEngine(source: EngineSource, options: {samples: number; intervalSeconds: number; pool: WalkPool; dfTimeoutMs: number; whileSizing?: () => void}): Promise<SampledEngine> {
+	if (options.samples <= 1) return {engine: await source.scan({pool: options.pool, diskUsageTimeoutMs: options.dfTimeoutMs, whileSizing: options.whileSizing}), growthBytesPerSec: new Map()};
 	if (source.docker) {
 		const {sampleGrowth} = await import('./sampler.js');
 		return sampleGrowth(source.docker, {samples: options.samples, intervalSeconds: options.intervalSeconds, pool: options.pool, dfTimeoutMs: options.dfTimeoutMs});

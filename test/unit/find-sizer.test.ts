@@ -4,6 +4,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {findSizes, hasGnuFind} from '../../source/adapters/fs/find-sizer.js';
+import {sizeTreesWithin} from '../../source/adapters/fs/size-tree.js';
 import {WalkPool} from '../../source/adapters/fs/walk-pool.js';
 
 describe('find sizer agrees with the worker walker', () => {
@@ -53,5 +54,18 @@ describe('find sizer agrees with the worker walker', () => {
 			const du = Number(execFileSync('du', ['-s', '-B1', root], {encoding: 'utf8'}).split('\t')[0]);
 			expect(mine.allocatedBytes).toBe(du);
 		}
+	});
+
+	it('sizes small trees in this thread as find does, a vanished root left out, and gives up past its budget', async () => {
+		const found = await findSizes(roots);
+		const here = sizeTreesWithin([...roots, join(base, 'vanished')], 10_000)!;
+		expect(here).toHaveLength(roots.length + 1);
+		expect(here.at(-1)).toBeUndefined();
+		for (const [i, root] of roots.entries()) {
+			const {apparentBytes, allocatedBytes, files, dirs, inodes, errors} = found.get(root)!;
+			const mine = here[i]!;
+			expect({apparentBytes: mine.apparentBytes, allocatedBytes: mine.allocatedBytes, files: mine.files, dirs: mine.dirs, inodes: mine.inodes, errors: mine.errors}).toEqual({apparentBytes, allocatedBytes, files, dirs, inodes, errors});
+		}
+		expect(sizeTreesWithin(roots, 100)).toBeNull();
 	});
 });

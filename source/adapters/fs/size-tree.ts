@@ -27,6 +27,28 @@ const S_IFDIR = 0o040000;
  * filesystem, names as bytes when a listing is not valid UTF-8. Errors are counted, never thrown.
  */
 export function sizeTree(root: string | Buffer): TreeSize {
+	return walk(root, {left: Number.POSITIVE_INFINITY})!;
+}
+
+/**
+ * sizeTree of each root, here and now, when all of them hold at most `maxEntries` entries in
+ * all; null (after at most that many lstat calls) when they hold more. A root that cannot be
+ * read (vanished) is undefined, as findSizes leaves it out. Sizing a few small layers costs
+ * less than starting a `find` process (report on a small node).
+ */
+export function sizeTreesWithin(roots: ReadonlyArray<string | Buffer>, maxEntries: number): Array<TreeSize | undefined> | null {
+	const budget = {left: maxEntries};
+	const sizes: Array<TreeSize | undefined> = [];
+	for (const root of roots) {
+		const size = walk(root, budget);
+		if (!size) return null;
+		sizes.push(size.inodes === 0 ? undefined : size);
+	}
+	return sizes;
+}
+
+/** The walk; null as soon as it would lstat more entries than `budget.left`. */
+function walk(root: string | Buffer, budget: {left: number}): TreeSize | null {
 	const r: TreeSize = {apparentBytes: 0, allocatedBytes: 0, files: 0, dirs: 0, inodes: 0, errors: 0, errorSamples: [], otherFs: 0, unwalked: 0};
 	const seen = new Set<string>();
 	const fail = (path: string | Buffer, err: unknown) => {
@@ -36,6 +58,7 @@ export function sizeTree(root: string | Buffer): TreeSize {
 		if (r.errorSamples.length < 5) r.errorSamples.push({path: Buffer.from(path).toString('base64'), code: code ?? 'EIO'});
 	};
 	let rootStat: Stats;
+	if (--budget.left < 0) return null;
 	try {
 		rootStat = lstatSync(root);
 	} catch (err) {
@@ -76,6 +99,7 @@ export function sizeTree(root: string | Buffer): TreeSize {
 			fail(dir, err);
 			continue;
 		}
+		if ((budget.left -= names.length) < 0) return null;
 		for (const name of names) {
 			const path = join(dir, name) as string | Buffer;
 			let st: Stats;

@@ -1,4 +1,4 @@
-import {readdirSync, readFileSync} from 'node:fs';
+import {closeSync, openSync, readdirSync, readSync} from 'node:fs';
 
 /** What the running kubelet was started with, as far as eviction thresholds go. */
 export interface KubeletCmdline {
@@ -12,11 +12,29 @@ export interface KubeletCmdline {
 	imageGcLow?: string;
 }
 
+/** One buffer for every /proc file read here (a command line longer than it is read in several passes). */
+const chunk = Buffer.allocUnsafe(16 * 1024);
+
+/**
+ * The whole of a small /proc file: open, read until the end, close. readFileSync also
+ * fstats it and allocates per read (a /proc file says its size is 0), which is most of the
+ * cost of this pass over every process.
+ */
 function read(path: string): string | null {
+	let fd: number;
 	try {
-		return readFileSync(path, 'latin1');
+		fd = openSync(path, 'r');
 	} catch {
 		return null;
+	}
+	try {
+		let text = '';
+		for (let n = readSync(fd, chunk, 0, chunk.length, null); n > 0; n = readSync(fd, chunk, 0, chunk.length, null)) text += chunk.toString('latin1', 0, n);
+		return text;
+	} catch {
+		return null;
+	} finally {
+		closeSync(fd);
 	}
 }
 
