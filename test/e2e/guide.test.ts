@@ -35,7 +35,8 @@ describe('layerscope guide on the seeded lab (tmux 80×24)', () => {
 
 	beforeAll(async () => {
 		if (!existsSync(cliPath)) execFileSync('npm', ['run', 'build'], {stdio: 'ignore'});
-		await labSeed(lab().dir, {log: line => process.stderr.write(`[seed] ${line}\n`)});
+		// A fresh scenario: a lab seeded earlier holds a log writer that may have reached its cap and stopped growing.
+		await labSeed(lab().dir, {reset: true, log: line => process.stderr.write(`[seed] ${line}\n`)});
 		lowerBytes = await imageFileSize('demo/model-server:1', '/srv/model/weights.bin');
 		const env = ['-e', `DOCKER_HOST=${lab().dockerHost}`, '-e', `CONTAINER_RUNTIME_ENDPOINT=${lab().criEndpoint}`];
 		tmux('new-session', '-d', '-s', 'guide', '-x', '80', '-y', '24', ...env, `${process.execPath} ${cliPath} guide --interval 1 --read-only; echo "exit=$?"; sleep 600`);
