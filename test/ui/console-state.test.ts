@@ -32,6 +32,18 @@ describe('console state', () => {
 		expect(synced.top + 5).toBeGreaterThan(17);
 	});
 
+	it('stays on the first row while the operator has not chosen one, whatever comes first after a re-rank', () => {
+		// The first sync selects the first row; growth measured later re-ranks it far down: the cursor stays at the top.
+		const first = uiReducer(initialUiState, {type: 'sync', keys, page: 5});
+		expect(first.selected).toBe('docker/0');
+		const reranked = uiReducer(first, {type: 'sync', keys: [...keys].reverse(), page: 5});
+		expect(reranked).toMatchObject({cursor: 0, top: 0, selected: 'docker/19'});
+		// Once the operator moves, the cursor follows that container.
+		const moved = run(reranked, Command.Down);
+		expect(moved.selected).toBe('docker/18');
+		expect(uiReducer(moved, {type: 'sync', keys, page: 5})).toMatchObject({cursor: 18, selected: 'docker/18'});
+	});
+
 	it('keeps the position when the selected container vanishes', () => {
 		const s = run(initialUiState, Command.Down, Command.Down, Command.Down);
 		const synced = uiReducer(s, {type: 'sync', keys: keys.filter(k => k !== 'docker/3'), page: 5});

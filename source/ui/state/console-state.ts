@@ -9,8 +9,14 @@ export interface UiState {
 	screen: Screen;
 	/** Where `back` returns to from the help overlay. */
 	under: Exclude<Screen, 'help'>;
-	/** The selected container ("engine/id"); the cursor follows it when the list re-sorts. */
+	/** The selected container ("engine/id"); once chosen, the cursor follows it when the list re-sorts. */
 	selected: string | null;
+	/**
+	 * The operator moved the cursor or opened a row (or the guide handed over a row). Until then
+	 * the cursor stays on the first row, so the top of the ranking is what the first frames show,
+	 * not whichever container happened to be first before growth was measured.
+	 */
+	chosen?: boolean;
 	cursor: number;
 	/** First visible row of the table. */
 	top: number;
@@ -72,6 +78,7 @@ const clamp = (n: number, lo: number, hi: number) => Math.max(lo, Math.min(hi, n
 
 /** Cursor on the selected key when it is still listed, else the old position clamped. */
 export function cursorOf(state: UiState, keys: readonly string[]): number {
+	if (!state.chosen) return 0;
 	const at = state.selected === null ? -1 : keys.indexOf(state.selected);
 	return at >= 0 ? at : clamp(state.cursor, 0, Math.max(0, keys.length - 1));
 }
@@ -101,9 +108,9 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
 	// drill-down: the drilled container stays selected even when it vanishes (the screen says so)
 	if (action.type === 'sync' && (state.screen === 'drill' || state.under === 'drill' || state.screen === 'image' || state.under === 'image')) return state;
 	if (action.type === 'screen' && action.screen === 'image') return {...state, screen: 'image', under: 'image', image: action.image ?? null, imageFrom: action.from ?? 'actions'};
-	if (action.type === 'screen') return {...state, screen: action.screen, under: action.screen, wanted: null, ...(action.selected ? {selected: action.selected} : {})};
+	if (action.type === 'screen') return {...state, screen: action.screen, under: action.screen, wanted: null, ...(action.selected ? {selected: action.selected, chosen: true} : {})};
 	if (action.type === 'show') {
-		const moved = typeof action.select === 'string' ? {selected: action.select} : {cursor: 0, top: 0, selected: null};
+		const moved = typeof action.select === 'string' ? {selected: action.select, chosen: true} : {cursor: 0, top: 0, selected: null, chosen: false};
 		return {...state, ...moved, screen: action.screen, under: action.screen, sort: action.sort ?? state.sort, guideStep: action.guideStep};
 	}
 	if (action.type === 'sync') return moveTo(state, cursorOf(state, action.keys), action.keys, action.page);
@@ -166,7 +173,7 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
 		case Command.Open:
 			// A pod's own rows have no detail screen: its containers, right below, do.
 			if (isPodRow(keys[at])) return state;
-			return keys.length > 0 ? {...moveTo(state, at, keys, page), screen: 'detail', under: 'detail'} : state;
+			return keys.length > 0 ? {...moveTo(state, at, keys, page), chosen: true, screen: 'detail', under: 'detail'} : state;
 		case Command.PodGroups:
 			return state.screen === 'overview' ? {...state, podGroups: !state.podGroups} : state;
 		case Command.Sort:
@@ -187,5 +194,6 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
 	const delta = step[action.command];
 	if (delta === undefined) return state;
 	const target = delta === -Infinity ? 0 : delta === Infinity ? keys.length - 1 : at + delta;
-	return moveTo(state, target, keys, page);
+	const moved = moveTo(state, target, keys, page);
+	return moved.chosen ? moved : {...moved, chosen: true};
 }
