@@ -40,8 +40,8 @@ describe('console state', () => {
 		expect(reranked).toMatchObject({cursor: 0, top: 0, selected: 'docker/19'});
 		// Once the operator moves, the cursor follows that container.
 		const moved = run(reranked, Command.Down);
-		expect(moved.selected).toBe('docker/18');
-		expect(uiReducer(moved, {type: 'sync', keys, page: 5})).toMatchObject({cursor: 18, selected: 'docker/18'});
+		expect(moved.selected).toBe('docker/1');
+		expect(uiReducer(moved, {type: 'sync', keys: [...keys].reverse(), page: 5})).toMatchObject({cursor: 18, selected: 'docker/1'});
 	});
 
 	it('keeps the position when the selected container vanishes', () => {
