@@ -93,9 +93,19 @@ describe('metadata-only copy-ups (chown -R, chmod -R, touch) against the private
 		await drill('ls-cu-rewrite', `${touchAll} && dd if=/dev/urandom of=/data/d1/f1 bs=${sizeOf(1)} count=1 conv=notrunc 2>/dev/null && dd if=/dev/urandom of=/data/big.bin bs=4096 count=512 conv=notrunc 2>/dev/null`);
 	}, 240_000);
 
-	afterAll(() => {
+	afterAll(async () => {
 		process.env.PATH = savedPath;
-	});
+		// Leave the shared lab as found: other tests list its containers in an 80×24 table.
+		for (const name of records.keys())
+			await docker
+				.getContainer(name)
+				.remove({force: true})
+				.catch(() => {});
+		await docker
+			.getImage(image)
+			.remove({force: true})
+			.catch(() => {});
+	}, 120_000);
 
 	it('classes every file of a chown -R as metadata-copy-up, with bytes and counts as built, per directory too', () => {
 		const tree = trees.get('ls-cu-chown')!;
