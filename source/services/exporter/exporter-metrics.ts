@@ -124,7 +124,7 @@ export class ExporterMetrics {
 		const loop = () => this.loopDelay;
 		new Gauge({
 			name: 'layerscope_exporter_event_loop_delay_seconds',
-			help: 'Main-thread event-loop delay since the exporter started (p99 and max; a scrape waits this long at most for the main thread).',
+			help: 'Main-thread event-loop delay since the previous scrape (p99 and max, 20 ms resolution): how long a request could wait for the main thread (synchronous work, GC, or the machine not running it).',
 			labelNames: ['stat'],
 			registers: [this.own],
 			collect() {
@@ -132,6 +132,7 @@ export class ExporterMetrics {
 				if (!histogram || histogram.count === 0) return;
 				this.set({stat: 'p99'}, histogram.percentile(99) / 1e9);
 				this.set({stat: 'max'}, histogram.max / 1e9);
+				histogram.reset();
 			},
 		});
 		new Gauge({
