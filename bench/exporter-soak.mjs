@@ -19,6 +19,7 @@ requireBuild();
 const minutes = Number(process.argv[2] ?? 30);
 const interval = Number(process.argv[3] ?? 5);
 const warmup = Number(process.argv[4] ?? Math.min(5, minutes / 5)) * 60_000;
+let stopping = false;
 const dir = process.env.LAYERSCOPE_SOAK_LAB ?? '/tmp/ls-exporter-soak';
 const log = line => process.stderr.write(`[soak ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 const env = await startLab(dir, log);
@@ -50,7 +51,8 @@ async function churn() {
 		// Keep about eight; remove the oldest once it has been seen in /metrics.
 		while (live.length > 8) {
 			const old = live.shift();
-			void watchRemoval(old);
+			// A watcher still polling when the exporter is stopped at the end must not crash the summary.
+			void watchRemoval(old).catch(error => (stopping ? undefined : log(`removal watch failed: ${error.message}`)));
 		}
 		await sleep(3000);
 	}
@@ -121,6 +123,7 @@ async function meter() {
 
 const [, , cpu] = await Promise.all([churn(), engineRestart(), meter()]);
 await sleep(1000);
+stopping = true;
 const code = await exporter.stop();
 const all = await docker.listContainers({all: true});
 await Promise.all(

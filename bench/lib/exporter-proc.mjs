@@ -13,6 +13,13 @@ export function cpuSeconds(pid) {
 	return (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) / tick;
 }
 
+/** CPU seconds of one thread (the main thread's id is the pid): its user and system time only. */
+export function threadCpuSeconds(pid, tid = pid) {
+	const text = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+	const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
+	return (Number(f[11]) + Number(f[12])) / tick;
+}
+
 export function rssBytes(pid) {
 	const match = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
 	return match ? Number(match[1]) * 1024 : 0;

@@ -1,4 +1,5 @@
 import {hostname} from 'node:os';
+import {limitWorkerYoungGeneration} from '../adapters/fs/worker-script.js';
 import {resolveKubeletEviction} from '../adapters/kubelet-config.js';
 import {sanitize} from '../domain/sanitize.js';
 import {connectEngines, type EngineFlags} from '../services/engines.js';
@@ -35,6 +36,8 @@ export async function runExporter(flags: ExporterFlags): Promise<number> {
 	const interval = flags.interval ?? 15;
 	if (!(interval > 0) || !Number.isFinite(interval)) throw usage(`--interval must be a number of seconds > 0 (got ${flags.interval})`, 'e.g. --interval 15');
 	const {host, port} = parseListen(flags.listen ?? defaultListen);
+	// A long-running process: every walker thread keeps a small young generation (see worker-script.ts).
+	limitWorkerYoungGeneration(3);
 	const eviction = resolveKubeletEviction({configPath: flags.kubeletConfig, procRoot: flags.hostProc ?? process.env.LAYERSCOPE_HOST_PROC});
 	const {sources, notes} = await connectEngines(flags);
 	const {ExporterService} = await import('../services/exporter/exporter-service.js');

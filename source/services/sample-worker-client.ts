@@ -61,20 +61,37 @@ function shardOf(root: string, shards: number): number {
  */
 export class SampleWorker {
 	private readonly threads: Thread[];
+	/** Which of the threads' layer sets this client reads (see `share`). */
+	private readonly owner: number;
+	/** Clients of the same threads still open: shared by every `share`d sibling. */
+	private readonly users: {count: number; next: number};
 
 	constructor(
 		/** Round-robin re-stats of cold files per pass, across all layers. */
 		readonly budget = 4000,
 		/** Stats allowed per pass for indexing layers not indexed yet (a layer in progress always finishes). */
 		readonly indexBudget = 50_000,
-		threads = Math.max(1, Math.min(2, availableParallelism())),
+		threads: number | Thread[] = Math.max(1, Math.min(2, availableParallelism())),
+		shared?: {owner: number; users: {count: number; next: number}},
 	) {
-		this.threads = Array.from({length: threads}, () => new Thread());
+		this.threads = Array.isArray(threads) ? threads : Array.from({length: threads}, () => new Thread());
+		this.users = shared?.users ?? {count: 1, next: 1};
+		this.owner = shared?.owner ?? 0;
+	}
+
+	/**
+	 * Another client of the same threads, with its own layers (a pass forgets only the layers of
+	 * its own client): several engines' samplers share one thread, its heap and its runtime.
+	 * The threads end when the last client closes.
+	 */
+	share(): SampleWorker {
+		this.users.count++;
+		return new SampleWorker(this.budget, this.indexBudget, this.threads, {owner: this.users.next++, users: this.users});
 	}
 
 	/** Full walk of one layer that also (re)builds its index: a drop-in for WalkPool.sizeTree. */
 	sizeTree(root: string): Promise<TreeSize> {
-		return this.threads[shardOf(root, this.threads.length)]!.call<TreeSize>({type: 'index', root});
+		return this.threads[shardOf(root, this.threads.length)]!.call<TreeSize>({type: 'index', root, owner: this.owner});
 	}
 
 	async sample(targets: readonly LayerTarget[], options: {indexAll?: boolean} = {}): Promise<SampleResult> {
@@ -83,7 +100,7 @@ export class SampleWorker {
 		for (const target of targets) shards[target.root ? shardOf(target.root, n) : 0]!.push(target);
 		const budget = Math.ceil(this.budget / n);
 		const indexBudget = options.indexAll ? Infinity : Math.ceil(this.indexBudget / n);
-		const results = await Promise.all(shards.map((containers, i) => this.threads[i]!.call<SampleResult>({type: 'sample', containers, budget, indexBudget})));
+		const results = await Promise.all(shards.map((containers, i) => this.threads[i]!.call<SampleResult>({type: 'sample', containers, budget, indexBudget, owner: this.owner})));
 		return {
 			sizes: Object.assign({}, ...results.map(r => r.sizes)),
 			stats: results.reduce((t, r) => t + r.stats, 0),
@@ -92,6 +109,10 @@ export class SampleWorker {
 	}
 
 	async close(): Promise<void> {
+		if (--this.users.count > 0) {
+			await Promise.all(this.threads.map(t => t.call({type: 'forget', owner: this.owner}).catch(() => undefined)));
+			return;
+		}
 		await Promise.all(this.threads.map(t => t.close()));
 	}
 }

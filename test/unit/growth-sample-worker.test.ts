@@ -6,6 +6,7 @@ import {afterAll, describe, expect, it} from 'vitest';
 
 import {LayerSampler} from '../../source/adapters/fs/layer-sampler.js';
 import {sizeTree} from '../../source/adapters/fs/size-tree.js';
+import {SampleWorker} from '../../source/services/sample-worker-client.js';
 
 const sampler = new LayerSampler();
 const sample = (msg: {id: number} & Parameters<LayerSampler['sample']>[0]) => sampler.sample(msg);
@@ -130,5 +131,70 @@ describe('sample worker (bounded passes after the first scan)', () => {
 		expect(same(found.sizes.c)).toBe(true); // new names are stat'ed when their directory is re-read
 		appendFileSync(join(root, 'burst/199'), Buffer.alloc(5000)); // the last one, past the hot cap
 		expect(settle(Math.ceil(walk().files / budget) + 1, 64)).toBeLessThan(Infinity);
+	});
+});
+
+/** The index keeps files in reusable slots: names dropped and added in any order must still agree with the walker. */
+describe('sample worker (compact index: reused slots, late hard links)', () => {
+	const root = mkdtempSync(join(tmpdir(), 'ls-sample-slots-'));
+	afterAll(() => rmSync(root, {recursive: true, force: true}));
+	const mine = new LayerSampler();
+	const pass = () => mine.sample({containers: [{id: 'c', root, logPath: null}], budget: 1e9, indexBudget: Infinity}).sizes.c;
+	const expectSame = () => {
+		const a = pass();
+		const w = sizeTree(root);
+		expect({apparentBytes: a.apparentBytes, allocatedBytes: a.allocatedBytes, inodes: a.inodes}).toEqual({apparentBytes: w.apparentBytes, allocatedBytes: w.allocatedBytes, inodes: w.inodes});
+		return w;
+	};
+
+	it('reuses the slots of deleted files for new ones, and counts a hard link made after the index once', () => {
+		for (let d = 0; d < 3; d++) {
+			mkdirSync(join(root, `d${d}`));
+			for (let f = 0; f < 40; f++) writeFileSync(join(root, `d${d}/f${f}`), 'x'.repeat(d * 1000 + f));
+		}
+		expect(mine.index(root).files).toBe(120);
+		expectSame();
+		rmSync(join(root, 'd1'), {recursive: true});
+		for (let f = 0; f < 30; f++) writeFileSync(join(root, `d0/new${f}`), 'n'.repeat(5000 + f)); // into freed slots
+		expectSame();
+		linkSync(join(root, 'd2/f7'), join(root, 'd0/late-link')); // the inode was indexed with one name
+		expectSame();
+		rmSync(join(root, 'd2/f7'));
+		expectSame();
+		appendFileSync(join(root, 'd0/late-link'), Buffer.alloc(20_000)); // its last name now
+		expectSame();
+		rmSync(join(root, 'd0/late-link'));
+		expect(expectSame().files).toBe(40 + 30 + 39);
+		expect(mine.index(root).files).toBe(40 + 30 + 39);
+	});
+});
+
+/** The exporter's engines share one walker thread: each client keeps its own layers there. */
+describe('sample worker threads shared by several samplers', () => {
+	const a = mkdtempSync(join(tmpdir(), 'ls-share-a-'));
+	const b = mkdtempSync(join(tmpdir(), 'ls-share-b-'));
+	afterAll(() => {
+		rmSync(a, {recursive: true, force: true});
+		rmSync(b, {recursive: true, force: true});
+	});
+
+	it('keeps the layers of each client when another client samples, and ends the thread with the last client', async () => {
+		writeFileSync(join(a, 'x'), 'a'.repeat(1234));
+		for (let f = 0; f < 300; f++) writeFileSync(join(a, `empty${f}`), '');
+		writeFileSync(join(b, 'y'), 'b'.repeat(4321));
+		const first = new SampleWorker(10, Infinity, 1); // 10 cold re-stats per pass: a new walk of `a` takes 302
+		const second = first.share();
+		try {
+			expect((await first.sample([{id: 'a', root: a, logPath: null}])).sizes.a).toMatchObject({indexed: true, apparentBytes: 1234});
+			expect((await second.sample([{id: 'b', root: b, logPath: null}])).sizes.b).toMatchObject({indexed: true, apparentBytes: 4321});
+			// The other client's pass did not forget this layer: a pass over the kept index, not a new walk.
+			const again = await first.sample([{id: 'a', root: a, logPath: null}], {});
+			expect(again.sizes.a).toMatchObject({indexed: true, apparentBytes: 1234});
+			expect(again.stats).toBeLessThan(50);
+			await second.close(); // the thread stays for `first`
+			expect((await first.sample([{id: 'a', root: a, logPath: null}])).sizes.a).toMatchObject({indexed: true, apparentBytes: 1234});
+		} finally {
+			await first.close();
+		}
 	});
 });

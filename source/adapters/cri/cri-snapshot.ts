@@ -7,7 +7,7 @@ import {mapLimit} from '../../lib/map-limit.js';
 import {logFileBytes} from '../fs/log-files.js';
 import {tryFilesystemStats} from '../fs/statfs.js';
 import {findMountFor, runtimeStorage} from './cri-storage.js';
-import {readMountinfo, overlayDirs, type MountInfo} from './mountinfo.js';
+import {readMountinfoAsync, overlayDirs, type MountInfo} from './mountinfo.js';
 
 export interface CriPod {
 	sandboxId: string;
@@ -59,7 +59,7 @@ export async function readCriSnapshot(client: CriClient, options: CriSnapshotOpt
 	);
 	let mounts: MountInfo[] = [];
 	try {
-		mounts = readMountinfo(options.mountinfoPath);
+		mounts = await readMountinfoAsync(options.mountinfoPath);
 	} catch (error) {
 		warnings.push(`mountinfo unreadable: ${String(error)}`);
 	}

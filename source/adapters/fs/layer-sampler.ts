@@ -36,12 +36,10 @@ export class LayerSampler {
 		const counter = {stats: 0, reads: 0};
 		layer.index(counter);
 		this.layers.set(root, layer);
-		let files = 0;
-		for (const entry of layer.files) if (entry.live) files++;
 		return {
 			apparentBytes: layer.apparentBytes,
 			allocatedBytes: layer.allocatedBytes,
-			files,
+			files: layer.files,
 			dirs: layer.dirs.size,
 			inodes: layer.inodes,
 			errors: layer.errors,

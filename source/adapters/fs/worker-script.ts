@@ -33,9 +33,22 @@ export function workerScript(name: WorkerName): string {
 	return script;
 }
 
+let youngGenerationMb: number | undefined;
+
+/**
+ * Caps V8's young generation of every worker thread started from now on, in MiB
+ * (resourceLimits.maxYoungGenerationSizeMb). By default it grows to tens of MiB per thread
+ * during a first scan and stays resident; the exporter, a long-running process, asks for a
+ * few MiB (bench/exporter-perf.mjs measured no CPU cost for it).
+ */
+export function limitWorkerYoungGeneration(mb: number): void {
+	youngGenerationMb = mb;
+}
+
 /** Starts one worker thread running `name`. */
 export function startWorker(name: WorkerName, options: Omit<WorkerOptions, 'eval'> = {}): Worker {
 	// The script is CommonJS: drop --input-type=module, which eval'd workers would inherit.
 	const execArgv = options.execArgv ?? process.execArgv.filter(arg => !arg.startsWith('--input-type'));
-	return new Worker(workerScript(name), {...options, execArgv, eval: true});
+	const resourceLimits = youngGenerationMb === undefined ? options.resourceLimits : {maxYoungGenerationSizeMb: youngGenerationMb, ...options.resourceLimits};
+	return new Worker(workerScript(name), {...options, execArgv, resourceLimits, eval: true});
 }

@@ -1,3 +1,4 @@
+import {monitorEventLoopDelay, type IntervalHistogram} from 'node:perf_hooks';
 import {Counter, Gauge, Histogram, Registry} from 'prom-client';
 import {classifyFilesystem, describeThreshold, imageGcOf, thresholdAmount, type EvictionThresholds} from '../../domain/eviction.js';
 import {reclaimOrder} from '../../domain/image-gc.js';
@@ -50,7 +51,13 @@ export class ExporterMetrics {
 	readonly registry = new Registry();
 	/** The exporter's own cost (CPU, memory, scrape time): small, rendered at each scrape. */
 	readonly own = new Registry();
-	private rendered: Promise<string> = Promise.resolve('');
+	/** The last rendering of `registry` (text, and encoded once for the HTTP body). */
+	private samples = '';
+	private samplesBody = Buffer.alloc(0);
+	private rendering: Promise<void> = Promise.resolve();
+	private generation = 0;
+	/** Main-thread stalls (a scrape waits for them): a long GC or synchronous work would show here. */
+	private loopDelay: IntervalHistogram | undefined;
 	private readonly g: Record<string, Gauge<string>> = {};
 	readonly errors: Counter<'engine'>;
 	readonly scrapeSeconds: Histogram<string>;
@@ -114,6 +121,20 @@ export class ExporterMetrics {
 				this.set(process.memoryUsage.rss());
 			},
 		});
+		const loop = () => this.loopDelay;
+		new Gauge({
+			name: 'layerscope_exporter_event_loop_delay_seconds',
+			help: 'Main-thread event-loop delay since the previous scrape (p99 and max, 20 ms resolution): how long a request could wait for the main thread (synchronous work, GC, or the machine not running it).',
+			labelNames: ['stat'],
+			registers: [this.own],
+			collect() {
+				const histogram = loop();
+				if (!histogram || histogram.count === 0) return;
+				this.set({stat: 'p99'}, histogram.percentile(99) / 1e9);
+				this.set({stat: 'max'}, histogram.max / 1e9);
+				histogram.reset();
+			},
+		});
 		new Gauge({
 			name: 'layerscope_exporter_heap_used_bytes',
 			help: 'JavaScript heap in use on the main thread (the walker threads have their own).',
@@ -169,8 +190,24 @@ export class ExporterMetrics {
 			}
 		}
 		for (const group of byFilesystem.values()) this.filesystem(group, thresholds, kubelet);
-		// prom-client reads every value synchronously here; the text is what scrapes send until the next sample.
-		this.rendered = this.registry.metrics();
+		// prom-client reads every value synchronously here; the text (encoded once) is what scrapes
+		// send until the next sample, so a scrape never renders the samples' series.
+		const generation = ++this.generation;
+		this.rendering = this.registry.metrics().then(text => {
+			if (generation !== this.generation || text === this.samples) return;
+			this.samples = text;
+			this.samplesBody = Buffer.from(text);
+		});
+	}
+
+	/** Starts measuring the main thread's event-loop delay (the exporter's own metric); `close` stops it. */
+	watchEventLoop(): void {
+		this.loopDelay ??= monitorEventLoopDelay({resolution: 20});
+		this.loopDelay.enable();
+	}
+
+	close(): void {
+		this.loopDelay?.disable();
 	}
 
 	private containers(snapshot: EngineSnapshot, state: FeedState): void {
@@ -237,8 +274,14 @@ export class ExporterMetrics {
 
 	/** The exposition: the last sample's series (rendered when it arrived), then the exporter's own cost. */
 	async metrics(): Promise<string> {
-		const [samples, own] = await Promise.all([this.rendered, this.own.metrics()]);
-		return samples + own;
+		const [, own] = await Promise.all([this.rendering, this.own.metrics()]);
+		return this.samples + own;
+	}
+
+	/** The same exposition as an HTTP body: the samples' series as rendered when they arrived, then the own cost. */
+	async body(): Promise<Buffer[]> {
+		const [, own] = await Promise.all([this.rendering, this.own.metrics()]);
+		return [this.samplesBody, Buffer.from(own)];
 	}
 
 	get contentType(): string {

@@ -66,20 +66,25 @@ export class ExporterService {
 	private readonly watched: Watched[] = [];
 	private server: Server | undefined;
 	private pending = false;
+	/** The views the registry was last rebuilt from. */
+	private built: EngineView[] = [];
 
 	constructor(
 		readonly sources: EngineSource[],
 		readonly options: ExporterOptions,
 	) {
 		this.metrics = new ExporterMetrics({defaultLabels: options.defaultLabels});
+		// One walker thread for every engine: seconds between samples leave it time, and each
+		// thread's heap and runtime cost memory (about 10 MiB each).
+		const walker = new SampleWorker(undefined, undefined, 1);
+		let walkerUsed = false;
 		for (const source of sources) {
 			const feed = source.docker
 				? new DockerSampler(source.docker, {
 						intervalMs: options.intervalMs,
 						dfTimeoutMs: options.dfTimeoutMs,
 						thresholds: options.thresholds,
-						// One walker thread: seconds between samples leave it time, and each thread's heap and index cost memory.
-						worker: new SampleWorker(undefined, undefined, 1),
+						worker: walkerUsed ? walker.share() : ((walkerUsed = true), walker),
 					})
 				: new CriFeed(source, {intervalMs: options.intervalMs, thresholds: options.thresholds});
 			const w: Watched = {feed, view: {fallbackName: source.cri?.id ?? source.kind, state: feed.getState(), lastSampleSeconds: null}};
@@ -100,20 +105,27 @@ export class ExporterService {
 			});
 			this.watched.push(w);
 		}
-		this.metrics.update(this.views(), options.thresholds);
+		this.built = this.views();
+		this.metrics.update(this.built, options.thresholds);
 	}
 
 	views(): EngineView[] {
 		return this.watched.map(w => w.view);
 	}
 
-	/** Many notifications in one tick (a full scan's progress) make one rebuild. */
+	/**
+	 * Many notifications in one tick (a full scan's progress) make one rebuild, and none when no
+	 * engine's state changed since the last one (a notification that changed nothing the series show).
+	 */
 	private schedule(): void {
 		if (this.pending) return;
 		this.pending = true;
 		setImmediate(() => {
 			this.pending = false;
-			this.metrics.update(this.views(), this.options.thresholds);
+			const views = this.views();
+			if (views.length === this.built.length && views.every((v, i) => v.state === this.built[i]!.state && v.lastSampleSeconds === this.built[i]!.lastSampleSeconds)) return;
+			this.built = views;
+			this.metrics.update(views, this.options.thresholds);
 		});
 	}
 
@@ -136,9 +148,11 @@ export class ExporterService {
 		}
 		if (path === '/metrics') {
 			const end = this.metrics.scrapeSeconds.startTimer();
-			const body = await this.metrics.metrics();
+			const [samples, own] = await this.metrics.body();
 			end();
-			response.writeHead(200, {'content-type': this.metrics.contentType}).end(body);
+			response.writeHead(200, {'content-type': this.metrics.contentType, 'content-length': samples!.length + own!.length});
+			response.write(samples);
+			response.end(own);
 		} else if (path === '/healthz') {
 			const health = this.health();
 			response.writeHead(health.ok ? 200 : 503, {'content-type': 'application/json'}).end(JSON.stringify(health) + '\n');
@@ -149,6 +163,7 @@ export class ExporterService {
 
 	/** Starts sampling, then listening; resolves with the bound address. */
 	async listen(host: string, port: number): Promise<{host: string; port: number}> {
+		this.metrics.watchEventLoop();
 		for (const w of this.watched) w.feed.start();
 		this.server = createServer((request, response) => {
 			this.handle(request, response).catch(error => {
@@ -169,5 +184,6 @@ export class ExporterService {
 		this.server?.closeAllConnections?.();
 		await Promise.all(this.watched.map(w => w.feed.stop()));
 		for (const source of this.sources) source.close();
+		this.metrics.close();
 	}
 }

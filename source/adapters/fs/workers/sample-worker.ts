@@ -1,14 +1,17 @@
-/** Worker-thread entry of the sampler (services/sample-worker-client.ts): one LayerSampler per thread. */
+/** Worker-thread entry of the sampler (services/sample-worker-client.ts): one LayerSampler per client of the thread. */
 import {parentPort} from 'node:worker_threads';
 import {LayerSampler} from '../layer-sampler.js';
 
 if (parentPort) {
 	const port = parentPort;
-	const sampler = new LayerSampler();
-	port.on('message', (msg: {id: number; type?: string; root?: string} & Parameters<LayerSampler['sample']>[0]) => {
+	// One LayerSampler per client of this thread (services/sample-worker-client.ts `share`).
+	const samplers = new Map<number, LayerSampler>();
+	const samplerOf = (owner = 0) => samplers.get(owner) ?? samplers.set(owner, new LayerSampler()).get(owner)!;
+	port.on('message', (msg: {id: number; type?: string; root?: string; owner?: number} & Parameters<LayerSampler['sample']>[0]) => {
 		let result: unknown;
 		try {
-			result = msg.type === 'index' ? sampler.index(msg.root!) : sampler.sample(msg);
+			if (msg.type === 'forget') result = {forgotten: samplers.delete(msg.owner ?? 0)};
+			else result = msg.type === 'index' ? samplerOf(msg.owner).index(msg.root!) : samplerOf(msg.owner).sample(msg);
 		} catch (err) {
 			result = {error: String((err as Error)?.message ?? err)};
 		}
