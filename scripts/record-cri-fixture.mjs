@@ -8,6 +8,7 @@
 // private kubelet root), so the recording carries each pod's ephemeral storage (podStorage).
 import {randomUUID} from 'node:crypto';
 import {mkdirSync, mkdtempSync, writeFileSync} from 'node:fs';
+import {writeFeedFixture} from './lib/feed-fixture.mjs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {CriClient} from '../dist/source/adapters/cri/cri-client.js';
@@ -73,19 +74,7 @@ const keep = new Set(ours().map(c => c.id));
 engine.containers = engine.containers.filter(c => keep.has(c.id));
 // Each pod's ephemeral storage as the console's services measure it (writable + logs + emptyDir).
 const podStorage = [{engine: engine.runtime.id, pods: podEphemeral(engine, {kubeletRoot}).filter(p => p.pod.namespace === namespace)}];
-const keyed = entries => [...entries].filter(([key]) => keep.has(key.slice(key.indexOf('/') + 1)));
-const fixture = {
-	recordedAt: new Date().toISOString(),
-	note: 'Recorded by scripts/record-cri-fixture.mjs from the private lab containerd; read by test/ui.',
-	snapshot: state.snapshot,
-	intervalMs: state.intervalMs,
-	refreshedAt: state.refreshedAt,
-	growth: keyed(state.growth),
-	logGrowth: keyed(state.logGrowth),
-	history: keyed(state.history),
-	podStorage,
-};
-writeFileSync(new URL('../test/fixtures/console-cri.json', import.meta.url), JSON.stringify(fixture, null, '\t') + '\n');
+writeFeedFixture('console-cri.json', 'Recorded by scripts/record-cri-fixture.mjs from the private lab containerd; read by test/ui.', state, keep, {podStorage});
 process.stdout.write(`recorded ${engine.containers.length} containers in ${sandboxes.length} pods\n`);
 for (const id of sandboxes) {
 	await client.stopPodSandbox(id).catch(() => undefined);

@@ -9,7 +9,7 @@ import {connectEngines} from '../dist/source/services/engines.js';
 import {DockerSampler} from '../dist/source/services/sampler.js';
 import {seedPodman, podmanDemo} from '../dist/source/adapters/lab/seed-podman.js';
 import {podmanLabPaths} from '../dist/source/adapters/lab/podman-lab.js';
-import {writeFileSync} from 'node:fs';
+import {writeFeedFixture} from './lib/feed-fixture.mjs';
 
 const dir = process.argv[2];
 if (!dir) throw new Error('usage: node scripts/record-podman-fixture.mjs LAB_DIR');
@@ -35,16 +35,5 @@ for (const s of sources) s.close();
 const engine = state.snapshot.engines[0];
 engine.containers = engine.containers.filter(demo);
 const keep = new Set(engine.containers.map(c => c.id));
-const keyed = entries => [...entries].filter(([key]) => keep.has(key.slice(key.indexOf('/') + 1)));
-const fixture = {
-	recordedAt: new Date().toISOString(),
-	note: 'Recorded by scripts/record-podman-fixture.mjs from the private lab Podman; read by test/ui.',
-	snapshot: state.snapshot,
-	intervalMs: state.intervalMs,
-	refreshedAt: state.refreshedAt,
-	growth: keyed(state.growth),
-	logGrowth: keyed(state.logGrowth),
-	history: keyed(state.history),
-};
-writeFileSync(new URL('../test/fixtures/console-podman.json', import.meta.url), JSON.stringify(fixture, null, '\t') + '\n');
+writeFeedFixture('console-podman.json', 'Recorded by scripts/record-podman-fixture.mjs from the private lab Podman; read by test/ui.', state, keep);
 process.stdout.write(`recorded ${engine.containers.length} containers\n`);

@@ -1,5 +1,6 @@
 import {inject} from 'vitest';
 import Docker from 'dockerode';
+import type {ContainerRecord} from '../../source/domain/types.js';
 
 /** The private lab started by globalSetup. Throws (never skips) when it is missing. */
 export function lab() {
@@ -47,4 +48,27 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
 		}
 		await new Promise(resolve => setTimeout(resolve, 250));
 	}
+}
+
+/** A lab container (run to completion) as the engine adapter would record it, for drilling it directly. */
+export async function stoppedContainerRecord(id: string): Promise<ContainerRecord> {
+	const info: any = await labDocker().getContainer(id).inspect();
+	const data = info.GraphDriver.Data;
+	return {
+		engine: 'docker',
+		id: info.Id,
+		name: info.Name.slice(1),
+		image: info.Config.Image,
+		imageId: info.Image,
+		state: 'exited',
+		labels: {},
+		writableBytes: null,
+		writableAllocatedBytes: null,
+		writableInodes: null,
+		sizeSource: 'pending',
+		logPath: null,
+		logBytes: 0,
+		upperDir: data.UpperDir,
+		lowerDirs: data.LowerDir.split(':'),
+	};
 }

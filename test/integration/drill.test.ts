@@ -9,35 +9,14 @@ import {DockerChanges} from '../../source/adapters/docker/docker-changes.js';
 import {DockerClient} from '../../source/adapters/docker/docker-client.js';
 import {resolveDockerEndpoint} from '../../source/adapters/docker/endpoint.js';
 import type {DrillChange, DrillTree} from '../../source/domain/drill-model.js';
-import type {ContainerRecord} from '../../source/domain/types.js';
 import {drillContainer} from '../../source/services/drill.js';
 import {buildImage} from '../helpers/docker-build.js';
-import {busybox, lab, labDocker, runContainer} from '../helpers/lab.js';
+import {busybox, lab, labDocker, runContainer, stoppedContainerRecord} from '../helpers/lab.js';
 
 const image = 'ls-test/drill:1';
 const controlBytes = /[\u0000-\u001f\u007f-\u009f]/;
 
-async function record(id: string): Promise<ContainerRecord> {
-	const info: any = await labDocker().getContainer(id).inspect();
-	const data = info.GraphDriver.Data;
-	return {
-		engine: 'docker',
-		id: info.Id,
-		name: info.Name.slice(1),
-		image: info.Config.Image,
-		imageId: info.Image,
-		state: 'exited',
-		labels: {},
-		writableBytes: null,
-		writableAllocatedBytes: null,
-		writableInodes: null,
-		sizeSource: 'pending',
-		logPath: null,
-		logBytes: 0,
-		upperDir: data.UpperDir,
-		lowerDirs: data.LowerDir.split(':'),
-	};
-}
+const record = stoppedContainerRecord;
 
 /** The raw path docker reports: Go's JSON turns invalid UTF-8 into U+FFFD, as Buffer#toString does. */
 const rawPath = (c: DrillChange) => (c.pathBase64 ? Buffer.from(c.pathBase64, 'base64').toString('utf8') : c.path);

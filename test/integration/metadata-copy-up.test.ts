@@ -12,7 +12,7 @@ import type {ContainerRecord} from '../../source/domain/types.js';
 import {containerClasses} from '../../source/services/container-classes.js';
 import {drillContainer, toDrillTree} from '../../source/services/drill.js';
 import {runCli} from '../helpers/cli.js';
-import {busybox, lab, labDocker, runContainer} from '../helpers/lab.js';
+import {busybox, lab, labDocker, runContainer, stoppedContainerRecord} from '../helpers/lab.js';
 
 const image = 'ls-test/copyup-tree:1';
 const dirs = 40;
@@ -26,27 +26,7 @@ const treeFiles = dirs * perDir + 1;
 const treeBytes = dirs * dirBytes + bigBytes;
 const touchAll = "find /data -type f | xargs touch -d '2020-01-02 03:04:05'";
 
-async function record(id: string): Promise<ContainerRecord> {
-	const info: any = await labDocker().getContainer(id).inspect();
-	const data = info.GraphDriver.Data;
-	return {
-		engine: 'docker',
-		id: info.Id,
-		name: info.Name.slice(1),
-		image: info.Config.Image,
-		imageId: info.Image,
-		state: 'exited',
-		labels: {},
-		writableBytes: null,
-		writableAllocatedBytes: null,
-		writableInodes: null,
-		sizeSource: 'pending',
-		logPath: null,
-		logBytes: 0,
-		upperDir: data.UpperDir,
-		lowerDirs: data.LowerDir.split(':'),
-	};
-}
+const record = stoppedContainerRecord;
 
 describe('metadata-only copy-ups (chown -R, chmod -R, touch) against the private dockerd', () => {
 	const docker = labDocker();

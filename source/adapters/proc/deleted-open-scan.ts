@@ -79,6 +79,24 @@ export function deletedLinks(pids: readonly (string | number)[], proc: string): 
 	const links: string[] = [];
 	let processes = 0;
 	let fds = 0;
+	/** One process: list its fds with `list`, read each link with `read` (by bare name or absolute path). */
+	const scan = (pid: string | number, list: () => string[], read: (name: string) => string) => {
+		let names: string[];
+		try {
+			names = list();
+		} catch {
+			return; // exited, or a kernel thread we may not read
+		}
+		processes++;
+		fds += names.length;
+		for (const name of names) {
+			try {
+				if (isDeletedTarget(read(name))) links.push(`${pid}/${name}`);
+			} catch {
+				// closed since readdir
+			}
+		}
+	};
 	let cwd: string | null = null;
 	if (isMainThread) {
 		try {
@@ -90,43 +108,26 @@ export function deletedLinks(pids: readonly (string | number)[], proc: string): 
 	if (cwd === null) {
 		for (const pid of pids) {
 			const dir = `${proc}/${pid}/fd/`;
-			let names: string[];
-			try {
-				names = readdirSync(dir);
-			} catch {
-				continue; // exited, or a kernel thread we may not read
-			}
-			processes++;
-			fds += names.length;
-			for (const name of names) {
-				try {
-					if (isDeletedTarget(readlinkSync(dir + name))) links.push(`${pid}/${name}`);
-				} catch {
-					// closed since readdir
-				}
-			}
+			scan(
+				pid,
+				() => readdirSync(dir),
+				name => readlinkSync(dir + name),
+			);
 		}
 		return {links, processes, fds};
 	}
 	const base = resolve(proc);
+	const bare = (name: string) => readlinkSync(name);
 	try {
 		for (const pid of pids) {
-			let names: string[];
-			try {
-				process.chdir(`${base}/${pid}/fd`);
-				names = readdirSync('.');
-			} catch {
-				continue; // exited, or a kernel thread we may not read
-			}
-			processes++;
-			fds += names.length;
-			for (const name of names) {
-				try {
-					if (isDeletedTarget(readlinkSync(name))) links.push(`${pid}/${name}`);
-				} catch {
-					// closed since readdir
-				}
-			}
+			scan(
+				pid,
+				() => {
+					process.chdir(`${base}/${pid}/fd`);
+					return readdirSync('.');
+				},
+				bare,
+			);
 		}
 	} finally {
 		try {
