@@ -23,8 +23,9 @@ const cache = new WeakMap<ConsoleServices, Cached>();
 const adviceMaxAgeMs = 60_000;
 const noServices = {status: 'unavailable', reason: 'the guide was opened without engine services: drill-down and advice are not available'} as const;
 
-/** Bigger lower file wins; `a` (the focus container's own) wins ties. */
-const bigger = (a: Mechanism | null, b: Mechanism | null) => (!a ? b : !b ? a : (b.change.lowerBytes ?? 0) > (a.change.lowerBytes ?? 0) ? b : a);
+/** The heavier of two findings; `a` (the focus container's own) wins ties. */
+const heavier = <T>(a: T | null, b: T | null, weight: (m: T) => number): T | null => (!a ? b : !b ? a : weight(b) > weight(a) ? b : a);
+const lowerBytes = (m: Mechanism) => m.change.lowerBytes ?? 0;
 
 /**
  * Drills the focus, then searches the other containers for a copy-up and a whiteout. With `keep`
@@ -39,8 +40,8 @@ async function loadDrills(services: ConsoleServices, snapshot: NodeSnapshot, foc
 	}
 	let found = findMechanisms(drilled);
 	if (keep) {
-		const metadataCopyUp = !found.metadataCopyUp ? (keep.metadataCopyUp ?? null) : !keep.metadataCopyUp || found.metadataCopyUp.summary.bytes >= keep.metadataCopyUp.summary.bytes ? found.metadataCopyUp : keep.metadataCopyUp;
-		return {focus, copyUp: bigger(found.copyUp, keep.copyUp), whiteout: bigger(found.whiteout, keep.whiteout), metadataCopyUp, searched: keep.searched};
+		const metadataCopyUp = heavier(found.metadataCopyUp ?? null, keep.metadataCopyUp ?? null, m => m.summary.bytes);
+		return {focus, copyUp: heavier(found.copyUp, keep.copyUp, lowerBytes), whiteout: heavier(found.whiteout, keep.whiteout, lowerBytes), metadataCopyUp, searched: keep.searched};
 	}
 	let searched = drilled.length;
 	for (const record of searchOrder(snapshot, focusRecord)) {
