@@ -3,7 +3,7 @@ import {parse} from 'yaml';
 import {defaultThresholds, thresholdsFromEvictionHard, type EvictionThresholds, type ThresholdOrigin} from '../domain/eviction.js';
 import {defaultImageGc, imageGcFrom} from '../domain/image-gc.js';
 import {errorLine, OperatorError} from '../domain/operator-error.js';
-import {findKubeletCmdline, parseEvictionHardFlag} from './proc/kubelet-cmdline.js';
+import {findKubeletCmdline, type KubeletCmdline, parseEvictionHardFlag} from './proc/kubelet-cmdline.js';
 
 export const kubeletConfigPath = '/var/lib/kubelet/config.yaml';
 
@@ -72,6 +72,8 @@ export interface ResolveOptions {
 	defaultPath?: string;
 	/** Where the host's / is mounted when not at / (kubectl debug node: /host; also LAYERSCOPE_HOST_ROOT). */
 	hostRoot?: string;
+	/** The running kubelet as already found in `procRoot` (null: none runs), e.g. by `report`'s /proc pass; read here otherwise. */
+	kubelet?: KubeletCmdline | null;
 }
 
 /**
@@ -90,7 +92,7 @@ export function resolveKubeletEviction(options: ResolveOptions = {}): KubeletEvi
 		if (file.kind === 'bad') throw new OperatorError(file.warning.replace(/; using.*$/, ''), {hint: 'give the path of a kubelet config (KubeletConfiguration YAML)', code: 'BAD_FLAG'});
 		return fromMap(file.evictionHard, `--kubelet-config ${configPath}`, 'flag', gcOf(file.config));
 	}
-	const kubelet = findKubeletCmdline(procRoot);
+	const kubelet = options.kubelet === undefined ? findKubeletCmdline(procRoot) : options.kubelet;
 	// Flags win over the config file, as in the kubelet (each value on its own).
 	const flagGc = (config: KubeletFileConfig = {}) => ({high: kubelet?.imageGcHigh ?? config.imageGCHighThresholdPercent, low: kubelet?.imageGcLow ?? config.imageGCLowThresholdPercent});
 	let fileConfig: KubeletFileConfig = {};

@@ -17,9 +17,29 @@ export async function launchCommand(command: FastCommand, flags: CliFlags): Prom
 		runReport: (f: CliFlags) => import('./run-report.js').then(m => m.runReport(f)),
 		runPlan: (f: CliFlags) => import('./run-plan.js').then(m => m.runPlan(f)),
 	};
+	let code: number;
 	try {
-		return await (command === 'report' ? commands.runReport(flags) : commands.runPlan(flags));
+		code = await (command === 'report' ? commands.runReport(flags) : commands.runPlan(flags));
 	} finally {
 		bundle?.saveCodeCache();
 	}
+	exitOnceWritten(code);
+	return code;
+}
+
+/**
+ * Ends the process as soon as stdout and stderr hold nothing unwritten. The command has
+ * printed, closed its engines, walkers and worker: what is left of a natural exit is Node's
+ * own teardown (the environment's cleanup, the heap), measured at 50 to 150 ms here, after
+ * the output (issue 18). Pipes and files are written synchronously on Linux, so this is
+ * usually at once.
+ */
+export function exitOnceWritten(code: number): void {
+	const pending = [process.stdout, process.stderr].filter(stream => stream.writableLength > 0);
+	let left = pending.length;
+	if (left === 0) process.exit(code);
+	for (const stream of pending)
+		stream.once('drain', () => {
+			if (--left === 0) process.exit(code);
+		});
 }

@@ -7,7 +7,9 @@ import {describeThreshold} from '../domain/eviction.js';
 import {buildReport, type Report} from '../report/report-model.js';
 import {renderReportText} from '../report/report-text.js';
 import {connectEngines} from '../services/engines.js';
-import {startDeletedOpenScan, withDeletedOpen} from '../services/deleted-open.js';
+import {canScanProc, startDeletedOpenScan, withDeletedOpen} from '../services/deleted-open.js';
+import {startProcPass} from '../adapters/proc/proc-pass.js';
+import type {DeletedLinks} from '../adapters/proc/parallel-scan.js';
 import {resolveReadOnly} from '../services/read-only.js';
 import {sampleEngine} from '../services/report-samples.js';
 import type {ReportFlags} from './report-flags.js';
@@ -19,18 +21,23 @@ export async function runReport(flags: ReportFlags): Promise<number> {
 	const format = flags.format ?? (flags.json ? 'json' : 'text');
 	if (!Number.isInteger(flags.samples) || flags.samples < 1) throw new OperatorError(`--samples must be a whole number ≥ 1 (got ${flags.samples})`, {hint: 'e.g. --samples 6 --interval 5', code: 'BAD_FLAG'});
 	if (!(flags.interval > 0)) throw new OperatorError(`--interval must be a number of seconds > 0 (got ${flags.interval})`, {hint: 'e.g. --interval 5', code: 'BAD_FLAG'});
-	// Deleted-but-open files (the report and the advice see them): with a second core, the
-	// pass over /proc/*/fd (most of report's own work on a busy node) starts first, in a
-	// worker thread; otherwise it runs here while the first engine walks and answers. With
-	// --samples above 1 it runs after the last sample, as the figures it sits beside.
+	// Deleted-but-open files (the report and the advice see them) and the kubelet's flags: one
+	// pass over /proc (readlink of every /proc/*/fd/N, comm and cmdline of every process: most
+	// of report's own work on a busy node), read a few processes at a time between the
+	// engines' answers, and from a worker thread too on a node with many processes and a
+	// second core. With --samples above 1 the kubelet's flags are read at once and the fds
+	// after the last sample, as the figures they sit beside.
 	const once = flags.samples <= 1;
-	let links = once && availableParallelism() >= 2 ? startDeletedOpenScan({inWorker: true}) : undefined;
-	// The engines are asked next; the kubelet's flags are read from /proc while they answer.
+	const pass = once ? startProcPass({links: canScanProc(), kubelet: !flags.kubeletConfig, workerFrom: availableParallelism() >= 2 ? undefined : Number.POSITIVE_INFINITY}) : undefined;
+	let links: Promise<DeletedLinks> | null | undefined;
+	// The engines are asked next; this thread reads /proc between their answers.
 	const connecting = connectEngines(flags);
-	let eviction: ReturnType<typeof resolveKubeletEviction>;
+	pass?.helpWhileIdle();
+	let eviction: ReturnType<typeof resolveKubeletEviction> | undefined;
 	try {
-		eviction = resolveKubeletEviction({configPath: flags.kubeletConfig});
+		if (!pass || flags.kubeletConfig) eviction = resolveKubeletEviction({configPath: flags.kubeletConfig});
 	} catch (error) {
+		pass?.cancel();
 		void connecting.then(
 			({sources}) => {
 				for (const source of sources) source.close();
@@ -39,15 +46,27 @@ export async function runReport(flags: ReportFlags): Promise<number> {
 		);
 		throw error;
 	}
-	const {sources, notes} = await connecting;
+	const {sources, notes} = await connecting.catch((error: unknown) => {
+		pass?.cancel();
+		throw error;
+	});
 	const pool = new WalkPool();
 	try {
 		const readProc = () => {
-			links ??= startDeletedOpenScan();
+			if (!pass) links ??= startDeletedOpenScan();
 		};
 		const sampled = await Promise.all(
 			sources.map(source => sampleEngine(source, {samples: flags.samples, intervalSeconds: flags.interval, pool, dfTimeoutMs: flags.dfTimeout * 1000, whileSizing: source.docker?.client.endpoint.local ? readProc : undefined})),
-		);
+		).catch((error: unknown) => {
+			pass?.cancel();
+			throw error;
+		});
+		if (pass) {
+			const done = await pass.finish();
+			links = done.links && Promise.resolve(done.links);
+			eviction ??= resolveKubeletEviction({kubelet: done.kubelet});
+		}
+		eviction ??= resolveKubeletEviction();
 		for (const [i, engine] of (
 			await withDeletedOpen(
 				sampled.map(s => s.engine),

@@ -65,21 +65,31 @@ export function findKubeletCmdline(procRoot = '/proc'): KubeletCmdline | null {
 	}
 	for (const entry of entries) {
 		if (!/^\d+$/.test(entry)) continue;
-		const comm = read(`${procRoot}/${entry}/comm`)?.trim();
-		const cmdline = read(`${procRoot}/${entry}/cmdline`);
-		if (!cmdline) continue;
-		const argv = cmdline.split('\0').filter(Boolean);
-		const base = (argv[0] ?? '').split('/').pop();
-		if (comm !== 'kubelet' && base !== 'kubelet') continue;
-		return {
-			pid: Number(entry),
-			config: flagValue(argv, 'config'),
-			evictionHard: flagValue(argv, 'eviction-hard'),
-			imageGcHigh: flagValue(argv, 'image-gc-high-threshold'),
-			imageGcLow: flagValue(argv, 'image-gc-low-threshold'),
-		};
+		const argv = kubeletArgv(procRoot, entry);
+		if (argv) return kubeletFromArgv(Number(entry), argv);
 	}
 	return null;
+}
+
+/** The command line of process `pid` when it is a kubelet (its comm, or its argv[0]'s base name, is "kubelet"), else null. */
+export function kubeletArgv(procRoot: string, pid: string | number): string[] | null {
+	const comm = read(`${procRoot}/${pid}/comm`)?.trim();
+	const cmdline = read(`${procRoot}/${pid}/cmdline`);
+	if (!cmdline) return null;
+	const argv = cmdline.split('\0').filter(Boolean);
+	const base = (argv[0] ?? '').split('/').pop();
+	return comm === 'kubelet' || base === 'kubelet' ? argv : null;
+}
+
+/** What findKubeletCmdline reads from a kubelet's command line. */
+export function kubeletFromArgv(pid: number, argv: readonly string[]): KubeletCmdline {
+	return {
+		pid,
+		config: flagValue(argv, 'config'),
+		evictionHard: flagValue(argv, 'eviction-hard'),
+		imageGcHigh: flagValue(argv, 'image-gc-high-threshold'),
+		imageGcLow: flagValue(argv, 'image-gc-low-threshold'),
+	};
 }
 
 /** `--eviction-hard` text as the kubelet's map: "a<1Gi,b<10%" -> {a: "1Gi", b: "10%"}. */
