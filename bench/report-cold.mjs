@@ -8,7 +8,7 @@
 // `--baseline DIR` (repeatable) also times DIR/dist/cli.js (another build, e.g. `git archive main` built in /tmp) as `reportBaseline`, `reportBaseline2`, ….
 // Each method's CPU time (the child's user + system, from /proc) is reported beside its wall time.
 // Usage: npm run build && node bench/report-cold.mjs [--rounds 7] [--large 100] [--dir /tmp/ls-bench-report] [--keep] [--skip-small] [--skip-large] [--baseline DIR]…
-import {mkdirSync, writeFileSync} from 'node:fs';
+import {mkdirSync, readdirSync, writeFileSync} from 'node:fs';
 import {cpus, loadavg} from 'node:os';
 import {join} from 'node:path';
 import {parseArgs} from 'node:util';
@@ -78,7 +78,9 @@ async function measure(shape, reference) {
 	};
 }
 
-const result = {machine: {cpus: cpus().length, loadavgBefore: loadavg()}, targets};
+/** Processes on the machine: report reads /proc for each of them (its fds, comm and cmdline), whatever the engine holds. */
+const processCount = () => readdirSync('/proc').filter(name => /^\d+$/.test(name)).length;
+const result = {machine: {cpus: cpus().length, loadavgBefore: loadavg(), processesBefore: processCount()}, targets};
 try {
 	if (!flags['skip-small']) result.small = await measure({containers: Number(flags.small), dirs: 2, files: 25}, 'dockerSystemDfV');
 	if (!flags['skip-large']) result.large = await measure({containers: Number(flags.large), dirs: 20, files: 100}, 'dockerPsS');
@@ -86,6 +88,7 @@ try {
 	if (!flags.keep) await stopLab(flags.dir);
 }
 result.machine.loadavgAfter = loadavg();
+result.machine.processesAfter = processCount();
 result.pass = (!result.small || result.small.ratio <= targets.smallReportOverDf) && (!result.large || result.large.ratio <= targets.largeReportOverPs);
 const line = (name, part, reference) =>
 	`${name}: report --json ${part.seconds.report.toFixed(3)} s, ${reference} ${part.seconds[reference === 'docker system df -v' ? 'dockerSystemDfV' : 'dockerPsS'].toFixed(3)} s → ${part.ratio}×` +
@@ -102,6 +105,8 @@ for (const part of [result.small, result.large].filter(Boolean))
 			.map(([name, value]) => `${name} ${value.toFixed(2)}`)
 			.join(', ')}`,
 	);
-console.log(`load average before ${result.machine.loadavgBefore.map(x => x.toFixed(1)).join(' ')}, after ${result.machine.loadavgAfter.map(x => x.toFixed(1)).join(' ')}`);
+console.log(
+	`load average before ${result.machine.loadavgBefore.map(x => x.toFixed(1)).join(' ')}, after ${result.machine.loadavgAfter.map(x => x.toFixed(1)).join(' ')}; processes on the machine ${result.machine.processesBefore} → ${result.machine.processesAfter}`,
+);
 mkdirSync(join(repoRoot, 'bench/out'), {recursive: true});
 writeFileSync(join(repoRoot, `bench/out/report-cold-${Date.now()}.json`), JSON.stringify(result, null, 2));

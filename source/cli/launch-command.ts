@@ -1,11 +1,31 @@
+import {prefetchRuntime} from '../adapters/docker/runtime-prefetch.js';
+import {resolveDockerEndpoint} from '../adapters/docker/endpoint.js';
 import {loadCommandBundle} from './console-bundle.js';
 import type {CliFlags, FastCommand} from './fast-args.js';
+
+/**
+ * The Docker engine's /version and /info, asked for before the bundle loads (the engine
+ * works on them meanwhile) where the command will ask this socket for them first: Docker
+ * chosen or auto, a unix socket, the API version not pinned. Anything else, or a malformed
+ * endpoint, is left to the command (and its errors).
+ */
+function prefetch(flags: CliFlags) {
+	if ((flags.runtime ?? 'auto') !== 'auto' && flags.runtime !== 'docker') return undefined;
+	if (process.env.DOCKER_API_VERSION) return undefined;
+	try {
+		const {socketPath} = resolveDockerEndpoint(flags.host);
+		return socketPath ? prefetchRuntime(socketPath, flags.timeout * 1000) : undefined;
+	} catch {
+		return undefined;
+	}
+}
 
 /**
  * `report` and `plan` with their own plain flags: from the code-cached bundle
  * (dist/commands.cjs) when it is current, else the modules; no meow either way.
  */
-export async function launchCommand(command: FastCommand, flags: CliFlags): Promise<number> {
+export async function launchCommand(command: FastCommand, given: CliFlags): Promise<number> {
+	const flags = {...given, prefetched: prefetch(given)};
 	let bundle: ReturnType<typeof loadCommandBundle> = null;
 	try {
 		// LAYERSCOPE_NO_BUNDLE=1: the modules themselves (bench/report-cold.mjs --modules compares).
@@ -14,13 +34,14 @@ export async function launchCommand(command: FastCommand, flags: CliFlags): Prom
 		bundle = null;
 	}
 	const commands = bundle ?? {
-		runReport: (f: CliFlags) => import('./run-report.js').then(m => m.runReport(f)),
-		runPlan: (f: CliFlags) => import('./run-plan.js').then(m => m.runPlan(f)),
+		runReport: (f: typeof flags) => import('./run-report.js').then(m => m.runReport(f)),
+		runPlan: (f: typeof flags) => import('./run-plan.js').then(m => m.runPlan(f)),
 	};
 	let code: number;
 	try {
 		code = await (command === 'report' ? commands.runReport(flags) : commands.runPlan(flags));
 	} finally {
+		flags.prefetched?.close();
 		bundle?.saveCodeCache();
 	}
 	exitOnceWritten(code);

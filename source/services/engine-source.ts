@@ -15,6 +15,8 @@ export interface EngineFlags {
 	runtimeEndpoint?: string;
 	timeout: number;
 	dfTimeout?: number;
+	/** /version and /info asked for at start-up (launch-command.ts), used when they are this Docker endpoint's. */
+	prefetched?: import('../adapters/docker/runtime-prefetch.js').PrefetchedRuntime;
 }
 
 /** One connected engine, read-only: it can scan, nothing else. */

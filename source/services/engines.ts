@@ -17,7 +17,8 @@ export {readerSource} from './engine-source.js';
 async function dockerSource(flags: EngineFlags): Promise<EngineSource> {
 	const client = new DockerClient(resolveDockerEndpoint(flags.host), flags.timeout * 1000);
 	const reader = new DockerReader(client);
-	const runtime = await reader.runtime();
+	const prefetched = flags.prefetched?.socketPath !== undefined && flags.prefetched.socketPath === client.endpoint.socketPath ? flags.prefetched : undefined;
+	const runtime = await reader.runtime(prefetched);
 	return runtime.kind === 'podman' ? podmanFromDockerPath(client) : readerSource(reader, 'docker', runtime);
 }
 

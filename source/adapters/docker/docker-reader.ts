@@ -1,3 +1,4 @@
+import type {PrefetchedRuntime} from './runtime-prefetch.js';
 import {accessSync, constants} from 'node:fs';
 import {join} from 'node:path';
 import type {ContainerInspectInfo, ContainerInfo, ImageInfo} from 'dockerode';
@@ -47,10 +48,14 @@ export class DockerReader {
 		this.engineId = engineId;
 	}
 
-	/** What /version says this engine is; Podman is recognised whatever endpoint reached it. */
-	async runtime(): Promise<RuntimeInfo> {
-		const version = this.client.call<any>('version', (d: any, abortSignal) => d.version(opts({abortSignal}))).catch(() => null);
-		const info = await this.client.call<any>('info', (d: any, abortSignal) => d.info(opts({abortSignal})));
+	/**
+	 * What /version says this engine is; Podman is recognised whatever endpoint reached it.
+	 * `prefetched`: /version and /info already asked for on this engine's socket (each
+	 * asked again here if that answer failed).
+	 */
+	async runtime(prefetched?: Pick<PrefetchedRuntime, 'version' | 'info'>): Promise<RuntimeInfo> {
+		const version = this.client.call<any>('version', async (d: any, abortSignal) => (await prefetched?.version) ?? d.version(opts({abortSignal}))).catch(() => null);
+		const info = await this.client.call<any>('info', async (d: any, abortSignal) => (await prefetched?.info) ?? d.info(opts({abortSignal})));
 		const status: Array<[string, string]> = info.DriverStatus ?? [];
 		const podman = isPodmanVersion(await version);
 		if (podman && this.engineId === 'docker') this.engineId = 'podman';

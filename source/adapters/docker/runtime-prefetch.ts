@@ -1,0 +1,56 @@
+import {type ClientRequest, request} from 'node:http';
+
+/**
+ * /version and /info of a Docker engine on a unix socket, asked for before the command's
+ * modules load (issue 18): the engine answers them while this process loads. dockerd
+ * 20.10 runs `runc --version` and `docker-init --version` for each of them, so they are
+ * its slowest answers to `report` on a small node. Each promise gives the parsed body of a
+ * 200 answer, or null for anything else (an error, another status, a timeout): the reader
+ * then asks again through its client, which gives its usual errors.
+ */
+export interface PrefetchedRuntime {
+	socketPath: string;
+	version: Promise<unknown>;
+	info: Promise<unknown>;
+	/** Drops what has not been answered (the command ended without it): nothing left to keep the process alive. */
+	close(): void;
+}
+
+function get(socketPath: string, path: string, timeoutMs: number, open: Set<ClientRequest>): Promise<unknown> {
+	return new Promise(resolve => {
+		const req = request({socketPath, path, method: 'GET', headers: {Host: 'localhost'}, agent: false}, res => {
+			if (res.statusCode !== 200) {
+				res.resume();
+				resolve(null);
+				return;
+			}
+			const chunks: Buffer[] = [];
+			res.on('data', (chunk: Buffer) => chunks.push(chunk));
+			res.on('end', () => {
+				try {
+					resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+				} catch {
+					resolve(null);
+				}
+			});
+			res.on('error', () => resolve(null));
+		});
+		open.add(req);
+		req.on('close', () => open.delete(req));
+		req.setTimeout(timeoutMs, () => req.destroy());
+		req.on('error', () => resolve(null));
+		req.end();
+	});
+}
+
+export function prefetchRuntime(socketPath: string, timeoutMs: number): PrefetchedRuntime {
+	const open = new Set<ClientRequest>();
+	return {
+		socketPath,
+		version: get(socketPath, '/version', timeoutMs, open),
+		info: get(socketPath, '/info', timeoutMs, open),
+		close: () => {
+			for (const req of open) req.destroy();
+		},
+	};
+}
