@@ -71,7 +71,7 @@ class LayerBuild {
 				for (const l of group.slice(1)) this.bytes[l.index] = 0;
 			}
 		}
-		return {paths: this.paths, types: Uint8Array.from(this.types), bytes: Float64Array.from(this.bytes)};
+		return {paths: this.paths, types: new Uint8Array(this.types), bytes: new Float64Array(this.bytes)};
 	}
 }
 
