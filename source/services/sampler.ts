@@ -4,6 +4,7 @@ import {WalkPool} from '../adapters/fs/walk-pool.js';
 import type {EvictionThresholds} from '../domain/eviction.js';
 import {GrowthTracker} from '../domain/growth.js';
 import {isLive} from '../domain/ledger.js';
+import {sweepPolicy} from '../domain/sample-budget.js';
 import type {ContainerRecord, ContainerState, EngineSnapshot} from '../domain/types.js';
 import {emptyFeedState, type ConsoleFeed, type FeedState} from './console-feed.js';
 import {scanDocker} from './docker-scan.js';
@@ -27,7 +28,9 @@ const states = new Set<ContainerState>(['running', 'paused', 'restarting', 'crea
  * Samples one Docker engine off the render path. The first pass is a full scan
  * (with progress); later passes re-list containers (one cheap call), inspect only
  * new ones, and size writable layers incrementally in the sample worker threads, whose
- * per-file index the first scan's walk built: no later pass re-reads a whole layer.
+ * per-file index the first scan's walk built: no later pass re-reads a whole layer, and each
+ * re-checks a bounded quota of directories and files, round robin, so that every one is
+ * re-checked within about 50 s (domain/sample-budget.ts).
  */
 export class DockerSampler implements ConsoleFeed {
 	private state: FeedState;
@@ -143,7 +146,12 @@ export class DockerSampler implements ConsoleFeed {
 		if (local) {
 			// Only live containers can change their writable layer: stopped ones keep the last
 			// full scan's figures (and `r` re-sizes them), so they cost nothing here.
-			const result = await this.worker.sample(containers.map(c => ({id: c.id, root: isLive(c) ? c.upperDir : null, logPath: c.logPath})));
+			// Every directory and file of every live layer re-checked within about 50 s (domain/sample-budget.ts).
+			const policy = sweepPolicy(this.state.intervalMs);
+			const result = await this.worker.sample(
+				containers.map(c => ({id: c.id, root: isLive(c) ? c.upperDir : null, logPath: c.logPath})),
+				{policy},
+			);
 			measuredAt = Date.now();
 			this.options.onSample?.(result);
 			containers = containers.map(c => {
