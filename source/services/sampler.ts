@@ -146,8 +146,10 @@ export class DockerSampler implements ConsoleFeed {
 		if (local) {
 			// Only live containers can change their writable layer: stopped ones keep the last
 			// full scan's figures (and `r` re-sizes them), so they cost nothing here.
-			// Every directory and file of every live layer re-checked within about 50 s (domain/sample-budget.ts).
-			const policy = sweepPolicy(this.state.intervalMs);
+			// Every file of every live layer re-checked within about 50 s, every directory within about
+			// 100 s (domain/sample-budget.ts), planned on the time between passes as it is (the interval
+			// plus the passes' own time, longer on a busy machine; at most twice the interval).
+			const policy = sweepPolicy(this.passPeriod());
 			const result = await this.worker.sample(
 				containers.map(c => ({id: c.id, root: isLive(c) ? c.upperDir : null, logPath: c.logPath})),
 				{policy},
@@ -176,6 +178,17 @@ export class DockerSampler implements ConsoleFeed {
 		const next: EngineSnapshot = {...engine, containers, filesystem: local ? tryFilesystemStats(engine.runtime.rootDir) : null};
 		if (++this.ticks % (this.options.imageEvery ?? 12) === 0) next.images = await reader.images(engine.runtime);
 		this.publish(next, true, measuredAt);
+	}
+
+	private lastPassAt = 0;
+
+	/** Milliseconds since the last pass began (the interval at the first), between the interval and twice it. */
+	private passPeriod(): number {
+		const now = Date.now();
+		const interval = this.state.intervalMs;
+		const period = this.lastPassAt ? Math.min(2 * interval, Math.max(interval, now - this.lastPassAt)) : interval;
+		this.lastPassAt = now;
+		return period;
 	}
 
 	/** Layers the walk cannot fully read here (rootless Podman as its user): the engine sizes them each pass. */
