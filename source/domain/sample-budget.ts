@@ -58,10 +58,10 @@ export function sweepPassesFor(intervalMs: number, sweepMs = SWEEP_MS): number {
 }
 
 /** The sampler's policy at an interval (`minFiles`: the sample worker's fixed budget, a floor). */
-export function sweepPolicy(intervalMs: number, minFiles = 4000): SweepPolicy {
+export function sweepPolicy(intervalMs: number, minFiles = 4000, sweepMs = SWEEP_MS): SweepPolicy {
 	const seconds = Math.max(0.001, intervalMs / 1000);
 	return {
-		sweepPasses: sweepPassesFor(intervalMs),
+		sweepPasses: sweepPassesFor(intervalMs, sweepMs),
 		minFiles,
 		maxFiles: Math.max(minFiles, Math.ceil(MAX_FILES_PER_SECOND * seconds)),
 		layerFloorFiles: 16,

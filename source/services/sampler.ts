@@ -20,6 +20,12 @@ export interface SamplerOptions {
 	/** Re-read the image list every this many samples. */
 	imageEvery?: number;
 	onSample?: (result: SampleResult) => void;
+	/**
+	 * Every file of a live layer is re-checked within this long (growth in place changes no
+	 * directory). The console's default, SWEEP_MS, notices it within 60 s; the exporter, whose
+	 * alerts look an hour ahead, takes a slower and cheaper sweep.
+	 */
+	sweepMs?: number;
 }
 
 const states = new Set<ContainerState>(['running', 'paused', 'restarting', 'created', 'exited', 'dead', 'removing']);
@@ -149,7 +155,7 @@ export class DockerSampler implements ConsoleFeed {
 			// Every file of every live layer re-checked within about 50 s, every directory within about
 			// 100 s (domain/sample-budget.ts), planned on the time between passes as it is (the interval
 			// plus the passes' own time, longer on a busy machine; at most twice the interval).
-			const policy = sweepPolicy(this.passPeriod());
+			const policy = sweepPolicy(this.passPeriod(), undefined, this.options.sweepMs);
 			const result = await this.worker.sample(
 				containers.map(c => ({id: c.id, root: isLive(c) ? c.upperDir : null, logPath: c.logPath})),
 				{policy},

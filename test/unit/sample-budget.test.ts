@@ -23,6 +23,15 @@ describe('sample budget (quotas of one pass)', () => {
 		expect(policy.dirSweepPasses).toBe(20);
 	});
 
+	it("takes the exporter's slower sweep (5 min at 15 s) at a fraction of the console's re-stats per pass", () => {
+		const layers = small(100);
+		const exporter = sweepPolicy(15_000, undefined, 300_000);
+		expect(exporter.sweepPasses).toBe(20);
+		const cost = (p: typeof policy) => sum(planPass(layers, p).map(q => q.files));
+		expect(cost(exporter)).toBeLessThan(cost(sweepPolicy(15_000)) / 4);
+		for (const [i, layer] of layers.entries()) expect(passesToSweep(layer.files, planPass(layers, exporter)[i]!.files)).toBeLessThanOrEqual(20);
+	});
+
 	it('re-checks every file of 100 × 2,000 files within one sweep, whatever the size of each layer', () => {
 		const layers = [...small(100), {files: 50_000, dirs: 100}, {files: 3, dirs: 1}];
 		const plan = planPass(layers, policy);

@@ -98,6 +98,9 @@ export class ExporterService {
 						intervalMs: options.intervalMs,
 						dfTimeoutMs: options.dfTimeoutMs,
 						thresholds: options.thresholds,
+						// A file growing in place shows within 5 min: enough for alerts that look an hour
+						// ahead, at a sixth of the console's re-stat cost.
+						sweepMs: 300_000,
 						worker: walkerUsed ? walker.share() : ((walkerUsed = true), walker),
 					})
 				: undefined;
