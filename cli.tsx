@@ -52,7 +52,7 @@ async function main(): Promise<number> {
 	const command = parseCommandArgs(process.argv.slice(2));
 	if (command) {
 		process.title = 'layerscope';
-		return launchCommand(command.command, command.flags);
+		return launchCommand(command.command, command.flags, command.action);
 	}
 	const {default: meow} = await import('meow');
 	return route(meow(helpText, {importMeta: import.meta, flags: flagSpec, allowUnknownFlags: false, pkg}));

@@ -6,7 +6,9 @@
 // The image: 20 layers of FILES/20 files of SIZE bytes each (default 100,000 files, 10,000 bytes:
 // about 1 GB), written by awk inside BuildKit RUN steps on a private lab engine; layer 19 also
 // rewrites 500 files of layer 1 and deletes a directory of layer 2 (waste to find).
-// Usage: node bench/image.mjs [--runs 5] [--files 100000] [--size 10000] [--dir /tmp/ls-bench-image] [--keep]
+// --baseline CLI also times another build's cli.js (e.g. a copy of main's dist/) in the same rounds,
+// so a busy machine's load hits both alike.
+// Usage: node bench/image.mjs [--runs 5] [--files 100000] [--size 10000] [--dir /tmp/ls-bench-image] [--keep] [--baseline PATH/cli.js]
 import {execFileSync, spawnSync} from 'node:child_process';
 import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {loadavg, tmpdir} from 'node:os';
@@ -23,6 +25,7 @@ const files = Number(arg('--files', 100_000));
 const size = Number(arg('--size', 10_000));
 const dir = arg('--dir', '/tmp/ls-bench-image');
 const keep = process.argv.includes('--keep');
+const baseline = arg('--baseline', null);
 const log = line => process.stderr.write(line + '\n');
 requireBuild();
 if (process.getuid?.() !== 0) throw new Error('run as root: the analysis reads the layer store');
@@ -55,9 +58,10 @@ try {
 		const [rssKiB, user, sys] = r.stderr.trim().split('\n').pop().split(' ').map(Number);
 		return {seconds, rssKiB, cpu: user + sys, stdout: r.stdout};
 	};
-	const rss = {du: [], analysis: []};
-	const cpu = {du: [], analysis: []};
+	const rss = {du: [], analysis: [], baseline: []};
+	const cpu = {du: [], analysis: [], baseline: []};
 	let report = null;
+	let baselineReport = null;
 	const methods = [
 		{
 			name: 'du',
@@ -79,7 +83,19 @@ try {
 			},
 		},
 	];
+	if (baseline)
+		methods.push({
+			name: 'baseline',
+			run: () => {
+				const t = timed(process.execPath, [baseline, 'image', tag, '--json', '--source', 'store'], {...process.env, DOCKER_HOST: env.DOCKER_HOST});
+				rss.baseline.push(t.rssKiB);
+				cpu.baseline.push(t.cpu);
+				baselineReport ??= JSON.parse(t.stdout);
+				return t.seconds;
+			},
+		});
 	methods[0].run(); // warm the cache
+	rss.du.length = cpu.du.length = 0;
 	const loadBefore = round3(loadavg()[0]);
 	const {samples} = await alternate(methods, runs, log);
 	const du = median(samples.du);
@@ -99,6 +115,25 @@ try {
 		cpuSeconds: {du: round3(median(cpu.du)), analysis: round3(median(cpu.analysis))},
 		cpuRatio: round3(median(cpu.analysis) / median(cpu.du)),
 		peakRssMB: {analysis: Math.round(Math.max(...rss.analysis) / 1024), du: Math.round(Math.max(...rss.du) / 1024)},
+		...(baseline
+			? {
+					baseline: {
+						cli: baseline,
+						seconds: round3(median(samples.baseline)),
+						ratio: round3(median(samples.baseline) / du),
+						cpuSeconds: round3(median(cpu.baseline)),
+						cpuRatio: round3(median(cpu.baseline) / median(cpu.du)),
+						peakRssMB: Math.round(Math.max(...rss.baseline) / 1024),
+						sameFigures: ['layers', 'sizeBytes', 'efficiency', 'wastedBytes', 'userWastedPercent', 'invisibleBytes', 'inefficiencies', 'findings'].every(k => JSON.stringify(baselineReport[k]) === JSON.stringify(report[k])),
+					},
+				}
+			: {}),
+		samples: Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, v.map(round3)])),
+		cpuSamples: Object.fromEntries(
+			Object.entries(cpu)
+				.filter(([, v]) => v.length > 0)
+				.map(([k, v]) => [k, v.map(round3)]),
+		),
 		runs,
 		loadavgBefore: loadBefore,
 		loadavgAfter: round3(loadavg()[0]),

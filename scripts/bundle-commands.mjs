@@ -106,8 +106,11 @@ const result = await esbuild.build({
 	logOverride: {'assign-to-define': 'silent'},
 });
 
-// yaml is read only where a kubelet config file exists: required on first use, not at load.
-const code = replaceOnce(result.outputFiles[0].text, 'require("yaml")', lazyModule('require("yaml")'), outfile);
+// yaml is read only where a kubelet config file (report, plan) or a .dive-ci file (image --ci)
+// exists: required on first use, not at load. One require per module that imports it.
+const yamlRequires = result.outputFiles[0].text.split('require("yaml")');
+if (yamlRequires.length < 2) throw new Error(`bundle-commands: no require("yaml") in ${outfile}; update scripts/bundle-commands.mjs`);
+const code = yamlRequires.join(lazyModule('require("yaml")'));
 if (/\bimport\s*\(/.test(code)) throw new Error(`bundle-commands: ${outfile} has an import() the loader cannot run`);
 if (/[^\x00-\x7f]/.test(code)) throw new Error(`bundle-commands: ${outfile} is not ASCII`);
 const hash = createHash('sha256').update(code).digest('hex').slice(0, 32);

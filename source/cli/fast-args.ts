@@ -23,10 +23,11 @@ export const consoleFlagKeys = [
 	'kubeletConfig',
 ] as const satisfies readonly FlagKey[];
 
-/** The flags `report` and `plan` read (issue 18: they start from a bundle too, without meow). */
+/** The flags `report`, `plan` and `image NAME` read (issue 18: they start from a bundle too, without meow). */
 export const commandFlagKeys = {
 	report: ['runtime', 'host', 'runtimeEndpoint', 'timeout', 'dfTimeout', 'interval', 'samples', 'json', 'format', 'output', 'readOnly', 'container', 'debug'],
 	plan: ['runtime', 'host', 'runtimeEndpoint', 'timeout', 'dfTimeout', 'json', 'buildCacheOlderThan', 'buildCacheKeep', 'readOnly', 'debug', 'kubeletConfig'],
+	image: ['runtime', 'host', 'timeout', 'json', 'ci', 'ciConfig', 'lowestEfficiency', 'highestWastedBytes', 'highestUserWastedPercent', 'highestInvisibleBytes', 'source', 'debug'],
 } as const satisfies Record<string, readonly FlagKey[]>;
 
 export type FastCommand = keyof typeof commandFlagKeys;
@@ -75,10 +76,19 @@ export function parseConsoleArgs(argv: readonly string[]): CliFlags | undefined 
 	return parseFlags(argv, consoleNames);
 }
 
-/** `report …` and `plan …` with only their own flags, as parseConsoleArgs does for the console; undefined for anything else. */
-export function parseCommandArgs(argv: readonly string[]): {command: FastCommand; flags: CliFlags} | undefined {
+/**
+ * `report …`, `plan …` and `image NAME …` with only their own flags, as parseConsoleArgs does for
+ * the console; undefined for anything else. `action`: the image's NAME (a plain word, not a flag).
+ */
+export function parseCommandArgs(argv: readonly string[]): {command: FastCommand; action?: string; flags: CliFlags} | undefined {
 	const command = argv[0];
-	if (command !== 'report' && command !== 'plan') return undefined;
+	if (command !== 'report' && command !== 'plan' && command !== 'image') return undefined;
+	if (command === 'image') {
+		const name = argv[1];
+		if (name === undefined || name === '' || name.startsWith('-')) return undefined;
+		const flags = parseFlags(argv.slice(2), names(commandFlagKeys.image));
+		return flags && {command, action: name, flags};
+	}
 	const flags = parseFlags(argv.slice(1), names(commandFlagKeys[command]));
 	return flags && {command, flags};
 }

@@ -21,11 +21,12 @@ function prefetch(flags: CliFlags) {
 }
 
 /**
- * `report` and `plan` with their own plain flags: from the code-cached bundle
+ * `report`, `plan` and `image NAME` with their own plain flags: from the code-cached bundle
  * (dist/commands.cjs) when it is current, else the modules; no meow either way.
  */
-export async function launchCommand(command: FastCommand, given: CliFlags): Promise<number> {
-	const flags = {...given, prefetched: prefetch(given)};
+export async function launchCommand(command: FastCommand, given: CliFlags, action?: string): Promise<number> {
+	// report and plan ask the engines for /version and /info first.
+	const flags = {...given, prefetched: command === 'report' || command === 'plan' ? prefetch(given) : undefined};
 	let bundle: ReturnType<typeof loadCommandBundle> = null;
 	try {
 		// LAYERSCOPE_NO_BUNDLE=1: the modules themselves (bench/report-cold.mjs --modules compares).
@@ -36,15 +37,17 @@ export async function launchCommand(command: FastCommand, given: CliFlags): Prom
 	const commands = bundle ?? {
 		runReport: (f: typeof flags) => import('./run-report.js').then(m => m.runReport(f)),
 		runPlan: (f: typeof flags) => import('./run-plan.js').then(m => m.runPlan(f)),
+		runImage: (name: string | undefined, f: CliFlags) => import('./run-image.js').then(m => m.runImage(name, f)),
 	};
 	let code: number;
 	try {
-		code = await (command === 'report' ? commands.runReport(flags) : commands.runPlan(flags));
+		code = await (command === 'report' ? commands.runReport(flags) : command === 'plan' ? commands.runPlan(flags) : commands.runImage(action, flags));
 	} finally {
 		flags.prefetched?.close();
 		bundle?.saveCodeCache();
 	}
-	exitOnceWritten(code);
+	// report and plan have printed and closed everything: no need to wait for Node's teardown.
+	if (command === 'report' || command === 'plan') exitOnceWritten(code);
 	return code;
 }
 

@@ -18,26 +18,35 @@
  * One departure: dive stops reading a layer at a whiteout whose path is absent below (its
  * lookup fails); here such a whiteout counts 0 and the layer is read to the end.
  */
-import {newStackNode, splitPath, type StackNode} from './image-layer-stack.js';
+import {columnsOf, entriesOf, LAYER_TYPES, type LayerColumns, type LayerEntry} from './image-layer-columns.js';
+import {DIVE_DIR, DIVE_FILE, DIVE_NONE, LayerStack, NONE, splitPath} from './image-layer-stack.js';
 import type {LayerWhiteout} from './image-findings.js';
 
-export type LayerEntryType = 'file' | 'dir' | 'symlink' | 'whiteout' | 'other';
-
-export interface LayerEntry {
-	/** Absolute path inside the image; for a whiteout, the path it deletes. */
-	path: string;
-	type: LayerEntryType;
-	/** Tar-header size: file contents (a hard link's second name: 0), 0 for anything else. */
-	bytes: number;
-}
+export {LAYER_TYPES, columnsOf, entriesOf, type LayerColumns, type LayerEntry, type LayerEntryType} from './image-layer-columns.js';
 
 export interface LayerInput {
 	/** Diff id of the layer. */
 	digest: string;
 	createdBy: string;
-	entries: LayerEntry[];
+	entries: readonly LayerEntry[];
+	/** The same entries as columns, when the loader has them (the analysis reads these). */
+	columns?: LayerColumns;
 	/** Directories whose lower contents this layer hides (overlay opaque / .wh..wh..opq). */
 	opaqueDirs: string[];
+}
+
+/** A layer read as columns; its `entries` objects are made on first use (the console's trees). */
+export function layerInputOf(digest: string, createdBy: string, columns: LayerColumns, opaqueDirs: string[]): LayerInput {
+	let entries: LayerEntry[] | undefined;
+	return {
+		digest,
+		createdBy,
+		columns,
+		opaqueDirs,
+		get entries() {
+			return (entries ??= entriesOf(columns));
+		},
+	};
 }
 
 export interface ImageLayerSummary {
@@ -91,233 +100,191 @@ export interface ImageAnalysis {
 	overwritten: LayerOverwrite[];
 }
 
-interface Visible {
-	layer: number;
-	type: LayerEntryType;
-	bytes: number;
-}
+const T_DIR = LAYER_TYPES.indexOf('dir');
+const T_WHITEOUT = LAYER_TYPES.indexOf('whiteout');
 
-interface Node {
-	/** File bytes stored at exactly this path, over the layers stacked so far. */
-	stored: number;
-	/** Of `stored`, the bytes already attributed to a deletion or an overwrite. */
-	attributed: number;
-	firstLayer: number;
-	visible: Visible | null;
-	/** dive's stacked tree: present (with its IsDir and size) or null. */
-	dive: {isDir: boolean; bytes: number} | null;
-	effCount: number;
-	effCumulative: number;
-	effMin: number;
-}
-
-const newNode = (): Node => ({stored: 0, attributed: 0, firstLayer: -1, visible: null, dive: null, effCount: 0, effCumulative: 0, effMin: -1});
-
-type N = StackNode<Node>;
-const data = (node: N): Node => (node.value ??= newNode());
-
-/** Visits every payload at and below `node` (`self`: the node's own too). */
-function eachNode(node: N, visit: (n: Node) => void, self: boolean): void {
-	if (self && node.value) visit(node.value);
-	if (node.children) for (const child of node.children.values()) eachNode(child, visit, true);
-}
-
-/** "" for the root, else "/a/b": the parent of "/a/b/c" is "/a/b", of "/a" is "". */
-const parentOf = (path: string) => path.slice(0, path.lastIndexOf('/'));
 const isNormal = (p: string) => p.length > 1 && p.charCodeAt(0) === 47 && p.charCodeAt(p.length - 1) !== 47 && !p.includes('//') && !p.includes('/./') && !p.endsWith('/.');
 const norm = (path: string) => (isNormal(path) ? path : '/' + splitPath(path).join('/'));
+/** "" for the root, else the normalised path. */
+const key = (path: string) => {
+	const p = norm(path);
+	return p === '/' ? '' : p;
+};
 
-/** Sum of visible file bytes at and below `node` (self optional), cleared as it goes when `clear`. */
-function takeVisible(node: N, self: boolean, clear: boolean): number {
-	let bytes = 0;
-	eachNode(
-		node,
-		n => {
-			if (n.visible) {
-				if (n.visible.type !== 'dir') bytes += n.visible.bytes;
-				if (clear) n.visible = null;
-			}
-		},
-		self,
-	);
-	return bytes;
-}
-
-/** Stored bytes at and below `node` not yet attributed; marks them attributed. Also the lowest layer seen. */
-function attribute(node: N, self: boolean): {bytes: number; addedIn: number} {
-	let bytes = 0;
-	let addedIn = -1;
-	eachNode(
-		node,
-		n => {
-			bytes += n.stored - n.attributed;
-			n.attributed = n.stored;
-			if (n.firstLayer >= 0 && (addedIn < 0 || n.firstLayer < addedIn)) addedIn = n.firstLayer;
-		},
-		self,
-	);
-	return {bytes, addedIn};
+/** The layer's columns with every path normalised ("/a/b"), the root dropped. */
+function normalColumns(layer: LayerInput): LayerColumns {
+	const c = layer.columns ?? columnsOf(layer.entries);
+	let normal = true;
+	for (const p of c.paths) if (!isNormal(p)) normal = false;
+	if (normal) return c;
+	const keep: number[] = [];
+	const paths: string[] = [];
+	c.paths.forEach((p, i) => {
+		const n = norm(p);
+		if (n === '/') return;
+		keep.push(i);
+		paths.push(n);
+	});
+	return {paths, types: Uint8Array.from(keep, i => c.types[i]!), bytes: Float64Array.from(keep, i => c.bytes[i]!)};
 }
 
 export function analyzeImage(layers: readonly LayerInput[]): ImageAnalysis {
-	const trie = {root: newStackNode<Node>()};
+	const t = new LayerStack(1 << 12);
 	const summaries: ImageLayerSummary[] = [];
 	const deleted: LayerWhiteout[] = [];
 	const overwritten: LayerOverwrite[] = [];
-	const effNodes: Array<{node: Node; path: string}> = [];
-	// Nodes are never removed (deletions clear their flags), so directory nodes can be cached by path.
-	const dirs = new Map<string, N>([['', trie.root]]);
-	const dirNode = (path: string): N => {
-		let node = dirs.get(path);
-		if (node) return node;
-		const slash = path.lastIndexOf('/');
-		node = child(dirNode(path.slice(0, slash)), path.slice(slash + 1));
-		dirs.set(path, node);
-		return node;
+	const effNodes: number[] = [];
+	let scratch = 0;
+
+	/** Sum of visible file bytes at and below `id` (self optional), cleared as it goes when `clear`. */
+	const takeVisible = (id: number, self: boolean, clear: boolean): number => {
+		scratch = 0;
+		t.each(id, self, n => {
+			const type = t.visType[n]!;
+			if (type === NONE) return;
+			if (type !== T_DIR) scratch += t.visBytes[n]!;
+			if (clear) t.visType[n] = NONE;
+		});
+		return scratch;
 	};
-	const child = (parent: N, name: string): N => {
-		let node = parent.children?.get(name);
-		if (!node) {
-			node = newStackNode(parent);
-			(parent.children ??= new Map()).set(name, node);
-		}
-		return node;
+	/** Stored bytes at and below `id` not yet attributed; marks them attributed. Also the lowest layer seen. */
+	const attribute = (id: number, self: boolean): {bytes: number; addedIn: number} => {
+		let bytes = 0;
+		let addedIn = -1;
+		t.each(id, self, n => {
+			bytes += t.stored[n]! - t.attributed[n]!;
+			t.attributed[n] = t.stored[n]!;
+			const first = t.firstLayer[n]!;
+			if (first >= 0 && (addedIn < 0 || first < addedIn)) addedIn = first;
+		});
+		return {bytes, addedIn};
 	};
-	const nodeAt = (path: string): N => (path === '' || path === '/' ? trie.root : child(dirNode(parentOf(path)), path.slice(path.lastIndexOf('/') + 1)));
 
 	layers.forEach((layer, index) => {
-		const entries = layer.entries.every(e => isNormal(e.path)) ? layer.entries : layer.entries.map(e => ({...e, path: norm(e.path)})).filter(e => e.path !== '/');
+		const {paths, types, bytes: sizes} = normalColumns(layer);
+		const count = paths.length;
 		const summary: ImageLayerSummary = {index, digest: layer.digest, createdBy: layer.createdBy, bytes: 0, addedBytes: 0, modifiedBytes: 0, removedBytes: 0, files: 0};
 		// Each entry's node, once; a node that gets an entry below it in this layer is marked.
-		const nodes: N[] = new Array(entries.length);
-		for (let i = 0; i < entries.length; i++) {
-			const path = entries[i]!.path;
-			const slash = path.lastIndexOf('/');
-			const parent = dirNode(path.slice(0, slash));
-			parent.childOf = index;
-			nodes[i] = child(parent, path.slice(slash + 1));
-			summary.bytes += entries[i]!.bytes;
+		const nodes = new Int32Array(count);
+		for (let i = 0; i < count; i++) {
+			const node = t.node(paths[i]!);
+			t.childOf[t.parent[node]!] = index;
+			nodes[i] = node;
+			summary.bytes += sizes[i]!;
 		}
 		// dive: leaves of this layer's tree; a directory with any entry below it (whiteouts included) is not a leaf.
-		const leafSizes: number[] = new Array(entries.length).fill(-1);
-		for (let i = 0; i < entries.length; i++) {
-			const e = entries[i]!;
-			if (e.type === 'dir' && nodes[i]!.childOf === index) continue;
-			let bytes = e.bytes;
-			if (e.type === 'whiteout') {
+		const leafSizes = new Float64Array(count).fill(-1);
+		for (let i = 0; i < count; i++) {
+			const type = types[i]!;
+			const node = nodes[i]!;
+			if (type === T_DIR && t.childOf[node] === index) continue;
+			let bytes = sizes[i]!;
+			if (type === T_WHITEOUT) {
 				bytes = 0;
-				const below = nodes[i]!;
-				if (below.value?.dive?.isDir)
-					eachNode(
-						below,
-						n => {
-							if (n.dive) bytes += n.dive.bytes;
-						},
-						true,
-					);
+				if (t.dive[node] === DIVE_DIR) {
+					scratch = 0;
+					t.each(node, true, n => {
+						if (t.dive[n] !== DIVE_NONE) scratch += t.diveBytes[n]!;
+					});
+					bytes = scratch;
+				}
 			}
 			leafSizes[i] = bytes;
 		}
-		for (let i = 0; i < entries.length; i++) {
+		for (let i = 0; i < count; i++) {
 			const bytes = leafSizes[i]!;
 			if (bytes < 0) continue;
-			const n = data(nodes[i]!);
-			n.effCumulative += bytes;
-			if (n.effMin < 0 || bytes < n.effMin) n.effMin = bytes;
-			if (n.effCount++ === 0) effNodes.push({node: n, path: entries[i]!.path});
+			const n = nodes[i]!;
+			t.effCumulative[n] += bytes;
+			if (t.effMin[n]! < 0 || bytes < t.effMin[n]!) t.effMin[n] = bytes;
+			if (t.effCount[n]++ === 0) effNodes.push(n);
 		}
 
 		// Overlay semantics: whiteouts and opaque directories first, then this layer's entries.
-		for (let i = 0; i < entries.length; i++) {
-			const e = entries[i]!;
-			if (e.type !== 'whiteout') continue;
+		for (let i = 0; i < count; i++) {
+			if (types[i] !== T_WHITEOUT) continue;
 			const node = nodes[i]!;
 			summary.removedBytes += takeVisible(node, true, true);
 			const {bytes, addedIn} = attribute(node, true);
-			if (addedIn >= 0) deleted.push({layer: index, path: e.path, hiddenBytes: bytes, addedIn});
-			eachNode(
-				node,
-				n => {
-					n.dive = null;
-				},
-				true,
-			);
+			if (addedIn >= 0) deleted.push({layer: index, path: paths[i]!, hiddenBytes: bytes, addedIn});
+			t.each(node, true, n => {
+				t.dive[n] = DIVE_NONE;
+			});
 		}
 		for (const dir of layer.opaqueDirs) {
-			const node = nodeAt(norm(dir));
+			const node = t.node(key(dir));
 			summary.removedBytes += takeVisible(node, false, true);
 			const {bytes, addedIn} = attribute(node, false);
 			if (addedIn >= 0 && bytes > 0) deleted.push({layer: index, path: norm(dir), hiddenBytes: bytes, addedIn});
 		}
-		for (let i = 0; i < entries.length; i++) {
-			const e = entries[i]!;
-			if (e.type === 'whiteout') continue;
+		for (let i = 0; i < count; i++) {
+			const type = types[i]!;
+			if (type === T_WHITEOUT) continue;
 			const node = nodes[i]!;
-			const n = data(node);
-			const before = n.visible;
-			if (e.type !== 'dir') {
+			const size = sizes[i]!;
+			const before = t.visType[node]!;
+			if (type !== T_DIR) {
 				summary.files++;
-				if (before) summary.modifiedBytes += e.bytes;
-				else summary.addedBytes += e.bytes;
-				if (before) {
+				if (before !== NONE) {
+					summary.modifiedBytes += size;
 					// Everything stored at or below this path so far is now hidden.
 					takeVisible(node, true, true);
 					const {bytes, addedIn} = attribute(node, true);
-					if (bytes > 0) overwritten.push({layer: index, path: e.path, hiddenBytes: bytes, addedIn});
-				}
-				n.stored += e.bytes;
-			} else if (before?.type !== 'dir') {
-				summary.addedBytes += e.bytes;
-				if (before) {
+					if (bytes > 0) overwritten.push({layer: index, path: paths[i]!, hiddenBytes: bytes, addedIn});
+				} else summary.addedBytes += size;
+				t.stored[node] += size;
+			} else if (before !== T_DIR) {
+				summary.addedBytes += size;
+				if (before !== NONE) {
 					const {bytes, addedIn} = attribute(node, true);
-					if (bytes > 0) overwritten.push({layer: index, path: e.path, hiddenBytes: bytes, addedIn});
+					if (bytes > 0) overwritten.push({layer: index, path: paths[i]!, hiddenBytes: bytes, addedIn});
 				}
 			}
-			if (n.firstLayer < 0) n.firstLayer = index;
-			n.visible = {layer: index, type: e.type, bytes: e.bytes};
+			if (t.firstLayer[node]! < 0) t.firstLayer[node] = index;
+			t.visType[node] = type;
+			t.visBytes[node] = size;
 			// dive's AddPath: missing intermediate nodes get an empty FileInfo; the end node gets the payload, children kept.
-			for (let up = node.parent; up && up !== trie.root && up.diveOf !== index; up = up.parent) {
-				up.diveOf = index;
-				data(up).dive ??= {isDir: false, bytes: 0};
+			for (let up = t.parent[node]!; up > 0 && t.diveOf[up] !== index; up = t.parent[up]!) {
+				t.diveOf[up] = index;
+				if (t.dive[up] === DIVE_NONE) {
+					t.dive[up] = DIVE_FILE;
+					t.diveBytes[up] = 0;
+				}
 			}
-			n.dive = {isDir: e.type === 'dir', bytes: e.bytes};
+			t.dive[node] = type === T_DIR ? DIVE_DIR : DIVE_FILE;
+			t.diveBytes[node] = size;
 		}
 		summaries.push(summary);
 	});
 
 	let stored = 0;
 	let visibleBytes = 0;
-	eachNode(
-		trie.root,
-		n => {
-			stored += n.stored;
-			if (n.visible && n.visible.type !== 'dir') visibleBytes += n.visible.bytes;
-		},
-		true,
-	);
+	for (let n = 0; n < t.size; n++) {
+		stored += t.stored[n]!;
+		const type = t.visType[n]!;
+		if (type !== NONE && type !== T_DIR) visibleBytes += t.visBytes[n]!;
+	}
 
 	let minimum = 0;
 	let cumulative = 0;
 	let wastedBytes = 0;
 	const inefficiencies: Inefficiency[] = [];
-	for (const {node, path} of effNodes) {
-		minimum += node.effMin;
-		cumulative += node.effCumulative;
-		if (node.effCount < 2) continue;
-		wastedBytes += node.effCumulative;
-		if (node.effCumulative === 0) continue;
+	for (const node of effNodes) {
+		const cum = t.effCumulative[node]!;
+		minimum += t.effMin[node]!;
+		cumulative += cum;
+		if (t.effCount[node]! < 2) continue;
+		wastedBytes += cum;
+		if (cum === 0) continue;
 		let invisible = 0;
-		eachNode(
-			nodeAt(path),
-			n => {
-				invisible += n.stored - (n.visible && n.visible.type !== 'dir' ? n.visible.bytes : 0);
-			},
-			true,
-		);
-		inefficiencies.push({path, count: node.effCount, cumulativeBytes: node.effCumulative, invisibleBytes: invisible});
+		t.each(node, true, n => {
+			const type = t.visType[n]!;
+			invisible += t.stored[n]! - (type !== NONE && type !== T_DIR ? t.visBytes[n]! : 0);
+		});
+		inefficiencies.push({path: t.paths[node]!, count: t.effCount[node]!, cumulativeBytes: cum, invisibleBytes: invisible});
 	}
 	inefficiencies.sort((a, b) => b.cumulativeBytes - a.cumulativeBytes || (a.path < b.path ? -1 : 1));
-	const sizeBytes = summaries.reduce((t, l) => t + l.bytes, 0);
+	const sizeBytes = summaries.reduce((total, l) => total + l.bytes, 0);
 	const userSizeBytes = sizeBytes - (summaries[0]?.bytes ?? 0);
 	return {
 		layers: summaries,

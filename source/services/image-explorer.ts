@@ -6,10 +6,10 @@ import {accessSync, constants, readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import type {DockerClient} from '../adapters/docker/docker-client.js';
 import {exportImage} from '../adapters/docker/image-export.js';
-import {imageLayerDirs} from '../adapters/docker/image-layers.js';
-import {readOpaqueDirs, walkLayerDir} from '../adapters/docker/image-store-walk.js';
+import {layerDirsOf} from '../adapters/docker/image-layers.js';
+import {listLayerDirs} from '../adapters/docker/image-store-list.js';
 import {chainIds} from '../adapters/docker/layer-sizes.js';
-import {analyzeImage, type ImageAnalysis, type LayerInput} from '../domain/image-analysis.js';
+import {analyzeImage, layerInputOf, type ImageAnalysis, type LayerInput} from '../domain/image-analysis.js';
 import {historyFindings, layerFindings, type HistoryStep, type ImageFinding} from '../domain/image-findings.js';
 import {mapLimit} from '../lib/map-limit.js';
 
@@ -104,39 +104,35 @@ export async function loadImage(client: DockerClient, wanted: string, options: L
 	let sourceDetail = '';
 	let config: {history?: ConfigHistory[]} | null = null;
 	const want = options.source ?? 'auto';
+	// The containers and the other images' layer chains are asked for while the layers are read.
+	const usedByP = containersOf(client, id);
+	const chainsP = sharedChains(client, id, diffIds);
+	usedByP.catch(() => {});
+	chainsP.catch(() => {});
 
 	if (want !== 'export' && client.endpoint.local) {
-		const dirs = await imageLayerDirs(client, id).catch(() => null);
+		const dirs = layerDirsOf(detail);
 		let why = '';
 		if (!dirs) why = `the image is on the ${detail.GraphDriver?.Name ?? 'unknown'} driver, not overlay2`;
 		else if (dirs.length !== diffIds.length) why = `${dirs.length} layer directories for ${diffIds.length} layers`;
 		else if (!dirs.every(readable)) why = 'the layer directories are not readable (run as root)';
 		if (!why) {
+			// The config (history) is read while the layers are listed.
+			const configRead = client
+				.call('info', (d: any) => d.info())
+				.then((info: any) => JSON.parse(readFileSync(join(info.DockerRootDir, 'image', 'overlay2', 'imagedb', 'content', 'sha256', id.replace(/^sha256:/, '')), 'utf8')))
+				.catch(() => null);
 			try {
-				const info: any = await client.call('info', (d: any) => d.info());
-				const file = join(info.DockerRootDir, 'image', 'overlay2', 'imagedb', 'content', 'sha256', id.replace(/^sha256:/, ''));
-				config = JSON.parse(readFileSync(file, 'utf8'));
-			} catch {
-				config = null;
-			}
-			const commands = layerCommands(config?.history, diffIds.length);
-			try {
-				// Two layers at a time; then the opaque xattr, only of directories that exist in a lower layer.
-				const listings = await mapLimit(dirs!, 2, dir => walkLayerDir(dir, {signal: options.signal}));
-				const below = new Set<string>();
-				inputs = listings.map((listing, i) => {
-					const layerDirs = listing.entries.filter(e => e.type === 'dir').map(e => e.path);
-					const opaque = readOpaqueDirs(
-						dirs![i]!,
-						layerDirs.filter(d => below.has(d)),
-					);
-					if (!opaque.available) warnings.push('opaque directories could not be read (GNU tar with --xattrs is missing): deletions by `rm -rf dir && mkdir dir` are not seen');
-					for (const d of layerDirs) below.add(d);
-					return {digest: diffIds[i]!, createdBy: commands[i]!, entries: listing.entries, opaqueDirs: opaque.opaqueDirs};
-				});
+				// Every layer directory in one pass (two find processes), then one tar for the opaque xattrs.
+				const listed = await listLayerDirs(dirs!, {signal: options.signal});
+				config = await configRead;
+				const commands = layerCommands(config?.history, diffIds.length);
+				if (!listed.opaqueAvailable) warnings.push('opaque directories could not be read (GNU tar with --xattrs is missing): deletions by `rm -rf dir && mkdir dir` are not seen');
+				inputs = listed.layers.map((layer, i) => layerInputOf(diffIds[i]!, commands[i]!, layer.columns, layer.opaqueDirs));
 				sourceDetail = `layer store on this host (overlay2 diff directories under ${sanitizeDir(dirs![0]!)})`;
 			} catch (error) {
 				if ((error as Error).name === 'AbortError') throw error;
+				await configRead;
 				why = (error as Error).message;
 				inputs = null;
 			}
@@ -164,7 +160,8 @@ export async function loadImage(client: DockerClient, wanted: string, options: L
 	const analysis = analyzeImage(inputs);
 	const {deleted, overwritten, ...figures} = analysis;
 	const findings = [...historyFindings(historySteps(config?.history, analysis.layers)), ...layerFindings(deleted, overwritten)];
-	const [usedBy, sharedLayers] = await Promise.all([containersOf(client, id), sharedWith(client, id, diffIds, analysis.layers)]);
+	const [usedBy, chains] = await Promise.all([usedByP, chainsP]);
+	const sharedLayers = chains.map(s => ({...s, bytes: analysis.layers.slice(0, s.layers).reduce((t, l) => t + l.bytes, 0)})).sort((a, b) => b.bytes - a.bytes);
 	const tags: string[] = detail.RepoTags ?? [];
 	return {
 		report: {image: tags[0] ?? id.slice(7, 19), imageId: id, tags, source, sourceDetail, ...figures, findings, usedBy, sharedLayers, warnings: [...new Set(warnings)]},
@@ -179,7 +176,8 @@ async function containersOf(client: DockerClient, id: string): Promise<ImageUser
 	return list.filter(c => c.ImageID === id).map(c => ({id: c.Id, name: String(c.Names?.[0] ?? '').replace(/^\//, ''), state: c.State ?? ''}));
 }
 
-async function sharedWith(client: DockerClient, id: string, diffIds: string[], layers: ImageAnalysis['layers']): Promise<SharedLayers[]> {
+/** Other images whose layer chain starts like this one's, with the number of layers shared. */
+async function sharedChains(client: DockerClient, id: string, diffIds: string[]): Promise<Array<Omit<SharedLayers, 'bytes'>>> {
 	const mine = chainIds(diffIds);
 	const images: any[] = await client.call('list images', (d: any) => d.listImages({all: false}));
 	const others = images.filter(i => i.Id !== id).slice(0, 500);
@@ -190,10 +188,10 @@ async function sharedWith(client: DockerClient, id: string, diffIds: string[], l
 			let n = 0;
 			while (n < mine.length && n < theirs.length && mine[n] === theirs[n]) n++;
 			if (n === 0) return null;
-			return {image: image.RepoTags?.[0] && image.RepoTags[0] !== '<none>:<none>' ? image.RepoTags[0] : image.Id.slice(7, 19), imageId: image.Id, layers: n, bytes: layers.slice(0, n).reduce((t, l) => t + l.bytes, 0)};
+			return {image: image.RepoTags?.[0] && image.RepoTags[0] !== '<none>:<none>' ? image.RepoTags[0] : image.Id.slice(7, 19), imageId: image.Id, layers: n};
 		} catch {
 			return null;
 		}
 	});
-	return found.filter((s): s is SharedLayers => s !== null).sort((a, b) => b.bytes - a.bytes);
+	return found.filter((s): s is Omit<SharedLayers, 'bytes'> => s !== null);
 }

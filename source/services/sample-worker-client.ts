@@ -3,6 +3,7 @@ import type {Worker} from 'node:worker_threads';
 import type {SampleResult, SampleTarget as LayerTarget} from '../adapters/fs/layer-sampler.js';
 import type {TreeSize} from '../adapters/fs/size-tree.js';
 import {startWorker} from '../adapters/fs/worker-script.js';
+import {planPass, type LayerCounts, type LayerQuota, type SweepPolicy} from '../domain/sample-budget.js';
 
 export type {LayerSample, SampleResult, SampleTarget as LayerTarget} from '../adapters/fs/layer-sampler.js';
 
@@ -89,18 +90,47 @@ export class SampleWorker {
 		return new SampleWorker(this.budget, this.indexBudget, this.threads, {owner: this.users.next++, users: this.users});
 	}
 
+	/** Files and directories of each indexed layer, by root, as of its last walk or pass (for planning the next pass). */
+	private readonly counts = new Map<string, LayerCounts>();
+
 	/** Full walk of one layer that also (re)builds its index: a drop-in for WalkPool.sizeTree. */
-	sizeTree(root: string): Promise<TreeSize> {
-		return this.threads[shardOf(root, this.threads.length)]!.call<TreeSize>({type: 'index', root, owner: this.owner});
+	async sizeTree(root: string): Promise<TreeSize> {
+		const size = await this.threads[shardOf(root, this.threads.length)]!.call<TreeSize>({type: 'index', root, owner: this.owner});
+		this.counts.set(root, {files: size.files, dirs: size.dirs});
+		return size;
 	}
 
-	async sample(targets: readonly LayerTarget[], options: {indexAll?: boolean} = {}): Promise<SampleResult> {
+	/**
+	 * One pass over these layers. With `policy` (domain/sample-budget.ts) the quotas of every layer
+	 * are planned here, over all threads at once, from the counts of the last pass (a layer not
+	 * counted yet lstat's all its directories); `budget` is the floor of cold-file re-stats (Infinity:
+	 * every file and every directory each pass). Without a policy each thread lstat's every
+	 * directory and shares out its part of `budget` cold re-stats.
+	 */
+	async sample(targets: readonly LayerTarget[], options: {indexAll?: boolean; policy?: SweepPolicy} = {}): Promise<SampleResult> {
 		const n = this.threads.length;
 		const shards: LayerTarget[][] = Array.from({length: n}, () => []);
 		for (const target of targets) shards[target.root ? shardOf(target.root, n) : 0]!.push(target);
 		const budget = Math.ceil(this.budget / n);
 		const indexBudget = options.indexAll ? Infinity : Math.ceil(this.indexBudget / n);
-		const results = await Promise.all(shards.map((containers, i) => this.threads[i]!.call<SampleResult>({type: 'sample', containers, budget, indexBudget, owner: this.owner})));
+		let quotas: Record<string, LayerQuota> | undefined;
+		if (options.policy) {
+			const roots = [...new Set(targets.flatMap(t => (t.root && this.counts.has(t.root) ? [t.root] : [])))];
+			const plan = planPass(
+				roots.map(root => this.counts.get(root)!),
+				{...options.policy, minFiles: this.budget},
+			);
+			quotas = Object.fromEntries(roots.map((root, i) => [root, plan[i]!]));
+		}
+		const results = await Promise.all(shards.map((containers, i) => this.threads[i]!.call<SampleResult>({type: 'sample', containers, budget, indexBudget, quotas, owner: this.owner})));
+		const live = new Set<string>();
+		for (const target of targets) {
+			if (!target.root) continue;
+			live.add(target.root);
+			const size = results.find(r => r.sizes[target.id])?.sizes[target.id];
+			if (size?.indexed && size.files !== undefined && size.dirs !== undefined) this.counts.set(target.root, {files: size.files, dirs: size.dirs});
+		}
+		for (const root of this.counts.keys()) if (!live.has(root)) this.counts.delete(root);
 		return {
 			sizes: Object.assign({}, ...results.map(r => r.sizes)),
 			stats: results.reduce((t, r) => t + r.stats, 0),

@@ -4,6 +4,7 @@ import {WalkPool} from '../adapters/fs/walk-pool.js';
 import type {EvictionThresholds} from '../domain/eviction.js';
 import {GrowthTracker} from '../domain/growth.js';
 import {isLive} from '../domain/ledger.js';
+import {sweepPolicy} from '../domain/sample-budget.js';
 import type {ContainerRecord, ContainerState, EngineSnapshot} from '../domain/types.js';
 import {emptyFeedState, type ConsoleFeed, type FeedState} from './console-feed.js';
 import {scanDocker} from './docker-scan.js';
@@ -19,6 +20,12 @@ export interface SamplerOptions {
 	/** Re-read the image list every this many samples. */
 	imageEvery?: number;
 	onSample?: (result: SampleResult) => void;
+	/**
+	 * Every file of a live layer is re-checked within this long (growth in place changes no
+	 * directory). The console's default, SWEEP_MS, notices it within 60 s; the exporter, whose
+	 * alerts look an hour ahead, takes a slower and cheaper sweep.
+	 */
+	sweepMs?: number;
 }
 
 const states = new Set<ContainerState>(['running', 'paused', 'restarting', 'created', 'exited', 'dead', 'removing']);
@@ -27,7 +34,9 @@ const states = new Set<ContainerState>(['running', 'paused', 'restarting', 'crea
  * Samples one Docker engine off the render path. The first pass is a full scan
  * (with progress); later passes re-list containers (one cheap call), inspect only
  * new ones, and size writable layers incrementally in the sample worker threads, whose
- * per-file index the first scan's walk built: no later pass re-reads a whole layer.
+ * per-file index the first scan's walk built: no later pass re-reads a whole layer, and each
+ * re-checks a bounded quota of directories and files, round robin, so that every one is
+ * re-checked within about 50 s (domain/sample-budget.ts).
  */
 export class DockerSampler implements ConsoleFeed {
 	private state: FeedState;
@@ -143,7 +152,14 @@ export class DockerSampler implements ConsoleFeed {
 		if (local) {
 			// Only live containers can change their writable layer: stopped ones keep the last
 			// full scan's figures (and `r` re-sizes them), so they cost nothing here.
-			const result = await this.worker.sample(containers.map(c => ({id: c.id, root: isLive(c) ? c.upperDir : null, logPath: c.logPath})));
+			// Every file of every live layer re-checked within about 50 s, every directory within about
+			// 100 s (domain/sample-budget.ts), planned on the time between passes as it is (the interval
+			// plus the passes' own time, longer on a busy machine; at most twice the interval).
+			const policy = sweepPolicy(this.passPeriod(), undefined, this.options.sweepMs);
+			const result = await this.worker.sample(
+				containers.map(c => ({id: c.id, root: isLive(c) ? c.upperDir : null, logPath: c.logPath})),
+				{policy},
+			);
 			measuredAt = Date.now();
 			this.options.onSample?.(result);
 			containers = containers.map(c => {
@@ -168,6 +184,17 @@ export class DockerSampler implements ConsoleFeed {
 		const next: EngineSnapshot = {...engine, containers, filesystem: local ? tryFilesystemStats(engine.runtime.rootDir) : null};
 		if (++this.ticks % (this.options.imageEvery ?? 12) === 0) next.images = await reader.images(engine.runtime);
 		this.publish(next, true, measuredAt);
+	}
+
+	private lastPassAt = 0;
+
+	/** Milliseconds since the last pass began (the interval at the first), between the interval and twice it. */
+	private passPeriod(): number {
+		const now = Date.now();
+		const interval = this.state.intervalMs;
+		const period = this.lastPassAt ? Math.min(2 * interval, Math.max(interval, now - this.lastPassAt)) : interval;
+		this.lastPassAt = now;
+		return period;
 	}
 
 	/** Layers the walk cannot fully read here (rootless Podman as its user): the engine sizes them each pass. */

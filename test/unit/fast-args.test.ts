@@ -192,3 +192,22 @@ describe('fast parsing of report and plan', () => {
 		['report', '--help'],
 	])('%j goes to meow', (...argv) => expect(parseCommandArgs(argv)).toBeUndefined());
 });
+
+// `image NAME` too (issue 15: its start-up is part of the analysis time the bench compares with du).
+describe('fast parsing of image NAME', () => {
+	it.each([
+		['image', 'busybox:latest'],
+		['image', 'ls-bench/image:100000x10000', '--json', '--source', 'store'],
+		['image', 'sha256:abc', '--ci', '--lowest-efficiency', '0.9', '--highest-wasted-bytes', '20MB'],
+		['image', 'app', '--ci', '--highest-user-wasted-percent=disabled', '--highest-invisible-bytes', '8MiB', '--ci-config', '/tmp/x.yaml'],
+		['image', 'app', '--host', 'unix:///tmp/d.sock', '--timeout', '5', '--no-json'],
+	])('%j gives what meow gives', (...argv) => {
+		const fast = parseCommandArgs(argv);
+		expect(fast, `fast parser declined ${JSON.stringify(argv)}`).toBeDefined();
+		expect(fast!.action).toBe(argv[1]);
+		expect(meowFlags(argv)).toStrictEqual({input: [argv[0], argv[1]], flags: fast!.flags});
+	});
+	it.each([['image'], ['image', '--json'], ['image', 'a', 'b'], ['image', 'a', '--samples', '2'], ['image', 'a', '--lowest-efficiency', '-1'], ['image', 'a', '--help']])('%j goes to meow', (...argv) =>
+		expect(parseCommandArgs(argv)).toBeUndefined(),
+	);
+});

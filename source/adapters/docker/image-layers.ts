@@ -16,8 +16,13 @@ export async function imageHistory(client: DockerClient, id: string): Promise<Hi
 /** Layer diff directories bottom first, when the image is on overlay2 and readable here. */
 export async function imageLayerDirs(client: DockerClient, id: string): Promise<string[] | null> {
 	const detail: any = await client.call('inspect image', (d: any, abortSignal) => d.getImage(id).inspect({abortSignal}));
-	const data = detail.GraphDriver?.Data ?? {};
-	if (detail.GraphDriver?.Name !== 'overlay2' || !data.UpperDir) return null;
+	return layerDirsOf(detail);
+}
+
+/** The same, from an image's inspect answer already in hand. */
+export function layerDirsOf(detail: any): string[] | null {
+	const data = detail?.GraphDriver?.Data ?? {};
+	if (detail?.GraphDriver?.Name !== 'overlay2' || !data.UpperDir) return null;
 	const lower: string[] = data.LowerDir ? String(data.LowerDir).split(':').reverse() : [];
 	return [...lower, data.UpperDir];
 }

@@ -2,12 +2,15 @@
  * Incremental sizing of writable layers (the sampler: layer-sampler.ts, run in worker threads
  * by workers/sample-worker.ts). Per container it keeps an index of directories (with their
  * mtime/ctime) and files, built by the first scan's walk itself (`index`). Each pass lstat's
- * every known directory and re-reads only those whose mtime or ctime changed (new, deleted and
- * renamed names), re-stats files seen changing ("hot"), and spends a fixed budget of re-stats
- * per pass on the other files: first the "warm" queue (files modified shortly before the index
- * was built, newest first, and new files beyond the hot cap), then a round robin over all
- * files, so a file that starts growing in place (which changes no directory) is found within
- * files/budget passes. Nothing re-reads a whole layer after the first scan. Semantics match
+ * the directories seen changing ("hot") and a quota of the others, round robin (all of them
+ * where there are few: domain/sample-budget.ts sets the quotas, so that a layer of 130,000
+ * directories does not cost 130,000 lstat a pass), and re-reads only those whose mtime or
+ * ctime changed (new, deleted and renamed names); it re-stats files seen changing ("hot"), and
+ * spends a quota of re-stats per pass on the other files: first the "warm" queue (files
+ * modified shortly before the index was built, newest first, and new files beyond the hot
+ * cap), then a round robin over all files, so a file that starts growing in place (which
+ * changes no directory) is found within files/quota passes. Nothing re-reads a whole layer
+ * after the first scan. Semantics match
  * size-tree.ts: apparent bytes of non-directories (hard links once), allocated bytes of every
  * inode, never follows symlinks, stays on one filesystem, names as bytes when a listing is not
  * valid UTF-8 (raw-names.ts).
@@ -27,6 +30,7 @@ const HOT_MAX = 1024; // per layer: files seen changing beyond this wait in the 
 const NEW_HOT_MAX = 64; // per layer: new files (likely still being written) made hot at once
 const RECENT_MS = 60_000; // files modified this shortly before the index go to the warm queue
 const WARM_MAX = 10_000; // per layer: beyond this, files wait for the round robin
+const HOT_DIRS_MAX = 1024; // per layer: directories seen changing, lstat'ed every pass for HOT_TICKS passes
 
 const nameKey = (name: string | Buffer) => (typeof name === 'string' ? name : 'b:' + name.toString('latin1'));
 
@@ -41,6 +45,8 @@ interface DirEntry {
 	ctime: number;
 	alloc: number;
 	entries: Map<string, Child>;
+	/** Set once a re-read of its parent removed it. */
+	gone?: boolean;
 }
 
 export interface Counter {
@@ -98,6 +104,10 @@ export class Layer {
 	recent: number[] | null = null;
 	indexStart = 0;
 	readonly hot = new Set<number>();
+	/** Directories seen changing: passes left while hot. */
+	readonly hotDirs = new Map<DirEntry, number>();
+	/** The round robin over `dirs` (a live Map iterator). */
+	private dirCursor: IterableIterator<DirEntry> | undefined;
 	apparentBytes = 0;
 	allocatedBytes = 0;
 	inodes = 0;
@@ -248,6 +258,8 @@ export class Layer {
 	}
 
 	private removeDir(dir: DirEntry): void {
+		dir.gone = true;
+		this.hotDirs.delete(dir);
 		this.dirs.delete(nameKey(dir.path));
 		this.allocatedBytes -= dir.alloc;
 		this.inodes--;
@@ -355,33 +367,87 @@ export class Layer {
 		this.warmAt = 0;
 		this.recent = null;
 		this.hot.clear();
+		this.hotDirs.clear();
+		this.dirCursor = undefined;
 		this.apparentBytes = this.allocatedBytes = this.inodes = this.errors = 0;
 		this.indexed = false;
 	}
 
-	/** One incremental pass; `budget` limits the re-stats of files not seen changing (warm queue, then round robin). */
-	tick(counter: Counter, budget: number): number {
-		for (const dir of [...this.dirs.values()]) {
-			if (!this.dirs.has(nameKey(dir.path))) continue; // removed by a parent's re-read in this pass
-			counter.stats++;
-			let st: Stats;
-			try {
-				st = lstatSync(dir.path);
-			} catch {
-				continue; // vanished: its parent's re-read removes it
-			}
-			const alloc = st.blocks * 512;
-			if (alloc !== dir.alloc) {
-				this.allocatedBytes += alloc - dir.alloc;
-				dir.alloc = alloc;
-			}
-			if (st.mtimeMs !== dir.mtime || st.ctimeMs !== dir.ctime) {
-				dir.mtime = st.mtimeMs;
-				dir.ctime = st.ctimeMs;
-				counter.reads++;
-				this.readDir(dir, counter);
-			}
+	/** lstat one known directory: its allocation, and a re-read when its mtime or ctime moved (names added, removed, renamed). Returns true when it changed. */
+	private checkDir(dir: DirEntry, counter: Counter): boolean {
+		counter.stats++;
+		let st: Stats | undefined;
+		try {
+			st = lstatSync(dir.path, {throwIfNoEntry: false});
+		} catch {
+			return false;
 		}
+		if (!st) return false; // vanished: its parent's re-read removes it
+		const alloc = st.blocks * 512;
+		if (alloc !== dir.alloc) {
+			this.allocatedBytes += alloc - dir.alloc;
+			dir.alloc = alloc;
+		}
+		if (st.mtimeMs === dir.mtime && st.ctimeMs === dir.ctime) return false;
+		dir.mtime = st.mtimeMs;
+		dir.ctime = st.ctimeMs;
+		counter.reads++;
+		this.readDir(dir, counter);
+		return true;
+	}
+
+	/** Directories seen changing are lstat'ed every pass for a while (a directory being filled keeps changing). */
+	private heatDir(dir: DirEntry): void {
+		if (this.hotDirs.has(dir) || this.hotDirs.size < HOT_DIRS_MAX) this.hotDirs.set(dir, HOT_TICKS);
+	}
+
+	/**
+	 * The directories of one pass. With a budget of at least every directory, each is lstat'ed;
+	 * otherwise the hot ones, then `dirBudget` more round robin (a live iterator over the map:
+	 * directories added meanwhile join the current sweep, removed ones drop out of it), so one
+	 * sweep over all of them takes directories/dirBudget passes.
+	 */
+	private tickDirs(counter: Counter, dirBudget: number): void {
+		if (dirBudget >= this.dirs.size) {
+			for (const dir of [...this.dirs.values()]) {
+				if (dir.gone) continue; // removed by a parent's re-read in this pass
+				if (this.checkDir(dir, counter)) this.heatDir(dir);
+			}
+			return;
+		}
+		const checked = new Set<DirEntry>();
+		for (const [dir, ticks] of [...this.hotDirs]) {
+			if (dir.gone) {
+				this.hotDirs.delete(dir);
+				continue;
+			}
+			checked.add(dir);
+			if (this.checkDir(dir, counter)) this.hotDirs.set(dir, HOT_TICKS);
+			else if (ticks <= 1) this.hotDirs.delete(dir);
+			else this.hotDirs.set(dir, ticks - 1);
+		}
+		let wrapped = false;
+		for (let left = dirBudget; left > 0; left--) {
+			let next = this.dirCursor?.next();
+			if (!next || next.done) {
+				if (wrapped) break; // fewer directories than the budget: all seen
+				wrapped = true;
+				this.dirCursor = this.dirs.values();
+				next = this.dirCursor.next();
+				if (next.done) break;
+			}
+			const dir = next.value;
+			if (dir.gone || checked.has(dir)) continue;
+			if (this.checkDir(dir, counter)) this.heatDir(dir);
+		}
+	}
+
+	/**
+	 * One incremental pass: `dirBudget` directories (all of them by default) and `budget` re-stats
+	 * of files not seen changing (warm queue, then round robin); hot directories and files besides.
+	 */
+	tick(counter: Counter, budget: number, dirBudget = Infinity): number {
+		this.tickDirs(counter, dirBudget);
 		for (const slot of [...this.hot]) {
 			if (!this.fileLive[slot]) continue;
 			if (this.restat(slot, counter)) {

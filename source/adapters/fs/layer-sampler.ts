@@ -1,4 +1,5 @@
 /** One sample thread's layers (layer-index.ts) and log files, one pass at a time. */
+import {fixedPolicy, planPass, type LayerQuota} from '../../domain/sample-budget.js';
 import {Layer} from './layer-index.js';
 import {logFileBytes} from './log-files.js';
 import type {TreeSize} from './size-tree.js';
@@ -17,6 +18,9 @@ export interface LayerSample {
 	allocatedBytes?: number;
 	inodes?: number;
 	errors?: number;
+	/** Names of non-directories and directories in the layer's index (to plan the next pass). */
+	files?: number;
+	dirs?: number;
 }
 
 export interface SampleResult {
@@ -53,27 +57,43 @@ export class LayerSampler {
 	 * One pass. Layers whose root is not listed are forgotten. Unindexed layers are indexed while
 	 * the index budget (in stats) lasts; the rest wait for the next pass.
 	 */
-	sample(msg: {containers: SampleTarget[]; budget: number; indexBudget: number}): SampleResult {
+	sample(msg: {containers: SampleTarget[]; budget: number; indexBudget: number; quotas?: Record<string, LayerQuota>}): SampleResult {
 		const counter = {stats: 0, reads: 0};
 		const present = new Set(msg.containers.map(c => c.root).filter(Boolean));
 		for (const root of this.layers.keys()) if (!present.has(root)) this.layers.delete(root);
+		// Quotas of the layers indexed before this pass: as planned by the client over all threads,
+		// or here (every directory, this thread's part of the cold-file budget; domain/sample-budget.ts).
+		const ticking = [...new Set(msg.containers.map(c => (c.root ? this.layers.get(c.root) : undefined)).filter((l): l is Layer => l?.indexed === true))];
+		const local = planPass(
+			ticking.map(l => ({files: l.files, dirs: l.dirs.size})),
+			fixedPolicy(msg.budget),
+		);
+		const quotaOf = new Map(ticking.map((l, i) => [l, msg.quotas?.[l.root] ?? (msg.quotas ? {files: local[i]!.files, dirs: Infinity} : local[i]!)]));
 		const out: Record<string, LayerSample> = {};
-		const withRoot = msg.containers.filter(c => c.root);
-		const perLayer = Math.max(16, Math.floor(msg.budget / Math.max(1, withRoot.length)));
 		for (const c of msg.containers) {
 			const result: LayerSample = {logBytes: logFileBytes(c.logPath), indexed: false};
 			out[c.id] = result;
 			if (!c.root) continue;
 			let layer = this.layers.get(c.root);
 			if (!layer) this.layers.set(c.root, (layer = new Layer(c.root)));
-			if (!layer.indexed) {
+			const quota = quotaOf.get(layer);
+			if (quota) {
+				quotaOf.delete(layer); // one tick a pass, even when two containers name the same root
+				layer.tick(counter, quota.files, quota.dirs);
+			} else if (!layer.indexed) {
 				if (counter.stats > msg.indexBudget) continue;
 				layer.index(counter);
-			} else {
-				layer.tick(counter, perLayer);
 			}
 			if (!layer.indexed) continue;
-			Object.assign(result, {indexed: true, apparentBytes: layer.apparentBytes, allocatedBytes: layer.allocatedBytes, inodes: layer.inodes, errors: layer.errors});
+			Object.assign(result, {
+				indexed: true,
+				apparentBytes: layer.apparentBytes,
+				allocatedBytes: layer.allocatedBytes,
+				inodes: layer.inodes,
+				errors: layer.errors,
+				files: layer.files,
+				dirs: layer.dirs.size,
+			});
 		}
 		return {sizes: out, stats: counter.stats, reads: counter.reads};
 	}

@@ -58,38 +58,73 @@ export function readOpaque(paths: ReadonlyArray<string | Uint8Array>, state: Opa
 	return found;
 }
 
+interface TarRun {
+	/** Gives the started tar its paths (stdin) and waits for its archive. */
+	feed(input: Buffer): Promise<{error?: Error; status: number | null; stdout: Buffer}>;
+	cancel(): void;
+}
+
+/** A tar started now, waiting on stdin for its paths. */
+function startTar(tar: string): TarRun {
+	let settle: (r: {error?: Error; status: number | null; stdout: Buffer}) => void = () => {};
+	const result = new Promise<{error?: Error; status: number | null; stdout: Buffer}>(resolve => (settle = resolve));
+	const parts: Buffer[] = [];
+	let done = false;
+	const finish = (error: Error | undefined, status: number | null) => {
+		if (done) return;
+		done = true;
+		settle({error, status, stdout: Buffer.concat(parts)});
+	};
+	let child: ReturnType<typeof spawn> | null = null;
+	try {
+		child = spawn(tar, tarArgs, {stdio: ['pipe', 'pipe', 'ignore']});
+		child.stdout!.on('data', (d: Buffer) => parts.push(d));
+		child.stdin!.on('error', () => {});
+		// A tar that could not start may never close: its error settles the run.
+		child.on('error', error => finish(error, null));
+		child.on('close', status => finish(undefined, status));
+	} catch (error) {
+		finish(error as Error, null);
+	}
+	return {
+		feed: input => {
+			if (child?.stdin) child.stdin.end(input);
+			return result;
+		},
+		cancel: () => {
+			child?.kill('SIGKILL');
+		},
+	};
+}
+
 /** readOpaque without blocking the thread: the tar processes run while the event loop goes on (one at a time). */
-export async function readOpaqueAsync(paths: ReadonlyArray<string | Uint8Array>, state: OpaqueState): Promise<Set<number>> {
+export async function readOpaqueAsync(paths: ReadonlyArray<string | Uint8Array>, state: OpaqueState, started?: OpaqueReader): Promise<Set<number>> {
 	const found = new Set<number>();
 	for (let start = 0; start < paths.length && state.available; start += CHUNK) {
-		const tar = tarOf(state);
-		if (!tar) break;
+		const run = start === 0 && started?.run ? started.run : null;
+		const tar = run ? null : tarOf(state);
+		if (!run && !tar) break;
 		const chunk = chunkInput(paths.slice(start, start + CHUNK));
-		const r = await new Promise<{error?: Error; status: number | null; stdout: Buffer}>(resolve => {
-			const parts: Buffer[] = [];
-			let done = false;
-			const finish = (error: Error | undefined, status: number | null) => {
-				if (done) return;
-				done = true;
-				resolve({error, status, stdout: Buffer.concat(parts)});
-			};
-			let child: ReturnType<typeof spawn>;
-			try {
-				child = spawn(tar, tarArgs, {stdio: ['pipe', 'pipe', 'ignore']});
-			} catch (error) {
-				return finish(error as Error, null);
-			}
-			child.stdout!.on('data', (d: Buffer) => parts.push(d));
-			child.stdin!.on('error', () => {});
-			child.stdin!.end(chunk.input);
-			// A tar that could not start may never close: its error settles the chunk.
-			child.on('error', error => finish(error, null));
-			child.on('close', status => finish(undefined, status));
-		});
+		const r = await (run ?? startTar(tar!)).feed(chunk.input);
 		const out = tarOutput(r.error, r.status, r.stdout, state);
 		if (out) for (const i of parseTar(out, chunk.want)) found.add(start + i);
 	}
 	return found;
+}
+
+/**
+ * A tar started ahead of readOpaqueAsync (while the process is still small: a fork costs more
+ * once the heap has grown), for its first chunk. `close()` stops it when it was not used.
+ */
+export interface OpaqueReader {
+	run: TarRun | null;
+	close(): void;
+}
+
+export function startOpaqueReader(): OpaqueReader {
+	const tar = programPath('tar');
+	const run = tar ? startTar(tar) : null;
+	return {run, close: () => run?.cancel()};
 }
 
 function tarOf(state: OpaqueState): string | null {

@@ -5,6 +5,7 @@ import {CriFeed} from '../cri-feed.js';
 import type {EngineSource} from '../engines.js';
 import {SampleWorker} from '../sample-worker-client.js';
 import {DockerSampler} from '../sampler.js';
+import {watchDocker} from '../watch-docker.js';
 import {engineName, ExporterMetrics, type EngineView} from './exporter-metrics.js';
 
 export interface ExporterOptions {
@@ -18,21 +19,22 @@ export interface ExporterOptions {
 interface Watched {
 	feed: ConsoleFeed & {start(): void; stop(): Promise<void>};
 	view: EngineView;
-	/** When the current sample's first engine read was sent; cleared when it completes. */
+	/** When the current CRI sample was sent; cleared when it completes. */
 	cycleStart?: number;
 }
 
 /**
- * Times each engine's samples and counts its failed reads from the outside: the Docker
- * client's `call` and a CRI source's `scan` are wrapped (the sampler's own code is not touched).
+ * Counts each engine's failed reads from the outside: the Docker client's `call` and a CRI
+ * source's `scan` are wrapped (the sampler's own code is not touched). A CRI sample is one
+ * `scan`, so its duration is timed here too; a Docker sample is timed by wrapping the
+ * sampler's own passes (see `timeDockerSamples`), because the event stream's targeted reads
+ * go through the same client between samples.
  */
 function watchSource(source: EngineSource, watched: () => Watched, onError: () => void): void {
 	if (source.docker) {
 		const client = source.docker.client;
 		const call = client.call.bind(client);
 		client.call = (async (...args: Parameters<typeof call>) => {
-			const w = watched();
-			w.cycleStart ??= Date.now();
 			try {
 				return await call(...args);
 			} catch (error) {
@@ -51,6 +53,18 @@ function watchSource(source: EngineSource, watched: () => Watched, onError: () =
 				onError();
 				throw error;
 			}
+		};
+	}
+}
+
+/** Times the Docker sampler's full scans and passes (not the event stream's reads between them). */
+function timeDockerSamples(sampler: DockerSampler, done: (seconds: number) => void): void {
+	for (const method of ['fullScan', 'sample'] as const) {
+		const pass = sampler[method].bind(sampler);
+		sampler[method] = async () => {
+			const started = Date.now();
+			await pass();
+			done(Math.max(0, Date.now() - started) / 1000);
 		};
 	}
 }
@@ -79,20 +93,31 @@ export class ExporterService {
 		const walker = new SampleWorker(undefined, undefined, 1);
 		let walkerUsed = false;
 		for (const source of sources) {
-			const feed = source.docker
+			const sampler = source.docker
 				? new DockerSampler(source.docker, {
 						intervalMs: options.intervalMs,
 						dfTimeoutMs: options.dfTimeoutMs,
 						thresholds: options.thresholds,
+						// A file growing in place shows within 5 min: enough for alerts that look an hour
+						// ahead, at a sixth of the console's re-stat cost.
+						sweepMs: 300_000,
 						worker: walkerUsed ? walker.share() : ((walkerUsed = true), walker),
 					})
-				: new CriFeed(source, {intervalMs: options.intervalMs, thresholds: options.thresholds});
+				: undefined;
+			// Docker and Podman follow the engine's /events stream (reads only): a destroyed
+			// container's series leave at once, and a broken stream marks the engine down at once.
+			const feed = sampler && source.docker ? watchDocker(source.docker, sampler) : new CriFeed(source, {intervalMs: options.intervalMs, thresholds: options.thresholds});
 			const w: Watched = {feed, view: {fallbackName: source.cri?.id ?? source.kind, state: feed.getState(), lastSampleSeconds: null}};
 			watchSource(
 				source,
 				() => w,
 				() => this.metrics.errors.inc({engine: engineName(w.view)}),
 			);
+			if (sampler)
+				timeDockerSamples(sampler, seconds => {
+					w.view = {...w.view, lastSampleSeconds: seconds};
+					this.schedule();
+				});
 			feed.subscribe(() => {
 				const previous = w.view.state;
 				const state = feed.getState();

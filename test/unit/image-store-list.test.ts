@@ -1,0 +1,99 @@
+import {execFileSync} from 'node:child_process';
+import {linkSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {LayerWalkError, listLayerDirs} from '../../source/adapters/docker/image-store-list.js';
+import {entriesOf} from '../../source/domain/image-analysis.js';
+
+/** Sets trusted.overlay.opaque (root and python3 needed); false when it cannot. */
+function markOpaque(dir: string): boolean {
+	try {
+		execFileSync('python3', ['-c', 'import os,sys; os.setxattr(sys.argv[1], "trusted.overlay.opaque", b"y")', dir], {stdio: 'ignore'});
+		return true;
+	} catch {
+		return false;
+	}
+}
+
+describe('listLayerDirs: every layer directory in one pass', () => {
+	let base: string;
+	const layers: string[] = [];
+	let opaqueSet = false;
+	const root = process.getuid?.() === 0;
+
+	beforeAll(() => {
+		base = mkdtempSync(join(tmpdir(), 'ls-store-list-'));
+		for (let i = 0; i < 3; i++) layers.push(join(base, `l${i}`, 'diff'));
+		const [l0, l1, l2] = layers as [string, string, string];
+		mkdirSync(join(l0, 'etc/conf.d'), {recursive: true});
+		writeFileSync(join(l0, 'etc/conf.d/a'), 'aaaa');
+		writeFileSync(join(l0, 'etc/big'), Buffer.alloc(5000, 1));
+		mkdirSync(join(l0, 'empty'));
+		mkdirSync(join(l1, 'etc'), {recursive: true});
+		writeFileSync(join(l1, 'etc/big'), 'replaced');
+		// Three names of one inode: the first in depth-first sorted order (/y-link) keeps the bytes.
+		mkdirSync(join(l1, 'z'));
+		writeFileSync(join(l1, 'z/b'), Buffer.alloc(300, 2));
+		linkSync(join(l1, 'z/b'), join(l1, 'z/a'));
+		linkSync(join(l1, 'z/b'), join(l1, 'y-link'));
+		symlinkSync('/', join(l1, 'to-root')); // never followed
+		writeFileSync(Buffer.concat([Buffer.from(join(l1, 'bad-')), Buffer.from([0xff, 0xfe, 0x1b])]), 'xyz');
+		mkdirSync(join(l2, 'etc/conf.d'), {recursive: true});
+		writeFileSync(join(l2, 'etc/conf.d/new'), 'n');
+		if (root) execFileSync('mknod', [join(l2, 'empty'), 'c', '0', '0']); // whiteout
+		if (root) execFileSync('mknod', [join(l2, 'null'), 'c', '1', '3']); // a device, not a whiteout
+		opaqueSet = root && markOpaque(join(l2, 'etc/conf.d'));
+	});
+	afterAll(() => rmSync(base, {recursive: true, force: true}));
+
+	for (const processes of [1, 2, 3]) {
+		it(`lists each layer's entries with tar-header sizes (${processes} find process(es))`, async () => {
+			const {layers: listed, opaqueAvailable} = await listLayerDirs(layers, {processes});
+			const sorted = (i: number) => entriesOf(listed[i]!.columns).sort((a, b) => (a.path < b.path ? -1 : 1));
+			expect(sorted(0)).toEqual([
+				{path: '/empty', type: 'dir', bytes: 0},
+				{path: '/etc', type: 'dir', bytes: 0},
+				{path: '/etc/big', type: 'file', bytes: 5000},
+				{path: '/etc/conf.d', type: 'dir', bytes: 0},
+				{path: '/etc/conf.d/a', type: 'file', bytes: 4},
+			]);
+			expect(sorted(1)).toEqual([
+				{path: '/bad-\u00ff\u00fe\u001b', type: 'file', bytes: 3},
+				{path: '/etc', type: 'dir', bytes: 0},
+				{path: '/etc/big', type: 'file', bytes: 8},
+				{path: '/to-root', type: 'symlink', bytes: 0},
+				{path: '/y-link', type: 'file', bytes: 300},
+				{path: '/z', type: 'dir', bytes: 0},
+				{path: '/z/a', type: 'file', bytes: 0},
+				{path: '/z/b', type: 'file', bytes: 0},
+			]);
+			const top = sorted(2);
+			expect(top.filter(e => e.type !== 'whiteout' && e.type !== 'other')).toEqual([
+				{path: '/etc', type: 'dir', bytes: 0},
+				{path: '/etc/conf.d', type: 'dir', bytes: 0},
+				{path: '/etc/conf.d/new', type: 'file', bytes: 1},
+			]);
+			if (root) {
+				expect(top.find(e => e.path === '/empty')).toEqual({path: '/empty', type: 'whiteout', bytes: 0});
+				expect(top.find(e => e.path === '/null')).toEqual({path: '/null', type: 'other', bytes: 0});
+			}
+			expect(opaqueAvailable).toBe(true);
+			expect(listed.map(l => l.opaqueDirs)).toEqual([[], [], opaqueSet ? ['/etc/conf.d'] : []]);
+		});
+	}
+
+	it('refuses a layer directory that is missing, with the path escaped', async () => {
+		const hostile = join(base, 'gone\x1b[31m');
+		const error = await listLayerDirs([layers[0]!, hostile]).catch(e => e as Error);
+		expect(error).toBeInstanceOf(LayerWalkError);
+		expect((error as Error).message).not.toContain('\x1b');
+		expect((error as Error).message).toContain('gone');
+	});
+
+	it('stops at once when aborted', async () => {
+		const controller = new AbortController();
+		controller.abort();
+		await expect(listLayerDirs(layers, {signal: controller.signal})).rejects.toMatchObject({name: 'AbortError'});
+	});
+});
