@@ -32,6 +32,12 @@ log(`exporter at ${exporter.url}, pid ${exporter.pid}, interval ${interval} s, $
 const started = Date.now();
 const end = started + minutes * 60_000;
 const rss = []; // [msSinceStart, bytes]
+const parts = []; // [msSinceStart, {anon, file}]: a leak shows in anonymous memory; file pages are node's own code paged in
+function rssParts(pid) {
+	const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+	const kb = name => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0) * 1024;
+	return {anon: kb('RssAnon'), file: kb('RssFile') + kb('RssShmem')};
+}
 const heaps = []; // [msSinceStart, main-thread heap used]
 const removals = []; // ms until the series left /metrics
 const lingering = [];
@@ -122,6 +128,7 @@ async function meter() {
 	const cpu0 = cpuSeconds(exporter.pid);
 	while (Date.now() < end) {
 		rss.push([Date.now() - started, rssBytes(exporter.pid)]);
+		parts.push([Date.now() - started, rssParts(exporter.pid)]);
 		const {text} = await exporter.scrape();
 		heaps.push([Date.now() - started, value(text, 'layerscope_exporter_heap_used_bytes') ?? 0]);
 		if (rss.length % 12 === 0) {
@@ -164,6 +171,12 @@ const limitMs = interval * 1000 + 2000;
 const lines = [
 	`soak: ${minutes} min, interval ${interval} s, ${created} containers created (one every ~3 s, about 8 alive), exporter exit code ${code}`,
 	`RSS: after warm-up (${warmup / 60_000} min) ${mib(base)} MiB; last 10 min median ${mib(tail)} MiB (${(((tail - base) / base) * 100).toFixed(1)}%); max ${mib(max)} MiB (${(((max - base) / base) * 100).toFixed(1)}%) ${tail <= base * 1.1 ? 'PASS' : 'FAIL'} (≤ +10%)`,
+	...['anon', 'file'].map(kind => {
+		const after = parts.filter(([t]) => t >= warmup);
+		const first = after[0]?.[1][kind] ?? 0;
+		const last = median(after.filter(([t]) => t >= minutes * 60_000 - 10 * 60_000).map(([, p]) => p[kind]));
+		return `  of which ${kind === 'anon' ? 'anonymous (heaps, malloc)' : "file-backed (node's code paged in)"}: after warm-up ${mib(first)} MiB; last 10 min median ${mib(last)} MiB (${first ? (((last - first) / first) * 100).toFixed(1) : '?'}%)`;
+	}),
 	`main-thread JS heap used: after warm-up ${mib(heapAfter[0]?.[1] ?? 0)} MiB; last 10 min median ${mib(heapTail)} MiB`,
 	`series removal: ${removals.length} removals timed; median ${median(removals)} ms, p99 ${percentile(removals, 99)} ms, max ${Math.max(...removals)} ms; ${lingering.length} lingered > 10 intervals ${lingering.length === 0 && Math.max(...removals) <= limitMs ? 'PASS' : 'CHECK'} (≤ one interval + 2 s: ${limitMs} ms)`,
 	restart?.resumedAfter !== undefined
