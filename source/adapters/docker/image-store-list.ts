@@ -16,6 +16,7 @@ import {LAYER_TYPES, type LayerColumns} from '../../domain/image-analysis.js';
 import {sanitize} from '../../domain/sanitize.js';
 import {readOpaqueAsync, startOpaqueReader} from '../fs/opaque-xattr.js';
 import {programPath} from '../fs/programs.js';
+import {NulRecords} from '../fs/nul-records.js';
 import {nameText} from './image-export.js';
 
 export class LayerWalkError extends Error {}
@@ -122,8 +123,8 @@ function runFind(find: string, roots: readonly LayerBuild[], signal: AbortSignal
 		let next = 0;
 		let layer: LayerBuild | undefined;
 
-		/** One record, buf[start, end) without the NUL; `high`: it has a byte above 0x7f (the path is not plain ASCII). */
-		const onRecord = (buf: Buffer, start: number, end: number, high: boolean) => {
+		/** One record, buf[start, end) without the NUL. */
+		const onRecord = (buf: Buffer, start: number, end: number) => {
 			const flag = buf[start]!;
 			let p = start + 1;
 			let c = 0;
@@ -153,6 +154,13 @@ function runFind(find: string, roots: readonly LayerBuild[], signal: AbortSignal
 			if (end - p === 1) throw new LayerWalkError(`${sanitize(layer.root)} is not a directory`);
 			let path: string;
 			let raw: Buffer | undefined;
+			// A byte above 0x7f: the path is not plain ASCII.
+			let high = false;
+			for (let i = p; i < end; i++)
+				if (buf[i]! > 0x7f) {
+					high = true;
+					break;
+				}
 			if (!high) path = buf.toString('latin1', p, end);
 			else {
 				path = buf.toString('utf8', p, end);
@@ -184,44 +192,14 @@ function runFind(find: string, roots: readonly LayerBuild[], signal: AbortSignal
 			layer.bytes.push(size);
 		};
 
-		let rest: Buffer | null = null;
-		/** The records of `buf` from `pos`; returns where the unfinished last one starts. */
-		const records = (buf: Buffer, pos: number): number => {
-			const length = buf.length;
-			for (;;) {
-				let end = pos;
-				let high = false;
-				let c = 0;
-				while (end < length && (c = buf[end]!) !== 0) {
-					if (c > 0x7f) high = true;
-					end++;
-				}
-				if (end >= length) return pos;
-				onRecord(buf, pos, end, high);
-				pos = end + 1;
-			}
-		};
+		const stream = new NulRecords(onRecord);
 		child.stdout!.on('data', (data: Buffer) => {
 			if (settled) return;
-			let pos = 0;
 			try {
-				if (rest) {
-					const end = data.indexOf(0);
-					if (end < 0) {
-						rest = Buffer.concat([rest, data]);
-						return;
-					}
-					const joined = Buffer.concat([rest, data.subarray(0, end + 1)]);
-					rest = null;
-					records(joined, 0);
-					pos = end + 1;
-				}
-				pos = records(data, pos);
+				stream.push(data);
 			} catch (error) {
 				fail(error instanceof LayerWalkError ? error : new LayerWalkError(`reading a layer: ${sanitize((error as Error).message)}`));
-				return;
 			}
-			if (pos < data.length) rest = Buffer.from(data.subarray(pos));
 		});
 		let errText = '';
 		child.stderr!.setEncoding('latin1').on('data', (data: string) => {
@@ -230,7 +208,7 @@ function runFind(find: string, roots: readonly LayerBuild[], signal: AbortSignal
 		child.on('error', error => fail(new LayerWalkError(`find could not start: ${sanitize(error.message)}`)));
 		child.on('close', status => {
 			if (settled) return;
-			if (errText !== '' || status !== 0 || next !== roots.length || rest) {
+			if (errText !== '' || status !== 0 || next !== roots.length || stream.unfinished) {
 				const first = errText.split('\n').find(Boolean);
 				fail(new LayerWalkError(first ? sanitize(first) : `find exited ${status} after ${next} of ${roots.length} layer directories`));
 				return;

@@ -10,6 +10,7 @@
 import {spawn, type ChildProcess} from 'node:child_process';
 import type {Stats} from 'node:fs';
 import {DirAggregator, type DirSink, type Frame} from './dir-aggregator.js';
+import {NulRecords} from './nul-records.js';
 import {programPath} from './programs.js';
 import {text, type RawName} from './raw-names.js';
 import {WalkAbortedError, type TreeWalkOptions, type WalkedTree} from './tree-types.js';
@@ -150,7 +151,6 @@ export function walkTreeWithFind(upperDir: string, options: TreeWalkOptions = {}
 			const stack: Frame[] = [];
 			const pending = new Map<string, number[]>();
 			let chunkFrame: Frame | undefined;
-			let rest: Buffer | null = null;
 			let failed: Error | undefined;
 			const close = (frame: Frame) => {
 				if (pending.size > 0) {
@@ -251,32 +251,15 @@ export function walkTreeWithFind(upperDir: string, options: TreeWalkOptions = {}
 				}
 				b.leaf(parent, name, nameText, findType(y), size, blocks, id === '' ? 1 : 2, id, null);
 			};
+			const stream = new NulRecords(onRecord);
 			child.stdout!.on('data', (data: Buffer) => {
 				if (settled || failed) return;
-				let pos = 0;
 				try {
-					if (rest) {
-						const end = data.indexOf(0);
-						if (end < 0) {
-							rest = Buffer.concat([rest, data]);
-							return;
-						}
-						const joined = Buffer.concat([rest, data.subarray(0, end)]);
-						rest = null;
-						onRecord(joined, 0, joined.length);
-						pos = end + 1;
-					}
-					for (;;) {
-						const end = data.indexOf(0, pos);
-						if (end < 0) break;
-						onRecord(data, pos, end);
-						pos = end + 1;
-					}
+					stream.push(data);
 				} catch (error) {
 					failed = error as Error;
 					child.kill('SIGKILL');
 				}
-				if (pos < data.length) rest = Buffer.from(data.subarray(pos));
 			});
 			let errText = '';
 			child.stderr!.setEncoding('latin1').on('data', (data: string) => {

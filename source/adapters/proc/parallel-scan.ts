@@ -1,25 +1,40 @@
 import {Worker} from 'node:worker_threads';
 import {deletedLinks, inspect, listPids, type ScanOptions, type ScanResult} from './deleted-open-scan.js';
 
-/** The same loop for a worker thread (evaluated source: nothing to locate on disk, in a bundle or not). */
-const workerSource = `
-const {parentPort, workerData} = require('node:worker_threads');
-const {readdirSync, readlinkSync} = require('node:fs');
-const {pids, proc} = workerData;
-const links = [];
-let processes = 0, fds = 0;
-for (const pid of pids) {
+/**
+ * Source text for worker threads (evaluated: nothing to locate on disk, in a bundle or not):
+ * `fdLinks(proc, pid, links)` reads /proc/PID/fd and pushes "pid/fd" of every link to a
+ * deleted file; it returns the number of fds, or -1 when the process is gone. The worker's
+ * own source brings readdirSync and readlinkSync into scope.
+ */
+export const fdLinksSource = `
+function fdLinks(proc, pid, links) {
 	const dir = proc + '/' + pid + '/fd/';
 	let names;
-	try { names = readdirSync(dir); } catch { continue; }
-	processes++;
-	fds += names.length;
+	try { names = readdirSync(dir); } catch { return -1; }
 	for (const name of names) {
 		try {
 			const text = readlinkSync(dir + name);
 			if (text.charCodeAt(0) === 0x2f && text.endsWith(' (deleted)')) links.push(pid + '/' + name);
 		} catch {}
 	}
+	return names.length;
+}
+`;
+
+/** The readlink loop of deletedLinks, for a worker thread. */
+const workerSource = `
+const {parentPort, workerData} = require('node:worker_threads');
+const {readdirSync, readlinkSync} = require('node:fs');
+${fdLinksSource}
+const {pids, proc} = workerData;
+const links = [];
+let processes = 0, fds = 0;
+for (const pid of pids) {
+	const n = fdLinks(proc, pid, links);
+	if (n < 0) continue;
+	processes++;
+	fds += n;
 }
 parentPort.postMessage({links, processes, fds});
 `;

@@ -1,7 +1,7 @@
 import {Worker} from 'node:worker_threads';
 import {deletedLinks, listPids} from './deleted-open-scan.js';
 import {type KubeletCmdline, kubeletArgv, kubeletFromArgv} from './kubelet-cmdline.js';
-import type {DeletedLinks} from './parallel-scan.js';
+import {type DeletedLinks, fdLinksSource} from './parallel-scan.js';
 
 /**
  * `report`'s two passes over every process in one (issue 18): the readlink of every
@@ -38,7 +38,7 @@ const workerFrom = 1000;
 const workerSource = `
 const {parentPort, workerData} = require('node:worker_threads');
 const {closeSync, openSync, readdirSync, readlinkSync, readSync} = require('node:fs');
-const {pids, proc, wantLinks, wantKubelet, shared, chunk} = workerData;
+${fdLinksSource}const {pids, proc, wantLinks, wantKubelet, shared, chunk} = workerData;
 const state = new Int32Array(shared);
 const buffer = Buffer.allocUnsafe(16 * 1024);
 const read = path => {
@@ -61,18 +61,10 @@ for (;;) {
 	for (let i = from; i < to; i++) {
 		const pid = pids[i];
 		if (wantLinks) {
-			const dir = proc + '/' + pid + '/fd/';
-			let names = null;
-			try { names = readdirSync(dir); } catch {}
-			if (names) {
+			const n = fdLinks(proc, pid, links);
+			if (n >= 0) {
 				processes++;
-				fds += names.length;
-				for (const name of names) {
-					try {
-						const text = readlinkSync(dir + name);
-						if (text.charCodeAt(0) === 0x2f && text.endsWith(' (deleted)')) links.push(pid + '/' + name);
-					} catch {}
-				}
+				fds += n;
 			}
 		}
 		if (wantKubelet && i < Atomics.load(state, 1)) {
