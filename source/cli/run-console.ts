@@ -33,6 +33,12 @@ function pendingFeed(intervalMs: number, state: Partial<FeedState>): ConsoleFeed
 export type ConsoleUi = typeof import('../ui/console-entry.js');
 
 /** The operator quit before the engines answered. */
+/**
+ * After the first engine answers, how long the console waits for the others before its first
+ * figures (most answer within milliseconds); one slower than this joins when it answers.
+ */
+const CONNECT_GRACE_MS = 1500;
+
 class QuitBeforeReady extends Error {
 	constructor(readonly sources: ReadonlyArray<{close(): void}>) {
 		super('quit before the engines answered');
@@ -117,7 +123,7 @@ export async function runConsole(flags: ConsoleFlags, ui: ConsoleUi, afterFirstF
 
 	// Connects in the background: the console answers keys (q included) while engines are slow to answer.
 	const start = async () => {
-		const [{connectEngines}, {DockerSampler}, {watchDocker}, {CriFeed}, {CombinedFeed}, {resolveKubeletEviction}] = await Promise.all([
+		const [{connectEnginesProgressively}, {DockerSampler}, {watchDocker}, {CriFeed}, {CombinedFeed}, {resolveKubeletEviction}] = await Promise.all([
 			import('../services/engines.js'),
 			import('../services/sampler.js'),
 			import('../services/watch-docker.js'),
@@ -127,19 +133,30 @@ export async function runConsole(flags: ConsoleFlags, ui: ConsoleUi, afterFirstF
 		]);
 		const eviction = resolveKubeletEviction({configPath: flags.kubeletConfig});
 		// Every engine that answers (--runtime auto); none answering ends the console with one line and a hint, exit 2.
-		const {sources, notes} = await connectEngines({runtime: flags.runtime, host: flags.host, podmanHost: flags.podmanHost, runtimeEndpoint: flags.runtimeEndpoint, timeout: flags.timeout ?? 10});
-		if (quit) throw new QuitBeforeReady(sources);
-		const feeds = sources.map((source, i) => {
+		// An engine that answers more than CONNECT_GRACE_MS after the first joins the console when it does.
+		const {first, late} = await connectEnginesProgressively({runtime: flags.runtime, host: flags.host, podmanHost: flags.podmanHost, runtimeEndpoint: flags.runtimeEndpoint, timeout: flags.timeout ?? 10}, CONNECT_GRACE_MS);
+		const {sources, notes} = first;
+		if (quit) {
+			void late.then(rest => {
+				for (const source of rest.sources) source.close();
+			});
+			throw new QuitBeforeReady(sources);
+		}
+		const feedOf = (source: (typeof sources)[number], notices: string[]) => {
 			if (!source.docker) return new CriFeed(source, {intervalMs, thresholds: eviction.thresholds});
-			const sampler = new DockerSampler(source.docker, {intervalMs, dfTimeoutMs: (flags.dfTimeout ?? 120) * 1000, thresholds: eviction.thresholds, notices: i === 0 ? [...eviction.warnings, ...notes] : []});
+			const sampler = new DockerSampler(source.docker, {intervalMs, dfTimeoutMs: (flags.dfTimeout ?? 120) * 1000, thresholds: eviction.thresholds, notices});
 			// Sampled every interval; the engine's event stream keeps the list live in between
 			// (LAYERSCOPE_EVENTS=0: polling only, the reference of bench/engine-loss.mjs).
 			return process.env.LAYERSCOPE_EVENTS === '0' ? sampler : watchDocker(source.docker, sampler);
-		});
+		};
+		const feeds = sources.map((source, i) => feedOf(source, i === 0 ? [...eviction.warnings, ...notes] : []));
+		const combined = new CombinedFeed(feeds);
 		// Deleted-but-open files (issue 14) ride on the engines' feed: same snapshot, growth included.
 		const {DeletedOpenFeed} = await import('../services/deleted-open-feed.js');
-		const feed = new DeletedOpenFeed(feeds.length === 1 ? feeds[0]! : new CombinedFeed(feeds), {intervalMs: Math.max(intervalMs, 5000)});
+		const feed = new DeletedOpenFeed(combined, {intervalMs: Math.max(intervalMs, 5000)});
+		let stopped = false;
 		stopFeed = async () => {
+			stopped = true;
 			await feed.stop();
 			await Promise.all(feeds.map(f => f.stop()));
 			for (const source of sources) source.close();
@@ -148,8 +165,27 @@ export async function runConsole(flags: ConsoleFlags, ui: ConsoleUi, afterFirstF
 		feed.start();
 		for (const f of feeds) f.start();
 		// The actions' services: no mutation service exists in read-only mode.
-		services = await (await import('./console-actions.js')).consoleServicesForSources(sources, flags, services.readOnly);
+		services = await (await import('./console-actions.js')).consoleServicesForSources([...sources], flags, services.readOnly);
 		if (!quit) instance.rerender(element(feed));
+		// Then the engines that answered late, if any.
+		const rest = await late;
+		if (stopped || quit) {
+			for (const source of rest.sources) source.close();
+			return;
+		}
+		for (const source of rest.sources) {
+			const added = feedOf(source, []);
+			sources.push(source);
+			feeds.push(added);
+			combined.add(added);
+			added.start();
+		}
+		if (rest.notes.length > 0) combined.add(null, rest.notes);
+		// The actions see the late engines too.
+		if (rest.sources.length > 0) {
+			services = await (await import('./console-actions.js')).consoleServicesForSources([...sources], flags, services.readOnly);
+			if (!quit && !stopped) instance.rerender(element(feed));
+		}
 	};
 	start().catch(error => {
 		// Quit while connecting: nothing was started; close what answered and leave quietly.

@@ -84,47 +84,110 @@ function distinct(sources: EngineSource[]): EngineSource[] {
 	return out;
 }
 
+/** What answered, and what is worth a note about what did not. */
+export interface Connected {
+	sources: EngineSource[];
+	notes: string[];
+}
+
 /**
  * Connects the engines asked for. With `auto`, every engine that answers is used (Docker,
  * CRI and every Podman service found) and the ones that do not are noted; it fails only
  * when none answers.
  */
-export async function connectEngines(flags: EngineFlags): Promise<{sources: EngineSource[]; notes: string[]}> {
+export async function connectEngines(flags: EngineFlags): Promise<Connected> {
+	const {first, late} = await connectEnginesProgressively(flags, Infinity);
+	const rest = await late;
+	return {sources: [...first.sources, ...rest.sources], notes: [...first.notes, ...rest.notes]};
+}
+
+/**
+ * As connectEngines, without waiting for the slowest engine: `first` holds what answered
+ * within `graceMs` of the first engine's answer (everything, when all answer by then), and
+ * `late` what answers after (never rejects; a duplicate of a first source is closed). A
+ * Podman service whose /info takes seconds on a busy node must not hold back the console's
+ * first figures (issue 18). Fails, as connectEngines, only when none answers.
+ */
+export async function connectEnginesProgressively(flags: EngineFlags, graceMs: number): Promise<{first: Connected; late: Promise<Connected>}> {
 	const choice = (flags.runtime ?? 'auto') as RuntimeChoice;
-	if (choice === 'docker') return {sources: [await dockerSource(flags)], notes: []};
-	if (choice === 'cri') return {sources: [await criSource(flags)], notes: []};
-	if (choice === 'podman') return connectPodman(flags, {required: true});
+	const none: Promise<Connected> = Promise.resolve({sources: [], notes: []});
+	if (choice === 'docker') return {first: {sources: [await dockerSource(flags)], notes: []}, late: none};
+	if (choice === 'cri') return {first: {sources: [await criSource(flags)], notes: []}, late: none};
+	if (choice === 'podman') return {first: await connectPodman(flags, {required: true}), late: none};
 	const podmanNamed = Boolean(flags.podmanHost || process.env.CONTAINER_HOST);
-	const attempts = await Promise.allSettled([dockerSource(flags), criSource(flags), connectPodman(flags, {required: podmanNamed})]);
+	const pending = [dockerSource(flags).then(source => ({sources: [source], notes: []})), criSource(flags).then(source => ({sources: [source], notes: []})), connectPodman(flags, {required: podmanNamed})];
+	const settled: Array<PromiseSettledResult<Connected> | undefined> = [undefined, undefined, undefined];
+	const tracked = pending.map((attempt, i) =>
+		attempt.then(
+			value => {
+				settled[i] = {status: 'fulfilled', value};
+			},
+			reason => {
+				settled[i] = {status: 'rejected', reason};
+			},
+		),
+	);
+	// Every attempt settled, or one answered and the grace after it is over.
+	await new Promise<void>(resolve => {
+		let timer: NodeJS.Timeout | undefined;
+		void Promise.all(tracked).then(() => {
+			clearTimeout(timer);
+			resolve();
+		});
+		if (!Number.isFinite(graceMs)) return;
+		void Promise.any(pending).then(
+			() => {
+				timer = setTimeout(resolve, graceMs);
+				timer.unref?.();
+			},
+			() => {},
+		);
+	});
+	const early = settled.slice();
+	const attempts = early.map(a => a ?? ({status: 'rejected', reason: undefined} as PromiseRejectedResult));
+	const sources = distinct(attempts.flatMap(a => (a.status === 'fulfilled' ? a.value.sources : [])));
+	if (sources.length === 0) throw noEngine(flags, attempts, podmanNamed);
+	// The same socket reached twice: the copy kept nowhere is closed.
+	for (const a of attempts) if (a.status === 'fulfilled') for (const source of a.value.sources) if (!sources.includes(source)) source.close();
+	const first = {sources, notes: notesOf(flags, early, podmanNamed)};
+	const late = Promise.all(tracked).then(() => {
+		const latecomers = settled.map((a, i) => (early[i] ? undefined : a));
+		const all = distinct([...sources, ...latecomers.flatMap(a => (a?.status === 'fulfilled' ? a.value.sources : []))]);
+		const added = all.filter(source => !sources.includes(source));
+		for (const a of latecomers) if (a?.status === 'fulfilled') for (const source of a.value.sources) if (!added.includes(source)) source.close();
+		return {sources: added, notes: notesOf(flags, latecomers, podmanNamed)};
+	});
+	return {first, late};
+}
+
+/** The error when no engine answered: the one the operator named, or all three reasons. */
+function noEngine(flags: EngineFlags, attempts: PromiseSettledResult<Connected>[], podmanNamed: boolean): unknown {
 	const [dockerAttempt, criAttempt, podmanAttempt] = attempts;
-	const sources = distinct([
-		...(dockerAttempt.status === 'fulfilled' ? [dockerAttempt.value] : []),
-		...(criAttempt.status === 'fulfilled' ? [criAttempt.value] : []),
-		...(podmanAttempt.status === 'fulfilled' ? podmanAttempt.value.sources : []),
-	]);
-	const message = (a: PromiseSettledResult<unknown>) => (a.status === 'rejected' ? formatError(a.reason) : '');
+	// The engine the operator named explicitly is the one whose error they need to see.
+	const dockerNamed = Boolean(flags.host || process.env.DOCKER_HOST);
+	const criNamed = Boolean(flags.runtimeEndpoint || process.env.CONTAINER_RUNTIME_ENDPOINT);
+	const named = [dockerNamed && dockerAttempt, criNamed && criAttempt, podmanNamed && podmanAttempt].filter(Boolean) as PromiseRejectedResult[];
+	if (named.length === 1) return named[0]!.reason;
+	const reasons = attempts.map(a => (a.status === 'rejected' ? a.reason : undefined));
+	const [dockerReason, criReason, podmanReason] = reasons;
+	return new EngineError(
+		`no container engine answered. Docker: ${errorLine(dockerReason)}; CRI: ${errorLine(criReason)}; Podman: ${podmanReason ? errorLine(podmanReason) : 'no socket found'}`,
+		reasons.map(errorHint).filter(Boolean).join('; ') || 'start dockerd, containerd or the Podman service, or name one with --host, --runtime-endpoint or --podman-host',
+		'NO_ENGINE',
+	);
+}
+
+/** Notes on these attempts (undefined: not settled, or not this part): an engine the operator named but that did not answer is worth one; an absent default is not. */
+function notesOf(flags: EngineFlags, attempts: Array<PromiseSettledResult<Connected> | undefined>, podmanNamed: boolean): string[] {
+	const message = (a: PromiseSettledResult<unknown> | undefined) => (a?.status === 'rejected' ? formatError(a.reason) : '');
+	const [dockerAttempt, criAttempt, podmanAttempt] = attempts;
 	const docker = message(dockerAttempt);
 	const cri = message(criAttempt);
 	const podman = message(podmanAttempt);
-	if (sources.length === 0) {
-		// The engine the operator named explicitly is the one whose error they need to see.
-		const dockerNamed = Boolean(flags.host || process.env.DOCKER_HOST);
-		const criNamed = Boolean(flags.runtimeEndpoint || process.env.CONTAINER_RUNTIME_ENDPOINT);
-		const named = [dockerNamed && dockerAttempt, criNamed && criAttempt, podmanNamed && podmanAttempt].filter(Boolean) as PromiseRejectedResult[];
-		if (named.length === 1) throw named[0]!.reason;
-		const reasons = attempts.map(a => (a.status === 'rejected' ? a.reason : undefined));
-		const [dockerReason, criReason, podmanReason] = reasons;
-		throw new EngineError(
-			`no container engine answered. Docker: ${errorLine(dockerReason)}; CRI: ${errorLine(criReason)}; Podman: ${podmanReason ? errorLine(podmanReason) : 'no socket found'}`,
-			reasons.map(errorHint).filter(Boolean).join('; ') || 'start dockerd, containerd or the Podman service, or name one with --host, --runtime-endpoint or --podman-host',
-			'NO_ENGINE',
-		);
-	}
-	// An engine the operator named but that did not answer is worth a note; an absent default is not.
 	const notes: string[] = [];
 	if (docker && (flags.host || process.env.DOCKER_HOST)) notes.push(`Docker skipped: ${docker}`);
 	if (cri && (flags.runtimeEndpoint || process.env.CONTAINER_RUNTIME_ENDPOINT)) notes.push(`CRI skipped: ${cri}`);
 	if (podman && podmanNamed) notes.push(`Podman skipped: ${podman}`);
-	if (podmanAttempt.status === 'fulfilled') notes.push(...podmanAttempt.value.notes);
-	return {sources, notes};
+	if (podmanAttempt?.status === 'fulfilled') notes.push(...podmanAttempt.value.notes);
+	return notes;
 }

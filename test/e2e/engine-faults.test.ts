@@ -1,11 +1,12 @@
 import {mkdtempSync, rmSync} from 'node:fs';
-import {createServer, type Server} from 'node:net';
+import {createServer, type Server, type Socket} from 'node:net';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {startDockerd, stopDockerd} from '../../source/adapters/lab/docker-lab.js';
 import {labPaths} from '../../source/adapters/lab/lab-paths.js';
 import {cliPath} from '../helpers/cli.js';
+import {lab} from '../helpers/lab.js';
 import {tmuxSession} from '../helpers/tmux.js';
 
 // README's failure table (When things go wrong), rows 2 and 4, in a real terminal.
@@ -88,5 +89,31 @@ describe('engine faults in the console', () => {
 				term.kill();
 			}
 		});
+	});
+
+	it('a named Podman that never answers does not hold back Docker, and is noted when it fails', async () => {
+		// Accepts and holds; cut() then ends its connections, as an engine that gives up.
+		const held = new Set<Socket>();
+		let refusing = false;
+		const slow = createServer(client => {
+			if (refusing) client.destroy();
+			else held.add(client);
+		});
+		const socket = join(dir, 'slow-podman.sock');
+		await new Promise<void>(resolve => slow.listen(socket, resolve));
+		const term = tmuxSession('fault-slow-podman');
+		try {
+			term.start({DOCKER_HOST: lab().dockerHost, CONTAINER_HOST: `unix://${socket}`}, `${process.execPath} ${cliPath} --interval 2 --timeout 120`);
+			const first = await term.until("Docker's figures while Podman still holds its answer", text => /refreshed \d+s ago/.test(text) && text.includes('Where the bytes live'), 90_000);
+			expect(first).not.toContain('Podman skipped');
+			refusing = true;
+			for (const client of held) client.destroy();
+			await term.until('the note on Podman in the footer', text => text.includes('Podman skipped'), 30_000);
+			term.send('q');
+			await term.until('a clean exit', text => text.includes('exit=0'), 15_000);
+		} finally {
+			term.kill();
+			slow.close();
+		}
 	});
 });
