@@ -2,7 +2,10 @@
 // Times the drill-down tree walker (dist/source/adapters/fs/tree-walk.js, then toDrillTree) against GNU `du -s`
 // on a generated tree of about 1,000,000 files, warm cache, median of RUNS runs each, with the
 // peak RSS of each process (/usr/bin/time -f %M). Build first: npm run build.
-// Usage: node bench/walk.mjs [--runs N] [--dir /tmp/ls-bench-walk]
+// --cold: the page cache dropped (sync; echo 3 > /proc/sys/vm/drop_caches, as root) before every
+// timed run, du's and the walker's alike. --workers auto,2,4,8: the walker with each number of `find`
+// processes (TreeWalkOptions.workers; auto: the walker's own choice), alternated in every round.
+// Usage: node bench/walk.mjs [--runs N] [--dir /tmp/ls-bench-walk] [--cold] [--workers N[,M…]]
 import {execFileSync, spawnSync} from 'node:child_process';
 import {existsSync, linkSync, mkdirSync, rmSync, symlinkSync, truncateSync, writeFileSync} from 'node:fs';
 import {loadavg} from 'node:os';
@@ -14,6 +17,12 @@ const arg = (name, fallback) => {
 	return i > 0 ? process.argv[i + 1] : fallback;
 };
 const runs = Number(arg('--runs', 3));
+const cold = process.argv.includes('--cold');
+const workerCounts = arg('--workers', '')
+	.split(',')
+	.filter(Boolean)
+	.map(v => (v === 'auto' ? undefined : Number(v)));
+const variants = workerCounts.length > 0 ? workerCounts : [undefined];
 const root = arg('--dir', '/tmp/ls-bench-walk');
 const tree = join(root, 'tree');
 const marker = join(root, '.complete-v1');
@@ -51,6 +60,12 @@ function generate() {
 	process.stderr.write(`\rgenerated ${files} files in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
 }
 
+/** The page cache dropped (root only): the next read of the tree comes from the disk. */
+function dropCaches() {
+	execFileSync('sync');
+	writeFileSync('/proc/sys/vm/drop_caches', '3');
+}
+
 /** Wall seconds, peak RSS (KiB) and CPU seconds (with its children, e.g. the finds) of one command. */
 function measure(cmd, args) {
 	const started = process.hrtime.bigint();
@@ -73,7 +88,7 @@ writeFileSync(
 		`const {walkTree} = await import(${JSON.stringify(walker)});`,
 		`const {toDrillTree} = await import(${JSON.stringify(drill)});`,
 		'const started = performance.now();',
-		'const t = await walkTree(process.argv[2]);',
+		'const t = await walkTree(process.argv[2], process.argv[3] ? {workers: Number(process.argv[3])} : {});',
 		'const walked = performance.now();',
 		'const totals = t.totals;',
 		"const tree = toDrillTree('bench', t);",
@@ -83,17 +98,24 @@ writeFileSync(
 	].join('\n'),
 );
 
-measure('du', ['-s', tree]); // warm the cache
+if (!cold) measure('du', ['-s', tree]); // warm the cache
 const loadBefore = loadavg()[0];
 const du = [];
-const walk = [];
+const walks = new Map(variants.map(v => [v, []]));
 let result;
 for (let i = 0; i < runs; i++) {
+	if (cold) dropCaches();
 	du.push(measure('du', ['-s', tree]));
-	const w = measure(process.execPath, [child, tree]);
-	result = JSON.parse(w.stdout);
-	walk.push(w);
+	// Rotated every round, so no variant always runs right after du.
+	for (let k = 0; k < variants.length; k++) {
+		const v = variants[(k + i) % variants.length];
+		if (cold) dropCaches();
+		const w = measure(process.execPath, v === undefined ? [child, tree] : [child, tree, String(v)]);
+		result = JSON.parse(w.stdout);
+		walks.get(v).push(w);
+	}
 }
+const walk = walks.get(variants[0]);
 const loadAfter = loadavg()[0];
 const duBlocks = Number(execFileSync('du', ['-s', '-B1', tree], {encoding: 'utf8'}).split('\t')[0]);
 const duS = median(du.map(r => r.seconds));
@@ -102,7 +124,14 @@ const walkRss = Math.max(...walk.map(r => r.rssKiB)) / 1024;
 console.log(`tree: ${tree} (${result.inodes} inodes, ${result.dirs} directories)`);
 console.log(`du -s:      median ${duS.toFixed(2)} s of [${du.map(r => r.seconds.toFixed(2)).join(', ')}], peak RSS ${(Math.max(...du.map(r => r.rssKiB)) / 1024).toFixed(0)} MB`);
 console.log(`tree walk:  median ${walkS.toFixed(2)} s of [${walk.map(r => r.seconds.toFixed(2)).join(', ')}], peak RSS ${walkRss.toFixed(0)} MB`);
-console.log(`ratio:      ${(walkS / duS).toFixed(2)}x du -s (target <= 1.3x); RSS target <= 300 MB`);
+console.log(`ratio:      ${(walkS / duS).toFixed(2)}x du -s${cold ? ' (cold cache)' : ''}; RSS target <= 300 MB`);
+if (variants.length > 1 || variants[0] !== undefined)
+	for (const [v, list] of walks) {
+		const s = median(list.map(r => r.seconds));
+		console.log(
+			`  ${v ?? 'auto'} finds: median ${s.toFixed(2)} s of [${list.map(r => r.seconds.toFixed(2)).join(', ')}] = ${(s / duS).toFixed(2)}x du -s, CPU ${median(list.map(r => r.cpu)).toFixed(2)} s, peak RSS ${(Math.max(...list.map(r => r.rssKiB)) / 1024).toFixed(0)} MB`,
+		);
+	}
 console.log(
 	`in process: walk ${(median(walk.map(r => JSON.parse(r.stdout).walkMs)) / 1000).toFixed(2)} s, display model ${(median(walk.map(r => JSON.parse(r.stdout).modelMs)) / 1000).toFixed(2)} s (medians; the tree walk time above includes both and Node start-up)`,
 );

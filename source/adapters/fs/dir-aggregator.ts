@@ -80,6 +80,8 @@ export class DirAggregator {
 	readonly unwalked: RawName[] = [];
 	readonly candidates: OpaqueCandidate[] = [];
 	readonly copyUps: CopyUpCandidate[] = [];
+	/** Names lstat'ed by listDirectory (walk-find times the root's listing by it). */
+	listed = 0;
 	otherFs = 0;
 	private fresh = 0;
 
@@ -173,6 +175,7 @@ export class DirAggregator {
 			this.unreadable(frame);
 			this.fail(frame, err, () => frame.rel);
 		}
+		this.listed += names.length;
 		if (names.length > 1) names.sort(typeof names[0] === 'string' ? undefined : (Buffer.compare as (x: string | Buffer, y: string | Buffer) => number));
 		const subdirs: Subdir[] = [];
 		for (const name of names) {

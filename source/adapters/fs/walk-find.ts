@@ -66,6 +66,18 @@ interface Chunk {
 
 const findType = (y: number) => (y === 0x66 ? LEAF.file : y === 0x6c ? LEAF.symlink : y === 0x63 ? LEAF.charDevice : LEAF.other); // f l c
 
+/** Find processes on a warm cache: the walk is CPU-bound, one per core (WALKER-FACTS.md). */
+export const WARM_FINDS = 2;
+/** On a cold cache: the walk waits on the disk, more requests in flight pay (bench/walk.mjs --cold --workers 2,4,8). */
+export const COLD_FINDS = 4;
+/** Mean time per name lstat'ed while listing the root above which the cache is cold (warm: a few µs; cold: a disk read, 100 µs and more). */
+const COLD_MS_PER_ENTRY = 0.05;
+
+/** How many finds share a walk, from the root's listing: `entries` names lstat'ed in `ms` (too few to tell: warm). */
+export function findProcesses(entries: number, ms: number): number {
+	return entries >= 8 && ms / entries > COLD_MS_PER_ENTRY ? COLD_FINDS : WARM_FINDS;
+}
+
 export function walkTreeWithFind(upperDir: string, options: TreeWalkOptions = {}): Promise<WalkedTree> {
 	const {signal} = options;
 	if (signal?.aborted) return Promise.reject(new WalkAbortedError());
@@ -94,7 +106,7 @@ export function walkTreeWithFind(upperDir: string, options: TreeWalkOptions = {}
 		shallowDepth: options.shallowDepth ?? 2,
 		minDeepBytes: options.minDeepFileBytes ?? 64 * 1024,
 	});
-	const workers = Math.max(1, options.workers ?? 2);
+	let workers = Math.max(1, options.workers ?? 2);
 
 	/** Lists one directory here (DirAggregator.listDirectory); returns its subdirectories with a size guess. */
 	const listHere = (frame: Frame): Chunk[] => {
@@ -120,8 +132,11 @@ export function walkTreeWithFind(upperDir: string, options: TreeWalkOptions = {}
 
 		let queue: Chunk[] = [];
 		try {
+			const started = performance.now();
 			const rootFrame = b.enterRoot();
 			if (rootFrame) queue = listHere(rootFrame);
+			// The root's listing, timed, tells a cold page cache from a warm one (issue 18).
+			if (options.workers === undefined) workers = findProcesses(b.listed, performance.now() - started);
 			// Few big subdirectories: list the biggest here too, so every find gets work.
 			while (queue.length > 0 && queue.length < 4 * workers) {
 				let at = 0;
