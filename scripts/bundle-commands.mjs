@@ -6,7 +6,7 @@ import {createHash} from 'node:crypto';
 import {readFileSync, writeFileSync} from 'node:fs';
 import {relative, sep} from 'node:path';
 import * as esbuild from 'esbuild';
-import {bundlePatches, replaceOnce} from './bundle-patches.mjs';
+import {bundlePatches, modemDebug, replaceOnce} from './bundle-patches.mjs';
 import {seaPatches} from './sea-patches.mjs';
 
 const outfile = 'dist/commands.cjs';
@@ -57,7 +57,8 @@ const lazyRequires = {
 			loader: 'js',
 		}));
 		build.onLoad({filter: /[\\/]node_modules[\\/]docker-modem[\\/]lib[\\/]modem\.js$/}, args => ({
-			contents: replaceOnce(readFileSync(args.path, 'utf8'), "ssh = require('./ssh'),", "ssh = function () { return require('./ssh').apply(this, arguments); },", args.path),
+			// This plugin loads modem.js before bundlePatches would: apply its rewrite here too.
+			contents: modemDebug(replaceOnce(readFileSync(args.path, 'utf8'), "ssh = require('./ssh'),", "ssh = function () { return require('./ssh').apply(this, arguments); },", args.path), args.path),
 			loader: 'js',
 		}));
 	},

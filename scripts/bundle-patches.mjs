@@ -133,6 +133,16 @@ const dedupe = {
 	},
 };
 
+/**
+ * docker-modem formats every request's options with util.inspect (showHidden, unlimited
+ * depth) for a debug line that is off unless DEBUG=modem: through an abort signal that reaches
+ * the timer list, 60 ms of `layerscope image`'s 1.2 s in one profile. The line is built only
+ * when it is printed.
+ */
+export function modemDebug(text, where) {
+	return replaceOnce(text, "debug('Sending: %s', util.inspect(options, {", "if (debug.enabled) debug('Sending: %s', util.inspect(options, {", where);
+}
+
 const load = (filter, patch) => build => build.onLoad({filter}, args => ({contents: patch(readFileSync(args.path, 'utf8'), args.path), loader: 'js'}));
 
 /** esbuild plugins applying the rewrites above, and the frame-cost ones (frame-patches.mjs). */
@@ -147,6 +157,7 @@ export const bundlePatches = [
 			build.onLoad({filter: /[\\/]node_modules[\\/]string-width[\\/]index\.js$/}, args => ({contents: patchStringWidth(args.path), loader: 'js'}));
 			load(/[\\/]@alcalzone[\\/]ansi-tokenize[\\/]build[\\/]tokenize\.js$/, ansiTokenize)(build);
 			load(/[\\/]node_modules[\\/]slice-ansi[\\/]tokenize-ansi\.js$/, sliceAnsi)(build);
+			load(/[\\/]node_modules[\\/]docker-modem[\\/]lib[\\/]modem\.js$/, modemDebug)(build);
 		},
 	},
 ];

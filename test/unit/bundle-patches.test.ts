@@ -5,7 +5,7 @@ import {pathToFileURL} from 'node:url';
 import * as esbuild from 'esbuild';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 // @ts-expect-error plain .mjs build script without types
-import {bundlePatches, ONE_CLUSTER_EACH} from '../../scripts/bundle-patches.mjs';
+import {bundlePatches, modemDebug, ONE_CLUSTER_EACH} from '../../scripts/bundle-patches.mjs';
 // @ts-expect-error plain .mjs build script without types
 import {seaPatches} from '../../scripts/sea-patches.mjs';
 
@@ -93,6 +93,7 @@ describe('rewritten dependencies', () => {
 		['@alcalzone/ansi-tokenize', 'node_modules/@alcalzone/ansi-tokenize'],
 		['ink', 'node_modules/ink'],
 		['yoga-layout', 'node_modules/yoga-layout'],
+		['docker-modem', 'node_modules/docker-modem'],
 	];
 
 	it('are pinned to the exact version installed, in dependencies or overrides', () => {
@@ -133,5 +134,12 @@ describe('rewritten dependencies', () => {
 		expect(code).toContain('yoga-layout did not start synchronously');
 		expect(code).not.toContain("await import('./devtools.js')");
 		expect(code).not.toContain('await loadPackageJson()');
+	});
+
+	it("docker-modem formats a request's debug line only when it is printed, in the commands bundle too", () => {
+		const path = join(process.cwd(), 'node_modules/docker-modem/lib/modem.js');
+		expect(modemDebug(readFileSync(path, 'utf8'), path)).toContain("if (debug.enabled) debug('Sending: %s', util.inspect(options, {");
+		// `npm test` builds first: report, plan and image run from this bundle.
+		expect(readFileSync(join(process.cwd(), 'dist/commands.cjs'), 'utf8')).toMatch(/(if\(([\w$]+)\.enabled\)|([\w$]+)\.enabled&&)[\w$]+\("Sending: %s",/);
 	});
 });

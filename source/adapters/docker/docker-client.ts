@@ -2,6 +2,7 @@ import Docker from 'dockerode';
 import {withDeadline} from '../engine-error.js';
 import {dockerError, timeoutError} from './docker-errors.js';
 import type {DockerEndpoint} from './endpoint.js';
+import {unixSocketAgent} from './unix-agent.js';
 
 export interface CallOptions {
 	timeoutMs?: number;
@@ -21,6 +22,7 @@ export class DockerClient {
 			host: endpoint.host,
 			port: endpoint.port,
 			protocol: endpoint.protocol,
+			...(endpoint.socketPath ? {agent: unixSocketAgent()} : {}),
 			...(version ? {version: version.startsWith('v') ? version : `v${version}`} : {}),
 		});
 	}

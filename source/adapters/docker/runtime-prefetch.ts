@@ -18,7 +18,10 @@ export interface PrefetchedRuntime {
 
 function get(socketPath: string, path: string, timeoutMs: number, open: Set<ClientRequest>): Promise<unknown> {
 	return new Promise(resolve => {
-		const req = request({socketPath, path, method: 'GET', headers: {Host: 'localhost'}, agent: false}, res => {
+		// No server name: on a unix socket it means nothing, and computing one costs net.isIP's
+		// pattern compile (see unix-agent.ts).
+		const options = {socketPath, path, method: 'GET', headers: {Host: 'localhost'}, agent: false, servername: ''};
+		const req = request(options, res => {
 			if (res.statusCode !== 200) {
 				res.resume();
 				resolve(null);

@@ -1,4 +1,5 @@
 import Docker from 'dockerode';
+import {unixSocketAgent} from '../docker/unix-agent.js';
 import type {DockerClient} from '../docker/docker-client.js';
 
 /**
@@ -48,7 +49,7 @@ export class Libpod {
 	constructor(readonly client: DockerClient) {
 		// A handle of its own, without DOCKER_API_VERSION's /v1.xx prefix: libpod paths carry their own version.
 		const {socketPath, host, port, protocol} = client.endpoint;
-		this.modem = (new Docker({socketPath, host, port, protocol}) as any).modem;
+		this.modem = (new Docker({socketPath, host, port, protocol, ...(socketPath ? {agent: unixSocketAgent()} : {})}) as any).modem;
 	}
 
 	private get<T>(what: string, path: string, query: Record<string, unknown> = {}): Promise<T> {
