@@ -29,6 +29,7 @@ const image = 'layerscope.local/busybox:latest';
 const exporter = await startExporter(['--interval', String(interval)], {...process.env, ...env});
 log(`exporter at ${exporter.url}, pid ${exporter.pid}, interval ${interval} s, ${minutes} min, warm-up ${warmup / 60_000} min`);
 
+const mib = b => (b / 2 ** 20).toFixed(1);
 const started = Date.now();
 const end = started + minutes * 60_000;
 const rss = []; // [msSinceStart, bytes]
@@ -36,7 +37,30 @@ const parts = []; // [msSinceStart, {anon, file}]: a leak shows in anonymous mem
 function rssParts(pid) {
 	const status = readFileSync(`/proc/${pid}/status`, 'utf8');
 	const kb = name => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0) * 1024;
-	return {anon: kb('RssAnon'), file: kb('RssFile') + kb('RssShmem')};
+	return {anon: kb('RssAnon'), file: kb('RssFile') + kb('RssShmem'), ...anonParts(pid)};
+}
+/**
+ * Where the anonymous part lives, from /proc/PID/smaps: glibc's main malloc arena ([heap], brk),
+ * its per-thread arenas (anonymous mappings aligned to their 64 MiB HEAP_MAX_SIZE), and the rest
+ * (V8's heap pages of every isolate, stacks, other mmaps).
+ */
+function anonParts(pid) {
+	const out = {brk: 0, arenas: 0, otherAnon: 0};
+	let kind = null;
+	for (const line of readFileSync(`/proc/${pid}/smaps`, 'utf8').split('\n')) {
+		const head = /^([0-9a-f]+)-([0-9a-f]+) \S+ \S+ \S+ \d+\s*(.*)$/.exec(line);
+		if (head) {
+			const start = BigInt(`0x${head[1]}`);
+			const size = BigInt(`0x${head[2]}`) - start;
+			const name = head[3];
+			if (name === '[heap]') kind = 'brk';
+			else if (name === '' || name.startsWith('[anon')) kind = start % (64n << 20n) === 0n && size <= 64n << 20n ? 'arenas' : 'otherAnon';
+			else kind = null;
+			continue;
+		}
+		if (kind && line.startsWith('Rss:')) out[kind] += Number(/(\d+)/.exec(line)[1]) * 1024;
+	}
+	return out;
 }
 const heaps = []; // [msSinceStart, main-thread heap used]
 const removals = []; // ms until the series left /metrics
@@ -124,6 +148,9 @@ async function engineRestart() {
 	log(`exporter resumed ${restart.resumedAfter} ms after dockerd answered again`);
 }
 
+/** "used/total/young" of one thread's V8 heap in MiB, from the exporter's own layerscope_exporter_heap_bytes. */
+const heapOf = (text, thread) => ['used', 'total', 'young'].map(kind => mib(value(text, 'layerscope_exporter_heap_bytes', l => l.includes(`thread="${thread}"`) && l.includes(`kind="${kind}"`)) ?? 0)).join('/');
+
 async function meter() {
 	const cpu0 = cpuSeconds(exporter.pid);
 	while (Date.now() < end) {
@@ -135,7 +162,7 @@ async function meter() {
 			const series = text.split('\n').filter(l => l.startsWith('layerscope_container_writable_bytes{')).length;
 			const heap = value(text, 'layerscope_exporter_heap_used_bytes', () => true);
 			log(
-				`rss ${(rss.at(-1)[1] / 2 ** 20).toFixed(1)} MiB, main heap used ${((heap ?? 0) / 2 ** 20).toFixed(1)} MiB, cpu ${(cpuSeconds(exporter.pid) - cpu0).toFixed(1)} s, containers created ${created}, series ${series}, removals timed ${removals.length}`,
+				`rss ${(rss.at(-1)[1] / 2 ** 20).toFixed(1)} MiB, main heap used ${((heap ?? 0) / 2 ** 20).toFixed(1)} MiB, cpu ${(cpuSeconds(exporter.pid) - cpu0).toFixed(1)} s, containers created ${created}, series ${series}, removals timed ${removals.length}; heaps (used/total/young MiB): main ${heapOf(text, 'main')}, walker ${heapOf(text, 'walker0')}; anon: brk ${mib(parts.at(-1)[1].brk)}, arenas ${mib(parts.at(-1)[1].arenas)}, other ${mib(parts.at(-1)[1].otherAnon)} MiB`,
 			);
 		}
 		await sleep(10_000);
@@ -158,7 +185,6 @@ await Promise.all(
 );
 await stopLab(dir);
 
-const mib = b => (b / 2 ** 20).toFixed(1);
 const after = rss.filter(([t]) => t >= warmup);
 const base = after[0]?.[1] ?? rss.at(-1)[1];
 const lastTen = after.filter(([t]) => t >= minutes * 60_000 - 10 * 60_000).map(([, b]) => b);
@@ -171,11 +197,12 @@ const limitMs = interval * 1000 + 2000;
 const lines = [
 	`soak: ${minutes} min, interval ${interval} s, ${created} containers created (one every ~3 s, about 8 alive), exporter exit code ${code}`,
 	`RSS: after warm-up (${warmup / 60_000} min) ${mib(base)} MiB; last 10 min median ${mib(tail)} MiB (${(((tail - base) / base) * 100).toFixed(1)}%); max ${mib(max)} MiB (${(((max - base) / base) * 100).toFixed(1)}%) ${tail <= base * 1.1 ? 'PASS' : 'FAIL'} (≤ +10%)`,
-	...['anon', 'file'].map(kind => {
+	...['anon', 'brk', 'arenas', 'otherAnon', 'file'].map(kind => {
 		const after = parts.filter(([t]) => t >= warmup);
 		const first = after[0]?.[1][kind] ?? 0;
 		const last = median(after.filter(([t]) => t >= minutes * 60_000 - 10 * 60_000).map(([, p]) => p[kind]));
-		return `  of which ${kind === 'anon' ? 'anonymous (heaps, malloc)' : "file-backed (node's code paged in)"}: after warm-up ${mib(first)} MiB; last 10 min median ${mib(last)} MiB (${first ? (((last - first) / first) * 100).toFixed(1) : '?'}%)`;
+		const what = {anon: 'anonymous (heaps, malloc)', brk: '  malloc main arena (brk)', arenas: '  malloc thread arenas', otherAnon: '  other anonymous (V8 heaps, stacks)', file: "file-backed (node's code paged in)"}[kind];
+		return `  of which ${what}: after warm-up ${mib(first)} MiB; last 10 min median ${mib(last)} MiB (${first ? (((last - first) / first) * 100).toFixed(1) : '?'}%)`;
 	}),
 	`main-thread JS heap used: after warm-up ${mib(heapAfter[0]?.[1] ?? 0)} MiB; last 10 min median ${mib(heapTail)} MiB`,
 	`series removal: ${removals.length} removals timed; median ${median(removals)} ms, p99 ${percentile(removals, 99)} ms, max ${Math.max(...removals)} ms; ${lingering.length} lingered > 10 intervals ${lingering.length === 0 && Math.max(...removals) <= limitMs ? 'PASS' : 'CHECK'} (≤ one interval + 2 s: ${limitMs} ms)`,

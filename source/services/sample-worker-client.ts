@@ -7,14 +7,26 @@ import {planPass, type LayerCounts, type LayerQuota, type SweepPolicy} from '../
 
 export type {LayerSample, SampleResult, SampleTarget as LayerTarget} from '../adapters/fs/layer-sampler.js';
 
+/** A walker thread's V8 heap as of its last answer, in bytes. */
+export interface ThreadHeap {
+	used: number;
+	total: number;
+	/** The young generation's reserved size (V8's new space). */
+	young: number;
+	external: number;
+}
+
 class Thread {
 	private worker: Worker | undefined;
+	/** The thread's heap as of its last answer (undefined before the first). */
+	heap: ThreadHeap | undefined;
 	private nextId = 1;
 	private readonly pending = new Map<number, {resolve: (r: any) => void; reject: (e: Error) => void}>();
 
 	private spawn(): Worker {
 		const worker = startWorker('sample-worker');
-		worker.on('message', (msg: {id: number; result: {error?: string}}) => {
+		worker.on('message', (msg: {id: number; result: {error?: string}; heap?: ThreadHeap}) => {
+			if (msg.heap) this.heap = msg.heap;
 			const job = this.pending.get(msg.id);
 			this.pending.delete(msg.id);
 			if (this.pending.size === 0) worker.unref();
@@ -44,6 +56,7 @@ class Thread {
 	async close(): Promise<void> {
 		const worker = this.worker;
 		this.worker = undefined;
+		this.heap = undefined;
 		if (worker) await worker.terminate();
 	}
 }
@@ -136,6 +149,11 @@ export class SampleWorker {
 			stats: results.reduce((t, r) => t + r.stats, 0),
 			reads: results.reduce((t, r) => t + r.reads, 0),
 		};
+	}
+
+	/** Each thread's V8 heap as of its last answer (threads that have not answered yet are left out). */
+	heaps(): ThreadHeap[] {
+		return this.threads.flatMap(t => (t.heap ? [t.heap] : []));
 	}
 
 	async close(): Promise<void> {

@@ -124,6 +124,21 @@ describe('layerscope exporter under a real Prometheus and Alertmanager (deploy/ 
 		expect(check.status).toBe(0);
 	});
 
+	it('reports its own V8 heaps per thread: used, reserved, and the young generation', async () => {
+		const heap = (text: string, thread: string, kind: string) => {
+			const line = text.split('\n').find(l => l.startsWith('layerscope_exporter_heap_bytes{') && l.includes(`thread="${thread}"`) && l.includes(`kind="${kind}"`));
+			return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
+		};
+		await waitFor('the walker thread in layerscope_exporter_heap_bytes', async () => heap(await exporter.metrics(), 'walker0', 'used') !== undefined);
+		const text = await exporter.metrics();
+		for (const thread of ['main', 'walker0']) {
+			expect(heap(text, thread, 'used')).toBeGreaterThan(0);
+			expect(heap(text, thread, 'total')).toBeGreaterThanOrEqual(heap(text, thread, 'used')!);
+			expect(heap(text, thread, 'young')).toBeGreaterThan(0);
+			expect(heap(text, thread, 'young')).toBeLessThanOrEqual(heap(text, thread, 'total')!);
+		}
+	});
+
 	it('/healthz reports every engine reachable', async () => {
 		const response = await fetch(`${exporter.url}/healthz`);
 		expect(response.status).toBe(200);

@@ -1,4 +1,5 @@
 import {monitorEventLoopDelay, type IntervalHistogram} from 'node:perf_hooks';
+import {getHeapSpaceStatistics} from 'node:v8';
 import {Counter, Gauge, Histogram, Registry} from 'prom-client';
 import {classifyFilesystem, describeThreshold, imageGcOf, thresholdAmount, type EvictionThresholds} from '../../domain/eviction.js';
 import {reclaimOrder} from '../../domain/image-gc.js';
@@ -7,6 +8,7 @@ import {buildLedger, ledgerCategories} from '../../domain/ledger.js';
 import {sanitize} from '../../domain/sanitize.js';
 import type {ContainerRecord, EngineSnapshot} from '../../domain/types.js';
 import type {FeedState} from '../console-feed.js';
+import type {ThreadHeap} from '../sample-worker-client.js';
 
 /** One engine as the exporter sees it: its feed's latest state and what the exporter measured around it. */
 export interface EngineView {
@@ -58,6 +60,8 @@ export class ExporterMetrics {
 	private generation = 0;
 	/** Main-thread stalls (a scrape waits for them): a long GC or synchronous work would show here. */
 	private loopDelay: IntervalHistogram | undefined;
+	/** The walker threads' heaps (set by the service that owns them). */
+	walkerHeaps: () => readonly ThreadHeap[] = () => [];
 	private readonly g: Record<string, Gauge<string>> = {};
 	readonly errors: Counter<'engine'>;
 	readonly scrapeSeconds: Histogram<string>;
@@ -133,6 +137,39 @@ export class ExporterMetrics {
 				this.set({stat: 'p99'}, histogram.percentile(99) / 1e9);
 				this.set({stat: 'max'}, histogram.max / 1e9);
 				histogram.reset();
+			},
+		});
+		const walkers = () => this.walkerHeaps();
+		new Gauge({
+			name: 'layerscope_exporter_heap_bytes',
+			help: 'V8 heap per thread of the exporter (main, and the walker thread that samples the writable layers): used, total (reserved by V8), and young (the young generation, part of total).',
+			labelNames: ['thread', 'kind'],
+			registers: [this.own],
+			collect() {
+				this.reset();
+				const main = process.memoryUsage();
+				this.set({thread: 'main', kind: 'used'}, main.heapUsed);
+				this.set({thread: 'main', kind: 'total'}, main.heapTotal);
+				this.set({thread: 'main', kind: 'young'}, getHeapSpaceStatistics().find(space => space.space_name === 'new_space')?.space_size ?? 0);
+				walkers().forEach((heap, i) => {
+					const thread = `walker${i}`;
+					this.set({thread, kind: 'used'}, heap.used);
+					this.set({thread, kind: 'total'}, heap.total);
+					this.set({thread, kind: 'young'}, heap.young);
+				});
+			},
+		});
+		new Gauge({
+			name: 'layerscope_exporter_external_memory_bytes',
+			help: 'Memory outside the V8 heaps that JavaScript objects hold (buffers, array buffers), per thread.',
+			labelNames: ['thread'],
+			registers: [this.own],
+			collect() {
+				this.reset();
+				this.set({thread: 'main'}, process.memoryUsage().external);
+				walkers().forEach((heap, i) => {
+					this.set({thread: `walker${i}`}, heap.external);
+				});
 			},
 		});
 		new Gauge({

@@ -91,6 +91,7 @@ export class ExporterService {
 		// One walker thread for every engine: seconds between samples leave it time, and each
 		// thread's heap and runtime cost memory (about 10 MiB each).
 		const walker = new SampleWorker(undefined, undefined, 1);
+		this.metrics.walkerHeaps = () => walker.heaps();
 		let walkerUsed = false;
 		for (const source of sources) {
 			const sampler = source.docker
