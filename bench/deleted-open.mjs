@@ -80,7 +80,16 @@ function scanAbsolute(options) {
 }
 
 const devices = new Set([statSync(dir).dev]);
-const results = {scan: [], absolute: [], parallel: [], lsof: []};
+// The machine's floor: the same pass in C (bench/native/proc-fd-floor.c: readlinkat relative to
+// each /proc/PID/fd, no allocation), one thread and two, when a C compiler is at hand.
+const floorBin = join(dir, 'proc-fd-floor');
+const floorSource = fileURLToPath(new URL('./native/proc-fd-floor.c', import.meta.url));
+const hasFloor = spawnSync('cc', ['-O2', '-pthread', '-o', floorBin, floorSource], {stdio: 'ignore'}).status === 0;
+const floorRun = threads => {
+	const run = spawnSync(floorBin, [String(threads), '1'], {encoding: 'utf8'});
+	return Number(run.stdout.split(' ')[0]) / 1000;
+};
+const results = {scan: [], absolute: [], parallel: [], lsof: [], floor1: [], floor2: []};
 const cpu = {scan: [], absolute: [], parallel: [], lsof: []};
 /** CPU of this process (all threads) in seconds, microsecond resolution (getrusage). */
 const cpuNow = () => {
@@ -92,7 +101,7 @@ let found = 0;
 let lsofLines = 0;
 let seen = {processes: 0, fds: 0};
 for (let r = 0; r < rounds; r++) {
-	const names = ['scan', 'absolute', 'parallel', 'lsof'];
+	const names = ['scan', 'absolute', 'parallel', 'lsof', ...(hasFloor ? ['floor1', 'floor2'] : [])];
 	const order = names.map((_, i) => names[(i + r) % names.length]);
 	if (r % 2) order.reverse();
 	for (const name of order) {
@@ -118,6 +127,8 @@ for (let r = 0; r < rounds; r++) {
 			results.parallel.push(now() - t);
 			cpu.parallel.push(cpuNow() - c);
 			if (result.files.filter(f => f.path.startsWith(join(dir, 'files'))).length !== found && found) throw new Error('parallel scan disagrees');
+		} else if (name.startsWith('floor')) {
+			results[name].push(floorRun(Number(name.slice(5))));
 		} else {
 			const stop = meter.start();
 			const t = now();
@@ -148,5 +159,10 @@ const ca = median(cpu.absolute);
 console.log(`  absolute paths   median ${ms(median(results.absolute))}  (the pass before: "/proc/PID/fd/N" per fd)`);
 console.log(`  CPU (user+sys)   scan median ${ms(cs)}, absolute (before) ${ms(ca)}, parallel ${ms(median(cpu.parallel))}, lsof median ${ms(cl)} (10 ms ticks)`);
 console.log(`  CPU ratios       scan/absolute ${(cs / ca).toFixed(3)}, scan/lsof ${(cs / cl).toFixed(3)}; per fd: scan ${((cs / seen.fds) * 1e6).toFixed(2)} µs, absolute ${((ca / seen.fds) * 1e6).toFixed(2)} µs`);
+if (hasFloor) {
+	const f1 = median(results.floor1);
+	const f2 = median(results.floor2);
+	console.log(`  C floor 1 thread median ${ms(f1)}, 2 threads ${ms(f2)} (bench/native/proc-fd-floor.c, the kernel's own cost); scan/floor1 ${(scan / f1).toFixed(2)}, parallel/floor2 ${(par / f2).toFixed(2)}`);
+} else console.log('  C floor          not measured (no cc)');
 console.log(`  ratio parallel/lsof wall ${(par / lsof).toFixed(3)}`);
 console.log(`  ratio scan/lsof  wall ${(scan / lsof).toFixed(3)}  (scan wall ${scan <= 0.15 ? 'within' : 'over'} the 150 ms target, CPU ${cs <= 0.15 ? 'within' : 'over'} it; wall is inflated by the load average on a shared machine)`);
