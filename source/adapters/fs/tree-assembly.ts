@@ -70,7 +70,13 @@ function pathOrder(a: RawName, b: RawName): number {
 }
 
 const sameName = (a: RawName, b: RawName) => (typeof a === 'string' && typeof b === 'string' ? a === b : asBuf(a).equals(asBuf(b)));
-const byWeight = (a: FileNode, b: FileNode) => nodeWeight(b) - nodeWeight(a);
+/**
+ * Heaviest first; equal weights (a directory's allocated blocks often are) by apparent bytes,
+ * then by name, so every walker lists a directory in the same order whatever order it met
+ * the entries in.
+ */
+const byWeight = (a: FileNode, b: FileNode) =>
+	nodeWeight(b) - nodeWeight(a) || b.apparentBytes - a.apparentBytes || (typeof a.name === 'string' && typeof b.name === 'string' ? (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) : Buffer.compare(asBuf(a.name), asBuf(b.name)));
 
 export function emptyTotals(nClasses: number): DrillTotals {
 	return {
