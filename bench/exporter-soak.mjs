@@ -162,7 +162,7 @@ async function meter() {
 			const series = text.split('\n').filter(l => l.startsWith('layerscope_container_writable_bytes{')).length;
 			const heap = value(text, 'layerscope_exporter_heap_used_bytes', () => true);
 			log(
-				`rss ${(rss.at(-1)[1] / 2 ** 20).toFixed(1)} MiB, main heap used ${((heap ?? 0) / 2 ** 20).toFixed(1)} MiB, cpu ${(cpuSeconds(exporter.pid) - cpu0).toFixed(1)} s, containers created ${created}, series ${series}, removals timed ${removals.length}; heaps (used/total/young MiB): main ${heapOf(text, 'main')}, walker ${heapOf(text, 'walker0')}; anon: brk ${mib(parts.at(-1)[1].brk)}, arenas ${mib(parts.at(-1)[1].arenas)}, other ${mib(parts.at(-1)[1].otherAnon)} MiB`,
+				`rss ${mib(rss.at(-1)[1])} MiB, main heap used ${mib(heap ?? 0)} MiB, cpu ${(cpuSeconds(exporter.pid) - cpu0).toFixed(1)} s, containers created ${created}, series ${series}, removals timed ${removals.length}; heaps (used/total/young MiB): main ${heapOf(text, 'main')}, walker ${heapOf(text, 'walker0')}; anon: brk ${mib(parts.at(-1)[1].brk)}, arenas ${mib(parts.at(-1)[1].arenas)}, other ${mib(parts.at(-1)[1].otherAnon)} MiB`,
 			);
 		}
 		await sleep(10_000);

@@ -3,18 +3,10 @@ import type {Worker} from 'node:worker_threads';
 import type {SampleResult, SampleTarget as LayerTarget} from '../adapters/fs/layer-sampler.js';
 import type {TreeSize} from '../adapters/fs/size-tree.js';
 import {startWorker} from '../adapters/fs/worker-script.js';
+import type {ThreadHeap} from '../adapters/thread-heap.js';
 import {planPass, type LayerCounts, type LayerQuota, type SweepPolicy} from '../domain/sample-budget.js';
 
 export type {LayerSample, SampleResult, SampleTarget as LayerTarget} from '../adapters/fs/layer-sampler.js';
-
-/** A walker thread's V8 heap as of its last answer, in bytes. */
-export interface ThreadHeap {
-	used: number;
-	total: number;
-	/** The young generation's reserved size (V8's new space). */
-	young: number;
-	external: number;
-}
 
 class Thread {
 	private worker: Worker | undefined;

@@ -110,7 +110,7 @@ export function walkTreeWithFind(upperDir: string, options: TreeWalkOptions = {}
 		shallowDepth: options.shallowDepth ?? 2,
 		minDeepBytes: options.minDeepFileBytes ?? 64 * 1024,
 	});
-	let workers = Math.max(1, options.workers ?? 2);
+	let workers = Math.max(1, options.workers ?? WARM_FINDS);
 
 	/** Lists one directory here (DirAggregator.listDirectory); returns its subdirectories with a size guess. */
 	const listHere = (frame: Frame): Chunk[] => {

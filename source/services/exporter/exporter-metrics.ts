@@ -1,5 +1,4 @@
 import {monitorEventLoopDelay, type IntervalHistogram} from 'node:perf_hooks';
-import {getHeapSpaceStatistics} from 'node:v8';
 import {Counter, Gauge, Histogram, Registry} from 'prom-client';
 import {classifyFilesystem, describeThreshold, imageGcOf, thresholdAmount, type EvictionThresholds} from '../../domain/eviction.js';
 import {reclaimOrder} from '../../domain/image-gc.js';
@@ -8,7 +7,7 @@ import {buildLedger, ledgerCategories} from '../../domain/ledger.js';
 import {sanitize} from '../../domain/sanitize.js';
 import type {ContainerRecord, EngineSnapshot} from '../../domain/types.js';
 import type {FeedState} from '../console-feed.js';
-import type {ThreadHeap} from '../sample-worker-client.js';
+import {threadHeap, type ThreadHeap} from '../../adapters/thread-heap.js';
 
 /** One engine as the exporter sees it: its feed's latest state and what the exporter measured around it. */
 export interface EngineView {
@@ -147,16 +146,12 @@ export class ExporterMetrics {
 			registers: [this.own],
 			collect() {
 				this.reset();
-				const main = process.memoryUsage();
-				this.set({thread: 'main', kind: 'used'}, main.heapUsed);
-				this.set({thread: 'main', kind: 'total'}, main.heapTotal);
-				this.set({thread: 'main', kind: 'young'}, getHeapSpaceStatistics().find(space => space.space_name === 'new_space')?.space_size ?? 0);
-				walkers().forEach((heap, i) => {
-					const thread = `walker${i}`;
+				const each: Array<[string, ThreadHeap]> = [['main', threadHeap()], ...walkers().map((heap, i): [string, ThreadHeap] => [`walker${i}`, heap])];
+				for (const [thread, heap] of each) {
 					this.set({thread, kind: 'used'}, heap.used);
 					this.set({thread, kind: 'total'}, heap.total);
 					this.set({thread, kind: 'young'}, heap.young);
-				});
+				}
 			},
 		});
 		new Gauge({
@@ -166,7 +161,7 @@ export class ExporterMetrics {
 			registers: [this.own],
 			collect() {
 				this.reset();
-				this.set({thread: 'main'}, process.memoryUsage().external);
+				this.set({thread: 'main'}, threadHeap().external);
 				walkers().forEach((heap, i) => {
 					this.set({thread: `walker${i}`}, heap.external);
 				});
@@ -177,7 +172,7 @@ export class ExporterMetrics {
 			help: 'JavaScript heap in use on the main thread (the walker threads have their own).',
 			registers: [this.own],
 			collect() {
-				this.set(process.memoryUsage().heapUsed);
+				this.set(threadHeap().used);
 			},
 		});
 	}

@@ -1,6 +1,6 @@
 /** Worker-thread entry of the sampler (services/sample-worker-client.ts): one LayerSampler per client of the thread. */
-import {getHeapSpaceStatistics, getHeapStatistics} from 'node:v8';
 import {parentPort} from 'node:worker_threads';
+import {threadHeap} from '../../thread-heap.js';
 import {LayerSampler} from '../layer-sampler.js';
 
 if (parentPort) {
@@ -17,8 +17,6 @@ if (parentPort) {
 			result = {error: String((err as Error)?.message ?? err)};
 		}
 		// This thread's V8 heap with every answer: its memory is the exporter's too (layerscope_exporter_heap_bytes).
-		const heap = getHeapStatistics();
-		const young = getHeapSpaceStatistics().find(space => space.space_name === 'new_space')?.space_size ?? 0;
-		port.postMessage({id: msg.id, result, heap: {used: heap.used_heap_size, total: heap.total_heap_size, young, external: heap.external_memory}});
+		port.postMessage({id: msg.id, result, heap: threadHeap()});
 	});
 }
