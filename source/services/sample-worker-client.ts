@@ -27,11 +27,26 @@ class Thread {
 			else job.resolve(msg.result);
 		});
 		worker.on('error', error => {
-			for (const job of this.pending.values()) job.reject(error);
-			this.pending.clear();
+			this.fail(error);
 			this.worker = undefined; // its index is lost; the next pass re-indexes
 		});
+		// Ended by close() (another client's, with this one's call in flight) or by itself:
+		// nothing in flight is left waiting for an answer that cannot come.
+		worker.on('exit', () => {
+			this.fail(new Error('the walker thread ended'));
+			if (this.worker === worker) this.worker = undefined;
+		});
 		return worker;
+	}
+
+	private fail(error: Error): void {
+		for (const job of this.pending.values()) job.reject(error);
+		this.pending.clear();
+	}
+
+	/** Whether the thread runs (or is starting): one that never started has nothing to forget. */
+	get started(): boolean {
+		return this.worker !== undefined;
 	}
 
 	call<T>(message: Record<string, unknown>): Promise<T> {
@@ -150,7 +165,7 @@ export class SampleWorker {
 
 	async close(): Promise<void> {
 		if (--this.users.count > 0) {
-			await Promise.all(this.threads.map(t => t.call({type: 'forget', owner: this.owner}).catch(() => undefined)));
+			await Promise.all(this.threads.filter(t => t.started).map(t => t.call({type: 'forget', owner: this.owner}).catch(() => undefined)));
 			return;
 		}
 		await Promise.all(this.threads.map(t => t.close()));

@@ -197,4 +197,18 @@ describe('sample worker threads shared by several samplers', () => {
 			await first.close();
 		}
 	});
+
+	it('closes every client when they close at once, also before the thread answered anything', async () => {
+		// The exporter closes all its engines' samplers together on SIGTERM: the last close ends
+		// the thread while another client's `forget` is in flight, which must not wait forever.
+		const first = new SampleWorker(10, Infinity, 1);
+		const second = first.share();
+		const third = first.share();
+		await Promise.all([first.close(), second.close(), third.close()]);
+		const again = new SampleWorker(10, Infinity, 1);
+		const other = again.share();
+		const walk = again.sample([{id: 'a', root: a, logPath: null}]).catch(() => 'ended');
+		await Promise.all([again.close(), other.close()]);
+		expect(await walk).toBeDefined();
+	});
 });
