@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import {isMainThread, workerData} from 'node:worker_threads';
 import type {Result} from 'meow';
 import {parseCommandArgs, parseConsoleArgs} from './source/cli/fast-args.js';
 import {flagSpec, helpText} from './source/cli/help.js';
@@ -42,6 +43,14 @@ async function route(cli: Result<typeof flagSpec>): Promise<number> {
 }
 
 async function main(): Promise<number> {
+	// `layerscope exporter` runs its service on a worker thread started with this entry (cli/run-exporter.ts).
+	if (!isMainThread) {
+		const {isExporterThreadData} = await import('./source/cli/exporter-thread-protocol.js');
+		if (isExporterThreadData(workerData)) {
+			await (await import('./source/cli/exporter-thread.js')).runExporterThread(workerData);
+			return 0;
+		}
+	}
 	// The console's plain flags skip meow, whose load is ≈ 85 ms of the console's cold start;
 	// anything else (subcommands, --help, bad values) gets meow's parsing and errors.
 	const fast = parseConsoleArgs(process.argv.slice(2));

@@ -162,7 +162,7 @@ async function meter() {
 			const series = text.split('\n').filter(l => l.startsWith('layerscope_container_writable_bytes{')).length;
 			const heap = value(text, 'layerscope_exporter_heap_used_bytes', () => true);
 			log(
-				`rss ${mib(rss.at(-1)[1])} MiB, main heap used ${mib(heap ?? 0)} MiB, cpu ${(cpuSeconds(exporter.pid) - cpu0).toFixed(1)} s, containers created ${created}, series ${series}, removals timed ${removals.length}; heaps (used/total/young MiB): main ${heapOf(text, 'main')}, walker ${heapOf(text, 'walker0')}; anon: brk ${mib(parts.at(-1)[1].brk)}, arenas ${mib(parts.at(-1)[1].arenas)}, other ${mib(parts.at(-1)[1].otherAnon)} MiB`,
+				`rss ${mib(rss.at(-1)[1])} MiB, service heap used ${mib(heap ?? 0)} MiB, cpu ${(cpuSeconds(exporter.pid) - cpu0).toFixed(1)} s, containers created ${created}, series ${series}, removals timed ${removals.length}; heaps (used/total/young MiB): service ${heapOf(text, 'service')}, walker ${heapOf(text, 'walker0')}; anon: brk ${mib(parts.at(-1)[1].brk)}, arenas ${mib(parts.at(-1)[1].arenas)}, other ${mib(parts.at(-1)[1].otherAnon)} MiB`,
 			);
 		}
 		await sleep(10_000);
@@ -204,7 +204,7 @@ const lines = [
 		const what = {anon: 'anonymous (heaps, malloc)', brk: '  malloc main arena (brk)', arenas: '  malloc thread arenas', otherAnon: '  other anonymous (V8 heaps, stacks)', file: "file-backed (node's code paged in)"}[kind];
 		return `  of which ${what}: after warm-up ${mib(first)} MiB; last 10 min median ${mib(last)} MiB (${first ? (((last - first) / first) * 100).toFixed(1) : '?'}%)`;
 	}),
-	`main-thread JS heap used: after warm-up ${mib(heapAfter[0]?.[1] ?? 0)} MiB; last 10 min median ${mib(heapTail)} MiB`,
+	`service-thread JS heap used: after warm-up ${mib(heapAfter[0]?.[1] ?? 0)} MiB; last 10 min median ${mib(heapTail)} MiB`,
 	`series removal: ${removals.length} removals timed; median ${median(removals)} ms, p99 ${percentile(removals, 99)} ms, max ${Math.max(...removals)} ms; ${lingering.length} lingered > 10 intervals ${lingering.length === 0 && Math.max(...removals) <= limitMs ? 'PASS' : 'CHECK'} (≤ one interval + 2 s: ${limitMs} ms)`,
 	restart?.resumedAfter !== undefined
 		? `engine restart: down seen ${restart.sawDownAfter} ms after the stop began (containers killed first), ${restart.sawDownAfterExit} ms after dockerd exited (polled every 250 ms); resumed ${restart.resumedAfter} ms after it answered again PASS`

@@ -60,7 +60,8 @@ async function main() {
 
 	const blob = join(workDir, 'sea-prep.blob');
 	const config = join(workDir, 'sea-config.json');
-	writeFileSync(config, JSON.stringify({main, output: blob, disableExperimentalSEAWarning: true, useCodeCache: true}, null, 2));
+	// The bundle is also an asset: `layerscope exporter` runs it again on its service thread (cli/run-exporter.ts).
+	writeFileSync(config, JSON.stringify({main, output: blob, disableExperimentalSEAWarning: true, useCodeCache: true, assets: {'layerscope.cjs': main}}, null, 2));
 	run(process.execPath, ['--experimental-sea-config', config]);
 
 	const partial = `${target}.partial`;

@@ -25,9 +25,12 @@ export function rssBytes(pid) {
 	return match ? Number(match[1]) * 1024 : 0;
 }
 
+/** LAYERSCOPE_BENCH_EXECUTABLE=release/layerscope-linux-x64 measures the single executable (what the DaemonSet runs) instead of `node dist/cli.js`. */
 export async function startExporter(args, env = process.env) {
 	let stderr = '';
-	const child = spawn(process.execPath, [cli, 'exporter', '--listen', '127.0.0.1:0', ...args], {env, stdio: ['ignore', 'ignore', 'pipe']});
+	const exe = process.env.LAYERSCOPE_BENCH_EXECUTABLE;
+	const [file, first] = exe ? [exe, []] : [process.execPath, [cli]];
+	const child = spawn(file, [...first, 'exporter', '--listen', '127.0.0.1:0', ...args], {env, stdio: ['ignore', 'ignore', 'pipe']});
 	child.stderr.on('data', chunk => (stderr += chunk));
 	const until = Date.now() + 60_000;
 	for (;;) {

@@ -11,7 +11,7 @@ export interface ThreadHeap {
 	external: number;
 }
 
-/** The calling thread's heap (the exporter's main thread, and each walker thread with its answers). No /proc read. */
+/** The calling thread's heap (the exporter's service thread, and each walker thread with its answers). No /proc read. */
 export function threadHeap(): ThreadHeap {
 	const heap = getHeapStatistics();
 	const young = getHeapSpaceStatistics().find(space => space.space_name === 'new_space')?.space_size ?? 0;

@@ -1,67 +1,90 @@
-import {hostname} from 'node:os';
-import {limitWorkerYoungGeneration} from '../adapters/fs/worker-script.js';
-import {resolveKubeletEviction} from '../adapters/kubelet-config.js';
-import {sanitize} from '../domain/sanitize.js';
-import {connectEngines, type EngineFlags} from '../services/engines.js';
+import {createRequire} from 'node:module';
+import {Worker} from 'node:worker_threads';
+import {errorReport} from '../domain/operator-error.js';
+import {defaultListen, parseListen, usage} from './exporter-listen.js';
+import type {ExporterFlags, ExporterThreadData, FromExporterThread} from './exporter-thread-protocol.js';
 
-export interface ExporterFlags extends EngineFlags {
-	listen?: string;
-	/** Seconds; 15 unless given. */
-	interval?: number;
-	kubeletConfig?: string;
-	hostProc?: string;
+export type {ExporterFlags} from './exporter-thread-protocol.js';
+export {defaultListen, parseListen} from './exporter-listen.js';
+
+/**
+ * The young generation of the exporter's service thread, in MiB (V8's new space: two
+ * semi-spaces and its large-object space, so 12 MiB is 4 MiB semi-spaces). Unbounded, V8
+ * grows it to 48 MiB over a long run; too small, short-lived objects are promoted early
+ * and fill the old generation instead (bench/README.md, bench/exporter-soak).
+ * LAYERSCOPE_EXPORTER_YOUNG_MB overrides it.
+ */
+export const exporterYoungGenerationMb = 12;
+
+function youngGenerationMb(): number {
+	const given = process.env.LAYERSCOPE_EXPORTER_YOUNG_MB;
+	if (given === undefined || given === '') return exporterYoungGenerationMb;
+	const mb = Number(given);
+	if (!(mb >= 1 && mb <= 1024)) throw usage(`LAYERSCOPE_EXPORTER_YOUNG_MB=${JSON.stringify(given)}: not a size in MiB from 1 to 1024`, `unset it for the default ${exporterYoungGenerationMb}`);
+	return mb;
 }
 
-export const defaultListen = '127.0.0.1:9721';
-
-function usage(message: string, hint: string): Error {
-	return Object.assign(new Error(message), {hint});
+/**
+ * The code the service thread runs: this program's own entry, which sees the workerData
+ * and runs cli/exporter-thread.ts. Inside the single executable there is no file to
+ * start: it runs its own bundle, embedded as an asset (scripts/package.mjs).
+ */
+function exporterWorker(data: ExporterThreadData, resourceLimits: {maxYoungGenerationSizeMb: number}): Worker {
+	const embedded = singleExecutableBundle();
+	if (embedded !== undefined) return new Worker(embedded, {eval: true, workerData: data, resourceLimits});
+	return new Worker(new URL('../../cli.js', import.meta.url), {workerData: data, resourceLimits});
 }
 
-/** "127.0.0.1:9721", "[::1]:9721", "0.0.0.0:9721" or ":9721" (every interface: asked for explicitly). */
-export function parseListen(text: string): {host: string; port: number} {
-	const match = /^(?:\[([^\]]+)\]|([^:[\]]*)):(\d{1,5})$/.exec(text.trim());
-	const port = match ? Number(match[3]) : NaN;
-	if (!match || !(port >= 0 && port <= 65535)) throw usage(`--listen ${JSON.stringify(text)}: not HOST:PORT`, `e.g. --listen ${defaultListen}, or --listen 0.0.0.0:9721 to serve every interface`);
-	const host = match[1] ?? match[2] ?? '';
-	return {host: host === '' ? '::' : host, port};
+/** The single executable's bundle (its asset `layerscope.cjs`), or undefined when not running as one. */
+function singleExecutableBundle(): string | undefined {
+	try {
+		const sea = createRequire(import.meta.url)('node:sea') as {isSea(): boolean; getAsset(key: string, encoding: string): string};
+		return sea.isSea() ? sea.getAsset('layerscope.cjs', 'utf8') : undefined;
+	} catch {
+		return undefined;
+	}
 }
 
 /**
  * `layerscope exporter`: serves Prometheus metrics from the console's samplers until
  * SIGTERM/SIGINT. Always read-only: the mutation service is never built in this mode
- * (this file and services/exporter/ do not import it).
+ * (neither this file nor cli/exporter-thread.ts and services/exporter/ import it).
+ * The work runs on one worker thread (cli/exporter-thread.ts); this thread waits.
  */
 export async function runExporter(flags: ExporterFlags): Promise<number> {
 	const interval = flags.interval ?? 15;
 	if (!(interval > 0) || !Number.isFinite(interval)) throw usage(`--interval must be a number of seconds > 0 (got ${flags.interval})`, 'e.g. --interval 15');
 	const {host, port} = parseListen(flags.listen ?? defaultListen);
-	// A long-running process: every walker thread keeps a small young generation (see worker-script.ts).
-	limitWorkerYoungGeneration(3);
-	const eviction = resolveKubeletEviction({configPath: flags.kubeletConfig, procRoot: flags.hostProc ?? process.env.LAYERSCOPE_HOST_PROC});
-	const {sources, notes} = await connectEngines(flags);
-	const {ExporterService} = await import('../services/exporter/exporter-service.js');
-	const node = process.env.NODE_NAME || hostname();
-	const service = new ExporterService(sources, {
-		intervalMs: interval * 1000,
-		dfTimeoutMs: (flags.dfTimeout ?? 120) * 1000,
-		thresholds: eviction.thresholds,
-		defaultLabels: {node: sanitize(node)},
-	});
-	let bound: {host: string; port: number};
+	const maxYoungGenerationSizeMb = youngGenerationMb();
+	const data: ExporterThreadData = {layerscopeThread: 'exporter', flags: {...flags, interval}, host, port};
+	const worker = exporterWorker(data, {maxYoungGenerationSizeMb});
+	let signals = 0;
+	const onSignal = () => {
+		// The first signal closes the service; a second one does not wait for it.
+		if (signals++ === 0) worker.postMessage({type: 'stop'});
+		else void worker.terminate();
+	};
+	process.on('SIGTERM', onSignal);
+	process.on('SIGINT', onSignal);
 	try {
-		bound = await service.listen(host, port);
-	} catch (error) {
-		await service.close();
-		throw usage(`--listen ${flags.listen ?? defaultListen}: ${(error as Error).message.split('\n')[0]}`, 'choose a free port, or an address of this host');
+		return await new Promise<number>(resolve => {
+			let failed: string | undefined;
+			worker.on('message', (message: FromExporterThread) => {
+				if (message.type !== 'failed') return;
+				failed = message.report;
+				// Whatever the thread had started when it failed is not waited for.
+				void worker.terminate();
+			});
+			worker.on('error', error => {
+				failed ??= errorReport(error, flags.debug === true);
+			});
+			worker.on('exit', () => {
+				if (failed !== undefined) process.stderr.write(failed);
+				resolve(failed === undefined ? (signals > 1 ? 130 : 0) : 2);
+			});
+		});
+	} finally {
+		process.off('SIGTERM', onSignal);
+		process.off('SIGINT', onSignal);
 	}
-	const shown = bound.host.includes(':') ? `[${bound.host}]` : bound.host;
-	process.stderr.write(`layerscope exporter: http://${shown}:${bound.port}/metrics every ${interval} s; engines: ${sources.map(s => sanitize(s.endpoint)).join(', ')}; eviction thresholds from ${sanitize(eviction.thresholds.source)}\n`);
-	for (const line of [...notes, ...eviction.warnings]) process.stderr.write(`layerscope exporter: note: ${sanitize(line)}\n`);
-	await new Promise<void>(resolve => {
-		process.once('SIGTERM', resolve);
-		process.once('SIGINT', resolve);
-	});
-	await service.close();
-	return 0;
 }

@@ -131,7 +131,7 @@ describe('layerscope exporter under a real Prometheus and Alertmanager (deploy/ 
 		};
 		await waitFor('the walker thread in layerscope_exporter_heap_bytes', async () => heap(await exporter.metrics(), 'walker0', 'used') !== undefined);
 		const text = await exporter.metrics();
-		for (const thread of ['main', 'walker0']) {
+		for (const thread of ['service', 'walker0']) {
 			expect(heap(text, thread, 'used')).toBeGreaterThan(0);
 			expect(heap(text, thread, 'total')).toBeGreaterThanOrEqual(heap(text, thread, 'used')!);
 			expect(heap(text, thread, 'young')).toBeGreaterThan(0);

@@ -1,4 +1,5 @@
-import {execFile, execFileSync} from 'node:child_process';
+import {execFile, execFileSync, spawn} from 'node:child_process';
+import {once} from 'node:events';
 import {existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
@@ -123,6 +124,28 @@ it('ships one executable that behaves as node dist/cli.js without node on PATH',
 		// Back on the main screen with a visible cursor and no mouse reporting; nothing else printed.
 		expect(shown.after).toEqual({alt: false, cursor: true, mouse: false});
 		expect(shown.screen.trim()).toBe('layerscope-exit=0');
+
+		// The exporter runs its service on a worker thread: inside the executable, that thread
+		// runs the executable's own embedded bundle (cli/run-exporter.ts).
+		const exporter = spawn(exe, ['exporter', '--listen', '127.0.0.1:0', '--runtime', 'docker', '--interval', '2'], {env, stdio: ['ignore', 'ignore', 'pipe']});
+		let stderr = '';
+		exporter.stderr.on('data', chunk => (stderr += chunk));
+		const exited = once(exporter, 'exit');
+		try {
+			const address = await waitFor("the executable's exporter to listen", async () => {
+				if (exporter.exitCode !== null) throw new Error(`exporter exited ${exporter.exitCode}: ${stderr}`);
+				return /http:\/\/(127\.0\.0\.1:\d+)\/metrics/.exec(stderr)?.[1];
+			});
+			const metrics = await waitFor('ls-sea-writer and both threads in /metrics', async () => {
+				const text = await (await fetch(`http://${address}/metrics`)).text();
+				const ready = /^layerscope_container_writable_bytes\{[^\n]*container="ls-sea-writer"[^\n]* [1-9]/m.test(text) && text.includes('thread="service"') && text.includes('thread="walker0"');
+				return ready ? text : undefined;
+			});
+			expect(metrics).toMatch(/^layerscope_engine_up\{engine="docker"[^\n]*\} 1$/m);
+		} finally {
+			exporter.kill('SIGTERM');
+		}
+		expect(await exited).toEqual([0, null]);
 	} finally {
 		await labDocker()
 			.getContainer('ls-sea-writer')

@@ -116,7 +116,7 @@ describe('kubectl-layerscope (built command lines; no cluster here)', () => {
 });
 
 describe('the exporter never builds the mutation service', () => {
-	it('no module reachable from cli/run-exporter.ts imports services/mutations.ts', () => {
+	it('no module reachable from cli/run-exporter.ts or its service thread imports services/mutations.ts', () => {
 		const seen = new Set<string>();
 		const visit = (file: string) => {
 			if (seen.has(file)) return;
@@ -129,6 +129,7 @@ describe('the exporter never builds the mutation service', () => {
 			}
 		};
 		visit(join(root, 'source/cli/run-exporter.ts'));
+		visit(join(root, 'source/cli/exporter-thread.ts'));
 		expect(seen.size).toBeGreaterThan(10);
 		expect([...seen].filter(f => /mutations|mutator|docker-target|cri-target|audit-log/.test(f))).toEqual([]);
 	});

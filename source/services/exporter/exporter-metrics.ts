@@ -127,7 +127,7 @@ export class ExporterMetrics {
 		const loop = () => this.loopDelay;
 		new Gauge({
 			name: 'layerscope_exporter_event_loop_delay_seconds',
-			help: 'Main-thread event-loop delay since the previous scrape (p99 and max, 20 ms resolution): how long a request could wait for the main thread (synchronous work, GC, or the machine not running it).',
+			help: 'Event-loop delay of the service thread (the one serving /metrics) since the previous scrape (p99 and max, 20 ms resolution): how long a request could wait for it (synchronous work, GC, or the machine not running it).',
 			labelNames: ['stat'],
 			registers: [this.own],
 			collect() {
@@ -141,12 +141,12 @@ export class ExporterMetrics {
 		const walkers = () => this.walkerHeaps();
 		new Gauge({
 			name: 'layerscope_exporter_heap_bytes',
-			help: 'V8 heap per thread of the exporter (main, and the walker thread that samples the writable layers): used, total (reserved by V8), and young (the young generation, part of total).',
+			help: 'V8 heap per thread of the exporter (service: the thread that runs the engine samplers and serves /metrics; walkerN: the walker thread that samples the writable layers): used, total (reserved by V8), and young (the young generation, part of total).',
 			labelNames: ['thread', 'kind'],
 			registers: [this.own],
 			collect() {
 				this.reset();
-				const each: Array<[string, ThreadHeap]> = [['main', threadHeap()], ...walkers().map((heap, i): [string, ThreadHeap] => [`walker${i}`, heap])];
+				const each: Array<[string, ThreadHeap]> = [['service', threadHeap()], ...walkers().map((heap, i): [string, ThreadHeap] => [`walker${i}`, heap])];
 				for (const [thread, heap] of each) {
 					this.set({thread, kind: 'used'}, heap.used);
 					this.set({thread, kind: 'total'}, heap.total);
@@ -161,7 +161,7 @@ export class ExporterMetrics {
 			registers: [this.own],
 			collect() {
 				this.reset();
-				this.set({thread: 'main'}, threadHeap().external);
+				this.set({thread: 'service'}, threadHeap().external);
 				walkers().forEach((heap, i) => {
 					this.set({thread: `walker${i}`}, heap.external);
 				});
@@ -169,7 +169,7 @@ export class ExporterMetrics {
 		});
 		new Gauge({
 			name: 'layerscope_exporter_heap_used_bytes',
-			help: 'JavaScript heap in use on the main thread (the walker threads have their own).',
+			help: 'JavaScript heap in use on the service thread, the one serving /metrics (the walker threads have their own).',
 			registers: [this.own],
 			collect() {
 				this.set(threadHeap().used);
@@ -232,7 +232,7 @@ export class ExporterMetrics {
 		});
 	}
 
-	/** Starts measuring the main thread's event-loop delay (the exporter's own metric); `close` stops it. */
+	/** Starts measuring the service thread's event-loop delay (the exporter's own metric); `close` stops it. */
 	watchEventLoop(): void {
 		this.loopDelay ??= monitorEventLoopDelay({resolution: 20});
 		this.loopDelay.enable();
