@@ -6,6 +6,7 @@
 //   100 × 2,000 files:         report --json / docker ps -a -s       (target ≤ 1.0)
 // `--modules` also times the command without its bundle (LAYERSCOPE_NO_BUNDLE=1), the path before issue 18.
 // `--baseline DIR` (repeatable) also times DIR/dist/cli.js (another build, e.g. `git archive main` built in /tmp) as `reportBaseline`, `reportBaseline2`, ….
+// `nodeDfFloor`: the floor under any Node.js report (bench/lib/df-floor.cjs), with its ratio to the reference.
 // Each method's CPU time (the child's user + system, from /proc) is reported beside its wall time.
 // Usage: npm run build && node bench/report-cold.mjs [--rounds 7] [--large 100] [--dir /tmp/ls-bench-report] [--keep] [--skip-small] [--skip-large] [--baseline DIR]…
 import {mkdirSync, readdirSync, writeFileSync} from 'node:fs';
@@ -60,6 +61,8 @@ async function measure(shape, reference) {
 		{name: 'dockerPsS', run: docker(['ps', '-a', '-s'])},
 		// The floor: a bare node start on this machine, now (no ratio uses it).
 		{name: 'nodeBare', run: () => timeCommand(process.execPath, ['-e', '0']).seconds},
+		// The floor of any Node.js report: Node's start, GET /system/df (which report must print), exit.
+		{name: 'nodeDfFloor', run: () => timeCommand(process.execPath, [join(repoRoot, 'bench/lib/df-floor.cjs'), env.DOCKER_HOST.replace('unix://', '')], childEnv).seconds},
 		...(flags.modules ? [{name: 'reportModules', run: report({LAYERSCOPE_NO_BUNDLE: '1'})}] : []),
 		...flags.baseline.map((dir, i) => ({name: baselineName(i), run: report({}, join(dir, 'dist/cli.js'), `cache-baseline${i}`)})),
 	];
@@ -73,6 +76,7 @@ async function measure(shape, reference) {
 		cpuSeconds,
 		samples,
 		ratio: round3(seconds.report / seconds[reference]),
+		floorRatio: round3(seconds.nodeDfFloor / seconds[reference]),
 		...(flags.modules ? {ratioModules: round3(seconds.reportModules / seconds[reference])} : {}),
 		...Object.fromEntries(flags.baseline.map((_, i) => [`ratio${baselineName(i)[0].toUpperCase()}${baselineName(i).slice(1)}`, round3(seconds[baselineName(i)] / seconds[reference])])),
 	};
@@ -96,7 +100,7 @@ const line = (name, part, reference) =>
 	flags.baseline
 		.map((dir, i) => ` (baseline ${dir}: ${part.seconds[baselineName(i)].toFixed(3)} s, ${round3(part.seconds[baselineName(i)] / part.seconds[reference === 'docker system df -v' ? 'dockerSystemDfV' : 'dockerPsS'])}×)`)
 		.join('') +
-	`; bare \`node -e 0\` ${part.seconds.nodeBare.toFixed(3)} s`;
+	`; bare \`node -e 0\` ${part.seconds.nodeBare.toFixed(3)} s; Node.js floor (start, GET /system/df, exit) ${part.seconds.nodeDfFloor.toFixed(3)} s → ${part.floorRatio}×`;
 if (result.small) console.log(line(`small node (${result.small.shape.containers} containers)`, result.small, 'docker system df -v') + ` (target ≤ ${targets.smallReportOverDf})`);
 if (result.large) console.log(line(`${result.large.shape.containers} × 2,000 files`, result.large, 'docker ps -a -s') + ` (target ≤ ${targets.largeReportOverPs})`);
 for (const part of [result.small, result.large].filter(Boolean))
