@@ -9,13 +9,17 @@
  */
 import {hostname} from 'node:os';
 import {parentPort} from 'node:worker_threads';
-import {limitWorkerYoungGeneration} from '../adapters/fs/worker-script.js';
+import {collectWorkerGarbageEvery, limitWorkerYoungGeneration} from '../adapters/fs/worker-script.js';
+import {collectEvery} from '../adapters/full-collection.js';
 import {resolveKubeletEviction} from '../adapters/kubelet-config.js';
 import {errorReport} from '../domain/operator-error.js';
 import {sanitize} from '../domain/sanitize.js';
 import {connectEngines} from '../services/engines.js';
 import type {ExporterThreadData, FromExporterThread, ToExporterThread} from './exporter-thread-protocol.js';
 import {defaultListen, usage} from './exporter-listen.js';
+
+/** How often the exporter's threads run a full garbage collection (adapters/full-collection.ts). */
+export const exporterCollectEveryMs = 60_000;
 
 export async function runExporterThread(data: ExporterThreadData): Promise<void> {
 	const port = parentPort;
@@ -45,6 +49,10 @@ async function start({flags, host, port}: ExporterThreadData): Promise<() => Pro
 	const interval = flags.interval;
 	// The walker thread that this one starts keeps a small young generation too (see worker-script.ts).
 	limitWorkerYoungGeneration(3);
+	// This thread and the walker thread collect their garbage fully once a minute: a few ms each,
+	// against an old generation that V8 would let fill between its own rare full collections.
+	collectWorkerGarbageEvery(exporterCollectEveryMs);
+	const stopCollecting = collectEvery(exporterCollectEveryMs);
 	const eviction = resolveKubeletEviction({configPath: flags.kubeletConfig, procRoot: flags.hostProc ?? process.env.LAYERSCOPE_HOST_PROC});
 	const {sources, notes} = await connectEngines(flags);
 	const {ExporterService} = await import('../services/exporter/exporter-service.js');
@@ -65,5 +73,8 @@ async function start({flags, host, port}: ExporterThreadData): Promise<() => Pro
 	const shown = bound.host.includes(':') ? `[${bound.host}]` : bound.host;
 	process.stderr.write(`layerscope exporter: http://${shown}:${bound.port}/metrics every ${interval} s; engines: ${sources.map(s => sanitize(s.endpoint)).join(', ')}; eviction thresholds from ${sanitize(eviction.thresholds.source)}\n`);
 	for (const line of [...notes, ...eviction.warnings]) process.stderr.write(`layerscope exporter: note: ${sanitize(line)}\n`);
-	return () => service.close();
+	return async () => {
+		stopCollecting();
+		await service.close();
+	};
 }

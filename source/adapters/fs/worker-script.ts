@@ -45,10 +45,27 @@ export function limitWorkerYoungGeneration(mb: number): void {
 	youngGenerationMb = mb;
 }
 
+let collectEveryMs: number | undefined;
+
+/**
+ * Every worker thread started from now on runs a full garbage collection of its heap every
+ * `everyMs` (adapters/full-collection.ts): the exporter's walker thread is quiet between
+ * passes, and V8 would let its old generation fill with promoted garbage meanwhile.
+ */
+export function collectWorkerGarbageEvery(everyMs: number): void {
+	collectEveryMs = everyMs;
+}
+
+/** What a worker started by startWorker finds in workerData. */
+export interface WorkerSettings {
+	collectEveryMs?: number;
+}
+
 /** Starts one worker thread running `name`. */
-export function startWorker(name: WorkerName, options: Omit<WorkerOptions, 'eval'> = {}): Worker {
+export function startWorker(name: WorkerName, options: Omit<WorkerOptions, 'eval' | 'workerData'> = {}): Worker {
 	// The script is CommonJS: drop --input-type=module, which eval'd workers would inherit.
 	const execArgv = options.execArgv ?? process.execArgv.filter(arg => !arg.startsWith('--input-type'));
 	const resourceLimits = youngGenerationMb === undefined ? options.resourceLimits : {maxYoungGenerationSizeMb: youngGenerationMb, ...options.resourceLimits};
-	return new Worker(workerScript(name), {...options, execArgv, resourceLimits, eval: true});
+	const workerData: WorkerSettings = collectEveryMs === undefined ? {} : {collectEveryMs};
+	return new Worker(workerScript(name), {...options, execArgv, resourceLimits, workerData, eval: true});
 }

@@ -1,10 +1,14 @@
 /** Worker-thread entry of the sampler (services/sample-worker-client.ts): one LayerSampler per client of the thread. */
-import {parentPort} from 'node:worker_threads';
+import {parentPort, workerData} from 'node:worker_threads';
+import {collectEvery} from '../../full-collection.js';
 import {threadHeap} from '../../thread-heap.js';
 import {LayerSampler} from '../layer-sampler.js';
+import type {WorkerSettings} from '../worker-script.js';
 
 if (parentPort) {
 	const port = parentPort;
+	const settings = (workerData ?? {}) as WorkerSettings;
+	if (settings.collectEveryMs) collectEvery(settings.collectEveryMs);
 	// One LayerSampler per client of this thread (services/sample-worker-client.ts `share`).
 	const samplers = new Map<number, LayerSampler>();
 	const samplerOf = (owner = 0) => samplers.get(owner) ?? samplers.set(owner, new LayerSampler()).get(owner)!;
