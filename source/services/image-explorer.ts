@@ -128,7 +128,7 @@ export async function loadImage(client: DockerClient, wanted: string, options: L
 				config = await configRead;
 				const commands = layerCommands(config?.history, diffIds.length);
 				if (!listed.opaqueAvailable) warnings.push('opaque directories could not be read (GNU tar with --xattrs is missing): deletions by `rm -rf dir && mkdir dir` are not seen');
-				inputs = listed.layers.map((layer, i) => layerInputOf(diffIds[i]!, commands[i]!, layer.columns, layer.opaqueDirs));
+				inputs = listed.layers.map((layer, i) => layerInputOf(diffIds[i]!, commands[i]!, layer.columns, layer.opaqueDirs, layer.opaqueNodes));
 				sourceDetail = `layer store on this host (overlay2 diff directories under ${sanitizeDir(dirs![0]!)})`;
 			} catch (error) {
 				if ((error as Error).name === 'AbortError') throw error;

@@ -2,28 +2,34 @@
  * Every image layer's file list from its overlay2 `diff` directory, for the image explorer:
  * GNU find over ALL the layer directories at once (two processes, each given half of them
  * through -files0-from), one compact NUL-terminated record per entry parsed straight into
- * column arrays (no object per file), then ONE tar call for the opaque-directory xattrs of
- * every layer. Same rules as the drill-down walker: find never follows symlinks (-P) and stays
- * on one filesystem (-xdev; a mount point inside a layer is an error), names are raw bytes
- * (UTF-8 when valid, else one char per byte, as nameText), a hard-linked inode keeps its bytes
+ * column arrays (no object per file) and into ONE path trie for every layer
+ * (domain/image-layer-stack.ts: each name's bytes are looked up under its parent, found on the
+ * chain of directories find is in, so no path string is made per entry), then ONE tar call
+ * for the opaque-directory xattrs of every layer. Same rules as the drill-down walker: find
+ * never follows symlinks (-P) and stays on one filesystem (-xdev; a mount point inside a layer
+ * is an error), names are raw bytes (compared as bytes; as text, UTF-8 when valid, else one
+ * char per byte, as nameText), a hard-linked inode keeps its bytes
  * at its first path in depth-first sorted order (what du charges), and whiteouts are 0/0
  * character devices (checked with lstat). Sizes are what a layer tar's headers give: file
  * contents, 0 for directories, symlinks and devices.
  */
 import {spawn, type ChildProcess} from 'node:child_process';
 import {lstatSync} from 'node:fs';
-import {LAYER_TYPES, type LayerColumns} from '../../domain/image-analysis.js';
+import {LAYER_TYPES, type LayerColumns, nodeColumns} from '../../domain/image-layer-columns.js';
+import {LayerStack, nameTextOf} from '../../domain/image-layer-stack.js';
 import {sanitize} from '../../domain/sanitize.js';
 import {readOpaqueAsync, startOpaqueReader} from '../fs/opaque-xattr.js';
 import {programPath} from '../fs/programs.js';
 import {NulRecords} from '../fs/nul-records.js';
-import {nameText} from './image-export.js';
 
 export class LayerWalkError extends Error {}
 
 export interface StoreLayerListing {
+	/** Its entries as nodes of the listing's one trie (`columns.stack`), paths made on first read. */
 	columns: LayerColumns;
 	opaqueDirs: string[];
+	/** The opaque directories as nodes of that trie. */
+	opaqueNodes: number[];
 }
 
 const T_FILE = LAYER_TYPES.indexOf('file');
@@ -46,19 +52,17 @@ interface Link {
 	raw: Buffer;
 }
 
-/** One layer being read: column arrays, its hard links and non-UTF-8 directory paths. */
+/** One layer being read: column arrays (nodes of the shared trie) and its hard links. */
 class LayerBuild {
-	readonly paths: string[] = [];
+	readonly nodes: number[] = [];
 	readonly types: number[] = [];
 	readonly bytes: number[] = [];
 	readonly links: Link[] = [];
-	/** Directory paths (as in `paths`) whose bytes are not UTF-8, with those bytes. */
-	readonly rawDirs = new Map<string, Buffer>();
 	dev = -1;
 	constructor(readonly root: string) {}
 
 	/** Hard links: the first path in depth-first sorted order keeps the bytes. */
-	finish(): LayerColumns {
+	finish(stack: LayerStack): LayerColumns {
 		if (this.links.length > 1) {
 			const byId = new Map<string, Link[]>();
 			for (const l of this.links) {
@@ -72,7 +76,7 @@ class LayerBuild {
 				for (const l of group.slice(1)) this.bytes[l.index] = 0;
 			}
 		}
-		return {paths: this.paths, types: new Uint8Array(this.types), bytes: new Float64Array(this.bytes)};
+		return nodeColumns(stack, Int32Array.from(this.nodes), Uint8Array.from(this.types), Float64Array.from(this.bytes));
 	}
 }
 
@@ -83,21 +87,32 @@ function pathOrder(a: Buffer, b: Buffer): number {
 	return Buffer.compare(x, y);
 }
 
-/** A raw "/a/b" path as text: each name as nameText does it (UTF-8 when valid, else latin1). */
-function pathText(raw: Buffer): string {
+/** A raw "/a/b" path as text: each name UTF-8 when valid, else one char per byte. */
+function pathText(buf: Buffer, start: number, end: number): string {
 	const parts: string[] = [];
-	let start = 1;
-	for (let i = 1; i <= raw.length; i++) {
-		if (i === raw.length || raw[i] === 0x2f) {
-			parts.push(nameText(raw.subarray(start, i)));
-			start = i + 1;
-		}
+	let from = start + 1;
+	for (let i = from; i <= end; i++) {
+		if (i < end && buf[i] !== 0x2f) continue;
+		parts.push(nameTextOf(buf.subarray(from, i)));
+		from = i + 1;
 	}
 	return '/' + parts.join('/');
 }
 
+/** The node of raw path buf[start, end) ("/a/b"), its parents made when new: the slow way, name by name from the root. */
+function nodeOfRaw(stack: LayerStack, buf: Buffer, start: number, end: number): number {
+	let id = 0;
+	let from = start + 1;
+	for (let i = from; i <= end; i++) {
+		if (i < end && buf[i] !== 0x2f) continue;
+		if (i > from) id = stack.child(id, buf, from, i);
+		from = i + 1;
+	}
+	return id;
+}
+
 /** Lists `roots` (layer directories) in order with one find; each record goes to its layer. */
-function runFind(find: string, roots: readonly LayerBuild[], signal: AbortSignal | undefined): Promise<void> {
+function runFind(find: string, roots: readonly LayerBuild[], stack: LayerStack, signal: AbortSignal | undefined): Promise<void> {
 	return new Promise((resolve, reject) => {
 		let child: ChildProcess;
 		try {
@@ -122,6 +137,11 @@ function runFind(find: string, roots: readonly LayerBuild[], signal: AbortSignal
 		child.stdin!.end(Buffer.concat(roots.flatMap(r => [Buffer.from(r.root), Buffer.alloc(1)])));
 		let next = 0;
 		let layer: LayerBuild | undefined;
+		// The directories from the layer root to the last one listed (find lists a directory before
+		// what is in it): their nodes and their paths' lengths, increasing. A record's parent is one of them.
+		const chainNode: number[] = [0];
+		const chainLength: number[] = [0];
+		let depth = 1;
 
 		/** One record, buf[start, end) without the NUL. */
 		const onRecord = (buf: Buffer, start: number, end: number) => {
@@ -139,6 +159,7 @@ function runFind(find: string, roots: readonly LayerBuild[], signal: AbortSignal
 					layer = roots[next++];
 					if (!layer) throw new LayerWalkError('find listed more layer roots than it was given');
 					layer.dev = dev;
+					depth = 1;
 					return;
 				}
 			} else {
@@ -152,42 +173,34 @@ function runFind(find: string, roots: readonly LayerBuild[], signal: AbortSignal
 			}
 			if (!layer) throw new LayerWalkError('find listed an entry before its layer root');
 			if (end - p === 1) throw new LayerWalkError(`${sanitize(layer.root)} is not a directory`);
-			let path: string;
-			let raw: Buffer | undefined;
-			// A byte above 0x7f: the path is not plain ASCII.
-			let high = false;
-			for (let i = p; i < end; i++)
-				if (buf[i]! > 0x7f) {
-					high = true;
-					break;
-				}
-			if (!high) path = buf.toString('latin1', p, end);
-			else {
-				path = buf.toString('utf8', p, end);
-				if (path.includes('\uFFFD')) {
-					raw = Buffer.from(buf.subarray(p, end));
-					path = pathText(raw);
-				}
-			}
-			const index = layer.paths.length;
+			// The parent: the listed directory whose path is this one's up to its last '/'.
+			let slash = end - 1;
+			while (buf[slash] !== 0x2f) slash--;
+			const parentLength = slash - p;
+			while (chainLength[depth - 1]! > parentLength) depth--;
+			let parent = chainNode[depth - 1]!;
+			if (chainLength[depth - 1] !== parentLength || (parent !== 0 && !stack.nameEndsAt(parent, buf, p, slash))) parent = nodeOfRaw(stack, buf, p, slash);
+			const node = stack.child(parent, buf, slash + 1, end);
+			const index = layer.nodes.length;
 			let type: number;
 			if (flag === 0x64) {
-				if (dev !== layer.dev) throw new LayerWalkError(`${sanitize(layer.root + path)} is another filesystem mounted inside the layer`);
+				if (dev !== layer.dev) throw new LayerWalkError(`${sanitize(layer.root + pathText(buf, p, end))} is another filesystem mounted inside the layer`);
 				type = T_DIR;
 				size = 0;
-				if (raw) layer.rawDirs.set(path, raw);
+				chainNode[depth] = node;
+				chainLength[depth++] = end - p;
 			} else if (y === 0x66) type = T_FILE;
 			else {
 				size = 0;
 				if (y === 0x6c) type = T_SYMLINK;
 				else if (y === 0x63) {
 					// A character device: a whiteout when its device number is 0/0.
-					const st = lstatSync(Buffer.concat([Buffer.from(layer.root), raw ?? buf.subarray(p, end)]));
+					const st = lstatSync(Buffer.concat([Buffer.from(layer.root), buf.subarray(p, end)]));
 					type = st.isCharacterDevice() && st.rdev === 0 ? T_WHITEOUT : T_OTHER;
 				} else type = T_OTHER;
 			}
-			if (id !== '' && type === T_FILE) layer.links.push({id, index, raw: raw ?? Buffer.from(buf.subarray(p, end))});
-			layer.paths.push(path);
+			if (id !== '' && type === T_FILE) layer.links.push({id, index, raw: Buffer.from(buf.subarray(p, end))});
+			layer.nodes.push(node);
 			layer.types.push(type);
 			layer.bytes.push(size);
 		};
@@ -229,6 +242,8 @@ export async function listLayerDirs(dirs: readonly string[], options: {signal?: 
 	const find = programPath('find');
 	if (!find) throw new LayerWalkError('GNU find is not on PATH');
 	const builds = dirs.map(dir => new LayerBuild(dir));
+	// One trie for every layer, built as the records come (the analysis stacks the layers in it).
+	const stack = new LayerStack(1 << 17);
 	const processes = Math.max(1, Math.min(options.processes ?? 2, builds.length));
 	// Interleaved, so that each find gets layers from the bottom and the top of the image.
 	const shares = Array.from({length: processes}, (_, i) => builds.filter((_, j) => j % processes === i));
@@ -242,7 +257,7 @@ export async function listLayerDirs(dirs: readonly string[], options: {signal?: 
 	try {
 		await Promise.all(
 			shares.map(share =>
-				runFind(find, share, stop.signal).catch(error => {
+				runFind(find, share, stack, stop.signal).catch(error => {
 					stop.abort();
 					throw error;
 				}),
@@ -254,29 +269,32 @@ export async function listLayerDirs(dirs: readonly string[], options: {signal?: 
 	} finally {
 		options.signal?.removeEventListener('abort', onAbort);
 	}
-	const columns = builds.map(b => b.finish());
+	const columns = builds.map(b => b.finish(stack));
 
-	// Opaque candidates: directories of a layer that exist in a layer below it.
-	const below = new Set<string>();
-	const candidates: Array<{layer: number; path: string}> = [];
+	// Opaque candidates: directories of a layer that are directories in a layer below it.
+	const below = new Uint8Array(stack.size);
+	const candidates: Array<{layer: number; node: number}> = [];
 	columns.forEach((c, layer) => {
-		const dirsHere: string[] = [];
-		for (let i = 0; i < c.paths.length; i++) if (c.types[i] === T_DIR) dirsHere.push(c.paths[i]!);
-		if (layer > 0) for (const d of dirsHere) if (below.has(d)) candidates.push({layer, path: d});
-		for (const d of dirsHere) below.add(d);
+		const {nodes, types} = c as {nodes: Int32Array; types: Uint8Array};
+		if (layer > 0) for (let i = 0; i < nodes.length; i++) if (types[i] === T_DIR && below[nodes[i]!] === 1) candidates.push({layer, node: nodes[i]!});
+		for (let i = 0; i < nodes.length; i++) if (types[i] === T_DIR) below[nodes[i]!] = 1;
 	});
 	const state = {available: true, reason: ''};
 	let opaque: Set<number>;
 	try {
 		opaque = await readOpaqueAsync(
-			candidates.map(c => Buffer.concat([Buffer.from(dirs[c.layer]!), builds[c.layer]!.rawDirs.get(c.path) ?? Buffer.from(c.path)])),
+			candidates.map(c => Buffer.concat([Buffer.from(dirs[c.layer]!), stack.rawPathOf(c.node)])),
 			state,
 			tar,
 		);
 	} finally {
 		tar.close();
 	}
-	const layers = columns.map(c => ({columns: c, opaqueDirs: [] as string[]}));
-	for (const i of [...opaque].sort((a, b) => a - b)) layers[candidates[i]!.layer]!.opaqueDirs.push(candidates[i]!.path);
+	const layers = columns.map(c => ({columns: c, opaqueDirs: [] as string[], opaqueNodes: [] as number[]}));
+	for (const i of [...opaque].sort((a, b) => a - b)) {
+		const {layer, node} = candidates[i]!;
+		layers[layer]!.opaqueDirs.push(stack.pathOf(node));
+		layers[layer]!.opaqueNodes.push(node);
+	}
 	return {layers, opaqueAvailable: state.available};
 }
