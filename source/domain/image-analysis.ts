@@ -198,33 +198,21 @@ function whiteoutLeafSize(t: LayerStack, node: number): number {
 	return sum;
 }
 
-/** dive: leaves of this layer's tree (-1: not a leaf); a directory with any entry below it (whiteouts included) is not a leaf. */
-function leafSizesOf(t: LayerStack, nodes: Int32Array, types: Uint8Array, sizes: Float64Array, layer: number): Float64Array {
-	const count = nodes.length;
-	const out = new Float64Array(count);
-	const childOf = t.childOf;
-	for (let i = 0; i < count; i++) {
-		const type = types[i]!;
-		const node = nodes[i]!;
-		if (type === T_DIR && childOf[node] === layer) out[i] = -1;
-		else if (type === T_WHITEOUT) out[i] = whiteoutLeafSize(t, node);
-		else out[i] = sizes[i]!;
-	}
-	return out;
-}
-
-/** dive's efficiency sums: each leaf's bytes added to its path's cumulative size, minimum and count. */
-function addLeaves(t: LayerStack, nodes: Int32Array, leafSizes: Float64Array, effNodes: number[]): void {
-	const cumulative = t.effCumulative;
-	const minimum = t.effMin;
-	const counts = t.effCount;
+/**
+ * dive's efficiency sums: each leaf of this layer's tree adds its bytes to its path's
+ * cumulative size, minimum and count. A directory with any entry below it in the layer
+ * (whiteouts included) is not a leaf; a whiteout's size is whiteoutLeafSize.
+ */
+function addLeaves(t: LayerStack, nodes: Int32Array, types: Uint8Array, sizes: Float64Array, layer: number): void {
+	const {childOf, effCumulative, effMin, effCount} = t;
 	for (let i = 0; i < nodes.length; i++) {
-		const bytes = leafSizes[i]!;
-		if (bytes < 0) continue;
+		const type = types[i]!;
 		const n = nodes[i]!;
-		cumulative[n] += bytes;
-		if (minimum[n]! < 0 || bytes < minimum[n]!) minimum[n] = bytes;
-		if (counts[n]++ === 0) effNodes.push(n);
+		if (type === T_DIR && childOf[n] === layer) continue;
+		const bytes = type === T_WHITEOUT ? whiteoutLeafSize(t, n) : sizes[i]!;
+		effCumulative[n] += bytes;
+		if (effMin[n]! < 0 || bytes < effMin[n]!) effMin[n] = bytes;
+		effCount[n]++;
 	}
 }
 
@@ -295,20 +283,32 @@ function stackEntries(t: LayerStack, nodes: Int32Array, types: Uint8Array, sizes
 	return {files, addedBytes, modifiedBytes};
 }
 
-export function analyzeImage(layers: readonly LayerInput[]): ImageAnalysis {
-	// The listing's trie when every layer was read into it (and no analysis used it yet), else a new one.
-	const given = layers[0]?.columns?.stack;
-	const shared = given !== undefined && layers.every(l => l.columns?.stack === given && l.columns.nodes !== undefined && (l.opaqueDirs.length === 0 || l.opaqueNodes !== undefined)) && given.claim();
-	const t = shared ? given : new LayerStack(1 << 12);
-	const summaries: ImageLayerSummary[] = [];
-	const deleted: LayerWhiteout[] = [];
-	const overwritten: LayerOverwrite[] = [];
-	const effNodes: number[] = [];
+/**
+ * Stacks an image's layers one at a time, bottom first (the listing hands each over as soon as
+ * it and every layer below it are read), then gives the figures. Layers read into one trie by
+ * their listing (`columns.stack` and `columns.nodes`) are stacked in it, else in a new one.
+ */
+export class ImageStacker {
+	private t: LayerStack | undefined;
+	private shared = false;
+	private readonly summaries: ImageLayerSummary[] = [];
+	private readonly deleted: LayerWhiteout[] = [];
+	private readonly overwritten: LayerOverwrite[] = [];
 
-	layers.forEach((layer, index) => {
-		const {nodes, types, sizes, opaque} = layerNodes(t, layer, shared);
+	add(layer: LayerInput): void {
+		const index = this.summaries.length;
+		if (!this.t) {
+			const given = layer.columns?.stack;
+			// The listing's trie, when no analysis used it yet.
+			this.shared = given?.claim() === true;
+			this.t = this.shared ? given : new LayerStack(1 << 12);
+		}
+		const t = this.t!;
+		const own = this.shared && layer.columns?.stack === t && layer.columns.nodes !== undefined && (layer.opaqueDirs.length === 0 || layer.opaqueNodes !== undefined);
+		if (this.shared && !own) throw new Error('a layer read apart from the others was stacked on their trie');
+		const {nodes, types, sizes, opaque} = layerNodes(t, layer, own);
 		const bytes = markParents(t.childOf, t.parent, nodes, sizes, index);
-		addLeaves(t, nodes, leafSizesOf(t, nodes, types, sizes, index), effNodes);
+		addLeaves(t, nodes, types, sizes, index);
 
 		// Overlay semantics: whiteouts and opaque directories first, then this layer's entries.
 		let removedBytes = 0;
@@ -317,7 +317,7 @@ export function analyzeImage(layers: readonly LayerInput[]): ImageAnalysis {
 			const node = nodes[i]!;
 			removedBytes += takeVisible(t, node, true);
 			const hidden = attribute(t, node, true);
-			if (hidden.addedIn >= 0) deleted.push({layer: index, path: t.pathOf(node), hiddenBytes: hidden.bytes, addedIn: hidden.addedIn});
+			if (hidden.addedIn >= 0) this.deleted.push({layer: index, path: t.pathOf(node), hiddenBytes: hidden.bytes, addedIn: hidden.addedIn});
 			t.each(node, true, n => {
 				t.dive[n] = DIVE_NONE;
 			});
@@ -326,12 +326,28 @@ export function analyzeImage(layers: readonly LayerInput[]): ImageAnalysis {
 			const node = opaque[j]!;
 			removedBytes += takeVisible(t, node, false);
 			const hidden = attribute(t, node, false);
-			if (hidden.addedIn >= 0 && hidden.bytes > 0) deleted.push({layer: index, path: norm(layer.opaqueDirs[j]!), hiddenBytes: hidden.bytes, addedIn: hidden.addedIn});
+			if (hidden.addedIn >= 0 && hidden.bytes > 0) this.deleted.push({layer: index, path: norm(layer.opaqueDirs[j]!), hiddenBytes: hidden.bytes, addedIn: hidden.addedIn});
 		}
-		const {files, addedBytes, modifiedBytes} = stackEntries(t, nodes, types, sizes, index, overwritten);
-		summaries.push({index, digest: layer.digest, createdBy: layer.createdBy, bytes, addedBytes, modifiedBytes, removedBytes, files});
-	});
+		const {files, addedBytes, modifiedBytes} = stackEntries(t, nodes, types, sizes, index, this.overwritten);
+		this.summaries.push({index, digest: layer.digest, createdBy: layer.createdBy, bytes, addedBytes, modifiedBytes, removedBytes, files});
+	}
 
+	/** The figures of the layers stacked. */
+	finish(): ImageAnalysis {
+		return figures(this.t ?? new LayerStack(1), this.summaries, this.deleted, this.overwritten);
+	}
+}
+
+export function analyzeImage(layers: readonly LayerInput[]): ImageAnalysis {
+	const stacker = new ImageStacker();
+	// All or none of the layers on the listing's trie.
+	const given = layers[0]?.columns?.stack;
+	const together = given !== undefined && layers.every(l => l.columns?.stack === given && l.columns.nodes !== undefined && (l.opaqueDirs.length === 0 || l.opaqueNodes !== undefined));
+	for (const layer of layers) stacker.add(together || layer.columns?.stack === undefined ? layer : {...layer, columns: {...layer.columns!, stack: undefined}});
+	return stacker.finish();
+}
+
+function figures(t: LayerStack, summaries: ImageLayerSummary[], deleted: LayerWhiteout[], overwritten: LayerOverwrite[]): ImageAnalysis {
 	let stored = 0;
 	let visibleBytes = 0;
 	for (let n = 0; n < t.size; n++) {
@@ -344,7 +360,9 @@ export function analyzeImage(layers: readonly LayerInput[]): ImageAnalysis {
 	let cumulative = 0;
 	let wastedBytes = 0;
 	const inefficiencies: Inefficiency[] = [];
-	for (const node of effNodes) {
+	// Every path that was a leaf somewhere (the sums are of whole numbers: their order does not matter).
+	for (let node = 1; node < t.size; node++) {
+		if (t.effCount[node] === 0) continue;
 		const cum = t.effCumulative[node]!;
 		minimum += t.effMin[node]!;
 		cumulative += cum;

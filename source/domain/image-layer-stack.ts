@@ -272,6 +272,17 @@ export class LayerStack {
 		return true;
 	}
 
+	/** Clears what an analysis stacked (every node as new, the names kept), for another analysis. */
+	resetAnalysis(): void {
+		const n = this.size;
+		for (const a of [this.childOf, this.diveOf, this.firstLayer, this.effMin]) a.fill(-1, 0, n);
+		this.visType.fill(NONE, 0, n);
+		for (const a of [this.stored, this.attributed, this.visBytes, this.diveBytes, this.effCumulative]) a.fill(0, 0, n);
+		this.dive.fill(0, 0, n);
+		this.effCount.fill(0, 0, n);
+		this.claimed = false;
+	}
+
 	/** Calls `visit` for `id` (when `self`) and every node below it. */
 	each(id: number, self: boolean, visit: (id: number) => void): void {
 		const stack = this.stack;

@@ -52,14 +52,43 @@ interface Link {
 	raw: Buffer;
 }
 
-/** One layer being read: column arrays (nodes of the shared trie) and its hard links. */
+/** One layer being read: columns (nodes of the shared trie) in typed arrays that double as they fill, and its hard links. */
 class LayerBuild {
-	readonly nodes: number[] = [];
-	readonly types: number[] = [];
-	readonly bytes: number[] = [];
+	count = 0;
+	nodes = new Int32Array(1024);
+	types = new Uint8Array(1024);
+	bytes = new Float64Array(1024);
 	readonly links: Link[] = [];
 	dev = -1;
-	constructor(readonly root: string) {}
+	constructor(
+		readonly root: string,
+		readonly index: number,
+	) {}
+
+	/** Appends one entry; returns its index. */
+	add(node: number, type: number, size: number): number {
+		const i = this.count++;
+		if (i === this.nodes.length) {
+			const nodes = new Int32Array(i * 2);
+			const types = new Uint8Array(i * 2);
+			const bytes = new Float64Array(i * 2);
+			nodes.set(this.nodes);
+			types.set(this.types);
+			bytes.set(this.bytes);
+			this.nodes = nodes;
+			this.types = types;
+			this.bytes = bytes;
+		}
+		this.nodes[i] = node;
+		this.types[i] = type;
+		this.bytes[i] = size;
+		return i;
+	}
+
+	/** A file of more than one name, at buf[start, end). */
+	link(id: string, index: number, buf: Buffer, start: number, end: number): void {
+		this.links.push({id, index, raw: Buffer.from(buf.subarray(start, end))});
+	}
 
 	/** Hard links: the first path in depth-first sorted order keeps the bytes. */
 	finish(stack: LayerStack): LayerColumns {
@@ -76,7 +105,7 @@ class LayerBuild {
 				for (const l of group.slice(1)) this.bytes[l.index] = 0;
 			}
 		}
-		return nodeColumns(stack, Int32Array.from(this.nodes), Uint8Array.from(this.types), Float64Array.from(this.bytes));
+		return nodeColumns(stack, this.nodes.subarray(0, this.count), this.types.subarray(0, this.count), this.bytes.subarray(0, this.count));
 	}
 }
 
@@ -99,6 +128,12 @@ function pathText(buf: Buffer, start: number, end: number): string {
 	return '/' + parts.join('/');
 }
 
+/** A character device (at raw path buf[start, end) under root): a whiteout when its device number is 0/0. */
+function deviceType(root: string, buf: Buffer, start: number, end: number): number {
+	const st = lstatSync(Buffer.concat([Buffer.from(root), buf.subarray(start, end)]));
+	return st.isCharacterDevice() && st.rdev === 0 ? T_WHITEOUT : T_OTHER;
+}
+
 /** The node of raw path buf[start, end) ("/a/b"), its parents made when new: the slow way, name by name from the root. */
 function nodeOfRaw(stack: LayerStack, buf: Buffer, start: number, end: number): number {
 	let id = 0;
@@ -112,7 +147,7 @@ function nodeOfRaw(stack: LayerStack, buf: Buffer, start: number, end: number): 
 }
 
 /** Lists `roots` (layer directories) in order with one find; each record goes to its layer. */
-function runFind(find: string, roots: readonly LayerBuild[], stack: LayerStack, signal: AbortSignal | undefined): Promise<void> {
+function runFind(find: string, roots: readonly LayerBuild[], stack: LayerStack, signal: AbortSignal | undefined, done: (layer: LayerBuild) => void): Promise<void> {
 	return new Promise((resolve, reject) => {
 		let child: ChildProcess;
 		try {
@@ -155,7 +190,8 @@ function runFind(find: string, roots: readonly LayerBuild[], stack: LayerStack, 
 			if (flag === 0x64) {
 				while ((c = buf[p++]!) !== 9) dev = dev * 10 + c - 48;
 				if (end - p === 1) {
-					// "/": the next layer's root
+					// "/": the next layer's root; the one before is read.
+					if (layer) done(layer);
 					layer = roots[next++];
 					if (!layer) throw new LayerWalkError('find listed more layer roots than it was given');
 					layer.dev = dev;
@@ -181,7 +217,6 @@ function runFind(find: string, roots: readonly LayerBuild[], stack: LayerStack, 
 			let parent = chainNode[depth - 1]!;
 			if (chainLength[depth - 1] !== parentLength || (parent !== 0 && !stack.nameEndsAt(parent, buf, p, slash))) parent = nodeOfRaw(stack, buf, p, slash);
 			const node = stack.child(parent, buf, slash + 1, end);
-			const index = layer.nodes.length;
 			let type: number;
 			if (flag === 0x64) {
 				if (dev !== layer.dev) throw new LayerWalkError(`${sanitize(layer.root + pathText(buf, p, end))} is another filesystem mounted inside the layer`);
@@ -193,16 +228,11 @@ function runFind(find: string, roots: readonly LayerBuild[], stack: LayerStack, 
 			else {
 				size = 0;
 				if (y === 0x6c) type = T_SYMLINK;
-				else if (y === 0x63) {
-					// A character device: a whiteout when its device number is 0/0.
-					const st = lstatSync(Buffer.concat([Buffer.from(layer.root), buf.subarray(p, end)]));
-					type = st.isCharacterDevice() && st.rdev === 0 ? T_WHITEOUT : T_OTHER;
-				} else type = T_OTHER;
+				else if (y === 0x63) type = deviceType(layer.root, buf, p, end);
+				else type = T_OTHER;
 			}
-			if (id !== '' && type === T_FILE) layer.links.push({id, index, raw: Buffer.from(buf.subarray(p, end))});
-			layer.nodes.push(node);
-			layer.types.push(type);
-			layer.bytes.push(size);
+			const index = layer.add(node, type, size);
+			if (id !== '' && type === T_FILE) layer.link(id, index, buf, p, end);
 		};
 
 		const stream = new NulRecords(onRecord);
@@ -226,6 +256,12 @@ function runFind(find: string, roots: readonly LayerBuild[], stack: LayerStack, 
 				fail(new LayerWalkError(first ? sanitize(first) : `find exited ${status} after ${next} of ${roots.length} layer directories`));
 				return;
 			}
+			try {
+				if (layer) done(layer);
+			} catch (error) {
+				fail(error as Error);
+				return;
+			}
 			settled = true;
 			signal?.removeEventListener('abort', onAbort);
 			resolve();
@@ -233,15 +269,22 @@ function runFind(find: string, roots: readonly LayerBuild[], stack: LayerStack, 
 	});
 }
 
+export interface ListOptions {
+	signal?: AbortSignal;
+	processes?: number;
+	/** Called with each layer's columns (opaque directories not known yet) as soon as it and every layer below it are read, bottom first; what it throws, listLayerDirs throws. */
+	onLayer?: (index: number, columns: LayerColumns) => void;
+}
+
 /**
  * The entries of every layer directory (bottom first) and, for each, the directories it makes
  * opaque (only those that exist in a lower layer can hide anything; one tar reads them all).
  * `opaqueAvailable` false: GNU tar with --xattrs is missing, opaque directories are not seen.
  */
-export async function listLayerDirs(dirs: readonly string[], options: {signal?: AbortSignal; processes?: number} = {}): Promise<{layers: StoreLayerListing[]; opaqueAvailable: boolean}> {
+export async function listLayerDirs(dirs: readonly string[], options: ListOptions = {}): Promise<{layers: StoreLayerListing[]; opaqueAvailable: boolean}> {
 	const find = programPath('find');
 	if (!find) throw new LayerWalkError('GNU find is not on PATH');
-	const builds = dirs.map(dir => new LayerBuild(dir));
+	const builds = dirs.map((dir, i) => new LayerBuild(dir, i));
 	// One trie for every layer, built as the records come (the analysis stacks the layers in it).
 	const stack = new LayerStack(1 << 17);
 	const processes = Math.max(1, Math.min(options.processes ?? 2, builds.length));
@@ -254,10 +297,26 @@ export async function listLayerDirs(dirs: readonly string[], options: {signal?: 
 	const onAbort = () => stop.abort();
 	options.signal?.addEventListener('abort', onAbort);
 	if (options.signal?.aborted) stop.abort();
+	// Each layer as soon as it and every layer below it are read, bottom first.
+	const columns: LayerColumns[] = [];
+	let handed = 0;
+	let listenerError: {error: unknown} | undefined;
+	const done = (build: LayerBuild) => {
+		columns[build.index] = build.finish(stack);
+		while (handed < builds.length && columns[handed]) {
+			const i = handed++;
+			if (!options.onLayer || listenerError) continue;
+			try {
+				options.onLayer(i, columns[i]!);
+			} catch (error) {
+				listenerError = {error};
+			}
+		}
+	};
 	try {
 		await Promise.all(
 			shares.map(share =>
-				runFind(find, share, stack, stop.signal).catch(error => {
+				runFind(find, share, stack, stop.signal, done).catch(error => {
 					stop.abort();
 					throw error;
 				}),
@@ -269,7 +328,10 @@ export async function listLayerDirs(dirs: readonly string[], options: {signal?: 
 	} finally {
 		options.signal?.removeEventListener('abort', onAbort);
 	}
-	const columns = builds.map(b => b.finish(stack));
+	if (listenerError) {
+		tar.close();
+		throw listenerError.error;
+	}
 
 	// Opaque candidates: directories of a layer that are directories in a layer below it.
 	const below = new Uint8Array(stack.size);
