@@ -65,7 +65,7 @@ export class LayerStack {
 	private nameStart = new Int32Array(0);
 	private nameLength = new Int32Array(0);
 	private hash = new Int32Array(0);
-	private names = new Uint8Array(1 << 16);
+	private names: Uint8Array;
 	private namesUsed = 0;
 	/** Open addressing: node ids (0: empty, the root is nobody's child), a power of two long. */
 	private slots = new Int32Array(0);
@@ -79,6 +79,8 @@ export class LayerStack {
 	private readonly pathCache = new Map<number, string>([[0, '']]);
 
 	constructor(capacity = 1024) {
+		// Names average well under 16 bytes; pages never written cost no memory.
+		this.names = new Uint8Array(capacity * 16);
 		this.grow(capacity);
 		this.init(0, -1);
 	}

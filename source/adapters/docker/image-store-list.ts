@@ -146,6 +146,94 @@ function nodeOfRaw(stack: LayerStack, buf: Buffer, start: number, end: number): 
 	return id;
 }
 
+/**
+ * One find's records, parsed into the layers it was given (in order): each entry looked up in
+ * the trie under its parent, found on the chain of directories from the layer root to the last
+ * one listed (find lists a directory before what is in it), and appended to its layer's columns.
+ */
+class FindRecords extends NulRecords {
+	/** Layer roots seen so far, and the layer being read. */
+	next = 0;
+	layer: LayerBuild | undefined;
+	/** The chain: directories' nodes and their paths' lengths, increasing; a record's parent is one of them. */
+	private readonly chainNode: number[] = [0];
+	private readonly chainLength: number[] = [0];
+	private depth = 1;
+
+	constructor(
+		private readonly roots: readonly LayerBuild[],
+		private readonly stack: LayerStack,
+		private readonly done: (layer: LayerBuild) => void,
+	) {
+		super();
+	}
+
+	protected override record(buf: Buffer, start: number, end: number): void {
+		const flag = buf[start]!;
+		let p = start + 1;
+		let c = 0;
+		let y = 0x64; // d
+		let dev = 0;
+		let size = 0;
+		let id = '';
+		if (flag === 0x64) {
+			while ((c = buf[p++]!) !== 9) dev = dev * 10 + c - 48;
+			if (end - p === 1) {
+				this.nextLayer(dev);
+				return;
+			}
+		} else {
+			y = buf[p++]!;
+			if (flag === 0x2b) {
+				const idStart = p;
+				while (buf[p] !== 9) p++;
+				id = buf.toString('latin1', idStart, p++);
+			}
+			while ((c = buf[p++]!) !== 9) size = size * 10 + c - 48;
+		}
+		const layer = this.layer;
+		if (!layer) throw new LayerWalkError('find listed an entry before its layer root');
+		if (end - p === 1) throw new LayerWalkError(`${sanitize(layer.root)} is not a directory`);
+		// The parent: the listed directory whose path is this one's up to its last '/'.
+		let slash = end - 1;
+		while (buf[slash] !== 0x2f) slash--;
+		const parentLength = slash - p;
+		const {chainNode, chainLength, stack} = this;
+		let depth = this.depth;
+		while (chainLength[depth - 1]! > parentLength) depth--;
+		let parent = chainNode[depth - 1]!;
+		if (chainLength[depth - 1] !== parentLength || (parent !== 0 && !stack.nameEndsAt(parent, buf, p, slash))) parent = nodeOfRaw(stack, buf, p, slash);
+		const node = stack.child(parent, buf, slash + 1, end);
+		let type: number;
+		if (flag === 0x64) {
+			if (dev !== layer.dev) throw new LayerWalkError(`${sanitize(layer.root + pathText(buf, p, end))} is another filesystem mounted inside the layer`);
+			type = T_DIR;
+			size = 0;
+			chainNode[depth] = node;
+			chainLength[depth++] = end - p;
+		} else if (y === 0x66) type = T_FILE;
+		else {
+			size = 0;
+			if (y === 0x6c) type = T_SYMLINK;
+			else if (y === 0x63) type = deviceType(layer.root, buf, p, end);
+			else type = T_OTHER;
+		}
+		this.depth = depth;
+		const index = layer.add(node, type, size);
+		if (id !== '' && type === T_FILE) layer.link(id, index, buf, p, end);
+	}
+
+	/** "/": the next layer's root (`dev` its device); the one before is read. */
+	private nextLayer(dev: number): void {
+		if (this.layer) this.done(this.layer);
+		const layer = this.roots[this.next++];
+		if (!layer) throw new LayerWalkError('find listed more layer roots than it was given');
+		layer.dev = dev;
+		this.layer = layer;
+		this.depth = 1;
+	}
+}
+
 /** Lists `roots` (layer directories) in order with one find; each record goes to its layer. */
 function runFind(find: string, roots: readonly LayerBuild[], stack: LayerStack, signal: AbortSignal | undefined, done: (layer: LayerBuild) => void): Promise<void> {
 	return new Promise((resolve, reject) => {
@@ -170,72 +258,7 @@ function runFind(find: string, roots: readonly LayerBuild[], stack: LayerStack, 
 
 		child.stdin!.on('error', () => {});
 		child.stdin!.end(Buffer.concat(roots.flatMap(r => [Buffer.from(r.root), Buffer.alloc(1)])));
-		let next = 0;
-		let layer: LayerBuild | undefined;
-		// The directories from the layer root to the last one listed (find lists a directory before
-		// what is in it): their nodes and their paths' lengths, increasing. A record's parent is one of them.
-		const chainNode: number[] = [0];
-		const chainLength: number[] = [0];
-		let depth = 1;
-
-		/** One record, buf[start, end) without the NUL. */
-		const onRecord = (buf: Buffer, start: number, end: number) => {
-			const flag = buf[start]!;
-			let p = start + 1;
-			let c = 0;
-			let y = 0x64; // d
-			let dev = 0;
-			let size = 0;
-			let id = '';
-			if (flag === 0x64) {
-				while ((c = buf[p++]!) !== 9) dev = dev * 10 + c - 48;
-				if (end - p === 1) {
-					// "/": the next layer's root; the one before is read.
-					if (layer) done(layer);
-					layer = roots[next++];
-					if (!layer) throw new LayerWalkError('find listed more layer roots than it was given');
-					layer.dev = dev;
-					depth = 1;
-					return;
-				}
-			} else {
-				y = buf[p++]!;
-				if (flag === 0x2b) {
-					const idStart = p;
-					while (buf[p] !== 9) p++;
-					id = buf.toString('latin1', idStart, p++);
-				}
-				while ((c = buf[p++]!) !== 9) size = size * 10 + c - 48;
-			}
-			if (!layer) throw new LayerWalkError('find listed an entry before its layer root');
-			if (end - p === 1) throw new LayerWalkError(`${sanitize(layer.root)} is not a directory`);
-			// The parent: the listed directory whose path is this one's up to its last '/'.
-			let slash = end - 1;
-			while (buf[slash] !== 0x2f) slash--;
-			const parentLength = slash - p;
-			while (chainLength[depth - 1]! > parentLength) depth--;
-			let parent = chainNode[depth - 1]!;
-			if (chainLength[depth - 1] !== parentLength || (parent !== 0 && !stack.nameEndsAt(parent, buf, p, slash))) parent = nodeOfRaw(stack, buf, p, slash);
-			const node = stack.child(parent, buf, slash + 1, end);
-			let type: number;
-			if (flag === 0x64) {
-				if (dev !== layer.dev) throw new LayerWalkError(`${sanitize(layer.root + pathText(buf, p, end))} is another filesystem mounted inside the layer`);
-				type = T_DIR;
-				size = 0;
-				chainNode[depth] = node;
-				chainLength[depth++] = end - p;
-			} else if (y === 0x66) type = T_FILE;
-			else {
-				size = 0;
-				if (y === 0x6c) type = T_SYMLINK;
-				else if (y === 0x63) type = deviceType(layer.root, buf, p, end);
-				else type = T_OTHER;
-			}
-			const index = layer.add(node, type, size);
-			if (id !== '' && type === T_FILE) layer.link(id, index, buf, p, end);
-		};
-
-		const stream = new NulRecords(onRecord);
+		const stream = new FindRecords(roots, stack, done);
 		child.stdout!.on('data', (data: Buffer) => {
 			if (settled) return;
 			try {
@@ -251,13 +274,13 @@ function runFind(find: string, roots: readonly LayerBuild[], stack: LayerStack, 
 		child.on('error', error => fail(new LayerWalkError(`find could not start: ${sanitize(error.message)}`)));
 		child.on('close', status => {
 			if (settled) return;
-			if (errText !== '' || status !== 0 || next !== roots.length || stream.unfinished) {
+			if (errText !== '' || status !== 0 || stream.next !== roots.length || stream.unfinished) {
 				const first = errText.split('\n').find(Boolean);
-				fail(new LayerWalkError(first ? sanitize(first) : `find exited ${status} after ${next} of ${roots.length} layer directories`));
+				fail(new LayerWalkError(first ? sanitize(first) : `find exited ${status} after ${stream.next} of ${roots.length} layer directories`));
 				return;
 			}
 			try {
-				if (layer) done(layer);
+				if (stream.layer) done(stream.layer);
 			} catch (error) {
 				fail(error as Error);
 				return;
