@@ -27,14 +27,15 @@ export function nameTextOf(bytes: Uint8Array): string {
 			ascii = false;
 			break;
 		}
-	if (ascii) return String.fromCharCode.apply(null, bytes as unknown as number[]);
-	try {
-		return utf8.decode(bytes);
-	} catch {
-		let out = '';
-		for (let i = 0; i < bytes.length; i++) out += String.fromCharCode(bytes[i]!);
-		return out;
-	}
+	// One char per byte (a name is at most 255 bytes on disk; a tar's may be longer: no spread of it).
+	if (ascii && bytes.length <= 1024) return String.fromCharCode.apply(null, bytes as unknown as number[]);
+	if (!ascii)
+		try {
+			return utf8.decode(bytes);
+		} catch {}
+	let out = '';
+	for (let i = 0; i < bytes.length; i++) out += String.fromCharCode(bytes[i]!);
+	return out;
 }
 
 export class LayerStack {

@@ -29,6 +29,7 @@ describe('LayerStack: a trie keyed by name bytes', () => {
 		expect(t.child(0, raw, 0, raw.length)).toBe(id);
 		expect(nameTextOf(bytes('é'))).toBe('é');
 		expect(nameTextOf(Uint8Array.from([0xe9]))).toBe('\u00e9');
+		expect(nameTextOf(new Uint8Array(200_000).fill(0x61))).toBe('a'.repeat(200_000));
 	});
 
 	it('grows past its capacity and still finds every node', () => {
