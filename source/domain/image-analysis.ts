@@ -19,10 +19,10 @@
  * lookup fails); here such a whiteout counts 0 and the layer is read to the end.
  */
 import {columnsOf, entriesOf, LAYER_TYPES, type LayerColumns, type LayerEntry} from './image-layer-columns.js';
-import {DIVE_DIR, DIVE_FILE, DIVE_NONE, LayerStack, NONE, splitPath} from './image-layer-stack.js';
+import {DIVE_DIR, DIVE_FILE, DIVE_NONE, LayerStack, NONE} from './image-layer-stack.js';
 import type {LayerWhiteout} from './image-findings.js';
 
-export {LAYER_TYPES, columnsOf, entriesOf, type LayerColumns, type LayerEntry, type LayerEntryType} from './image-layer-columns.js';
+export {LAYER_TYPES, columnsOf, entriesOf, nodeColumns, type LayerColumns, type LayerEntry, type LayerEntryType} from './image-layer-columns.js';
 
 export interface LayerInput {
 	/** Diff id of the layer. */
@@ -33,16 +33,19 @@ export interface LayerInput {
 	columns?: LayerColumns;
 	/** Directories whose lower contents this layer hides (overlay opaque / .wh..wh..opq). */
 	opaqueDirs: string[];
+	/** The same directories as nodes of `columns.stack`, when the listing built it. */
+	opaqueNodes?: readonly number[];
 }
 
 /** A layer read as columns; its `entries` objects are made on first use (the console's trees). */
-export function layerInputOf(digest: string, createdBy: string, columns: LayerColumns, opaqueDirs: string[]): LayerInput {
+export function layerInputOf(digest: string, createdBy: string, columns: LayerColumns, opaqueDirs: string[], opaqueNodes?: readonly number[]): LayerInput {
 	let entries: LayerEntry[] | undefined;
 	return {
 		digest,
 		createdBy,
 		columns,
 		opaqueDirs,
+		opaqueNodes,
 		get entries() {
 			return (entries ??= entriesOf(columns));
 		},
@@ -104,159 +107,247 @@ const T_DIR = LAYER_TYPES.indexOf('dir');
 const T_WHITEOUT = LAYER_TYPES.indexOf('whiteout');
 
 const isNormal = (p: string) => p.length > 1 && p.charCodeAt(0) === 47 && p.charCodeAt(p.length - 1) !== 47 && !p.includes('//') && !p.includes('/./') && !p.endsWith('/.');
-const norm = (path: string) => (isNormal(path) ? path : '/' + splitPath(path).join('/'));
-/** "" for the root, else the normalised path. */
-const key = (path: string) => {
-	const p = norm(path);
-	return p === '/' ? '' : p;
-};
+const names = (path: string) => path.split('/').filter(part => part !== '' && part !== '.');
+const norm = (path: string) => (isNormal(path) ? path : '/' + names(path).join('/'));
 
-/** The layer's columns with every path normalised ("/a/b"), the root dropped. */
-function normalColumns(layer: LayerInput): LayerColumns {
-	const c = layer.columns ?? columnsOf(layer.entries);
-	let normal = true;
-	for (const p of c.paths) if (!isNormal(p)) normal = false;
-	if (normal) return c;
-	const keep: number[] = [];
-	const paths: string[] = [];
-	c.paths.forEach((p, i) => {
-		const n = norm(p);
-		if (n === '/') return;
-		keep.push(i);
-		paths.push(n);
-	});
-	return {paths, types: Uint8Array.from(keep, i => c.types[i]!), bytes: Float64Array.from(keep, i => c.bytes[i]!)};
+/** One layer's entries as trie nodes (the root dropped), with their types and sizes. */
+interface LayerNodes {
+	nodes: Int32Array;
+	types: Uint8Array;
+	sizes: Float64Array;
+	/** The opaque directories' nodes, as layer.opaqueDirs. */
+	opaque: readonly number[];
 }
 
-export function analyzeImage(layers: readonly LayerInput[]): ImageAnalysis {
-	const t = new LayerStack(1 << 12);
-	const summaries: ImageLayerSummary[] = [];
-	const deleted: LayerWhiteout[] = [];
-	const overwritten: LayerOverwrite[] = [];
-	const effNodes: number[] = [];
-	let scratch = 0;
+/** The listing's own nodes when it built `t` as it read, else each path looked up (made) in `t`. */
+function layerNodes(t: LayerStack, layer: LayerInput, shared: boolean): LayerNodes {
+	const c = layer.columns;
+	if (shared && c?.nodes) return {nodes: c.nodes, types: c.types, sizes: c.bytes, opaque: layer.opaqueNodes ?? []};
+	const {paths, types, bytes} = c ?? columnsOf(layer.entries);
+	const nodes = new Int32Array(paths.length);
+	let count = 0;
+	for (let i = 0; i < paths.length; i++) {
+		const node = t.node(paths[i]!);
+		if (node !== 0) nodes[count++] = node;
+	}
+	const opaque = layer.opaqueDirs.map(dir => t.node(dir));
+	if (count === paths.length) return {nodes, types, sizes: bytes, opaque};
+	// Some path was the root ("/", "."): drop it.
+	const keptTypes = new Uint8Array(count);
+	const keptSizes = new Float64Array(count);
+	for (let i = 0, k = 0; i < paths.length; i++) {
+		if (t.node(paths[i]!) === 0) continue;
+		keptTypes[k] = types[i]!;
+		keptSizes[k++] = bytes[i]!;
+	}
+	return {nodes: nodes.subarray(0, count), types: keptTypes, sizes: keptSizes, opaque};
+}
 
-	/** Sum of visible file bytes at and below `id` (self optional), cleared as it goes when `clear`. */
-	const takeVisible = (id: number, self: boolean, clear: boolean): number => {
-		scratch = 0;
-		t.each(id, self, n => {
-			const type = t.visType[n]!;
-			if (type === NONE) return;
-			if (type !== T_DIR) scratch += t.visBytes[n]!;
-			if (clear) t.visType[n] = NONE;
-		});
-		return scratch;
-	};
-	/** Stored bytes at and below `id` not yet attributed; marks them attributed. Also the lowest layer seen. */
-	const attribute = (id: number, self: boolean): {bytes: number; addedIn: number} => {
-		let bytes = 0;
-		let addedIn = -1;
-		t.each(id, self, n => {
-			bytes += t.stored[n]! - t.attributed[n]!;
-			t.attributed[n] = t.stored[n]!;
-			const first = t.firstLayer[n]!;
-			if (first >= 0 && (addedIn < 0 || first < addedIn)) addedIn = first;
-		});
-		return {bytes, addedIn};
-	};
+/** What a deletion or an overwrite hides: stored bytes not yet attributed, and the lowest layer that wrote them. */
+interface Hidden {
+	bytes: number;
+	addedIn: number;
+}
 
-	layers.forEach((layer, index) => {
-		const {paths, types, bytes: sizes} = normalColumns(layer);
-		const count = paths.length;
-		const summary: ImageLayerSummary = {index, digest: layer.digest, createdBy: layer.createdBy, bytes: 0, addedBytes: 0, modifiedBytes: 0, removedBytes: 0, files: 0};
-		// Each entry's node, once; a node that gets an entry below it in this layer is marked.
-		const nodes = new Int32Array(count);
-		for (let i = 0; i < count; i++) {
-			const node = t.node(paths[i]!);
-			t.childOf[t.parent[node]!] = index;
-			nodes[i] = node;
-			summary.bytes += sizes[i]!;
+/** Sum of visible file bytes at and below `id` (self optional), cleared as it goes. */
+function takeVisible(t: LayerStack, id: number, self: boolean): number {
+	let sum = 0;
+	t.each(id, self, n => {
+		const type = t.visType[n]!;
+		if (type === NONE) return;
+		if (type !== T_DIR) sum += t.visBytes[n]!;
+		t.visType[n] = NONE;
+	});
+	return sum;
+}
+
+/** Stored bytes at and below `id` not yet attributed; marks them attributed. Also the lowest layer seen. */
+function attribute(t: LayerStack, id: number, self: boolean): Hidden {
+	let bytes = 0;
+	let addedIn = -1;
+	t.each(id, self, n => {
+		bytes += t.stored[n]! - t.attributed[n]!;
+		t.attributed[n] = t.stored[n]!;
+		const first = t.firstLayer[n]!;
+		if (first >= 0 && (addedIn < 0 || first < addedIn)) addedIn = first;
+	});
+	return {bytes, addedIn};
+}
+
+// The per-layer passes below are plain loops over typed arrays, each in its own function, the
+// rare cases (whiteouts, overwrites) called out of them: a cold process runs them once, so they
+// must get optimised early and stay so.
+
+/** Marks each entry's parent as listing something in `layer`; returns the layer's bytes. */
+function markParents(childOf: Int32Array, parent: Int32Array, nodes: Int32Array, sizes: Float64Array, layer: number): number {
+	let bytes = 0;
+	for (let i = 0; i < nodes.length; i++) {
+		childOf[parent[nodes[i]!]!] = layer;
+		bytes += sizes[i]!;
+	}
+	return bytes;
+}
+
+/** dive's size of a whiteout: its path's subtree in the layers below when a directory there, else 0. */
+function whiteoutLeafSize(t: LayerStack, node: number): number {
+	if (t.dive[node] !== DIVE_DIR) return 0;
+	let sum = 0;
+	t.each(node, true, n => {
+		if (t.dive[n] !== DIVE_NONE) sum += t.diveBytes[n]!;
+	});
+	return sum;
+}
+
+/**
+ * dive's efficiency sums: each leaf of this layer's tree adds its bytes to its path's
+ * cumulative size, minimum and count. A directory with any entry below it in the layer
+ * (whiteouts included) is not a leaf; a whiteout's size is whiteoutLeafSize.
+ */
+function addLeaves(t: LayerStack, nodes: Int32Array, types: Uint8Array, sizes: Float64Array, layer: number): void {
+	const {childOf, effCumulative, effMin, effCount} = t;
+	for (let i = 0; i < nodes.length; i++) {
+		const type = types[i]!;
+		const n = nodes[i]!;
+		if (type === T_DIR && childOf[n] === layer) continue;
+		const bytes = type === T_WHITEOUT ? whiteoutLeafSize(t, n) : sizes[i]!;
+		effCumulative[n] += bytes;
+		if (effMin[n]! < 0 || bytes < effMin[n]!) effMin[n] = bytes;
+		effCount[n]++;
+	}
+}
+
+/** Figures of one layer's pass over its entries. */
+interface Stacked {
+	files: number;
+	addedBytes: number;
+	modifiedBytes: number;
+}
+
+/** A file written where something is visible: everything stored at or below the path so far is now hidden. */
+function overwriteFile(t: LayerStack, node: number, layer: number, overwritten: LayerOverwrite[]): void {
+	takeVisible(t, node, true);
+	const {bytes, addedIn} = attribute(t, node, true);
+	if (bytes > 0) overwritten.push({layer, path: t.pathOf(node), hiddenBytes: bytes, addedIn});
+}
+
+/** A directory written where a non-directory is visible. */
+function overwriteWithDir(t: LayerStack, node: number, layer: number, overwritten: LayerOverwrite[]): void {
+	const {bytes, addedIn} = attribute(t, node, true);
+	if (bytes > 0) overwritten.push({layer, path: t.pathOf(node), hiddenBytes: bytes, addedIn});
+}
+
+/** dive's AddPath: missing intermediate nodes get an empty FileInfo (the end node gets the payload, children kept). */
+function stackParents(t: LayerStack, node: number, layer: number): void {
+	const parent = t.parent;
+	const diveOf = t.diveOf;
+	const dive = t.dive;
+	for (let up = parent[node]!; up > 0 && diveOf[up] !== layer; up = parent[up]!) {
+		diveOf[up] = layer;
+		if (dive[up] === DIVE_NONE) {
+			dive[up] = DIVE_FILE;
+			t.diveBytes[up] = 0;
 		}
-		// dive: leaves of this layer's tree; a directory with any entry below it (whiteouts included) is not a leaf.
-		const leafSizes = new Float64Array(count).fill(-1);
-		for (let i = 0; i < count; i++) {
-			const type = types[i]!;
-			const node = nodes[i]!;
-			if (type === T_DIR && t.childOf[node] === index) continue;
-			let bytes = sizes[i]!;
-			if (type === T_WHITEOUT) {
-				bytes = 0;
-				if (t.dive[node] === DIVE_DIR) {
-					scratch = 0;
-					t.each(node, true, n => {
-						if (t.dive[n] !== DIVE_NONE) scratch += t.diveBytes[n]!;
-					});
-					bytes = scratch;
-				}
-			}
-			leafSizes[i] = bytes;
+	}
+}
+
+/** Overlay semantics for the layer's entries (whiteouts excluded): what each adds, modifies, hides. */
+function stackEntries(t: LayerStack, nodes: Int32Array, types: Uint8Array, sizes: Float64Array, layer: number, overwritten: LayerOverwrite[]): Stacked {
+	let files = 0;
+	let addedBytes = 0;
+	let modifiedBytes = 0;
+	const {visType, visBytes, stored, firstLayer, dive, diveBytes} = t;
+	for (let i = 0; i < nodes.length; i++) {
+		const type = types[i]!;
+		if (type === T_WHITEOUT) continue;
+		const node = nodes[i]!;
+		const size = sizes[i]!;
+		const before = visType[node]!;
+		if (type !== T_DIR) {
+			files++;
+			if (before !== NONE) {
+				modifiedBytes += size;
+				overwriteFile(t, node, layer, overwritten);
+			} else addedBytes += size;
+			stored[node] += size;
+		} else if (before !== T_DIR) {
+			addedBytes += size;
+			if (before !== NONE) overwriteWithDir(t, node, layer, overwritten);
 		}
-		for (let i = 0; i < count; i++) {
-			const bytes = leafSizes[i]!;
-			if (bytes < 0) continue;
-			const n = nodes[i]!;
-			t.effCumulative[n] += bytes;
-			if (t.effMin[n]! < 0 || bytes < t.effMin[n]!) t.effMin[n] = bytes;
-			if (t.effCount[n]++ === 0) effNodes.push(n);
+		if (firstLayer[node]! < 0) firstLayer[node] = layer;
+		visType[node] = type;
+		visBytes[node] = size;
+		stackParents(t, node, layer);
+		dive[node] = type === T_DIR ? DIVE_DIR : DIVE_FILE;
+		diveBytes[node] = size;
+	}
+	return {files, addedBytes, modifiedBytes};
+}
+
+/**
+ * Stacks an image's layers one at a time, bottom first (the listing hands each over as soon as
+ * it and every layer below it are read), then gives the figures. Layers read into one trie by
+ * their listing (`columns.stack` and `columns.nodes`) are stacked in it, else in a new one.
+ */
+export class ImageStacker {
+	private t: LayerStack | undefined;
+	private shared = false;
+	private readonly summaries: ImageLayerSummary[] = [];
+	private readonly deleted: LayerWhiteout[] = [];
+	private readonly overwritten: LayerOverwrite[] = [];
+
+	add(layer: LayerInput): void {
+		const index = this.summaries.length;
+		if (!this.t) {
+			const given = layer.columns?.stack;
+			// The listing's trie, when no analysis used it yet.
+			this.shared = given?.claim() === true;
+			this.t = this.shared ? given : new LayerStack(1 << 12);
 		}
+		const t = this.t!;
+		const own = this.shared && layer.columns?.stack === t && layer.columns.nodes !== undefined && (layer.opaqueDirs.length === 0 || layer.opaqueNodes !== undefined);
+		if (this.shared && !own) throw new Error('a layer read apart from the others was stacked on their trie');
+		const {nodes, types, sizes, opaque} = layerNodes(t, layer, own);
+		const bytes = markParents(t.childOf, t.parent, nodes, sizes, index);
+		addLeaves(t, nodes, types, sizes, index);
 
 		// Overlay semantics: whiteouts and opaque directories first, then this layer's entries.
-		for (let i = 0; i < count; i++) {
+		let removedBytes = 0;
+		for (let i = 0; i < nodes.length; i++) {
 			if (types[i] !== T_WHITEOUT) continue;
 			const node = nodes[i]!;
-			summary.removedBytes += takeVisible(node, true, true);
-			const {bytes, addedIn} = attribute(node, true);
-			if (addedIn >= 0) deleted.push({layer: index, path: paths[i]!, hiddenBytes: bytes, addedIn});
+			removedBytes += takeVisible(t, node, true);
+			const hidden = attribute(t, node, true);
+			if (hidden.addedIn >= 0) this.deleted.push({layer: index, path: t.pathOf(node), hiddenBytes: hidden.bytes, addedIn: hidden.addedIn});
 			t.each(node, true, n => {
 				t.dive[n] = DIVE_NONE;
 			});
 		}
-		for (const dir of layer.opaqueDirs) {
-			const node = t.node(key(dir));
-			summary.removedBytes += takeVisible(node, false, true);
-			const {bytes, addedIn} = attribute(node, false);
-			if (addedIn >= 0 && bytes > 0) deleted.push({layer: index, path: norm(dir), hiddenBytes: bytes, addedIn});
+		for (let j = 0; j < opaque.length; j++) {
+			const node = opaque[j]!;
+			removedBytes += takeVisible(t, node, false);
+			const hidden = attribute(t, node, false);
+			if (hidden.addedIn >= 0 && hidden.bytes > 0) this.deleted.push({layer: index, path: norm(layer.opaqueDirs[j]!), hiddenBytes: hidden.bytes, addedIn: hidden.addedIn});
 		}
-		for (let i = 0; i < count; i++) {
-			const type = types[i]!;
-			if (type === T_WHITEOUT) continue;
-			const node = nodes[i]!;
-			const size = sizes[i]!;
-			const before = t.visType[node]!;
-			if (type !== T_DIR) {
-				summary.files++;
-				if (before !== NONE) {
-					summary.modifiedBytes += size;
-					// Everything stored at or below this path so far is now hidden.
-					takeVisible(node, true, true);
-					const {bytes, addedIn} = attribute(node, true);
-					if (bytes > 0) overwritten.push({layer: index, path: paths[i]!, hiddenBytes: bytes, addedIn});
-				} else summary.addedBytes += size;
-				t.stored[node] += size;
-			} else if (before !== T_DIR) {
-				summary.addedBytes += size;
-				if (before !== NONE) {
-					const {bytes, addedIn} = attribute(node, true);
-					if (bytes > 0) overwritten.push({layer: index, path: paths[i]!, hiddenBytes: bytes, addedIn});
-				}
-			}
-			if (t.firstLayer[node]! < 0) t.firstLayer[node] = index;
-			t.visType[node] = type;
-			t.visBytes[node] = size;
-			// dive's AddPath: missing intermediate nodes get an empty FileInfo; the end node gets the payload, children kept.
-			for (let up = t.parent[node]!; up > 0 && t.diveOf[up] !== index; up = t.parent[up]!) {
-				t.diveOf[up] = index;
-				if (t.dive[up] === DIVE_NONE) {
-					t.dive[up] = DIVE_FILE;
-					t.diveBytes[up] = 0;
-				}
-			}
-			t.dive[node] = type === T_DIR ? DIVE_DIR : DIVE_FILE;
-			t.diveBytes[node] = size;
-		}
-		summaries.push(summary);
-	});
+		const {files, addedBytes, modifiedBytes} = stackEntries(t, nodes, types, sizes, index, this.overwritten);
+		this.summaries.push({index, digest: layer.digest, createdBy: layer.createdBy, bytes, addedBytes, modifiedBytes, removedBytes, files});
+	}
 
+	/** The figures of the layers stacked. */
+	finish(): ImageAnalysis {
+		return figures(this.t ?? new LayerStack(1), this.summaries, this.deleted, this.overwritten);
+	}
+}
+
+export function analyzeImage(layers: readonly LayerInput[]): ImageAnalysis {
+	const stacker = new ImageStacker();
+	// All or none of the layers on the listing's trie.
+	const given = layers[0]?.columns?.stack;
+	const together = given !== undefined && layers.every(l => l.columns?.stack === given && l.columns.nodes !== undefined && (l.opaqueDirs.length === 0 || l.opaqueNodes !== undefined));
+	for (const layer of layers) stacker.add(together || layer.columns?.stack === undefined ? layer : {...layer, columns: {...layer.columns!, stack: undefined}});
+	return stacker.finish();
+}
+
+function figures(t: LayerStack, summaries: ImageLayerSummary[], deleted: LayerWhiteout[], overwritten: LayerOverwrite[]): ImageAnalysis {
 	let stored = 0;
 	let visibleBytes = 0;
 	for (let n = 0; n < t.size; n++) {
@@ -269,7 +360,9 @@ export function analyzeImage(layers: readonly LayerInput[]): ImageAnalysis {
 	let cumulative = 0;
 	let wastedBytes = 0;
 	const inefficiencies: Inefficiency[] = [];
-	for (const node of effNodes) {
+	// Every path that was a leaf somewhere (the sums are of whole numbers: their order does not matter).
+	for (let node = 1; node < t.size; node++) {
+		if (t.effCount[node] === 0) continue;
 		const cum = t.effCumulative[node]!;
 		minimum += t.effMin[node]!;
 		cumulative += cum;
@@ -281,7 +374,7 @@ export function analyzeImage(layers: readonly LayerInput[]): ImageAnalysis {
 			const type = t.visType[n]!;
 			invisible += t.stored[n]! - (type !== NONE && type !== T_DIR ? t.visBytes[n]! : 0);
 		});
-		inefficiencies.push({path: t.paths[node]!, count: t.effCount[node]!, cumulativeBytes: cum, invisibleBytes: invisible});
+		inefficiencies.push({path: t.pathOf(node), count: t.effCount[node]!, cumulativeBytes: cum, invisibleBytes: invisible});
 	}
 	inefficiencies.sort((a, b) => b.cumulativeBytes - a.cumulativeBytes || (a.path < b.path ? -1 : 1));
 	const sizeBytes = summaries.reduce((total, l) => total + l.bytes, 0);

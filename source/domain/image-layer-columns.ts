@@ -4,6 +4,8 @@
  * reads these; the console's layer trees ask for `entries` (objects), made on first use.
  */
 
+import type {LayerStack} from './image-layer-stack.js';
+
 export const LAYER_TYPES = ['file', 'dir', 'symlink', 'whiteout', 'other'] as const;
 export type LayerEntryType = (typeof LAYER_TYPES)[number];
 
@@ -16,11 +18,28 @@ export interface LayerEntry {
 }
 
 export interface LayerColumns {
-	/** Absolute paths ("/a/b"). */
+	/** Absolute paths ("/a/b"); a listing that has `nodes` makes them on first read. */
 	paths: readonly string[];
 	/** Index into LAYER_TYPES. */
 	types: Uint8Array;
 	bytes: Float64Array;
+	/** Each entry's node in `stack`, when the listing built the trie as it read (the analysis then reads no path). */
+	nodes?: Int32Array;
+	stack?: LayerStack;
+}
+
+/** Columns whose paths are made from the trie on first read. */
+export function nodeColumns(stack: LayerStack, nodes: Int32Array, types: Uint8Array, bytes: Float64Array): LayerColumns {
+	let paths: string[] | undefined;
+	return {
+		types,
+		bytes,
+		nodes,
+		stack,
+		get paths() {
+			return (paths ??= Array.from(nodes, node => stack.pathOf(node)));
+		},
+	};
 }
 
 const typeCode = new Map<string, number>(LAYER_TYPES.map((t, i) => [t, i]));

@@ -9,7 +9,7 @@ import {exportImage} from '../adapters/docker/image-export.js';
 import {layerDirsOf} from '../adapters/docker/image-layers.js';
 import {listLayerDirs} from '../adapters/docker/image-store-list.js';
 import {chainIds} from '../adapters/docker/layer-sizes.js';
-import {analyzeImage, layerInputOf, type ImageAnalysis, type LayerInput} from '../domain/image-analysis.js';
+import {analyzeImage, ImageStacker, layerInputOf, type ImageAnalysis, type LayerInput} from '../domain/image-analysis.js';
 import {historyFindings, layerFindings, type HistoryStep, type ImageFinding} from '../domain/image-findings.js';
 import {mapLimit} from '../lib/map-limit.js';
 
@@ -103,6 +103,7 @@ export async function loadImage(client: DockerClient, wanted: string, options: L
 	let source: ImageReport['source'] = 'store';
 	let sourceDetail = '';
 	let config: {history?: ConfigHistory[]} | null = null;
+	let analysis: ImageAnalysis | undefined;
 	const want = options.source ?? 'auto';
 	// The containers and the other images' layer chains are asked for while the layers are read.
 	const usedByP = containersOf(client, id);
@@ -124,11 +125,20 @@ export async function loadImage(client: DockerClient, wanted: string, options: L
 				.catch(() => null);
 			try {
 				// Every layer directory in one pass (two find processes), then one tar for the opaque xattrs.
-				const listed = await listLayerDirs(dirs!, {signal: options.signal});
+				// Each layer is stacked as soon as it and those below it are read, as if no directory
+				// were opaque: when one is, the layers are stacked again once that is known.
+				const early = new ImageStacker();
+				const listed = await listLayerDirs(dirs!, {signal: options.signal, onLayer: (i, columns) => early.add(layerInputOf(diffIds[i]!, '', columns, []))});
 				config = await configRead;
 				const commands = layerCommands(config?.history, diffIds.length);
 				if (!listed.opaqueAvailable) warnings.push('opaque directories could not be read (GNU tar with --xattrs is missing): deletions by `rm -rf dir && mkdir dir` are not seen');
-				inputs = listed.layers.map((layer, i) => layerInputOf(diffIds[i]!, commands[i]!, layer.columns, layer.opaqueDirs));
+				inputs = listed.layers.map((layer, i) => layerInputOf(diffIds[i]!, commands[i]!, layer.columns, layer.opaqueDirs, layer.opaqueNodes));
+				if (listed.layers.every(layer => layer.opaqueDirs.length === 0)) {
+					analysis = early.finish();
+					analysis.layers.forEach((layer, i) => {
+						layer.createdBy = commands[i]!;
+					});
+				} else listed.layers[0]?.columns.stack?.resetAnalysis();
 				sourceDetail = `layer store on this host (overlay2 diff directories under ${sanitizeDir(dirs![0]!)})`;
 			} catch (error) {
 				if ((error as Error).name === 'AbortError') throw error;
@@ -157,7 +167,7 @@ export async function loadImage(client: DockerClient, wanted: string, options: L
 		});
 	}
 
-	const analysis = analyzeImage(inputs);
+	analysis ??= analyzeImage(inputs);
 	const {deleted, overwritten, ...figures} = analysis;
 	const findings = [...historyFindings(historySteps(config?.history, analysis.layers)), ...layerFindings(deleted, overwritten)];
 	const [usedBy, chains] = await Promise.all([usedByP, chainsP]);

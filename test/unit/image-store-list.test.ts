@@ -4,7 +4,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {LayerWalkError, listLayerDirs} from '../../source/adapters/docker/image-store-list.js';
-import {entriesOf} from '../../source/domain/image-analysis.js';
+import {analyzeImage, entriesOf, ImageStacker, layerInputOf} from '../../source/domain/image-analysis.js';
 
 /** Sets trusted.overlay.opaque (root and python3 needed); false when it cannot. */
 function markOpaque(dir: string): boolean {
@@ -82,6 +82,41 @@ describe('listLayerDirs: every layer directory in one pass', () => {
 			expect(listed.map(l => l.opaqueDirs)).toEqual([[], [], opaqueSet ? ['/etc/conf.d'] : []]);
 		});
 	}
+
+	it('gives the analysis its trie, with the figures that the paths give', async () => {
+		const {layers: listed} = await listLayerDirs(layers);
+		const plain = listed.map((l, i) => ({digest: `l${i}`, createdBy: '', entries: entriesOf(l.columns), opaqueDirs: l.opaqueDirs}));
+		const fromTrie = analyzeImage(listed.map((l, i) => layerInputOf(`l${i}`, '', l.columns, l.opaqueDirs, l.opaqueNodes)));
+		expect(fromTrie).toEqual(analyzeImage(plain));
+		expect(fromTrie.layers[1]!.bytes).toBe(8 + 300 + 3);
+	});
+
+	it('hands each layer over bottom first as soon as it is read; stacked again with the opaque directories, the same figures', async () => {
+		const early = new ImageStacker();
+		const order: number[] = [];
+		const {layers: listed} = await listLayerDirs(layers, {
+			processes: 2,
+			onLayer: (i, columns) => {
+				order.push(i);
+				early.add(layerInputOf(`l${i}`, '', columns, []));
+			},
+		});
+		expect(order).toEqual([0, 1, 2]);
+		const plain = listed.map((l, i) => ({digest: `l${i}`, createdBy: '', entries: entriesOf(l.columns), opaqueDirs: l.opaqueDirs}));
+		const speculative = early.finish();
+		if (!opaqueSet) expect(speculative).toEqual(analyzeImage(plain));
+		listed[0]!.columns.stack!.resetAnalysis();
+		expect(analyzeImage(listed.map((l, i) => layerInputOf(`l${i}`, '', l.columns, l.opaqueDirs, l.opaqueNodes)))).toEqual(analyzeImage(plain));
+	});
+
+	it('throws what the layer callback throws', async () => {
+		const error = await listLayerDirs(layers, {
+			onLayer: () => {
+				throw new RangeError('stacking failed');
+			},
+		}).catch(e => e as Error);
+		expect(error).toBeInstanceOf(RangeError);
+	});
 
 	it('refuses a layer directory that is missing, with the path escaped', async () => {
 		const hostile = join(base, 'gone\x1b[31m');

@@ -5,6 +5,7 @@
  */
 import type {Readable} from 'node:stream';
 import type {LayerEntry} from '../../domain/image-analysis.js';
+import {nameTextOf} from '../../domain/image-layer-stack.js';
 import type {DockerClient} from './docker-client.js';
 import {isTarHeader, TarReader, type TarHeader, type TarSink} from './tar-reader.js';
 
@@ -13,16 +14,9 @@ export interface LayerListing {
 	opaqueDirs: string[];
 }
 
-const utf8 = new TextDecoder('utf-8', {fatal: true});
-
 /** Raw name bytes as a string: UTF-8 when valid, else one char per byte (the store walk does the same). */
 export function nameText(raw: Uint8Array | string): string {
-	if (typeof raw === 'string') return raw;
-	try {
-		return utf8.decode(raw);
-	} catch {
-		return Buffer.from(raw).toString('latin1');
-	}
+	return typeof raw === 'string' ? raw : nameTextOf(raw);
 }
 
 const clean = (name: string) =>

@@ -2,28 +2,34 @@
  * Every image layer's file list from its overlay2 `diff` directory, for the image explorer:
  * GNU find over ALL the layer directories at once (two processes, each given half of them
  * through -files0-from), one compact NUL-terminated record per entry parsed straight into
- * column arrays (no object per file), then ONE tar call for the opaque-directory xattrs of
- * every layer. Same rules as the drill-down walker: find never follows symlinks (-P) and stays
- * on one filesystem (-xdev; a mount point inside a layer is an error), names are raw bytes
- * (UTF-8 when valid, else one char per byte, as nameText), a hard-linked inode keeps its bytes
+ * column arrays (no object per file) and into ONE path trie for every layer
+ * (domain/image-layer-stack.ts: each name's bytes are looked up under its parent, found on the
+ * chain of directories find is in, so no path string is made per entry), then ONE tar call
+ * for the opaque-directory xattrs of every layer. Same rules as the drill-down walker: find
+ * never follows symlinks (-P) and stays on one filesystem (-xdev; a mount point inside a layer
+ * is an error), names are raw bytes (compared as bytes; as text, UTF-8 when valid, else one
+ * char per byte, as nameText), a hard-linked inode keeps its bytes
  * at its first path in depth-first sorted order (what du charges), and whiteouts are 0/0
  * character devices (checked with lstat). Sizes are what a layer tar's headers give: file
  * contents, 0 for directories, symlinks and devices.
  */
 import {spawn, type ChildProcess} from 'node:child_process';
 import {lstatSync} from 'node:fs';
-import {LAYER_TYPES, type LayerColumns} from '../../domain/image-analysis.js';
+import {LAYER_TYPES, type LayerColumns, nodeColumns} from '../../domain/image-layer-columns.js';
+import {LayerStack, nameTextOf} from '../../domain/image-layer-stack.js';
 import {sanitize} from '../../domain/sanitize.js';
 import {readOpaqueAsync, startOpaqueReader} from '../fs/opaque-xattr.js';
 import {programPath} from '../fs/programs.js';
 import {NulRecords} from '../fs/nul-records.js';
-import {nameText} from './image-export.js';
 
 export class LayerWalkError extends Error {}
 
 export interface StoreLayerListing {
+	/** Its entries as nodes of the listing's one trie (`columns.stack`), paths made on first read. */
 	columns: LayerColumns;
 	opaqueDirs: string[];
+	/** The opaque directories as nodes of that trie. */
+	opaqueNodes: number[];
 }
 
 const T_FILE = LAYER_TYPES.indexOf('file');
@@ -46,19 +52,46 @@ interface Link {
 	raw: Buffer;
 }
 
-/** One layer being read: column arrays, its hard links and non-UTF-8 directory paths. */
+/** One layer being read: columns (nodes of the shared trie) in typed arrays that double as they fill, and its hard links. */
 class LayerBuild {
-	readonly paths: string[] = [];
-	readonly types: number[] = [];
-	readonly bytes: number[] = [];
+	count = 0;
+	nodes = new Int32Array(1024);
+	types = new Uint8Array(1024);
+	bytes = new Float64Array(1024);
 	readonly links: Link[] = [];
-	/** Directory paths (as in `paths`) whose bytes are not UTF-8, with those bytes. */
-	readonly rawDirs = new Map<string, Buffer>();
 	dev = -1;
-	constructor(readonly root: string) {}
+	constructor(
+		readonly root: string,
+		readonly index: number,
+	) {}
+
+	/** Appends one entry; returns its index. */
+	add(node: number, type: number, size: number): number {
+		const i = this.count++;
+		if (i === this.nodes.length) {
+			const nodes = new Int32Array(i * 2);
+			const types = new Uint8Array(i * 2);
+			const bytes = new Float64Array(i * 2);
+			nodes.set(this.nodes);
+			types.set(this.types);
+			bytes.set(this.bytes);
+			this.nodes = nodes;
+			this.types = types;
+			this.bytes = bytes;
+		}
+		this.nodes[i] = node;
+		this.types[i] = type;
+		this.bytes[i] = size;
+		return i;
+	}
+
+	/** A file of more than one name, at buf[start, end). */
+	link(id: string, index: number, buf: Buffer, start: number, end: number): void {
+		this.links.push({id, index, raw: Buffer.from(buf.subarray(start, end))});
+	}
 
 	/** Hard links: the first path in depth-first sorted order keeps the bytes. */
-	finish(): LayerColumns {
+	finish(stack: LayerStack): LayerColumns {
 		if (this.links.length > 1) {
 			const byId = new Map<string, Link[]>();
 			for (const l of this.links) {
@@ -72,7 +105,7 @@ class LayerBuild {
 				for (const l of group.slice(1)) this.bytes[l.index] = 0;
 			}
 		}
-		return {paths: this.paths, types: new Uint8Array(this.types), bytes: new Float64Array(this.bytes)};
+		return nodeColumns(stack, this.nodes.subarray(0, this.count), this.types.subarray(0, this.count), this.bytes.subarray(0, this.count));
 	}
 }
 
@@ -83,21 +116,126 @@ function pathOrder(a: Buffer, b: Buffer): number {
 	return Buffer.compare(x, y);
 }
 
-/** A raw "/a/b" path as text: each name as nameText does it (UTF-8 when valid, else latin1). */
-function pathText(raw: Buffer): string {
+/** A raw "/a/b" path as text: each name UTF-8 when valid, else one char per byte. */
+function pathText(buf: Buffer, start: number, end: number): string {
 	const parts: string[] = [];
-	let start = 1;
-	for (let i = 1; i <= raw.length; i++) {
-		if (i === raw.length || raw[i] === 0x2f) {
-			parts.push(nameText(raw.subarray(start, i)));
-			start = i + 1;
-		}
+	let from = start + 1;
+	for (let i = from; i <= end; i++) {
+		if (i < end && buf[i] !== 0x2f) continue;
+		parts.push(nameTextOf(buf.subarray(from, i)));
+		from = i + 1;
 	}
 	return '/' + parts.join('/');
 }
 
+/** A character device (at raw path buf[start, end) under root): a whiteout when its device number is 0/0. */
+function deviceType(root: string, buf: Buffer, start: number, end: number): number {
+	const st = lstatSync(Buffer.concat([Buffer.from(root), buf.subarray(start, end)]));
+	return st.isCharacterDevice() && st.rdev === 0 ? T_WHITEOUT : T_OTHER;
+}
+
+/** The node of raw path buf[start, end) ("/a/b"), its parents made when new: the slow way, name by name from the root. */
+function nodeOfRaw(stack: LayerStack, buf: Buffer, start: number, end: number): number {
+	let id = 0;
+	let from = start + 1;
+	for (let i = from; i <= end; i++) {
+		if (i < end && buf[i] !== 0x2f) continue;
+		if (i > from) id = stack.child(id, buf, from, i);
+		from = i + 1;
+	}
+	return id;
+}
+
+/**
+ * One find's records, parsed into the layers it was given (in order): each entry looked up in
+ * the trie under its parent, found on the chain of directories from the layer root to the last
+ * one listed (find lists a directory before what is in it), and appended to its layer's columns.
+ */
+class FindRecords extends NulRecords {
+	/** Layer roots seen so far, and the layer being read. */
+	next = 0;
+	layer: LayerBuild | undefined;
+	/** The chain: directories' nodes and their paths' lengths, increasing; a record's parent is one of them. */
+	private readonly chainNode: number[] = [0];
+	private readonly chainLength: number[] = [0];
+	private depth = 1;
+
+	constructor(
+		private readonly roots: readonly LayerBuild[],
+		private readonly stack: LayerStack,
+		private readonly done: (layer: LayerBuild) => void,
+	) {
+		super();
+	}
+
+	protected override record(buf: Buffer, start: number, end: number): void {
+		const flag = buf[start]!;
+		let p = start + 1;
+		let c = 0;
+		let y = 0x64; // d
+		let dev = 0;
+		let size = 0;
+		let id = '';
+		if (flag === 0x64) {
+			while ((c = buf[p++]!) !== 9) dev = dev * 10 + c - 48;
+			if (end - p === 1) {
+				this.nextLayer(dev);
+				return;
+			}
+		} else {
+			y = buf[p++]!;
+			if (flag === 0x2b) {
+				const idStart = p;
+				while (buf[p] !== 9) p++;
+				id = buf.toString('latin1', idStart, p++);
+			}
+			while ((c = buf[p++]!) !== 9) size = size * 10 + c - 48;
+		}
+		const layer = this.layer;
+		if (!layer) throw new LayerWalkError('find listed an entry before its layer root');
+		if (end - p === 1) throw new LayerWalkError(`${sanitize(layer.root)} is not a directory`);
+		// The parent: the listed directory whose path is this one's up to its last '/'.
+		let slash = end - 1;
+		while (buf[slash] !== 0x2f) slash--;
+		const parentLength = slash - p;
+		const {chainNode, chainLength, stack} = this;
+		let depth = this.depth;
+		while (chainLength[depth - 1]! > parentLength) depth--;
+		let parent = chainNode[depth - 1]!;
+		if (chainLength[depth - 1] !== parentLength || (parent !== 0 && !stack.nameEndsAt(parent, buf, p, slash))) parent = nodeOfRaw(stack, buf, p, slash);
+		const node = stack.child(parent, buf, slash + 1, end);
+		let type: number;
+		if (flag === 0x64) {
+			if (dev !== layer.dev) throw new LayerWalkError(`${sanitize(layer.root + pathText(buf, p, end))} is another filesystem mounted inside the layer`);
+			type = T_DIR;
+			size = 0;
+			chainNode[depth] = node;
+			chainLength[depth++] = end - p;
+		} else if (y === 0x66) type = T_FILE;
+		else {
+			size = 0;
+			if (y === 0x6c) type = T_SYMLINK;
+			else if (y === 0x63) type = deviceType(layer.root, buf, p, end);
+			else type = T_OTHER;
+		}
+		this.depth = depth;
+		const index = layer.add(node, type, size);
+		if (id !== '' && type === T_FILE) layer.link(id, index, buf, p, end);
+	}
+
+	/** "/": the next layer's root (`dev` its device); the one before is read. */
+	private nextLayer(dev: number): void {
+		if (this.layer) this.done(this.layer);
+		const layer = this.roots[this.next++];
+		if (!layer) throw new LayerWalkError('find listed more layer roots than it was given');
+		layer.dev = dev;
+		this.layer = layer;
+		this.depth = 1;
+	}
+}
+
 /** Lists `roots` (layer directories) in order with one find; each record goes to its layer. */
-function runFind(find: string, roots: readonly LayerBuild[], signal: AbortSignal | undefined): Promise<void> {
+function runFind(find: string, roots: readonly LayerBuild[], stack: LayerStack, signal: AbortSignal | undefined, done: (layer: LayerBuild) => void): Promise<void> {
 	return new Promise((resolve, reject) => {
 		let child: ChildProcess;
 		try {
@@ -120,79 +258,7 @@ function runFind(find: string, roots: readonly LayerBuild[], signal: AbortSignal
 
 		child.stdin!.on('error', () => {});
 		child.stdin!.end(Buffer.concat(roots.flatMap(r => [Buffer.from(r.root), Buffer.alloc(1)])));
-		let next = 0;
-		let layer: LayerBuild | undefined;
-
-		/** One record, buf[start, end) without the NUL. */
-		const onRecord = (buf: Buffer, start: number, end: number) => {
-			const flag = buf[start]!;
-			let p = start + 1;
-			let c = 0;
-			let y = 0x64; // d
-			let dev = 0;
-			let size = 0;
-			let id = '';
-			if (flag === 0x64) {
-				while ((c = buf[p++]!) !== 9) dev = dev * 10 + c - 48;
-				if (end - p === 1) {
-					// "/": the next layer's root
-					layer = roots[next++];
-					if (!layer) throw new LayerWalkError('find listed more layer roots than it was given');
-					layer.dev = dev;
-					return;
-				}
-			} else {
-				y = buf[p++]!;
-				if (flag === 0x2b) {
-					const idStart = p;
-					while (buf[p] !== 9) p++;
-					id = buf.toString('latin1', idStart, p++);
-				}
-				while ((c = buf[p++]!) !== 9) size = size * 10 + c - 48;
-			}
-			if (!layer) throw new LayerWalkError('find listed an entry before its layer root');
-			if (end - p === 1) throw new LayerWalkError(`${sanitize(layer.root)} is not a directory`);
-			let path: string;
-			let raw: Buffer | undefined;
-			// A byte above 0x7f: the path is not plain ASCII.
-			let high = false;
-			for (let i = p; i < end; i++)
-				if (buf[i]! > 0x7f) {
-					high = true;
-					break;
-				}
-			if (!high) path = buf.toString('latin1', p, end);
-			else {
-				path = buf.toString('utf8', p, end);
-				if (path.includes('\uFFFD')) {
-					raw = Buffer.from(buf.subarray(p, end));
-					path = pathText(raw);
-				}
-			}
-			const index = layer.paths.length;
-			let type: number;
-			if (flag === 0x64) {
-				if (dev !== layer.dev) throw new LayerWalkError(`${sanitize(layer.root + path)} is another filesystem mounted inside the layer`);
-				type = T_DIR;
-				size = 0;
-				if (raw) layer.rawDirs.set(path, raw);
-			} else if (y === 0x66) type = T_FILE;
-			else {
-				size = 0;
-				if (y === 0x6c) type = T_SYMLINK;
-				else if (y === 0x63) {
-					// A character device: a whiteout when its device number is 0/0.
-					const st = lstatSync(Buffer.concat([Buffer.from(layer.root), raw ?? buf.subarray(p, end)]));
-					type = st.isCharacterDevice() && st.rdev === 0 ? T_WHITEOUT : T_OTHER;
-				} else type = T_OTHER;
-			}
-			if (id !== '' && type === T_FILE) layer.links.push({id, index, raw: raw ?? Buffer.from(buf.subarray(p, end))});
-			layer.paths.push(path);
-			layer.types.push(type);
-			layer.bytes.push(size);
-		};
-
-		const stream = new NulRecords(onRecord);
+		const stream = new FindRecords(roots, stack, done);
 		child.stdout!.on('data', (data: Buffer) => {
 			if (settled) return;
 			try {
@@ -208,9 +274,15 @@ function runFind(find: string, roots: readonly LayerBuild[], signal: AbortSignal
 		child.on('error', error => fail(new LayerWalkError(`find could not start: ${sanitize(error.message)}`)));
 		child.on('close', status => {
 			if (settled) return;
-			if (errText !== '' || status !== 0 || next !== roots.length || stream.unfinished) {
+			if (errText !== '' || status !== 0 || stream.next !== roots.length || stream.unfinished) {
 				const first = errText.split('\n').find(Boolean);
-				fail(new LayerWalkError(first ? sanitize(first) : `find exited ${status} after ${next} of ${roots.length} layer directories`));
+				fail(new LayerWalkError(first ? sanitize(first) : `find exited ${status} after ${stream.next} of ${roots.length} layer directories`));
+				return;
+			}
+			try {
+				if (stream.layer) done(stream.layer);
+			} catch (error) {
+				fail(error as Error);
 				return;
 			}
 			settled = true;
@@ -220,15 +292,24 @@ function runFind(find: string, roots: readonly LayerBuild[], signal: AbortSignal
 	});
 }
 
+export interface ListOptions {
+	signal?: AbortSignal;
+	processes?: number;
+	/** Called with each layer's columns (opaque directories not known yet) as soon as it and every layer below it are read, bottom first; what it throws, listLayerDirs throws. */
+	onLayer?: (index: number, columns: LayerColumns) => void;
+}
+
 /**
  * The entries of every layer directory (bottom first) and, for each, the directories it makes
  * opaque (only those that exist in a lower layer can hide anything; one tar reads them all).
  * `opaqueAvailable` false: GNU tar with --xattrs is missing, opaque directories are not seen.
  */
-export async function listLayerDirs(dirs: readonly string[], options: {signal?: AbortSignal; processes?: number} = {}): Promise<{layers: StoreLayerListing[]; opaqueAvailable: boolean}> {
+export async function listLayerDirs(dirs: readonly string[], options: ListOptions = {}): Promise<{layers: StoreLayerListing[]; opaqueAvailable: boolean}> {
 	const find = programPath('find');
 	if (!find) throw new LayerWalkError('GNU find is not on PATH');
-	const builds = dirs.map(dir => new LayerBuild(dir));
+	const builds = dirs.map((dir, i) => new LayerBuild(dir, i));
+	// One trie for every layer, built as the records come (the analysis stacks the layers in it).
+	const stack = new LayerStack(1 << 17);
 	const processes = Math.max(1, Math.min(options.processes ?? 2, builds.length));
 	// Interleaved, so that each find gets layers from the bottom and the top of the image.
 	const shares = Array.from({length: processes}, (_, i) => builds.filter((_, j) => j % processes === i));
@@ -239,10 +320,26 @@ export async function listLayerDirs(dirs: readonly string[], options: {signal?: 
 	const onAbort = () => stop.abort();
 	options.signal?.addEventListener('abort', onAbort);
 	if (options.signal?.aborted) stop.abort();
+	// Each layer as soon as it and every layer below it are read, bottom first.
+	const columns: LayerColumns[] = [];
+	let handed = 0;
+	let listenerError: {error: unknown} | undefined;
+	const done = (build: LayerBuild) => {
+		columns[build.index] = build.finish(stack);
+		while (handed < builds.length && columns[handed]) {
+			const i = handed++;
+			if (!options.onLayer || listenerError) continue;
+			try {
+				options.onLayer(i, columns[i]!);
+			} catch (error) {
+				listenerError = {error};
+			}
+		}
+	};
 	try {
 		await Promise.all(
 			shares.map(share =>
-				runFind(find, share, stop.signal).catch(error => {
+				runFind(find, share, stack, stop.signal, done).catch(error => {
 					stop.abort();
 					throw error;
 				}),
@@ -254,29 +351,35 @@ export async function listLayerDirs(dirs: readonly string[], options: {signal?: 
 	} finally {
 		options.signal?.removeEventListener('abort', onAbort);
 	}
-	const columns = builds.map(b => b.finish());
+	if (listenerError) {
+		tar.close();
+		throw listenerError.error;
+	}
 
-	// Opaque candidates: directories of a layer that exist in a layer below it.
-	const below = new Set<string>();
-	const candidates: Array<{layer: number; path: string}> = [];
+	// Opaque candidates: directories of a layer that are directories in a layer below it.
+	const below = new Uint8Array(stack.size);
+	const candidates: Array<{layer: number; node: number}> = [];
 	columns.forEach((c, layer) => {
-		const dirsHere: string[] = [];
-		for (let i = 0; i < c.paths.length; i++) if (c.types[i] === T_DIR) dirsHere.push(c.paths[i]!);
-		if (layer > 0) for (const d of dirsHere) if (below.has(d)) candidates.push({layer, path: d});
-		for (const d of dirsHere) below.add(d);
+		const {nodes, types} = c as {nodes: Int32Array; types: Uint8Array};
+		if (layer > 0) for (let i = 0; i < nodes.length; i++) if (types[i] === T_DIR && below[nodes[i]!] === 1) candidates.push({layer, node: nodes[i]!});
+		for (let i = 0; i < nodes.length; i++) if (types[i] === T_DIR) below[nodes[i]!] = 1;
 	});
 	const state = {available: true, reason: ''};
 	let opaque: Set<number>;
 	try {
 		opaque = await readOpaqueAsync(
-			candidates.map(c => Buffer.concat([Buffer.from(dirs[c.layer]!), builds[c.layer]!.rawDirs.get(c.path) ?? Buffer.from(c.path)])),
+			candidates.map(c => Buffer.concat([Buffer.from(dirs[c.layer]!), stack.rawPathOf(c.node)])),
 			state,
 			tar,
 		);
 	} finally {
 		tar.close();
 	}
-	const layers = columns.map(c => ({columns: c, opaqueDirs: [] as string[]}));
-	for (const i of [...opaque].sort((a, b) => a - b)) layers[candidates[i]!.layer]!.opaqueDirs.push(candidates[i]!.path);
+	const layers = columns.map(c => ({columns: c, opaqueDirs: [] as string[], opaqueNodes: [] as number[]}));
+	for (const i of [...opaque].sort((a, b) => a - b)) {
+		const {layer, node} = candidates[i]!;
+		layers[layer]!.opaqueDirs.push(stack.pathOf(node));
+		layers[layer]!.opaqueNodes.push(node);
+	}
 	return {layers, opaqueAvailable: state.available};
 }

@@ -6,7 +6,13 @@
 export class NulRecords {
 	private rest: Buffer | null = null;
 
-	constructor(private readonly onRecord: (buf: Buffer, start: number, end: number) => void) {}
+	/** Without `onRecord`, a subclass overrides `record` (one call target for every instance: no deoptimisation when several parse at once). */
+	constructor(private readonly onRecord?: (buf: Buffer, start: number, end: number) => void) {}
+
+	/** One record, buf[start, end) without its NUL. */
+	protected record(buf: Buffer, start: number, end: number): void {
+		this.onRecord!(buf, start, end);
+	}
 
 	push(data: Buffer): void {
 		let pos = 0;
@@ -18,13 +24,13 @@ export class NulRecords {
 			}
 			const joined = Buffer.concat([this.rest, data.subarray(0, end)]);
 			this.rest = null;
-			this.onRecord(joined, 0, joined.length);
+			this.record(joined, 0, joined.length);
 			pos = end + 1;
 		}
 		for (;;) {
 			const end = data.indexOf(0, pos);
 			if (end < 0) break;
-			this.onRecord(data, pos, end);
+			this.record(data, pos, end);
 			pos = end + 1;
 		}
 		if (pos < data.length) this.rest = Buffer.from(data.subarray(pos));
