@@ -10,6 +10,7 @@
 import {availableParallelism, loadavg} from 'node:os';
 import {startLab, stopLab, requireBuild} from './lib/lab.mjs';
 import {seed, unseed} from './lib/seed.mjs';
+import {readdirSync} from 'node:fs';
 import {cpuSeconds, percentile, rssBytes, sleep, startExporter, threadCpuSeconds, value} from './lib/exporter-proc.mjs';
 
 requireBuild();
@@ -55,7 +56,7 @@ while (Date.now() < end) {
 	const {text, ms} = await exporter.scrape();
 	scrapes.push(ms);
 	durations.push(value(text, 'layerscope_engine_sample_duration_seconds', l => l.includes('engine="docker"')));
-	// The exporter's main-thread event-loop delay over the 15 s before this scrape.
+	// The exporter's service-thread event-loop delay over the 15 s before this scrape.
 	loopMax.push(value(text, 'layerscope_exporter_event_loop_delay_seconds', l => l.includes('stat="max"')) ?? 0);
 	log(`scrape ${ms.toFixed(1)} ms, ${(text.length / 1024).toFixed(0)} KiB, docker sample ${durations.at(-1)?.toFixed(3)} s, RSS ${mib(rss.at(-1) ?? 0)} MiB`);
 	await sleep(Math.max(0, 15_000 - ms));
@@ -65,7 +66,10 @@ const cpu = cpuSeconds(exporter.pid) - cpu0;
 const mainCpu = threadCpuSeconds(exporter.pid) - main0;
 const wall = (Date.now() - start) / 1000;
 const load1 = loadavg();
-const burstMain0 = threadCpuSeconds(exporter.pid);
+// The exporter serves /metrics from its service thread (a worker thread since session 8): each
+// thread's CPU over the burst, and the busiest one's per request.
+const threadsCpu = () => new Map(readdirSync(`/proc/${exporter.pid}/task`).map(tid => [tid, threadCpuSeconds(exporter.pid, Number(tid))]));
+const burstThreads0 = threadsCpu();
 const burstCpu0 = process.cpuUsage();
 // Reference: the same server's constant `/` page, alternated with /metrics, so machine load shows as load.
 const burst = [];
@@ -76,7 +80,8 @@ for (let i = 0; i < 200; i++) {
 }
 // CPU time, not wall time: the exporter's main thread per request (/proc, 10 ms ticks over 400
 // requests), and this client's, so a slow wall-clock figure can be told from a busy machine.
-const burstMain = (threadCpuSeconds(exporter.pid) - burstMain0) / (burst.length + reference.length);
+const burstThreads = threadsCpu();
+const burstServing = Math.max(...[...burstThreads].map(([tid, seconds]) => seconds - (burstThreads0.get(tid) ?? 0))) / (burst.length + reference.length);
 const burstClient = process.cpuUsage(burstCpu0);
 // Server side: the exporter's own histogram of the time to build each /metrics body.
 const last = (await exporter.scrape()).text;
@@ -96,13 +101,13 @@ const p99 = percentile(scrapes, 99);
 const lines = [
 	`exporter perf: ${count} running containers × 2,000 files, interval 15 s, scraped every 15 s for ${minutes} min (${scrapes.length} scrapes)`,
 	`warm-up (first full scan + first sample): ${warm.seconds.toFixed(1)} s wall, ${warm.cpu.toFixed(1)} s CPU`,
-	`CPU: ${cpu.toFixed(2)} s over ${wall.toFixed(0)} s = ${share.toFixed(2)}% of one core ${share <= 3 ? 'PASS' : 'FAIL'} (≤ 3%); main thread ${mainCpu.toFixed(2)} s, walker thread and children ${(cpu - mainCpu).toFixed(2)} s`,
-	`RSS: max ${mib(maxRss)} MiB, mean ${mib(rss.reduce((a, b) => a + b, 0) / rss.length)} MiB ${maxRss <= 150e6 ? 'PASS' : 'FAIL'} (≤ 150 MB); main-thread JS heap at the end ${mib(heapUsed ?? 0)} MiB`,
+	`CPU: ${cpu.toFixed(2)} s over ${wall.toFixed(0)} s = ${share.toFixed(2)}% of one core ${share <= 3 ? 'PASS' : 'FAIL'} (≤ 3%); main thread (signals only) ${mainCpu.toFixed(2)} s, service and walker threads and children ${(cpu - mainCpu).toFixed(2)} s`,
+	`RSS: max ${mib(maxRss)} MiB, mean ${mib(rss.reduce((a, b) => a + b, 0) / rss.length)} MiB ${maxRss <= 150e6 ? 'PASS' : 'FAIL'} (≤ 150 MB); service-thread JS heap at the end ${mib(heapUsed ?? 0)} MiB`,
 	`scrape latency (15 s cadence): p50 ${percentile(scrapes, 50).toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, max ${Math.max(...scrapes).toFixed(1)} ms ${p99 <= 50 ? 'PASS' : 'FAIL'} (p99 ≤ 50 ms)`,
 	`scrape latency (200 back-to-back): p50 ${percentile(burst, 50).toFixed(1)} ms, p99 ${percentile(burst, 99).toFixed(1)} ms; reference (constant page, alternated): p50 ${percentile(reference, 50).toFixed(1)} ms, p99 ${percentile(reference, 99).toFixed(1)} ms; ratio p50 ${(percentile(burst, 50) / percentile(reference, 50)).toFixed(2)}`,
 	`server-side render time (layerscope_exporter_scrape_duration_seconds): ${serverSide}`,
-	`CPU time per request in the burst: exporter main thread ${(burstMain * 1000).toFixed(2)} ms (/proc, 10 ms ticks), client ${((burstClient.user + burstClient.system) / 1000 / (burst.length + reference.length)).toFixed(2)} ms`,
-	`exporter main-thread event-loop delay, max per 15 s interval (layerscope_exporter_event_loop_delay_seconds): median ${(percentile(loopMax, 50) * 1000).toFixed(1)} ms, largest ${(Math.max(...loopMax) * 1000).toFixed(1)} ms`,
+	`CPU time per request in the burst: the exporter's busiest thread (the one serving) ${(burstServing * 1000).toFixed(2)} ms (/proc, 10 ms ticks), client ${((burstClient.user + burstClient.system) / 1000 / (burst.length + reference.length)).toFixed(2)} ms`,
+	`exporter service-thread event-loop delay, max per 15 s interval (layerscope_exporter_event_loop_delay_seconds): median ${(percentile(loopMax, 50) * 1000).toFixed(1)} ms, largest ${(Math.max(...loopMax) * 1000).toFixed(1)} ms`,
 	`load average (1, 5, 15 min): at the start of the measurement ${load0.map(l => l.toFixed(1)).join(' ')}, at its end ${load1.map(l => l.toFixed(1)).join(' ')}, after the burst ${loadavg()
 		.map(l => l.toFixed(1))
 		.join(' ')} on ${availableParallelism()} cores`,
