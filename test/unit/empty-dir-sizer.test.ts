@@ -1,11 +1,12 @@
 /** The overview's pod rows ask for emptyDir sizes at every sample: the sizer walks again only after its TTL. */
-import {mkdirSync, mkdtempSync, writeFileSync} from 'node:fs';
+import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {describe, expect, it} from 'vitest';
+import {afterAll, describe, expect, it} from 'vitest';
 import {cachedDirSizer} from '../../source/adapters/cri/pod-ephemeral.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ls-empty-dir-'));
+afterAll(() => rmSync(dir, {recursive: true, force: true}));
 
 describe("the overview's emptyDir sizer", () => {
 	it('walks a directory again only once its answer is older than the TTL', () => {

@@ -1,7 +1,7 @@
-import {mkdtempSync, writeFileSync} from 'node:fs';
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {describe, expect, it} from 'vitest';
+import {afterAll, describe, expect, it} from 'vitest';
 import {readKubeletEviction} from '../../source/adapters/kubelet-config.js';
 import {classifyFilesystem, defaultThresholds, parseThreshold, thresholdAmount, thresholdsFromEvictionHard} from '../../source/domain/eviction.js';
 import type {FilesystemStats} from '../../source/domain/types.js';
@@ -72,6 +72,7 @@ describe('classifyFilesystem', () => {
 
 describe('readKubeletEviction', () => {
 	const dir = mkdtempSync(join(tmpdir(), 'ls-kubelet-'));
+	afterAll(() => rmSync(dir, {recursive: true, force: true}));
 	it('uses defaults when the file does not exist', () => {
 		expect(readKubeletEviction(join(dir, 'missing.yaml'))).toEqual({thresholds: defaultThresholds, warnings: []});
 	});

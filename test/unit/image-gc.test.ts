@@ -2,10 +2,10 @@
  * The kubelet's image GC next to its eviction (issue 20): thresholds from a config file and
  * from the defaults, and which comes first, checked against figures computed here.
  */
-import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
+import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {describe, expect, it} from 'vitest';
+import {afterAll, describe, expect, it} from 'vitest';
 import {resolveKubeletEviction} from '../../source/adapters/kubelet-config.js';
 import {classifyFilesystem, defaultThresholds, type EvictionThresholds} from '../../source/domain/eviction.js';
 import {defaultImageGc, imageGcFrom, imageGcWantsBytes, reclaimOrder, reclaimOrderSentence, reclaimOrderShort} from '../../source/domain/image-gc.js';
@@ -19,6 +19,7 @@ import {filesystemGroups} from '../../source/ui/model/node-model.js';
 const GiB = 1024 ** 3;
 const MiB = 1024 ** 2;
 const dir = mkdtempSync(join(tmpdir(), 'ls-image-gc-'));
+afterAll(() => rmSync(dir, {recursive: true, force: true}));
 const noProc = join(dir, 'no-proc');
 const file = (name: string, text: string) => {
 	const path = join(dir, name);

@@ -1,13 +1,14 @@
 import {spawn, type ChildProcess} from 'node:child_process';
-import {chmodSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
+import {chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {afterEach, describe, expect, it} from 'vitest';
+import {afterAll, afterEach, describe, expect, it} from 'vitest';
 import {resolveKubeletEviction} from '../../source/adapters/kubelet-config.js';
 import {findKubeletCmdline, flagValue, parseEvictionHardFlag} from '../../source/adapters/proc/kubelet-cmdline.js';
 import {thresholdOriginLabel} from '../../source/domain/eviction.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ls-kubelet-'));
+afterAll(() => rmSync(dir, {recursive: true, force: true}));
 const config = (name: string, evictionHard: string) => {
 	const path = join(dir, name);
 	writeFileSync(path, `kind: KubeletConfiguration\n${evictionHard}`);

@@ -1,8 +1,8 @@
-import {mkdirSync, mkdtempSync, writeFileSync} from 'node:fs';
+import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {createServer, type Server} from 'node:net';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {afterAll, beforeAll, describe, expect, it, onTestFinished} from 'vitest';
 import {isPodmanVersion} from '../../source/adapters/docker/docker-reader.js';
 import {podmanCandidates} from '../../source/adapters/podman/podman-endpoint.js';
 import {graphRootFromConf, rootlessGraphRoot, rootlessStores} from '../../source/adapters/podman/rootless-stores.js';
@@ -37,6 +37,7 @@ describe('Podman endpoint discovery', () => {
 	});
 	afterAll(() => {
 		for (const server of servers) server.close();
+		rmSync(run, {recursive: true, force: true});
 	});
 
 	it('takes --podman-host, then CONTAINER_HOST, alone and explicit', () => {
@@ -74,6 +75,7 @@ describe('rootless storage discovery', () => {
 
 	it('finds each user’s store (storage.conf or the default path) and attributes it', () => {
 		const root = mkdtempSync(join(tmpdir(), 'ls-homes-'));
+		onTestFinished(() => rmSync(root, {recursive: true, force: true}));
 		const ana = join(root, 'ana');
 		const bo = join(root, 'bo');
 		mkdirSync(join(ana, '.local/share/containers/storage'), {recursive: true});
