@@ -3,7 +3,7 @@
  * and analyses them: dive's figures, invisible bytes, findings, containers and shared layers.
  */
 import {accessSync, constants, readFileSync} from 'node:fs';
-import {join} from 'node:path';
+import {basename, dirname, join} from 'node:path';
 import type {DockerClient} from '../adapters/docker/docker-client.js';
 import {exportImage} from '../adapters/docker/image-export.js';
 import {layerDirsOf} from '../adapters/docker/image-layers.js';
@@ -118,10 +118,13 @@ export async function loadImage(client: DockerClient, wanted: string, options: L
 		else if (dirs.length !== diffIds.length) why = `${dirs.length} layer directories for ${diffIds.length} layers`;
 		else if (!dirs.every(readable)) why = 'the layer directories are not readable (run as root)';
 		if (!why) {
-			// The config (history) is read while the layers are listed.
-			const configRead = client
-				.call('info', (d: any) => d.info())
-				.then((info: any) => JSON.parse(readFileSync(join(info.DockerRootDir, 'image', 'overlay2', 'imagedb', 'content', 'sha256', id.replace(/^sha256:/, '')), 'utf8')))
+			// The config (history) is read while the layers are listed: from the engine's root, which
+			// the layer directories name (<root>/overlay2/<layer>/diff), else from /info (which makes
+			// dockerd run `runc --version` and `docker-init --version`, on the cores the listing uses).
+			const configOf = (root: string) => JSON.parse(readFileSync(join(root, 'image', 'overlay2', 'imagedb', 'content', 'sha256', id.replace(/^sha256:/, '')), 'utf8'));
+			const configRead = Promise.resolve()
+				.then(() => configOf(engineRootOf(dirs!.at(-1)!)))
+				.catch(() => client.call('info', (d: any) => d.info()).then((info: any) => configOf(info.DockerRootDir)))
 				.catch(() => null);
 			try {
 				// Every layer directory in one pass (two find processes), then one tar for the opaque xattrs.
@@ -180,6 +183,14 @@ export async function loadImage(client: DockerClient, wanted: string, options: L
 }
 
 const sanitizeDir = (dir: string) => dir.replace(/\/[^/]+\/diff$/, '');
+
+/** The engine's root directory from one overlay2 layer directory (<root>/overlay2/<layer>/diff); throws when it is not shaped so. */
+export function engineRootOf(diffDir: string): string {
+	const layer = dirname(diffDir);
+	const driver = dirname(layer);
+	if (basename(diffDir) !== 'diff' || basename(driver) !== 'overlay2') throw new Error(`${diffDir} is not <root>/overlay2/<layer>/diff`);
+	return dirname(driver);
+}
 
 async function containersOf(client: DockerClient, id: string): Promise<ImageUser[]> {
 	const list: any[] = await client.call('list containers', (d: any) => d.listContainers({all: true}));
