@@ -20,11 +20,8 @@ export interface ExporterThreadData {
 
 export type ToExporterThread = {type: 'stop'};
 
-export type FromExporterThread =
-	| {type: 'ready'}
-	| {type: 'closed'}
-	/** The operator's one line (errorReport), already formatted. */
-	| {type: 'failed'; report: string};
+/** The thread's only message: it failed, with the operator's one line (errorReport) already formatted. It ends on its own otherwise. */
+export type FromExporterThread = {type: 'failed'; report: string};
 
 export function isExporterThreadData(data: unknown): data is ExporterThreadData {
 	return typeof data === 'object' && data !== null && (data as ExporterThreadData).layerscopeThread === 'exporter';

@@ -19,7 +19,7 @@ import type {ExporterThreadData, FromExporterThread, ToExporterThread} from './e
 import {defaultListen, usage} from './exporter-listen.js';
 
 /** How often the exporter's threads run a full garbage collection (adapters/full-collection.ts). */
-export const exporterCollectEveryMs = 60_000;
+const exporterCollectEveryMs = 60_000;
 
 export async function runExporterThread(data: ExporterThreadData): Promise<void> {
 	const port = parentPort;
@@ -30,15 +30,12 @@ export async function runExporterThread(data: ExporterThreadData): Promise<void>
 			if (message.type === 'stop') resolve();
 		}),
 	);
-	let close: (() => Promise<void>) | undefined;
 	try {
-		close = await start(data);
-		send({type: 'ready'});
+		// On `failed` the main thread ends this thread, with whatever it had started.
+		const close = await start(data);
 		await stopped;
 		await close();
-		send({type: 'closed'});
 	} catch (error) {
-		await close?.().catch(() => {});
 		send({type: 'failed', report: errorReport(error, data.flags.debug === true)});
 	} finally {
 		port.close();

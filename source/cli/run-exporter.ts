@@ -70,7 +70,6 @@ export async function runExporter(flags: ExporterFlags): Promise<number> {
 		return await new Promise<number>(resolve => {
 			let failed: string | undefined;
 			worker.on('message', (message: FromExporterThread) => {
-				if (message.type !== 'failed') return;
 				failed = message.report;
 				// Whatever the thread had started when it failed is not waited for.
 				void worker.terminate();

@@ -48,9 +48,10 @@ export function limitWorkerYoungGeneration(mb: number): void {
 let collectEveryMs: number | undefined;
 
 /**
- * Every worker thread started from now on runs a full garbage collection of its heap every
- * `everyMs` (adapters/full-collection.ts): the exporter's walker thread is quiet between
- * passes, and V8 would let its old generation fill with promoted garbage meanwhile.
+ * Every worker thread started from now on is told (workerData.collectEveryMs) to run a full
+ * garbage collection of its heap every `everyMs` (adapters/full-collection.ts); the sample
+ * worker, the only one the exporter starts, does. The exporter's walker thread is quiet
+ * between passes, and V8 would let its old generation fill with promoted garbage meanwhile.
  */
 export function collectWorkerGarbageEvery(everyMs: number): void {
 	collectEveryMs = everyMs;
