@@ -348,34 +348,40 @@ export function analyzeImage(layers: readonly LayerInput[]): ImageAnalysis {
 }
 
 function figures(t: LayerStack, summaries: ImageLayerSummary[], deleted: LayerWhiteout[], overwritten: LayerOverwrite[]): ImageAnalysis {
+	// One pass from the last node to the root: a parent is made before its children (its id is
+	// lower), so when the pass reaches a node, the bytes stored and not visible below it are all
+	// summed into it. The sums are of whole numbers: their order does not matter.
+	const {parent, visType, visBytes, effCount, effCumulative, effMin} = t;
+	const storedAt = t.stored;
+	const invisibleBelow = new Float64Array(t.size);
 	let stored = 0;
 	let visibleBytes = 0;
-	for (let n = 0; n < t.size; n++) {
-		stored += t.stored[n]!;
-		const type = t.visType[n]!;
-		if (type !== NONE && type !== T_DIR) visibleBytes += t.visBytes[n]!;
-	}
-
 	let minimum = 0;
 	let cumulative = 0;
 	let wastedBytes = 0;
-	const inefficiencies: Inefficiency[] = [];
-	// Every path that was a leaf somewhere (the sums are of whole numbers: their order does not matter).
-	for (let node = 1; node < t.size; node++) {
-		if (t.effCount[node] === 0) continue;
-		const cum = t.effCumulative[node]!;
-		minimum += t.effMin[node]!;
+	const inefficient: number[] = [];
+	for (let n = t.size - 1; n > 0; n--) {
+		const type = visType[n]!;
+		const visible = type !== NONE && type !== T_DIR ? visBytes[n]! : 0;
+		stored += storedAt[n]!;
+		visibleBytes += visible;
+		const below = invisibleBelow[n]! + storedAt[n]! - visible;
+		invisibleBelow[n] = below;
+		invisibleBelow[parent[n]!] += below;
+		// dive's efficiency: every path that was a leaf somewhere.
+		const count = effCount[n]!;
+		if (count === 0) continue;
+		const cum = effCumulative[n]!;
+		minimum += effMin[n]!;
 		cumulative += cum;
-		if (t.effCount[node]! < 2) continue;
+		if (count < 2) continue;
 		wastedBytes += cum;
-		if (cum === 0) continue;
-		let invisible = 0;
-		t.each(node, true, n => {
-			const type = t.visType[n]!;
-			invisible += t.stored[n]! - (type !== NONE && type !== T_DIR ? t.visBytes[n]! : 0);
-		});
-		inefficiencies.push({path: t.pathOf(node), count: t.effCount[node]!, cumulativeBytes: cum, invisibleBytes: invisible});
+		if (cum > 0) inefficient.push(n);
 	}
+	// The root (node 0): its own bytes (none that a listing gives), never a leaf.
+	stored += storedAt[0]!;
+	if (visType[0] !== NONE && visType[0] !== T_DIR) visibleBytes += visBytes[0]!;
+	const inefficiencies: Inefficiency[] = inefficient.map(n => ({path: t.pathOf(n), count: effCount[n]!, cumulativeBytes: effCumulative[n]!, invisibleBytes: invisibleBelow[n]!}));
 	inefficiencies.sort((a, b) => b.cumulativeBytes - a.cumulativeBytes || (a.path < b.path ? -1 : 1));
 	const sizeBytes = summaries.reduce((total, l) => total + l.bytes, 0);
 	const userSizeBytes = sizeBytes - (summaries[0]?.bytes ?? 0);
