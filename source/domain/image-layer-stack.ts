@@ -225,16 +225,6 @@ export class LayerStack {
 		return this.child(parent, this.scratch, 0, n);
 	}
 
-	/** Whether raw path bytes[start, end) ends in "/" + this node's name. */
-	nameEndsAt(id: number, bytes: Uint8Array, start: number, end: number): boolean {
-		const length = this.nameLength[id]!;
-		const from = end - length;
-		if (from <= start || bytes[from - 1] !== 0x2f) return false;
-		const at = this.nameStart[id]!;
-		for (let i = 0; i < length; i++) if (this.names[at + i] !== bytes[from + i]) return false;
-		return true;
-	}
-
 	/** A node's name as bytes (a view: copy it to keep it). */
 	nameBytes(id: number): Uint8Array {
 		return this.names.subarray(this.nameStart[id]!, this.nameStart[id]! + this.nameLength[id]!);

@@ -15,8 +15,6 @@ describe('LayerStack: a trie keyed by name bytes', () => {
 		expect(t.node('')).toBe(0);
 		expect(t.pathOf(conf)).toBe('/etc/conf');
 		expect([...t.rawPathOf(conf)]).toEqual([...bytes('/etc/conf')]);
-		expect(t.nameEndsAt(etc, bytes('/etc/conf'), 0, 4)).toBe(true);
-		expect(t.nameEndsAt(etc, bytes('/xetc/conf'), 0, 5)).toBe(false);
 	});
 
 	it('keeps names that are not UTF-8 apart from their text, and shows them one char per byte', () => {

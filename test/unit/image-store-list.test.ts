@@ -109,6 +109,50 @@ describe('listLayerDirs: every layer directory in one pass', () => {
 		expect(analyzeImage(listed.map((l, i) => layerInputOf(`l${i}`, '', l.columns, l.opaqueDirs, l.opaqueNodes)))).toEqual(analyzeImage(plain));
 	});
 
+	it('places every entry under its directory: deep trees, names with tabs and newlines, records cut across reads', async () => {
+		const dir = mkdtempSync(join(tmpdir(), 'ls-store-deep-'));
+		try {
+			const layer = join(dir, 'diff');
+			// 300 levels (deeper than the parser's first chain), then back up: an entry after a deep
+			// branch belongs to the shallow directory.
+			let deep = join(layer, 'a');
+			for (let i = 0; i < 300; i++) deep = join(deep, `d${i}`);
+			mkdirSync(deep, {recursive: true});
+			writeFileSync(join(deep, 'leaf'), 'leaf');
+			writeFileSync(join(layer, 'a', 'z-after-deep'), 'zz');
+			mkdirSync(join(layer, 'odd\tdir\nname'));
+			writeFileSync(join(layer, 'odd\tdir\nname', 'x\ty'), 'xy');
+			// About 600 KB of records: find's output comes in many reads, records cut between them.
+			mkdirSync(join(layer, 'many'));
+			const long = 'n'.repeat(150);
+			for (let i = 0; i < 4000; i++) writeFileSync(join(layer, 'many', `${long}${i}`), i % 7 === 0 ? 'seven' : '');
+			const {layers: listed} = await listLayerDirs([layer], {processes: 1});
+			const entries = entriesOf(listed[0]!.columns);
+			const byPath = new Map(entries.map(e => [e.path, e]));
+			expect(entries).toHaveLength(1 + 300 + 1 + 1 + 2 + 1 + 4000);
+			expect(byPath.get(`/a/${Array.from({length: 300}, (_, i) => `d${i}`).join('/')}/leaf`)).toEqual(expect.objectContaining({type: 'file', bytes: 4}));
+			expect(byPath.get('/a/z-after-deep')).toEqual(expect.objectContaining({type: 'file', bytes: 2}));
+			expect(byPath.get('/odd\tdir\nname/x\ty')).toEqual(expect.objectContaining({type: 'file', bytes: 2}));
+			expect(byPath.get(`/many/${long}3999`)).toEqual(expect.objectContaining({type: 'file', bytes: 0}));
+			expect(byPath.get(`/many/${long}3997`)).toEqual(expect.objectContaining({type: 'file', bytes: 5}));
+			expect(entries.filter(e => e.path.startsWith('/many/')).reduce((t, e) => t + e.bytes, 0)).toBe(Math.ceil(4000 / 7) * 5);
+		} finally {
+			rmSync(dir, {recursive: true, force: true});
+		}
+	});
+
+	it('refuses a layer that is a file, not a directory', async () => {
+		const dir = mkdtempSync(join(tmpdir(), 'ls-store-file-'));
+		try {
+			writeFileSync(join(dir, 'diff'), 'not a directory');
+			const error = await listLayerDirs([layers[0]!, join(dir, 'diff')]).catch(e => e as Error);
+			expect(error).toBeInstanceOf(LayerWalkError);
+			expect((error as Error).message).toContain('is not a directory');
+		} finally {
+			rmSync(dir, {recursive: true, force: true});
+		}
+	});
+
 	it('throws what the layer callback throws', async () => {
 		const error = await listLayerDirs(layers, {
 			onLayer: () => {

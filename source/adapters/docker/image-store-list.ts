@@ -1,26 +1,25 @@
 /**
  * Every image layer's file list from its overlay2 `diff` directory, for the image explorer:
  * GNU find over ALL the layer directories at once (two processes, each given half of them
- * through -files0-from), one compact NUL-terminated record per entry parsed straight into
- * column arrays (no object per file) and into ONE path trie for every layer
- * (domain/image-layer-stack.ts: each name's bytes are looked up under its parent, found on the
- * chain of directories find is in, so no path string is made per entry), then ONE tar call
- * for the opaque-directory xattrs of every layer. Same rules as the drill-down walker: find
- * never follows symlinks (-P) and stays on one filesystem (-xdev; a mount point inside a layer
- * is an error), names are raw bytes (compared as bytes; as text, UTF-8 when valid, else one
- * char per byte, as nameText), a hard-linked inode keeps its bytes
- * at its first path in depth-first sorted order (what du charges), and whiteouts are 0/0
- * character devices (checked with lstat). Sizes are what a layer tar's headers give: file
- * contents, 0 for directories, symlinks and devices.
+ * through -files0-from), one compact NUL-terminated record per entry (its depth and its name,
+ * not its path) parsed straight into column arrays (no object per file) and into ONE path trie
+ * for every layer (domain/image-layer-stack.ts: each name's bytes are looked up under its
+ * parent, the directory find listed last one level up, so no path string is made per entry),
+ * and ONE tar for the opaque-directory xattrs of every layer, given each layer's candidates as
+ * soon as the layers below it are read. Same rules as the drill-down walker: find never follows
+ * symlinks (-P) and stays on one filesystem (-xdev; a mount point inside a layer is an error),
+ * names are raw bytes (compared as bytes; as text, UTF-8 when valid, else one char per byte, as
+ * nameText), a hard-linked inode keeps its bytes at its first path in depth-first sorted order
+ * (what du charges), and whiteouts are 0/0 character devices (checked with lstat). Sizes are
+ * what a layer tar's headers give: file contents, 0 for directories, symlinks and devices.
  */
 import {spawn, type ChildProcess} from 'node:child_process';
 import {lstatSync} from 'node:fs';
 import {LAYER_TYPES, type LayerColumns, nodeColumns} from '../../domain/image-layer-columns.js';
-import {LayerStack, nameTextOf} from '../../domain/image-layer-stack.js';
+import {LayerStack} from '../../domain/image-layer-stack.js';
 import {sanitize} from '../../domain/sanitize.js';
-import {readOpaqueAsync, startOpaqueReader} from '../fs/opaque-xattr.js';
+import {type OpaqueReader, readOpaqueAsync, startOpaqueReader} from '../fs/opaque-xattr.js';
 import {programPath} from '../fs/programs.js';
-import {NulRecords} from '../fs/nul-records.js';
 
 export class LayerWalkError extends Error {}
 
@@ -39,17 +38,19 @@ const T_WHITEOUT = LAYER_TYPES.indexOf('whiteout');
 const T_OTHER = LAYER_TYPES.indexOf('other');
 
 /**
- * Records (NUL-terminated; the path last, as "/" + %P: raw bytes, "/" alone for the layer root):
- *   directories            d dev TAB /path
- *   hard-linked non-dirs   + type dev:ino TAB size TAB /path
- *   other non-dirs         - type size TAB /path
+ * Records (NUL-terminated; the depth under the layer root, then the name last, as raw bytes:
+ * find lists a directory before what is in it, so an entry's parent is the last directory
+ * listed one level up; depth 0 is the layer root):
+ *   directories            d dev TAB depth TAB name
+ *   hard-linked non-dirs   + type dev:ino TAB size TAB depth TAB name
+ *   other non-dirs         - type size TAB depth TAB name
  */
-const FIND_EXPR = ['-xdev', '(', '-type', 'd', '-printf', 'd%D\\t/%P\\0', ')', '-o', '(', '-links', '+1', '-printf', '+%y%D:%i\\t%s\\t/%P\\0', ')', '-o', '-printf', '-%y%s\\t/%P\\0'];
+const FIND_EXPR = ['-xdev', '(', '-type', 'd', '-printf', 'd%D\\t%d\\t%f\\0', ')', '-o', '(', '-links', '+1', '-printf', '+%y%D:%i\\t%s\\t%d\\t%f\\0', ')', '-o', '-printf', '-%y%s\\t%d\\t%f\\0'];
 
 interface Link {
 	id: string;
 	index: number;
-	raw: Buffer;
+	node: number;
 }
 
 /** One layer being read: columns (nodes of the shared trie) in typed arrays that double as they fill, and its hard links. */
@@ -85,9 +86,9 @@ class LayerBuild {
 		return i;
 	}
 
-	/** A file of more than one name, at buf[start, end). */
-	link(id: string, index: number, buf: Buffer, start: number, end: number): void {
-		this.links.push({id, index, raw: Buffer.from(buf.subarray(start, end))});
+	/** A file of more than one name: entry `index`, node `node`. */
+	link(id: string, index: number, node: number): void {
+		this.links.push({id, index, node});
 	}
 
 	/** Hard links: the first path in depth-first sorted order keeps the bytes. */
@@ -101,7 +102,8 @@ class LayerBuild {
 			}
 			for (const group of byId.values()) {
 				if (group.length < 2) continue;
-				group.sort((a, b) => pathOrder(a.raw, b.raw));
+				const raw = new Map(group.map(l => [l, stack.rawPathOf(l.node)]));
+				group.sort((a, b) => pathOrder(raw.get(a)!, raw.get(b)!));
 				for (const l of group.slice(1)) this.bytes[l.index] = 0;
 			}
 		}
@@ -109,128 +111,154 @@ class LayerBuild {
 	}
 }
 
+/** The directories of the layers handed so far (bottom first), to find each next layer's opaque candidates. */
+class DirsBelow {
+	private marks = new Uint8Array(1 << 12);
+
+	/** Calls `candidate` with each directory of `layer` (index `index`) that is a directory below it, then marks its directories. */
+	add(layer: LayerColumns, index: number, nodeCount: number, candidate: (node: number) => void): void {
+		if (this.marks.length < nodeCount) {
+			const grown = new Uint8Array(Math.max(nodeCount, this.marks.length * 2));
+			grown.set(this.marks);
+			this.marks = grown;
+		}
+		const marks = this.marks;
+		const {nodes, types} = layer as {nodes: Int32Array; types: Uint8Array};
+		if (index > 0) for (let i = 0; i < nodes.length; i++) if (types[i] === T_DIR && marks[nodes[i]!] === 1) candidate(nodes[i]!);
+		for (let i = 0; i < nodes.length; i++) if (types[i] === T_DIR) marks[nodes[i]!] = 1;
+	}
+}
+
 /** Depth-first sorted order of raw paths: '/' sorts before every other byte. */
-function pathOrder(a: Buffer, b: Buffer): number {
+function pathOrder(a: Uint8Array, b: Uint8Array): number {
 	const x = Buffer.from(a).map(c => (c === 0x2f ? 0 : c));
 	const y = Buffer.from(b).map(c => (c === 0x2f ? 0 : c));
 	return Buffer.compare(x, y);
 }
 
-/** A raw "/a/b" path as text: each name UTF-8 when valid, else one char per byte. */
-function pathText(buf: Buffer, start: number, end: number): string {
-	const parts: string[] = [];
-	let from = start + 1;
-	for (let i = from; i <= end; i++) {
-		if (i < end && buf[i] !== 0x2f) continue;
-		parts.push(nameTextOf(buf.subarray(from, i)));
-		from = i + 1;
-	}
-	return '/' + parts.join('/');
-}
-
-/** A character device (at raw path buf[start, end) under root): a whiteout when its device number is 0/0. */
-function deviceType(root: string, buf: Buffer, start: number, end: number): number {
-	const st = lstatSync(Buffer.concat([Buffer.from(root), buf.subarray(start, end)]));
+/** A character device (node `node` under root): a whiteout when its device number is 0/0. */
+function deviceType(root: string, stack: LayerStack, node: number): number {
+	const st = lstatSync(Buffer.concat([Buffer.from(root), stack.rawPathOf(node)]));
 	return st.isCharacterDevice() && st.rdev === 0 ? T_WHITEOUT : T_OTHER;
-}
-
-/** The node of raw path buf[start, end) ("/a/b"), its parents made when new: the slow way, name by name from the root. */
-function nodeOfRaw(stack: LayerStack, buf: Buffer, start: number, end: number): number {
-	let id = 0;
-	let from = start + 1;
-	for (let i = from; i <= end; i++) {
-		if (i < end && buf[i] !== 0x2f) continue;
-		if (i > from) id = stack.child(id, buf, from, i);
-		from = i + 1;
-	}
-	return id;
 }
 
 /**
  * One find's records, parsed into the layers it was given (in order): each entry looked up in
- * the trie under its parent, found on the chain of directories from the layer root to the last
- * one listed (find lists a directory before what is in it), and appended to its layer's columns.
+ * the trie under its parent (the directory last listed one level up) and appended to its
+ * layer's columns. Its own cutting of the stream into records: a record's parser finds its
+ * NUL as it reads the name (one byte search per chunk, not one per record).
  */
-class FindRecords extends NulRecords {
+class FindRecords {
 	/** Layer roots seen so far, and the layer being read. */
 	next = 0;
 	layer: LayerBuild | undefined;
-	/** The chain: directories' nodes and their paths' lengths, increasing; a record's parent is one of them. */
-	private readonly chainNode: number[] = [0];
-	private readonly chainLength: number[] = [0];
-	private depth = 1;
+	/** The directories being listed, by depth: chain[0] is the trie's root, chain[d] the last directory listed at depth d, up to `top`. */
+	private chain: Int32Array = new Int32Array(256);
+	private top = 0;
+	/** The start of a record whose NUL has not come yet. */
+	private rest: Buffer | null = null;
 
 	constructor(
 		private readonly roots: readonly LayerBuild[],
 		private readonly stack: LayerStack,
 		private readonly done: (layer: LayerBuild) => void,
-	) {
-		super();
+	) {}
+
+	push(data: Buffer): void {
+		let pos = 0;
+		if (this.rest) {
+			const nul = data.indexOf(0);
+			if (nul < 0) {
+				this.rest = Buffer.concat([this.rest, data]);
+				return;
+			}
+			const joined = Buffer.concat([this.rest, data.subarray(0, nul + 1)]);
+			this.rest = null;
+			this.record(joined, 0);
+			pos = nul + 1;
+		}
+		const last = data.lastIndexOf(0);
+		while (pos <= last) pos = this.record(data, pos) + 1;
+		if (pos < data.length) this.rest = Buffer.from(data.subarray(pos));
 	}
 
-	protected override record(buf: Buffer, start: number, end: number): void {
+	/** A record began and its NUL never came (the output was cut). */
+	get unfinished(): boolean {
+		return this.rest !== null;
+	}
+
+	/** The record at buf[start], which a NUL ends; returns that NUL's index. */
+	private record(buf: Buffer, start: number): number {
 		const flag = buf[start]!;
 		let p = start + 1;
 		let c = 0;
 		let y = 0x64; // d
 		let dev = 0;
 		let size = 0;
+		let depth = 0;
 		let id = '';
 		if (flag === 0x64) {
-			while ((c = buf[p++]!) !== 9) dev = dev * 10 + c - 48;
-			if (end - p === 1) {
-				this.nextLayer(dev);
-				return;
-			}
+			while ((c = buf[p++]!) >= 48 && c <= 57) dev = dev * 10 + c - 48;
 		} else {
 			y = buf[p++]!;
 			if (flag === 0x2b) {
 				const idStart = p;
-				while (buf[p] !== 9) p++;
+				while ((c = buf[p]!) !== 9 && c !== 0 && p < buf.length) p++;
 				id = buf.toString('latin1', idStart, p++);
 			}
-			while ((c = buf[p++]!) !== 9) size = size * 10 + c - 48;
+			while ((c = buf[p++]!) >= 48 && c <= 57) size = size * 10 + c - 48;
 		}
+		if (c === 9) while ((c = buf[p++]!) >= 48 && c <= 57) depth = depth * 10 + c - 48;
+		if (c !== 9) throw new LayerWalkError('find printed a record that is not one of its own');
+		let end = p;
+		while (buf[end] !== 0) end++;
 		const layer = this.layer;
+		if (depth === 0) {
+			if (flag !== 0x64) throw new LayerWalkError(`${sanitize(this.roots[this.next]?.root ?? 'a layer directory')} is not a directory`);
+			this.nextLayer(dev);
+			return end;
+		}
 		if (!layer) throw new LayerWalkError('find listed an entry before its layer root');
-		if (end - p === 1) throw new LayerWalkError(`${sanitize(layer.root)} is not a directory`);
-		// The parent: the listed directory whose path is this one's up to its last '/'.
-		let slash = end - 1;
-		while (buf[slash] !== 0x2f) slash--;
-		const parentLength = slash - p;
-		const {chainNode, chainLength, stack} = this;
-		let depth = this.depth;
-		while (chainLength[depth - 1]! > parentLength) depth--;
-		let parent = chainNode[depth - 1]!;
-		if (chainLength[depth - 1] !== parentLength || (parent !== 0 && !stack.nameEndsAt(parent, buf, p, slash))) parent = nodeOfRaw(stack, buf, p, slash);
-		const node = stack.child(parent, buf, slash + 1, end);
+		let chain = this.chain;
+		if (depth - 1 > this.top) throw new LayerWalkError(`find listed an entry of ${sanitize(layer.root)} before its directory`);
+		const stack = this.stack;
+		const node = stack.child(chain[depth - 1]!, buf, p, end);
 		let type: number;
 		if (flag === 0x64) {
-			if (dev !== layer.dev) throw new LayerWalkError(`${sanitize(layer.root + pathText(buf, p, end))} is another filesystem mounted inside the layer`);
+			if (dev !== layer.dev) throw new LayerWalkError(`${sanitize(layer.root + stack.pathOf(node))} is another filesystem mounted inside the layer`);
 			type = T_DIR;
 			size = 0;
-			chainNode[depth] = node;
-			chainLength[depth++] = end - p;
+			if (depth === chain.length) chain = this.deeper();
+			chain[depth] = node;
+			this.top = depth;
 		} else if (y === 0x66) type = T_FILE;
 		else {
 			size = 0;
 			if (y === 0x6c) type = T_SYMLINK;
-			else if (y === 0x63) type = deviceType(layer.root, buf, p, end);
+			else if (y === 0x63) type = deviceType(layer.root, stack, node);
 			else type = T_OTHER;
 		}
-		this.depth = depth;
 		const index = layer.add(node, type, size);
-		if (id !== '' && type === T_FILE) layer.link(id, index, buf, p, end);
+		if (id !== '' && type === T_FILE) layer.link(id, index, node);
+		return end;
 	}
 
-	/** "/": the next layer's root (`dev` its device); the one before is read. */
+	/** A chain twice as long (a tree deeper than any before). */
+	private deeper(): Int32Array {
+		const chain = new Int32Array(this.chain.length * 2);
+		chain.set(this.chain);
+		this.chain = chain;
+		return chain;
+	}
+
+	/** Depth 0: the next layer's root (`dev` its device); the one before is read. */
 	private nextLayer(dev: number): void {
 		if (this.layer) this.done(this.layer);
 		const layer = this.roots[this.next++];
 		if (!layer) throw new LayerWalkError('find listed more layer roots than it was given');
 		layer.dev = dev;
 		this.layer = layer;
-		this.depth = 1;
+		this.top = 0;
 	}
 }
 
@@ -313,21 +341,28 @@ export async function listLayerDirs(dirs: readonly string[], options: ListOption
 	const processes = Math.max(1, Math.min(options.processes ?? 2, builds.length));
 	// Interleaved, so that each find gets layers from the bottom and the top of the image.
 	const shares = Array.from({length: processes}, (_, i) => builds.filter((_, j) => j % processes === i));
-	// tar for the opaque xattrs starts now, while this process is small; it gets its paths at the end.
-	const tar = startOpaqueReader();
 	// One failing find stops the other.
 	const stop = new AbortController();
 	const onAbort = () => stop.abort();
 	options.signal?.addEventListener('abort', onAbort);
 	if (options.signal?.aborted) stop.abort();
-	// Each layer as soon as it and every layer below it are read, bottom first.
+	// Each layer as soon as it and every layer below it are read, bottom first, with its opaque
+	// candidates (its directories that are directories in a layer below): tar reads their xattrs
+	// while the finds go on.
 	const columns: LayerColumns[] = [];
+	const candidates: Array<{layer: number; node: number}> = [];
+	const below = new DirsBelow();
+	let tar: OpaqueReader | undefined;
 	let handed = 0;
 	let listenerError: {error: unknown} | undefined;
 	const done = (build: LayerBuild) => {
 		columns[build.index] = build.finish(stack);
 		while (handed < builds.length && columns[handed]) {
 			const i = handed++;
+			below.add(columns[i]!, i, stack.size, node => {
+				candidates.push({layer: i, node});
+				tar?.write(Buffer.concat([Buffer.from(dirs[i]!), stack.rawPathOf(node)]));
+			});
 			if (!options.onLayer || listenerError) continue;
 			try {
 				options.onLayer(i, columns[i]!);
@@ -336,15 +371,19 @@ export async function listLayerDirs(dirs: readonly string[], options: ListOption
 			}
 		}
 	};
+	const listed = Promise.all(
+		shares.map(share =>
+			runFind(find, share, stack, stop.signal, done).catch(error => {
+				stop.abort();
+				throw error;
+			}),
+		),
+	);
+	// tar for the opaque xattrs starts once the finds have (they are what the command waits for),
+	// while this process is still small: a fork costs more once the heap has grown.
+	tar = startOpaqueReader();
 	try {
-		await Promise.all(
-			shares.map(share =>
-				runFind(find, share, stack, stop.signal, done).catch(error => {
-					stop.abort();
-					throw error;
-				}),
-			),
-		);
+		await listed;
 	} catch (error) {
 		tar.close();
 		throw error;
@@ -356,14 +395,6 @@ export async function listLayerDirs(dirs: readonly string[], options: ListOption
 		throw listenerError.error;
 	}
 
-	// Opaque candidates: directories of a layer that are directories in a layer below it.
-	const below = new Uint8Array(stack.size);
-	const candidates: Array<{layer: number; node: number}> = [];
-	columns.forEach((c, layer) => {
-		const {nodes, types} = c as {nodes: Int32Array; types: Uint8Array};
-		if (layer > 0) for (let i = 0; i < nodes.length; i++) if (types[i] === T_DIR && below[nodes[i]!] === 1) candidates.push({layer, node: nodes[i]!});
-		for (let i = 0; i < nodes.length; i++) if (types[i] === T_DIR) below[nodes[i]!] = 1;
-	});
 	const state = {available: true, reason: ''};
 	let opaque: Set<number>;
 	try {

@@ -59,7 +59,9 @@ export function readOpaque(paths: ReadonlyArray<string | Uint8Array>, state: Opa
 }
 
 interface TarRun {
-	/** Gives the started tar its paths (stdin) and waits for its archive. */
+	/** Gives the started tar some of its paths (stdin) now: it reads them as they come. */
+	write(input: Buffer): void;
+	/** Gives the started tar the rest of its paths (stdin) and waits for its archive. */
 	feed(input: Buffer): Promise<{error?: Error; status: number | null; stdout: Buffer}>;
 	cancel(): void;
 }
@@ -87,6 +89,9 @@ function startTar(tar: string): TarRun {
 		finish(error as Error, null);
 	}
 	return {
+		write: input => {
+			if (child?.stdin && !child.stdin.writableEnded) child.stdin.write(input);
+		},
 		feed: input => {
 			if (child?.stdin) child.stdin.end(input);
 			return result;
@@ -104,7 +109,8 @@ export async function readOpaqueAsync(paths: ReadonlyArray<string | Uint8Array>,
 		const run = start === 0 && started?.run ? started.run : null;
 		const tar = run ? null : tarOf(state);
 		if (!run && !tar) break;
-		const chunk = chunkInput(paths.slice(start, start + CHUNK));
+		// The started tar may have its first paths already (OpaqueReader.write).
+		const chunk = chunkInput(paths.slice(start, start + CHUNK), run ? started!.written : 0);
 		const r = await (run ?? startTar(tar!)).feed(chunk.input);
 		const out = tarOutput(r.error, r.status, r.stdout, state);
 		if (out) for (const i of parseTar(out, chunk.want)) found.add(start + i);
@@ -118,13 +124,27 @@ export async function readOpaqueAsync(paths: ReadonlyArray<string | Uint8Array>,
  */
 export interface OpaqueReader {
 	run: TarRun | null;
+	/** How many of readOpaqueAsync's first paths it was given ahead (`write`), in that order. */
+	written: number;
+	/** Gives the started tar the next path now (at most CHUNK): it works while the caller goes on. */
+	write(path: Uint8Array): void;
 	close(): void;
 }
 
 export function startOpaqueReader(): OpaqueReader {
 	const tar = programPath('tar');
 	const run = tar ? startTar(tar) : null;
-	return {run, close: () => run?.cancel()};
+	const reader: OpaqueReader = {
+		run,
+		written: 0,
+		write: path => {
+			if (!run || reader.written >= CHUNK) return;
+			reader.written++;
+			run.write(Buffer.concat([path, Buffer.alloc(1)]));
+		},
+		close: () => run?.cancel(),
+	};
+	return reader;
 }
 
 function tarOf(state: OpaqueState): string | null {
@@ -133,14 +153,14 @@ function tarOf(state: OpaqueState): string | null {
 	return tar;
 }
 
-/** tar's stdin (NUL-separated paths) and each path's index by its latin1 text. */
-function chunkInput(paths: ReadonlyArray<string | Uint8Array>): {input: Buffer; want: Map<string, number>} {
+/** tar's stdin (NUL-separated paths from `given` on: tar has those before) and each path's index by its latin1 text. */
+function chunkInput(paths: ReadonlyArray<string | Uint8Array>, given = 0): {input: Buffer; want: Map<string, number>} {
 	const want = new Map<string, number>();
 	const parts: Buffer[] = [];
 	paths.forEach((p, i) => {
 		const b = Buffer.from(p);
 		want.set(b.toString('latin1'), i);
-		parts.push(b, Buffer.alloc(1));
+		if (i >= given) parts.push(b, Buffer.alloc(1));
 	});
 	return {input: Buffer.concat(parts), want};
 }
