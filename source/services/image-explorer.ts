@@ -84,12 +84,14 @@ export interface LoadOptions {
 	/** 'auto' (default): the store when readable, else the export stream. */
 	source?: 'auto' | 'store' | 'export';
 	signal?: AbortSignal;
+	/** The image's inspect asked for ahead: its body, or null to ask the client (which gives the usual errors). */
+	inspected?: Promise<unknown>;
 }
 
 export async function loadImage(client: DockerClient, wanted: string, options: LoadOptions = {}): Promise<LoadedImage> {
 	let detail: any;
 	try {
-		detail = await client.call('inspect image', (d: any) => d.getImage(wanted).inspect());
+		detail = await client.call('inspect image', async (d: any) => (await options.inspected) ?? d.getImage(wanted).inspect());
 	} catch (error) {
 		if ((error as {statusCode?: number}).statusCode === 404 || /no such image|404/i.test(String((error as Error).message))) {
 			throw imageError(`no image named ${wanted} on ${client.endpoint.display}`, '`docker images` lists them; give a name:tag or an id');
@@ -105,11 +107,16 @@ export async function loadImage(client: DockerClient, wanted: string, options: L
 	let config: {history?: ConfigHistory[]} | null = null;
 	let analysis: ImageAnalysis | undefined;
 	const want = options.source ?? 'auto';
-	// The containers and the other images' layer chains are asked for while the layers are read.
-	const usedByP = containersOf(client, id);
-	const chainsP = sharedChains(client, id, diffIds);
-	usedByP.catch(() => {});
-	chainsP.catch(() => {});
+	// The containers and the other images' layer chains are asked for while the layers are read
+	// (once the finds that read them have started: they are what the command waits for).
+	let queries: {usedBy: Promise<ImageUser[]>; chains: Promise<Array<Omit<SharedLayers, 'bytes'>>>} | undefined;
+	const ask = () => {
+		if (queries) return queries;
+		queries = {usedBy: containersOf(client, id), chains: sharedChains(client, id, diffIds)};
+		queries.usedBy.catch(() => {});
+		queries.chains.catch(() => {});
+		return queries;
+	};
 
 	if (want !== 'export' && client.endpoint.local) {
 		const dirs = layerDirsOf(detail);
@@ -131,7 +138,9 @@ export async function loadImage(client: DockerClient, wanted: string, options: L
 				// Each layer is stacked as soon as it and those below it are read, as if no directory
 				// were opaque: when one is, the layers are stacked again once that is known.
 				const early = new ImageStacker();
-				const listed = await listLayerDirs(dirs!, {signal: options.signal, onLayer: (i, columns) => early.add(layerInputOf(diffIds[i]!, '', columns, []))});
+				const listing = listLayerDirs(dirs!, {signal: options.signal, onLayer: (i, columns) => early.add(layerInputOf(diffIds[i]!, '', columns, []))});
+				ask();
+				const listed = await listing;
 				config = await configRead;
 				const commands = layerCommands(config?.history, diffIds.length);
 				if (!listed.opaqueAvailable) warnings.push('opaque directories could not be read (GNU tar with --xattrs is missing): deletions by `rm -rf dir && mkdir dir` are not seen');
@@ -160,6 +169,7 @@ export async function loadImage(client: DockerClient, wanted: string, options: L
 	}
 	if (!inputs) {
 		source = 'export';
+		ask();
 		const exported = await exportImage(client, id, options.signal);
 		config = exported.config;
 		const commands = layerCommands(config?.history, exported.layerNames.length);
@@ -173,8 +183,12 @@ export async function loadImage(client: DockerClient, wanted: string, options: L
 	analysis ??= analyzeImage(inputs);
 	const {deleted, overwritten, ...figures} = analysis;
 	const findings = [...historyFindings(historySteps(config?.history, analysis.layers)), ...layerFindings(deleted, overwritten)];
+	const {usedBy: usedByP, chains: chainsP} = ask();
 	const [usedBy, chains] = await Promise.all([usedByP, chainsP]);
-	const sharedLayers = chains.map(s => ({...s, bytes: analysis.layers.slice(0, s.layers).reduce((t, l) => t + l.bytes, 0)})).sort((a, b) => b.bytes - a.bytes);
+	const sharedLayers = chains
+		.map(s => ({...s, bytes: analysis.layers.slice(0, s.layers).reduce((t, l) => t + l.bytes, 0)}))
+		// Ties by name: the other images' inspects answer in any order.
+		.sort((a, b) => b.bytes - a.bytes || (a.image < b.image ? -1 : a.image > b.image ? 1 : 0));
 	const tags: string[] = detail.RepoTags ?? [];
 	return {
 		report: {image: tags[0] ?? id.slice(7, 19), imageId: id, tags, source, sourceDetail, ...figures, findings, usedBy, sharedLayers, warnings: [...new Set(warnings)]},
