@@ -1,6 +1,6 @@
-import {prefetchRuntime} from '../adapters/docker/runtime-prefetch.js';
+import {prefetchImage, prefetchRuntime} from '../adapters/docker/runtime-prefetch.js';
 import {resolveDockerEndpoint} from '../adapters/docker/endpoint.js';
-import {loadCommandBundle} from './console-bundle.js';
+import {loadCommandBundle, loadImageBundle} from './console-bundle.js';
 import type {CliFlags, FastCommand} from './fast-args.js';
 
 /**
@@ -10,14 +10,25 @@ import type {CliFlags, FastCommand} from './fast-args.js';
  * endpoint, is left to the command (and its errors).
  */
 function prefetch(flags: CliFlags) {
+	const socketPath = dockerSocket(flags);
+	return socketPath ? prefetchRuntime(socketPath, flags.timeout * 1000) : undefined;
+}
+
+/** The Docker socket the command will ask first, when a request can be made ahead for it. */
+function dockerSocket(flags: CliFlags): string | undefined {
 	if ((flags.runtime ?? 'auto') !== 'auto' && flags.runtime !== 'docker') return undefined;
 	if (process.env.DOCKER_API_VERSION) return undefined;
 	try {
-		const {socketPath} = resolveDockerEndpoint(flags.host);
-		return socketPath ? prefetchRuntime(socketPath, flags.timeout * 1000) : undefined;
+		return resolveDockerEndpoint(flags.host).socketPath;
 	} catch {
 		return undefined;
 	}
+}
+
+/** `image NAME`'s inspect, asked for the same way: the engine answers it while the bundle loads. */
+function prefetchInspect(flags: CliFlags, name: string | undefined) {
+	const socketPath = name === undefined ? undefined : dockerSocket(flags);
+	return socketPath ? prefetchImage(socketPath, name!, flags.timeout * 1000) : undefined;
 }
 
 /**
@@ -26,29 +37,47 @@ function prefetch(flags: CliFlags) {
  */
 export async function launchCommand(command: FastCommand, given: CliFlags, action?: string): Promise<number> {
 	// report and plan ask the engines for /version and /info first.
-	const flags = {...given, prefetched: command === 'report' || command === 'plan' ? prefetch(given) : undefined};
-	let bundle: ReturnType<typeof loadCommandBundle> = null;
-	try {
-		// LAYERSCOPE_NO_BUNDLE=1: the modules themselves (bench/report-cold.mjs --modules compares).
-		bundle = process.env.LAYERSCOPE_NO_BUNDLE === '1' ? null : loadCommandBundle();
-	} catch {
-		bundle = null;
-	}
-	const commands = bundle ?? {
-		runReport: (f: typeof flags) => import('./run-report.js').then(m => m.runReport(f)),
-		runPlan: (f: typeof flags) => import('./run-plan.js').then(m => m.runPlan(f)),
-		runImage: (name: string | undefined, f: CliFlags) => import('./run-image.js').then(m => m.runImage(name, f)),
+	const flags = {
+		...given,
+		prefetched: command === 'report' || command === 'plan' ? prefetch(given) : undefined,
+		prefetchedImage: command === 'image' ? prefetchInspect(given, action) : undefined,
 	};
+	// The inspect on the socket before the bundle's synchronous load, so the engine answers meanwhile.
+	await flags.prefetchedImage?.sent;
+	// `image` from its own bundle (dist/image.cjs), report and plan from dist/commands.cjs.
+	// LAYERSCOPE_NO_BUNDLE=1: the modules themselves (bench/report-cold.mjs --modules compares).
+	const bundled = process.env.LAYERSCOPE_NO_BUNDLE !== '1';
 	let code: number;
+	let bundle: {saveCodeCache(): void} | null = null;
 	try {
-		code = await (command === 'report' ? commands.runReport(flags) : command === 'plan' ? commands.runPlan(flags) : commands.runImage(action, flags));
+		if (command === 'image') {
+			const image = bundled ? tryLoad(loadImageBundle) : null;
+			bundle = image;
+			code = await (image ? image.runImage(action, flags) : import('./run-image.js').then(m => m.runImage(action, flags)));
+		} else {
+			const commands = bundled ? tryLoad(loadCommandBundle) : null;
+			bundle = commands;
+			if (command === 'report') code = await (commands ? commands.runReport(flags) : import('./run-report.js').then(m => m.runReport(flags)));
+			else code = await (commands ? commands.runPlan(flags) : import('./run-plan.js').then(m => m.runPlan(flags)));
+		}
 	} finally {
 		flags.prefetched?.close();
+		flags.prefetchedImage?.close();
 		bundle?.saveCodeCache();
 	}
-	// report and plan have printed and closed everything: no need to wait for Node's teardown.
-	if (command === 'report' || command === 'plan') exitOnceWritten(code);
+	// Each command has printed and closed everything (engines, walkers, finds, tar): no need
+	// to wait for Node's teardown.
+	exitOnceWritten(code);
 	return code;
+}
+
+/** A bundle, or null when it is absent, stale or fails to load (the caller then loads the modules). */
+function tryLoad<T>(load: () => T | null): T | null {
+	try {
+		return load();
+	} catch {
+		return null;
+	}
 }
 
 /**

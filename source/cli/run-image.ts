@@ -2,6 +2,7 @@ import {existsSync, readFileSync} from 'node:fs';
 import {parse as parseYaml} from 'yaml';
 import {DockerClient} from '../adapters/docker/docker-client.js';
 import {resolveDockerEndpoint} from '../adapters/docker/endpoint.js';
+import type {PrefetchedImage} from '../adapters/docker/runtime-prefetch.js';
 import {evaluateRules, resolveRules, type Rule, type RuleKey} from '../domain/image-ci.js';
 import {bytes} from '../domain/format.js';
 import {sanitize} from '../domain/sanitize.js';
@@ -20,6 +21,8 @@ export interface ImageFlags {
 	highestUserWastedPercent?: string;
 	highestInvisibleBytes?: string;
 	source?: string;
+	/** The inspect of this image asked for ahead (cli/launch-command.ts), used when it is for the client's socket. */
+	prefetchedImage?: PrefetchedImage;
 }
 
 /** The CI rules: the file (--ci-config, else ./.dive-ci when present), flags on top, dive's defaults. */
@@ -121,7 +124,9 @@ export async function runImage(name: string | undefined, flags: ImageFlags): Pro
 	}
 	const rules = flags.ci ? ciRules(flags) : [];
 	const client = new DockerClient(resolveDockerEndpoint(flags.host), flags.timeout * 1000);
-	const {report} = await loadImage(client, name, {source: (flags.source ?? 'auto') as 'auto' | 'store' | 'export'});
+	const ahead = flags.prefetchedImage;
+	const inspected = ahead && ahead.name === name && ahead.socketPath === client.endpoint.socketPath ? ahead.inspect : undefined;
+	const {report} = await loadImage(client, name, {source: (flags.source ?? 'auto') as 'auto' | 'store' | 'export', inspected});
 	if (!flags.ci) {
 		process.stdout.write(flags.json ? JSON.stringify(report, null, 2) + '\n' : renderImageText(report));
 		return 0;

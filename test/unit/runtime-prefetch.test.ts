@@ -6,7 +6,7 @@ import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {DockerClient} from '../../source/adapters/docker/docker-client.js';
 import {DockerReader} from '../../source/adapters/docker/docker-reader.js';
-import {prefetchRuntime} from '../../source/adapters/docker/runtime-prefetch.js';
+import {prefetchImage, prefetchRuntime} from '../../source/adapters/docker/runtime-prefetch.js';
 
 /**
  * /version and /info asked for before report's modules load (issue 18): a 200 answer is
@@ -28,6 +28,8 @@ describe('the runtime prefetch', () => {
 				res.writeHead(500, {'Content-Type': 'application/json'}).end('{"message":"busy"}');
 			} else if (req.url?.endsWith('/info')) {
 				res.writeHead(200, {'Content-Type': 'application/json'}).end(JSON.stringify({ServerVersion: '20.10.24', Driver: 'overlay2', DriverStatus: [['Backing Filesystem', 'extfs']], DockerRootDir: '/var/lib/docker'}));
+			} else if (req.url === '/images/ls/img:1/json') {
+				res.writeHead(200, {'Content-Type': 'application/json'}).end(JSON.stringify({Id: 'sha256:abc', RepoTags: ['ls/img:1']}));
 			} else res.writeHead(404).end();
 		});
 		server.listen(socketPath);
@@ -53,5 +55,26 @@ describe('the runtime prefetch', () => {
 	it('answers null where nothing listens', async () => {
 		const prefetched = prefetchRuntime(join(dir, 'none.sock'), 5000);
 		expect(await Promise.all([prefetched.version, prefetched.info])).toEqual([null, null]);
+	});
+
+	it("asks for an image's inspect ahead: the parsed 200 answer, null for anything else, once the request is on the socket", async () => {
+		const found = prefetchImage(socketPath, 'ls/img:1', 5000)!;
+		await found.sent;
+		expect(await found.inspect).toEqual({Id: 'sha256:abc', RepoTags: ['ls/img:1']});
+		const missing = prefetchImage(socketPath, 'nope:latest', 5000)!;
+		expect(await missing.inspect).toBeNull();
+		const nobody = prefetchImage(join(dir, 'none.sock'), 'ls/img:1', 5000)!;
+		await nobody.sent;
+		expect(await nobody.inspect).toBeNull();
+		for (const p of [found, missing, nobody]) p.close();
+	});
+
+	it('leaves names that would not go into a request path as they are to the command', () => {
+		for (const name of ['a b', 'x?y', 'x#y', '../../containers/json', '%2e%2e', '-flag', '', 'n'.repeat(300)]) expect(prefetchImage(socketPath, name, 5000)).toBeUndefined();
+		for (const name of ['sha256:0123abcd', 'registry.local:5000/team/app@sha256:0123']) {
+			const ahead = prefetchImage(socketPath, name, 5000);
+			expect(ahead?.name).toBe(name);
+			ahead?.close();
+		}
 	});
 });

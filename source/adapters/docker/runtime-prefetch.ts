@@ -16,7 +16,7 @@ export interface PrefetchedRuntime {
 	close(): void;
 }
 
-function get(socketPath: string, path: string, timeoutMs: number, open: Set<ClientRequest>): Promise<unknown> {
+function get(socketPath: string, path: string, timeoutMs: number, open: Set<ClientRequest>, onSent?: () => void): Promise<unknown> {
 	return new Promise(resolve => {
 		// No server name: on a unix socket it means nothing, and computing one costs net.isIP's
 		// pattern compile (see unix-agent.ts).
@@ -39,6 +39,10 @@ function get(socketPath: string, path: string, timeoutMs: number, open: Set<Clie
 			res.on('error', () => resolve(null));
 		});
 		open.add(req);
+		if (onSent) {
+			req.on('finish', onSent);
+			req.on('close', onSent);
+		}
 		req.on('close', () => open.delete(req));
 		req.setTimeout(timeoutMs, () => req.destroy());
 		req.on('error', () => resolve(null));
@@ -52,6 +56,39 @@ export function prefetchRuntime(socketPath: string, timeoutMs: number): Prefetch
 		socketPath,
 		version: get(socketPath, '/version', timeoutMs, open),
 		info: get(socketPath, '/info', timeoutMs, open),
+		close: () => {
+			for (const req of open) req.destroy();
+		},
+	};
+}
+
+/** One image's inspect (GET /images/{name}/json), asked for as prefetchRuntime asks: null for anything but a 200 answer. */
+export interface PrefetchedImage {
+	socketPath: string;
+	name: string;
+	inspect: Promise<unknown>;
+	/**
+	 * Settles once the request is written to the socket (or has failed). Node connects and
+	 * writes on a later tick: a caller that goes on with synchronous work (loading the bundle)
+	 * awaits this first, so that the engine works on the answer meanwhile.
+	 */
+	sent: Promise<void>;
+	close(): void;
+}
+
+/** A name that goes into the request path as it is (what `docker images` prints, or an id): anything else is left to the command. */
+const plainImageName = /^[A-Za-z0-9][A-Za-z0-9._/:@-]{0,254}$/;
+
+export function prefetchImage(socketPath: string, name: string, timeoutMs: number): PrefetchedImage | undefined {
+	if (!plainImageName.test(name) || name.includes('..')) return undefined;
+	const open = new Set<ClientRequest>();
+	let onSent = () => {};
+	const sent = new Promise<void>(resolve => (onSent = resolve));
+	return {
+		socketPath,
+		name,
+		inspect: get(socketPath, `/images/${name}/json`, timeoutMs, open, onSent),
+		sent,
 		close: () => {
 			for (const req of open) req.destroy();
 		},
