@@ -1,6 +1,7 @@
 // Bundles `report` and `plan` (source/cli/command-main.ts) with the engine clients into
-// dist/commands.cjs, which cli.tsx runs through V8's code cache (source/cli/console-bundle.ts)
-// as it does the console's first frame (issue 18). Separate from bundle-ui.mjs on purpose:
+// dist/commands.cjs, and `image NAME` (source/cli/image-main.ts) into dist/image.cjs, which
+// cli.tsx runs through V8's code cache (source/cli/console-bundle.ts) as it does the console's
+// first frame (issues 18 and 15). Separate from bundle-ui.mjs on purpose:
 // the console bundle leaves the engine modules out, this one is mostly them.
 import {createHash} from 'node:crypto';
 import {readFileSync, writeFileSync} from 'node:fs';
@@ -8,8 +9,6 @@ import {relative, sep} from 'node:path';
 import * as esbuild from 'esbuild';
 import {bundlePatches, modemDebug, replaceOnce} from './bundle-patches.mjs';
 import {seaPatches} from './sea-patches.mjs';
-
-const outfile = 'dist/commands.cjs';
 
 /**
  * Each of our modules keeps its own import.meta.url: the file tsc wrote under dist/source,
@@ -88,31 +87,38 @@ const nativeAddons = {
  */
 const onFirstUse = ['@grpc/grpc-js', '@grpc/proto-loader', 'ssh2', 'yaml'];
 
-const result = await esbuild.build({
-	entryPoints: ['source/cli/command-main.ts'],
-	bundle: true,
-	write: false,
-	outfile,
-	external: onFirstUse,
-	platform: 'node',
-	format: 'cjs',
-	target: 'node20',
-	minify: true,
-	keepNames: true,
-	legalComments: 'none',
-	charset: 'ascii',
-	define: {'process.env.NODE_ENV': '"production"', 'import.meta.url': '__lsUrl'},
-	plugins: [ownModules, lazyRequires, nativeAddons, ...bundlePatches, seaPatches],
-	logLevel: 'warning',
-	logOverride: {'assign-to-define': 'silent'},
-});
+/** One bundle: `entry` into `outfile`, its first line naming it (`name`, checked by console-bundle.ts) with its content hash. */
+async function bundleCommands(entry, outfile, name) {
+	const result = await esbuild.build({
+		entryPoints: [entry],
+		bundle: true,
+		write: false,
+		outfile,
+		external: onFirstUse,
+		platform: 'node',
+		format: 'cjs',
+		target: 'node20',
+		minify: true,
+		keepNames: true,
+		legalComments: 'none',
+		charset: 'ascii',
+		define: {'process.env.NODE_ENV': '"production"', 'import.meta.url': '__lsUrl'},
+		plugins: [ownModules, lazyRequires, nativeAddons, ...bundlePatches, seaPatches],
+		logLevel: 'warning',
+		logOverride: {'assign-to-define': 'silent'},
+	});
 
-// yaml is read only where a kubelet config file (report, plan) or a .dive-ci file (image --ci)
-// exists: required on first use, not at load. One require per module that imports it.
-const yamlRequires = result.outputFiles[0].text.split('require("yaml")');
-if (yamlRequires.length < 2) throw new Error(`bundle-commands: no require("yaml") in ${outfile}; update scripts/bundle-commands.mjs`);
-const code = yamlRequires.join(lazyModule('require("yaml")'));
-if (/\bimport\s*\(/.test(code)) throw new Error(`bundle-commands: ${outfile} has an import() the loader cannot run`);
-if (/[^\x00-\x7f]/.test(code)) throw new Error(`bundle-commands: ${outfile} is not ASCII`);
-const hash = createHash('sha256').update(code).digest('hex').slice(0, 32);
-writeFileSync(outfile, `// layerscope-commands ${hash}\n${code}`);
+	// yaml is read only where a kubelet config file (report, plan) or a .dive-ci file (image --ci)
+	// exists: required on first use, not at load. One require per module that imports it.
+	const yamlRequires = result.outputFiles[0].text.split('require("yaml")');
+	if (yamlRequires.length < 2) throw new Error(`bundle-commands: no require("yaml") in ${outfile}; update scripts/bundle-commands.mjs`);
+	const code = yamlRequires.join(lazyModule('require("yaml")'));
+	if (/\bimport\s*\(/.test(code)) throw new Error(`bundle-commands: ${outfile} has an import() the loader cannot run`);
+	if (/[^\x00-\x7f]/.test(code)) throw new Error(`bundle-commands: ${outfile} is not ASCII`);
+	const hash = createHash('sha256').update(code).digest('hex').slice(0, 32);
+	writeFileSync(outfile, `// layerscope-${name} ${hash}\n${code}`);
+}
+
+await bundleCommands('source/cli/command-main.ts', 'dist/commands.cjs', 'commands');
+// `image NAME` alone: half the code to read and evaluate at its start (issue 15).
+await bundleCommands('source/cli/image-main.ts', 'dist/image.cjs', 'image');

@@ -6,6 +6,7 @@ import {fileURLToPath, pathToFileURL} from 'node:url';
 import {Script} from 'node:vm';
 import type * as CommandMain from './command-main.js';
 import type * as ConsoleMain from './console-main.js';
+import type * as ImageMain from './image-main.js';
 
 type Bundle<T> = T & {
 	/** Stores V8's code for the bundle (once, after the first frame or the command's output) so the next start skips compiling it. */
@@ -14,11 +15,13 @@ type Bundle<T> = T & {
 export type ConsoleBundle = Bundle<typeof ConsoleMain>;
 /** dist/commands.cjs: `report` and `plan` (issue 18), built by scripts/bundle-commands.mjs. */
 export type CommandBundle = Bundle<typeof CommandMain>;
+/** dist/image.cjs: `image NAME` (issue 15), built by scripts/bundle-commands.mjs. */
+export type ImageBundle = Bundle<typeof ImageMain>;
 
 /** scripts/bundle-ui.mjs writes this first line: the bundle's own content hash. */
-const header = /^\/\/ layerscope-(console|commands) ([0-9a-f]{16,64})\n/;
+const header = /^\/\/ layerscope-(console|commands|image) ([0-9a-f]{16,64})\n/;
 /** A module in each bundle that tsc rewrites when any of it changes: newer than the bundle means the bundle is stale. */
-const witness = {console: '../ui/app.js', commands: './run-report.js'};
+const witness = {console: '../ui/app.js', commands: './run-report.js', image: './run-image.js'};
 
 /** $XDG_CACHE_HOME/layerscope, else ~/.cache/layerscope. */
 export function codeCacheDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -78,7 +81,12 @@ export function loadCommandBundle(): CommandBundle | null {
 	return loadBundle<typeof CommandMain>('commands');
 }
 
-function loadBundle<T>(name: 'console' | 'commands'): Bundle<T> | null {
+/** dist/image.cjs (`image NAME`), as loadCommandBundle. */
+export function loadImageBundle(): ImageBundle | null {
+	return loadBundle<typeof ImageMain>('image');
+}
+
+function loadBundle<T>(name: 'console' | 'commands' | 'image'): Bundle<T> | null {
 	const file = fileURLToPath(new URL(`../../${name}.cjs`, import.meta.url));
 	let source: string;
 	try {
