@@ -6,6 +6,11 @@
 // The image: 20 layers of FILES/20 files of SIZE bytes each (default 100,000 files, 10,000 bytes:
 // about 1 GB), written by awk inside BuildKit RUN steps on a private lab engine; layer 19 also
 // rewrites 500 files of layer 1 and deletes a directory of layer 2 (waste to find).
+// Also timed in the same rounds: `analysisCleanEnv`, the same command without NODE_EXTRA_CA_CERTS
+// when the environment sets it (this sandbox's profile does: every Node process then parses ~140
+// certificates at start, ≈ 33 ms here, before any of layerscope's code runs; a node's shell does
+// not set it), and `inProcess`, the analysis itself timed in a fresh process from the call to
+// the report (bench/lib/image-inprocess.mjs: no process start, no module loading).
 // --baseline CLI also times another build's cli.js (e.g. a copy of main's dist/) in the same rounds,
 // so a busy machine's load hits both alike.
 // Usage: node bench/image.mjs [--runs 5] [--files 100000] [--size 10000] [--dir /tmp/ls-bench-image] [--keep] [--baseline PATH/cli.js]
@@ -58,8 +63,11 @@ try {
 		const [rssKiB, user, sys] = r.stderr.trim().split('\n').pop().split(' ').map(Number);
 		return {seconds, rssKiB, cpu: user + sys, stdout: r.stdout};
 	};
-	const rss = {du: [], analysis: [], baseline: []};
-	const cpu = {du: [], analysis: [], baseline: []};
+	const rss = {du: [], analysis: [], analysisCleanEnv: [], inProcess: [], baseline: []};
+	const cpu = {du: [], analysis: [], analysisCleanEnv: [], inProcess: [], baseline: []};
+	const cleanEnv = {...process.env, DOCKER_HOST: env.DOCKER_HOST};
+	const caCerts = cleanEnv.NODE_EXTRA_CA_CERTS;
+	delete cleanEnv.NODE_EXTRA_CA_CERTS;
 	let report = null;
 	let baselineReport = null;
 	const methods = [
@@ -82,7 +90,27 @@ try {
 				return t.seconds;
 			},
 		},
+		{
+			name: 'inProcess',
+			run: () => {
+				const t = timed(process.execPath, [join(repoRoot, 'bench', 'lib', 'image-inprocess.mjs'), join(repoRoot, 'dist'), tag], {...process.env, DOCKER_HOST: env.DOCKER_HOST});
+				rss.inProcess.push(t.rssKiB);
+				cpu.inProcess.push(t.cpu);
+				const {seconds} = JSON.parse(t.stdout);
+				return seconds;
+			},
+		},
 	];
+	if (caCerts !== undefined)
+		methods.push({
+			name: 'analysisCleanEnv',
+			run: () => {
+				const t = timed(process.execPath, [cli, 'image', tag, '--json', '--source', 'store'], cleanEnv);
+				rss.analysisCleanEnv.push(t.rssKiB);
+				cpu.analysisCleanEnv.push(t.cpu);
+				return t.seconds;
+			},
+		});
 	if (baseline)
 		methods.push({
 			name: 'baseline',
@@ -114,7 +142,11 @@ try {
 		ratio: round3(analysis / du),
 		cpuSeconds: {du: round3(median(cpu.du)), analysis: round3(median(cpu.analysis))},
 		cpuRatio: round3(median(cpu.analysis) / median(cpu.du)),
-		peakRssMB: {analysis: Math.round(Math.max(...rss.analysis) / 1024), du: Math.round(Math.max(...rss.du) / 1024)},
+		peakRssMB: {analysis: Math.round(Math.max(...rss.analysis) / 1024), inProcess: Math.round(Math.max(...rss.inProcess) / 1024), du: Math.round(Math.max(...rss.du) / 1024)},
+		// The same command without NODE_EXTRA_CA_CERTS (only when the environment sets it).
+		...(caCerts !== undefined ? {cleanEnv: {unset: 'NODE_EXTRA_CA_CERTS', seconds: round3(median(samples.analysisCleanEnv)), ratio: round3(median(samples.analysisCleanEnv) / du), cpuSeconds: round3(median(cpu.analysisCleanEnv))}} : {}),
+		// The analysis from the call to the report, in a fresh process (no start, no module loading).
+		inProcess: {seconds: round3(median(samples.inProcess)), ratio: round3(median(samples.inProcess) / du)},
 		...(baseline
 			? {
 					baseline: {
