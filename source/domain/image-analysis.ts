@@ -152,26 +152,44 @@ interface Hidden {
 /** Sum of visible file bytes at and below `id` (self optional), cleared as it goes. */
 function takeVisible(t: LayerStack, id: number, self: boolean): number {
 	let sum = 0;
-	t.each(id, self, n => {
-		const type = t.visType[n]!;
-		if (type === NONE) return;
-		if (type !== T_DIR) sum += t.visBytes[n]!;
-		t.visType[n] = NONE;
-	});
+	const {visType, visBytes} = t;
+	const {nodes, count} = t.subtree(id, self);
+	for (let i = 0; i < count; i++) {
+		const n = nodes[i]!;
+		const type = visType[n]!;
+		if (type === NONE) continue;
+		if (type !== T_DIR) sum += visBytes[n]!;
+		visType[n] = NONE;
+	}
 	return sum;
 }
 
 /** Stored bytes at and below `id` not yet attributed; marks them attributed. Also the lowest layer seen. */
 function attribute(t: LayerStack, id: number, self: boolean): Hidden {
+	const {nodes, count} = t.subtree(id, self);
+	// The loops apart, each returning a number: a loop optimised while it runs (on-stack
+	// replacement) then leaves to code that has run before.
+	return {bytes: attributeBytes(t.stored, t.attributed, nodes, count), addedIn: lowestLayer(t.firstLayer, nodes, count)};
+}
+
+function attributeBytes(stored: Float64Array, attributed: Float64Array, nodes: Int32Array, count: number): number {
 	let bytes = 0;
-	let addedIn = -1;
-	t.each(id, self, n => {
-		bytes += t.stored[n]! - t.attributed[n]!;
-		t.attributed[n] = t.stored[n]!;
-		const first = t.firstLayer[n]!;
-		if (first >= 0 && (addedIn < 0 || first < addedIn)) addedIn = first;
-	});
-	return {bytes, addedIn};
+	for (let i = 0; i < count; i++) {
+		const n = nodes[i]!;
+		bytes += stored[n]! - attributed[n]!;
+		attributed[n] = stored[n]!;
+	}
+	return bytes;
+}
+
+/** The lowest layer that wrote any of `nodes`, -1 when none. */
+function lowestLayer(firstLayer: Int32Array, nodes: Int32Array, count: number): number {
+	let lowest = -1;
+	for (let i = 0; i < count; i++) {
+		const first = firstLayer[nodes[i]!]!;
+		if (first >= 0 && (lowest < 0 || first < lowest)) lowest = first;
+	}
+	return lowest;
 }
 
 // The per-layer passes below are plain loops over typed arrays, each in its own function, the
@@ -192,9 +210,8 @@ function markParents(childOf: Int32Array, parent: Int32Array, nodes: Int32Array,
 function whiteoutLeafSize(t: LayerStack, node: number): number {
 	if (t.dive[node] !== DIVE_DIR) return 0;
 	let sum = 0;
-	t.each(node, true, n => {
-		if (t.dive[n] !== DIVE_NONE) sum += t.diveBytes[n]!;
-	});
+	const {nodes, count} = t.subtree(node, true);
+	for (let i = 0; i < count; i++) if (t.dive[nodes[i]!] !== DIVE_NONE) sum += t.diveBytes[nodes[i]!]!;
 	return sum;
 }
 
@@ -318,9 +335,8 @@ export class ImageStacker {
 			removedBytes += takeVisible(t, node, true);
 			const hidden = attribute(t, node, true);
 			if (hidden.addedIn >= 0) this.deleted.push({layer: index, path: t.pathOf(node), hiddenBytes: hidden.bytes, addedIn: hidden.addedIn});
-			t.each(node, true, n => {
-				t.dive[n] = DIVE_NONE;
-			});
+			const {nodes: below, count} = t.subtree(node, true);
+			for (let j = 0; j < count; j++) t.dive[below[j]!] = DIVE_NONE;
 		}
 		for (let j = 0; j < opaque.length; j++) {
 			const node = opaque[j]!;
@@ -359,7 +375,10 @@ function figures(t: LayerStack, summaries: ImageLayerSummary[], deleted: LayerWh
 	let minimum = 0;
 	let cumulative = 0;
 	let wastedBytes = 0;
-	const inefficient: number[] = [];
+	// The loop has no branch that only some nodes take: it runs once per image, optimised while
+	// it runs, and code first reached after that would send it back to the interpreter.
+	const inefficient = new Int32Array(t.size);
+	let inefficientCount = 0;
 	for (let n = t.size - 1; n > 0; n--) {
 		const type = visType[n]!;
 		const visible = type !== NONE && type !== T_DIR ? visBytes[n]! : 0;
@@ -368,20 +387,21 @@ function figures(t: LayerStack, summaries: ImageLayerSummary[], deleted: LayerWh
 		const below = invisibleBelow[n]! + storedAt[n]! - visible;
 		invisibleBelow[n] = below;
 		invisibleBelow[parent[n]!] += below;
-		// dive's efficiency: every path that was a leaf somewhere.
+		// dive's efficiency: every path that was a leaf somewhere (count > 0); wasted where it was one twice or more.
 		const count = effCount[n]!;
-		if (count === 0) continue;
 		const cum = effCumulative[n]!;
-		minimum += effMin[n]!;
+		const min = effMin[n]!;
+		minimum += count > 0 ? min : 0;
 		cumulative += cum;
-		if (count < 2) continue;
-		wastedBytes += cum;
-		if (cum > 0) inefficient.push(n);
+		const wasted = count >= 2 ? cum : 0;
+		wastedBytes += wasted;
+		inefficient[inefficientCount] = n;
+		inefficientCount += wasted > 0 ? 1 : 0;
 	}
 	// The root (node 0): its own bytes (none that a listing gives), never a leaf.
 	stored += storedAt[0]!;
 	if (visType[0] !== NONE && visType[0] !== T_DIR) visibleBytes += visBytes[0]!;
-	const inefficiencies: Inefficiency[] = inefficient.map(n => ({path: t.pathOf(n), count: effCount[n]!, cumulativeBytes: effCumulative[n]!, invisibleBytes: invisibleBelow[n]!}));
+	const inefficiencies: Inefficiency[] = Array.from(inefficient.subarray(0, inefficientCount), n => ({path: t.pathOf(n), count: effCount[n]!, cumulativeBytes: effCumulative[n]!, invisibleBytes: invisibleBelow[n]!}));
 	inefficiencies.sort((a, b) => b.cumulativeBytes - a.cumulativeBytes || (a.path < b.path ? -1 : 1));
 	const sizeBytes = summaries.reduce((total, l) => total + l.bytes, 0);
 	const userSizeBytes = sizeBytes - (summaries[0]?.bytes ?? 0);

@@ -71,6 +71,8 @@ export class LayerStack {
 	/** Open addressing: node ids (0: empty, the root is nobody's child), a power of two long. */
 	private slots = new Int32Array(0);
 	private readonly stack: number[] = [];
+	/** subtree's scratch. */
+	private below: Int32Array = new Int32Array(1024);
 	private claimed = false;
 	/** node(text)'s scratch: the UTF-8 bytes of one name. */
 	private scratch = new Uint8Array(256);
@@ -276,16 +278,30 @@ export class LayerStack {
 		this.claimed = false;
 	}
 
-	/** Calls `visit` for `id` (when `self`) and every node below it. */
-	each(id: number, self: boolean, visit: (id: number) => void): void {
+	/**
+	 * `id` (when `self`) and every node below it, as the first `count` ids of `nodes` (a scratch
+	 * array, valid until the next call): callers loop over it, no callback per node.
+	 */
+	subtree(id: number, self: boolean): {nodes: Int32Array; count: number} {
+		let out = this.below;
+		let count = 0;
+		if (self) out[count++] = id;
 		const stack = this.stack;
 		const base = stack.length;
-		if (self) visit(id);
 		for (let c = this.firstChild[id]!; c >= 0; c = this.nextSibling[c]!) stack.push(c);
 		while (stack.length > base) {
 			const n = stack.pop()!;
-			visit(n);
+			if (count === out.length) out = this.growBelow();
+			out[count++] = n;
 			for (let c = this.firstChild[n]!; c >= 0; c = this.nextSibling[c]!) stack.push(c);
 		}
+		return {nodes: out, count};
+	}
+
+	private growBelow(): Int32Array {
+		const grown = new Int32Array(this.below.length * 2);
+		grown.set(this.below);
+		this.below = grown;
+		return grown;
 	}
 }
