@@ -155,8 +155,8 @@ class FindRecords {
 	/** The directories being listed, by depth: chain[0] is the trie's root, chain[d] the last directory listed at depth d, up to `top`. */
 	private chain: Int32Array = new Int32Array(256);
 	private top = 0;
-	/** The start of a record whose NUL has not come yet. */
-	private rest: Buffer | null = null;
+	/** The start of a record whose NUL has not come yet (empty when none: one type, no deoptimisation when it first holds one). */
+	private rest: Buffer = Buffer.alloc(0);
 
 	constructor(
 		private readonly roots: readonly LayerBuild[],
@@ -166,14 +166,14 @@ class FindRecords {
 
 	push(data: Buffer): void {
 		let pos = 0;
-		if (this.rest) {
+		if (this.rest.length > 0) {
 			const nul = data.indexOf(0);
 			if (nul < 0) {
 				this.rest = Buffer.concat([this.rest, data]);
 				return;
 			}
 			const joined = Buffer.concat([this.rest, data.subarray(0, nul + 1)]);
-			this.rest = null;
+			this.rest = Buffer.alloc(0);
 			this.record(joined, 0);
 			pos = nul + 1;
 		}
@@ -184,7 +184,7 @@ class FindRecords {
 
 	/** A record began and its NUL never came (the output was cut). */
 	get unfinished(): boolean {
-		return this.rest !== null;
+		return this.rest.length > 0;
 	}
 
 	/** The record at buf[start], which a NUL ends; returns that NUL's index. */
