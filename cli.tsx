@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-import {isMainThread, workerData} from 'node:worker_threads';
 import type {Result} from 'meow';
+import {EXPORTER_THREAD_ARG} from './source/cli/exporter-thread-protocol.js';
 import {parseCommandArgs, parseConsoleArgs} from './source/cli/fast-args.js';
 import {flagSpec, helpText} from './source/cli/help.js';
 import {launchCommand} from './source/cli/launch-command.js';
@@ -43,10 +43,12 @@ async function route(cli: Result<typeof flagSpec>): Promise<number> {
 }
 
 async function main(): Promise<number> {
-	// `layerscope exporter` runs its service on a worker thread started with this entry (cli/run-exporter.ts).
-	if (!isMainThread) {
+	// `layerscope exporter` runs its service on a worker thread started with this entry and
+	// EXPORTER_THREAD_ARG (cli/run-exporter.ts); any other start leaves worker_threads unloaded.
+	if (process.argv.includes(EXPORTER_THREAD_ARG)) {
+		const {isMainThread, workerData} = await import('node:worker_threads');
 		const {isExporterThreadData} = await import('./source/cli/exporter-thread-protocol.js');
-		if (isExporterThreadData(workerData)) {
+		if (!isMainThread && isExporterThreadData(workerData)) {
 			await (await import('./source/cli/exporter-thread.js')).runExporterThread(workerData);
 			return 0;
 		}

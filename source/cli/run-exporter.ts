@@ -2,7 +2,7 @@ import {createRequire} from 'node:module';
 import {Worker} from 'node:worker_threads';
 import {errorReport} from '../domain/operator-error.js';
 import {defaultListen, parseListen, usage} from './exporter-listen.js';
-import type {ExporterFlags, ExporterThreadData, FromExporterThread} from './exporter-thread-protocol.js';
+import {EXPORTER_THREAD_ARG, type ExporterFlags, type ExporterThreadData, type FromExporterThread} from './exporter-thread-protocol.js';
 
 export type {ExporterFlags} from './exporter-thread-protocol.js';
 export {defaultListen, parseListen} from './exporter-listen.js';
@@ -31,8 +31,9 @@ function youngGenerationMb(): number {
  */
 function exporterWorker(data: ExporterThreadData, resourceLimits: {maxYoungGenerationSizeMb: number}): Worker {
 	const embedded = singleExecutableBundle();
-	if (embedded !== undefined) return new Worker(embedded, {eval: true, workerData: data, resourceLimits});
-	return new Worker(new URL('../../cli.js', import.meta.url), {workerData: data, resourceLimits});
+	const options = {workerData: data, resourceLimits, argv: [EXPORTER_THREAD_ARG]};
+	if (embedded !== undefined) return new Worker(embedded, {eval: true, ...options});
+	return new Worker(new URL('../../cli.js', import.meta.url), options);
 }
 
 /** The single executable's bundle (its asset `layerscope.cjs`), or undefined when not running as one. */

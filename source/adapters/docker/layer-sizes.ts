@@ -1,14 +1,22 @@
-import {createHash} from 'node:crypto';
 import {readFileSync} from 'node:fs';
+import {createRequire} from 'node:module';
 import {join} from 'node:path';
 import type {LayerRef} from '../../domain/types.js';
+
+/**
+ * node:crypto loaded on the first chain id, not with this module: it is a dozen of Node's
+ * modules (≈ 1.5 ms), and `image NAME` loads this module at its start but hashes only later,
+ * while its finds run.
+ */
+const load = createRequire(import.meta.url);
+const sha256 = (text: string): string => (load('node:crypto') as typeof import('node:crypto')).createHash('sha256').update(text).digest('hex');
 
 /** Chain ids as Docker computes them: chain[0] = diff[0], chain[i] = sha256(chain[i-1] + " " + diff[i]). */
 export function chainIds(diffIds: readonly string[]): string[] {
 	const chain: string[] = [];
 	for (const diff of diffIds) {
 		const parent = chain.at(-1);
-		chain.push(parent ? `sha256:${createHash('sha256').update(`${parent} ${diff}`).digest('hex')}` : diff);
+		chain.push(parent ? `sha256:${sha256(`${parent} ${diff}`)}` : diff);
 	}
 	return chain;
 }
