@@ -5,28 +5,10 @@
 // the console bundle leaves the engine modules out, this one is mostly them.
 import {createHash} from 'node:crypto';
 import {readFileSync, writeFileSync} from 'node:fs';
-import {relative, sep} from 'node:path';
 import * as esbuild from 'esbuild';
 import {bundlePatches, modemDebug, replaceOnce} from './bundle-patches.mjs';
+import {ownModules} from './lib/own-modules.mjs';
 import {seaPatches} from './sea-patches.mjs';
-
-/**
- * Each of our modules keeps its own import.meta.url: the file tsc wrote under dist/source,
- * so assets found relative to it (worker sources, the CRI proto) are the ones copy-assets
- * put there.
- */
-const ownModules = {
-	name: 'layerscope-command-modules',
-	setup(build) {
-		build.onLoad({filter: /\.tsx?$/}, args => {
-			const rel = relative(process.cwd(), args.path).split(sep).join('/');
-			if (rel.startsWith('..') || rel.includes('node_modules/')) return undefined;
-			const url = `new URL(${JSON.stringify('./' + rel.replace(/\.tsx?$/, '.js'))}, __lsUrl).href`;
-			const contents = readFileSync(args.path, 'utf8').replace(/\bimport\.meta\.url\b/g, url);
-			return {contents, loader: args.path.endsWith('.tsx') ? 'tsx' : 'ts'};
-		});
-	},
-};
 
 /**
  * What `report` and `plan` never use is not evaluated: dockerode's BuildKit session
@@ -103,7 +85,7 @@ async function bundleCommands(entry, outfile, name) {
 		legalComments: 'none',
 		charset: 'ascii',
 		define: {'process.env.NODE_ENV': '"production"', 'import.meta.url': '__lsUrl'},
-		plugins: [ownModules, lazyRequires, nativeAddons, ...bundlePatches, seaPatches],
+		plugins: [ownModules('layerscope-command-modules'), lazyRequires, nativeAddons, ...bundlePatches, seaPatches],
 		logLevel: 'warning',
 		logOverride: {'assign-to-define': 'silent'},
 	});

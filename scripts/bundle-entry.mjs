@@ -11,23 +11,10 @@
 import {chmodSync, readFileSync, writeFileSync} from 'node:fs';
 import {dirname, relative, resolve, sep} from 'node:path';
 import * as esbuild from 'esbuild';
+import {ownModules} from './lib/own-modules.mjs';
 
 const outfile = 'dist/cli.js';
 const posix = path => path.split(sep).join('/');
-
-/** Each of our modules keeps its own import.meta.url: the file tsc wrote for it under dist/ (assets are found relative to it). */
-const ownModules = {
-	name: 'layerscope-entry-modules',
-	setup(build) {
-		build.onLoad({filter: /\.tsx?$/}, args => {
-			const rel = posix(relative(process.cwd(), args.path));
-			if (rel.startsWith('..') || rel.includes('node_modules/')) return undefined;
-			const url = `new URL(${JSON.stringify('./' + rel.replace(/\.tsx?$/, '.js'))}, __lsUrl).href`;
-			const contents = readFileSync(args.path, 'utf8').replace(/\bimport\.meta\.url\b/g, url);
-			return {contents, loader: args.path.endsWith('.tsx') ? 'tsx' : 'ts'};
-		});
-	},
-};
 
 /** Dynamic imports stay dynamic: our modules from dist/source (paths relative to dist/), packages from node_modules. */
 const dynamicImports = {
@@ -60,7 +47,7 @@ const result = await esbuild.build({
 	charset: 'ascii',
 	banner: {js: "'use strict';\nconst __lsUrl = require('node:url').pathToFileURL(__filename).href;\nconst __lsMeta = {url: __lsUrl};"},
 	define: {'import.meta': '__lsMeta'},
-	plugins: [ownModules, dynamicImports],
+	plugins: [ownModules('layerscope-entry-modules'), dynamicImports],
 	logLevel: 'warning',
 });
 const code = result.outputFiles[0].text;
