@@ -88,7 +88,14 @@ export interface LoadOptions {
 	inspected?: Promise<unknown>;
 }
 
+/** What an image reference or id can hold (a repository, a tag, a digest, an id); anything else is refused before the engine is asked. */
+const imageReference = /^[A-Za-z0-9][A-Za-z0-9._/:@+-]*$/;
+
 export async function loadImage(client: DockerClient, wanted: string, options: LoadOptions = {}): Promise<LoadedImage> {
+	if (!imageReference.test(wanted) || wanted.length > 512) {
+		// One line: what the name holds besides line breaks is escaped where errors are shown (formatError).
+		throw imageError(`"${wanted.slice(0, 120).replace(/[\r\n]+/g, ' ')}" is not an image name or id`, '`docker images` lists them; give a name:tag or an id');
+	}
 	let detail: any;
 	try {
 		detail = await client.call('inspect image', async (d: any) => (await options.inspected) ?? d.getImage(wanted).inspect());

@@ -162,12 +162,19 @@ describe('layerscope image on real BuildKit builds', () => {
 		});
 
 		it('exits 2 with one line and a hint on bad input', async () => {
-			for (const args of [['ls-img/none:1'], [images.deleted.tag, '--lowest-efficiency', '90'], [images.deleted.tag, '--highest-wasted-bytes', 'lots'], [images.deleted.tag, '--ci-config', join(dir, 'missing.yaml')]]) {
+			for (const args of [
+				['ls-img/none:1'],
+				['bad name\x1b[31m!'],
+				[images.deleted.tag, '--lowest-efficiency', '90'],
+				[images.deleted.tag, '--highest-wasted-bytes', 'lots'],
+				[images.deleted.tag, '--ci-config', join(dir, 'missing.yaml')],
+			]) {
 				const result = await ci(args, dir);
 				expect(result.code, args.join(' ')).toBe(2);
 				expect(result.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
 				expect(result.stderr).toMatch(/hint: /);
 				expect(result.stderr).not.toMatch(/\bat .*\.js:\d+/);
+				expect(result.stderr).not.toContain('\x1b');
 			}
 		});
 	});
