@@ -68,13 +68,18 @@ export interface PrefetchedImage {
 	name: string;
 	inspect: Promise<unknown>;
 	/**
-	 * Settles once the request is written to the socket (or has failed). Node connects and
-	 * writes on a later tick: a caller that goes on with synchronous work (loading the bundle)
-	 * awaits this first, so that the engine works on the answer meanwhile.
+	 * Settles once the request is written to the socket (or has failed), or after
+	 * SENT_WAIT_MS whatever happened: Node connects and writes on a later tick, and a caller
+	 * that goes on with synchronous work (loading the bundle) awaits this first, so that the
+	 * engine works on the answer meanwhile; an engine that does not take the connection does
+	 * not hold the command for longer than that (its own call then times out as before).
 	 */
 	sent: Promise<void>;
 	close(): void;
 }
+
+/** How long PrefetchedImage.sent waits at most (a request on a unix socket is written within a few ms). */
+const SENT_WAIT_MS = 100;
 
 /** A name that goes into the request path as it is (what `docker images` prints, or an id): anything else is left to the command. */
 const plainImageName = /^[A-Za-z0-9][A-Za-z0-9._/:@-]{0,254}$/;
@@ -83,7 +88,14 @@ export function prefetchImage(socketPath: string, name: string, timeoutMs: numbe
 	if (!plainImageName.test(name) || name.includes('..')) return undefined;
 	const open = new Set<ClientRequest>();
 	let onSent = () => {};
-	const sent = new Promise<void>(resolve => (onSent = resolve));
+	const sent = new Promise<void>(resolve => {
+		const bound = setTimeout(resolve, SENT_WAIT_MS);
+		bound.unref();
+		onSent = () => {
+			clearTimeout(bound);
+			resolve();
+		};
+	});
 	return {
 		socketPath,
 		name,
