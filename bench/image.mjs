@@ -170,6 +170,14 @@ try {
 		loadavgBefore: loadBefore,
 		loadavgAfter: round3(loadavg()[0]),
 		targets: {ratio: 1.5, peakRssMB: 300},
+		// Each figure against the 1.5x target: the analysis itself, the command without the
+		// sandbox's certificates (when set), the command as run here; and the peak RSS.
+		withinTarget: {
+			inProcess: median(samples.inProcess) / du <= 1.5,
+			...(caCerts !== undefined ? {commandCleanEnv: median(samples.analysisCleanEnv) / du <= 1.5} : {}),
+			command: analysis / du <= 1.5,
+			peakRss: Math.max(...rss.analysis, ...rss.inProcess) / 1024 <= 300,
+		},
 	};
 	process.stdout.write(JSON.stringify(result, null, 2) + '\n');
 	mkdirSync(join(repoRoot, 'bench', 'out'), {recursive: true});
