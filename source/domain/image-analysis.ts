@@ -196,6 +196,14 @@ function lowestLayer(firstLayer: Int32Array, nodes: Int32Array, count: number): 
 // rare cases (whiteouts, overwrites) called out of them: a cold process runs them once, so they
 // must get optimised early and stay so.
 
+/** Entries per call of a per-layer pass (ImageStacker.add). */
+const PASS_SLICE = 2048;
+
+/** Adds to `out` the indexes (from `offset`) of the whiteouts among `types`. */
+function whiteoutsIn(types: Uint8Array, offset: number, out: number[]): void {
+	for (let i = 0; i < types.length; i++) if (types[i] === T_WHITEOUT) out.push(offset + i);
+}
+
 /** Marks each entry's parent as listing something in `layer`; returns the layer's bytes. */
 function markParents(childOf: Int32Array, parent: Int32Array, nodes: Int32Array, sizes: Float64Array, layer: number): number {
 	let bytes = 0;
@@ -324,13 +332,18 @@ export class ImageStacker {
 		const own = this.shared && layer.columns?.stack === t && layer.columns.nodes !== undefined && (layer.opaqueDirs.length === 0 || layer.opaqueNodes !== undefined);
 		if (this.shared && !own) throw new Error('a layer read apart from the others was stacked on their trie');
 		const {nodes, types, sizes, opaque} = layerNodes(t, layer, own);
-		const bytes = markParents(t.childOf, t.parent, nodes, sizes, index);
-		addLeaves(t, nodes, types, sizes, index);
+		// Each pass in slices of PASS_SLICE entries: its loop is optimised on entry after a few
+		// calls, not on the stack in the middle of a big layer and then again on entry.
+		const n = nodes.length;
+		let bytes = 0;
+		for (let a = 0; a < n; a += PASS_SLICE) bytes += markParents(t.childOf, t.parent, nodes.subarray(a, a + PASS_SLICE), sizes.subarray(a, a + PASS_SLICE), index);
+		for (let a = 0; a < n; a += PASS_SLICE) addLeaves(t, nodes.subarray(a, a + PASS_SLICE), types.subarray(a, a + PASS_SLICE), sizes.subarray(a, a + PASS_SLICE), index);
+		const whiteouts: number[] = [];
+		for (let a = 0; a < n; a += PASS_SLICE) whiteoutsIn(types.subarray(a, a + PASS_SLICE), a, whiteouts);
 
 		// Overlay semantics: whiteouts and opaque directories first, then this layer's entries.
 		let removedBytes = 0;
-		for (let i = 0; i < nodes.length; i++) {
-			if (types[i] !== T_WHITEOUT) continue;
+		for (const i of whiteouts) {
 			const node = nodes[i]!;
 			removedBytes += takeVisible(t, node, true);
 			const hidden = attribute(t, node, true);
@@ -344,7 +357,15 @@ export class ImageStacker {
 			const hidden = attribute(t, node, false);
 			if (hidden.addedIn >= 0 && hidden.bytes > 0) this.deleted.push({layer: index, path: norm(layer.opaqueDirs[j]!), hiddenBytes: hidden.bytes, addedIn: hidden.addedIn});
 		}
-		const {files, addedBytes, modifiedBytes} = stackEntries(t, nodes, types, sizes, index, this.overwritten);
+		let files = 0;
+		let addedBytes = 0;
+		let modifiedBytes = 0;
+		for (let a = 0; a < n; a += PASS_SLICE) {
+			const stacked = stackEntries(t, nodes.subarray(a, a + PASS_SLICE), types.subarray(a, a + PASS_SLICE), sizes.subarray(a, a + PASS_SLICE), index, this.overwritten);
+			files += stacked.files;
+			addedBytes += stacked.addedBytes;
+			modifiedBytes += stacked.modifiedBytes;
+		}
 		this.summaries.push({index, digest: layer.digest, createdBy: layer.createdBy, bytes, addedBytes, modifiedBytes, removedBytes, files});
 	}
 
