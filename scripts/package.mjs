@@ -8,6 +8,7 @@ import {chmodSync, copyFileSync, mkdirSync, readFileSync, renameSync, rmSync, st
 import {createRequire} from 'node:module';
 import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
+import {Script} from 'node:vm';
 import {bundle} from './sea-bundle.mjs';
 import {EXECUTABLE, versionString} from './sea-build-info.mjs';
 
@@ -60,8 +61,16 @@ async function main() {
 
 	const blob = join(workDir, 'sea-prep.blob');
 	const config = join(workDir, 'sea-config.json');
-	// The bundle is also an asset: `layerscope exporter` runs it again on its service thread (cli/run-exporter.ts).
-	writeFileSync(config, JSON.stringify({main, output: blob, disableExperimentalSEAWarning: true, useCodeCache: true, assets: {'layerscope.cjs': main}}, null, 2));
+	// The executable's main script runs the bundle, an asset, through vm.Script with a code cache
+	// (scripts/sea-main.cjs): the one made here first, then the one it saves after a run. The
+	// exporter's service thread runs the same asset (cli/run-exporter.ts).
+	const source = readFileSync(main, 'utf8');
+	const key = `${createHash('sha256').update(source).digest('hex').slice(0, 16)}-${process.version}-${process.arch}`;
+	const loader = join(workDir, 'sea-main.cjs');
+	writeFileSync(loader, readFileSync('scripts/sea-main.cjs', 'utf8').replace('__LAYERSCOPE_SEA_KEY__', key));
+	const cache = join(workDir, 'layerscope.v8');
+	writeFileSync(cache, new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {filename: '/layerscope-single-executable/layerscope.cjs'}).createCachedData());
+	writeFileSync(config, JSON.stringify({main: loader, output: blob, disableExperimentalSEAWarning: true, useCodeCache: true, assets: {'layerscope.cjs': main, 'layerscope.v8': cache}}, null, 2));
 	run(process.execPath, ['--experimental-sea-config', config]);
 
 	const partial = `${target}.partial`;

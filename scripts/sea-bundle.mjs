@@ -109,6 +109,9 @@ export async function bundle({outfile, pkg, entry = './cli.tsx'}) {
 		platform: 'node',
 		target: 'node20',
 		format: 'cjs',
+		// It runs through vm.Script (scripts/sea-main.cjs), where import() has no loader: import() of
+		// Node's own modules becomes require().
+		supported: {'dynamic-import': false},
 		minify: true,
 		keepNames: true,
 		legalComments: 'none',

@@ -117,6 +117,11 @@ it('ships one executable that behaves as node dist/cli.js without node on PATH',
 		expect(node.code).toBe(0);
 		const [a, b] = [JSON.parse(sea.stdout), JSON.parse(node.stdout)];
 		expect(stable(a)).toEqual(stable(b));
+		// The executable saved a code cache for report's run (scripts/sea-main.cjs), which the next run uses.
+		expect(readdirSync(join(dir, '.cache', 'layerscope')).filter(name => /^sea-.*-report\.v8$/.test(name))).toHaveLength(1);
+		const again = await run(exe, ['report', '--json'], env);
+		expect(again.code).toBe(0);
+		expect(stable(JSON.parse(again.stdout))).toEqual(stable(b));
 		expect(a.containers.some((c: any) => c.name === 'ls-sea-writer' && c.writableBytes > 0)).toBe(true);
 
 		const shown = await consoleInTmux(env, 'ls-sea-writer');
