@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import type {Result} from 'meow';
-import {EXPORTER_THREAD_ARG} from './source/cli/exporter-thread-protocol.js';
+import {EXPORTER_THREAD_ARG, isExporterThreadData} from './source/cli/exporter-thread-protocol.js';
 import {parseCommandArgs, parseConsoleArgs} from './source/cli/fast-args.js';
 import {flagSpec, helpText} from './source/cli/help.js';
 import {launchCommand} from './source/cli/launch-command.js';
@@ -47,7 +47,6 @@ async function main(): Promise<number> {
 	// EXPORTER_THREAD_ARG (cli/run-exporter.ts); any other start leaves worker_threads unloaded.
 	if (process.argv.includes(EXPORTER_THREAD_ARG)) {
 		const {isMainThread, workerData} = await import('node:worker_threads');
-		const {isExporterThreadData} = await import('./source/cli/exporter-thread-protocol.js');
 		if (!isMainThread && isExporterThreadData(workerData)) {
 			await (await import('./source/cli/exporter-thread.js')).runExporterThread(workerData);
 			return 0;
