@@ -371,7 +371,8 @@ export async function listLayerDirs(dirs: readonly string[], options: ListOption
 	// candidates (its directories that are directories in a layer below): tar reads their xattrs
 	// while the finds go on.
 	const columns: LayerColumns[] = [];
-	const candidates: Array<{layer: number; node: number}> = [];
+	/** Each candidate's layer, node and full path (given to tar as found, and again if it needs more than one run). */
+	const candidates: Array<{layer: number; node: number; path: Buffer}> = [];
 	const below = new DirsBelow();
 	let tar: OpaqueReader | undefined;
 	let handed = 0;
@@ -381,8 +382,9 @@ export async function listLayerDirs(dirs: readonly string[], options: ListOption
 		while (handed < builds.length && columns[handed]) {
 			const i = handed++;
 			below.add(columns[i]!, i, stack.size, node => {
-				candidates.push({layer: i, node});
-				tar?.write(Buffer.concat([Buffer.from(dirs[i]!), stack.rawPathOf(node)]));
+				const path = Buffer.concat([Buffer.from(dirs[i]!), stack.rawPathOf(node)]);
+				candidates.push({layer: i, node, path});
+				tar?.write(path);
 			});
 			if (!options.onLayer || listenerError) continue;
 			try {
@@ -420,7 +422,7 @@ export async function listLayerDirs(dirs: readonly string[], options: ListOption
 	let opaque: Set<number>;
 	try {
 		opaque = await readOpaqueAsync(
-			candidates.map(c => Buffer.concat([Buffer.from(dirs[c.layer]!), stack.rawPathOf(c.node)])),
+			candidates.map(c => c.path),
 			state,
 			tar,
 		);
