@@ -199,6 +199,13 @@ function lowestLayer(firstLayer: Int32Array, nodes: Int32Array, count: number): 
 /** Entries per call of a per-layer pass (ImageStacker.add). */
 const PASS_SLICE = 2048;
 
+/** A layer's columns cut into PASS_SLICE entries (views, no copy), `offset` the first one's index. */
+function slicesOf(nodes: Int32Array, types: Uint8Array, sizes: Float64Array): Array<{offset: number; nodes: Int32Array; types: Uint8Array; sizes: Float64Array}> {
+	const out = [];
+	for (let a = 0; a < nodes.length; a += PASS_SLICE) out.push({offset: a, nodes: nodes.subarray(a, a + PASS_SLICE), types: types.subarray(a, a + PASS_SLICE), sizes: sizes.subarray(a, a + PASS_SLICE)});
+	return out;
+}
+
 /** Adds to `out` the indexes (from `offset`) of the whiteouts among `types`. */
 function whiteoutsIn(types: Uint8Array, offset: number, out: number[]): void {
 	for (let i = 0; i < types.length; i++) if (types[i] === T_WHITEOUT) out.push(offset + i);
@@ -334,12 +341,12 @@ export class ImageStacker {
 		const {nodes, types, sizes, opaque} = layerNodes(t, layer, own);
 		// Each pass in slices of PASS_SLICE entries: its loop is optimised on entry after a few
 		// calls, not on the stack in the middle of a big layer and then again on entry.
-		const n = nodes.length;
+		const slices = slicesOf(nodes, types, sizes);
 		let bytes = 0;
-		for (let a = 0; a < n; a += PASS_SLICE) bytes += markParents(t.childOf, t.parent, nodes.subarray(a, a + PASS_SLICE), sizes.subarray(a, a + PASS_SLICE), index);
-		for (let a = 0; a < n; a += PASS_SLICE) addLeaves(t, nodes.subarray(a, a + PASS_SLICE), types.subarray(a, a + PASS_SLICE), sizes.subarray(a, a + PASS_SLICE), index);
+		for (const slice of slices) bytes += markParents(t.childOf, t.parent, slice.nodes, slice.sizes, index);
+		for (const slice of slices) addLeaves(t, slice.nodes, slice.types, slice.sizes, index);
 		const whiteouts: number[] = [];
-		for (let a = 0; a < n; a += PASS_SLICE) whiteoutsIn(types.subarray(a, a + PASS_SLICE), a, whiteouts);
+		for (const slice of slices) whiteoutsIn(slice.types, slice.offset, whiteouts);
 
 		// Overlay semantics: whiteouts and opaque directories first, then this layer's entries.
 		let removedBytes = 0;
@@ -360,8 +367,8 @@ export class ImageStacker {
 		let files = 0;
 		let addedBytes = 0;
 		let modifiedBytes = 0;
-		for (let a = 0; a < n; a += PASS_SLICE) {
-			const stacked = stackEntries(t, nodes.subarray(a, a + PASS_SLICE), types.subarray(a, a + PASS_SLICE), sizes.subarray(a, a + PASS_SLICE), index, this.overwritten);
+		for (const slice of slices) {
+			const stacked = stackEntries(t, slice.nodes, slice.types, slice.sizes, index, this.overwritten);
 			files += stacked.files;
 			addedBytes += stacked.addedBytes;
 			modifiedBytes += stacked.modifiedBytes;
