@@ -19,7 +19,7 @@ import {LAYER_TYPES, type LayerColumns, nodeColumns} from '../../domain/image-la
 import {LayerStack} from '../../domain/image-layer-stack.js';
 import {sanitize} from '../../domain/sanitize.js';
 import {type OpaqueReader, readOpaqueAsync, startOpaqueReader} from '../fs/opaque-xattr.js';
-import {programPath} from '../fs/programs.js';
+import {helperEnv, programPath} from '../fs/programs.js';
 
 export class LayerWalkError extends Error {}
 
@@ -114,9 +114,15 @@ class LayerBuild {
 /** The directories of the layers handed so far (bottom first), to find each next layer's opaque candidates. */
 class DirsBelow {
 	private marks = new Uint8Array(1 << 12);
+	private found: Int32Array = new Int32Array(64);
 
-	/** Calls `candidate` with each directory of `layer` (index `index`) that is a directory below it, then marks its directories. */
-	add(layer: LayerColumns, index: number, nodeCount: number, candidate: (node: number) => void): void {
+	/**
+	 * The directories of `layer` (index `index`) that are directories in a layer below it, as
+	 * the first `count` of `nodes` (a scratch array, valid until the next call); then marks its
+	 * directories. Only array stores in the loops: V8 optimises them cheaply (with a callback
+	 * inlined, compiling this took 15 ms of a compiler thread, more than running it unoptimised).
+	 */
+	add(layer: LayerColumns, index: number, nodeCount: number): {nodes: Int32Array; count: number} {
 		if (this.marks.length < nodeCount) {
 			const grown = new Uint8Array(Math.max(nodeCount, this.marks.length * 2));
 			grown.set(this.marks);
@@ -124,8 +130,23 @@ class DirsBelow {
 		}
 		const marks = this.marks;
 		const {nodes, types} = layer as {nodes: Int32Array; types: Uint8Array};
-		if (index > 0) for (let i = 0; i < nodes.length; i++) if (types[i] === T_DIR && marks[nodes[i]!] === 1) candidate(nodes[i]!);
+		let found = this.found;
+		let count = 0;
+		if (index > 0)
+			for (let i = 0; i < nodes.length; i++)
+				if (types[i] === T_DIR && marks[nodes[i]!] === 1) {
+					if (count === found.length) found = this.more(found);
+					found[count++] = nodes[i]!;
+				}
 		for (let i = 0; i < nodes.length; i++) if (types[i] === T_DIR) marks[nodes[i]!] = 1;
+		return {nodes: found, count};
+	}
+
+	private more(found: Int32Array): Int32Array {
+		const grown = new Int32Array(found.length * 2);
+		grown.set(found);
+		this.found = grown;
+		return grown;
 	}
 }
 
@@ -288,7 +309,7 @@ function runFind(find: string, roots: readonly LayerBuild[], stack: LayerStack, 
 	return new Promise((resolve, reject) => {
 		let child: ChildProcess;
 		try {
-			child = spawn(find, ['-P', '-files0-from', '-', ...FIND_EXPR], {stdio: ['pipe', 'pipe', 'pipe'], env: {...process.env, LC_ALL: 'C'}});
+			child = spawn(find, ['-P', '-files0-from', '-', ...FIND_EXPR], {stdio: ['pipe', 'pipe', 'pipe'], env: helperEnv()});
 		} catch (error) {
 			reject(error as Error);
 			return;
@@ -377,15 +398,20 @@ export async function listLayerDirs(dirs: readonly string[], options: ListOption
 	let tar: OpaqueReader | undefined;
 	let handed = 0;
 	let listenerError: {error: unknown} | undefined;
+	const handCandidates = (layer: number, nodes: Int32Array, count: number) => {
+		const root = Buffer.from(dirs[layer]!);
+		for (let k = 0; k < count; k++) {
+			const path = Buffer.concat([root, stack.rawPathOf(nodes[k]!)]);
+			candidates.push({layer, node: nodes[k]!, path});
+			tar?.write(path);
+		}
+	};
 	const done = (build: LayerBuild) => {
 		columns[build.index] = build.finish(stack);
 		while (handed < builds.length && columns[handed]) {
 			const i = handed++;
-			below.add(columns[i]!, i, stack.size, node => {
-				const path = Buffer.concat([Buffer.from(dirs[i]!), stack.rawPathOf(node)]);
-				candidates.push({layer: i, node, path});
-				tar?.write(path);
-			});
+			const found = below.add(columns[i]!, i, stack.size);
+			if (found.count > 0) handCandidates(i, found.nodes, found.count);
 			if (!options.onLayer || listenerError) continue;
 			try {
 				options.onLayer(i, columns[i]!);

@@ -11,7 +11,7 @@ import {spawn, type ChildProcess} from 'node:child_process';
 import type {Stats} from 'node:fs';
 import {DirAggregator, type DirSink, type Frame} from './dir-aggregator.js';
 import {NulRecords} from './nul-records.js';
-import {programPath} from './programs.js';
+import {helperEnv, programPath} from './programs.js';
 import {text, type RawName} from './raw-names.js';
 import {WalkAbortedError, type TreeWalkOptions, type WalkedTree} from './tree-types.js';
 import {ERR, LEAF, errorKindOfMessage} from './walk-rules.js';
@@ -163,7 +163,7 @@ export function walkTreeWithFind(upperDir: string, options: TreeWalkOptions = {}
 		/** One find per worker over its share of chunk roots, passed as raw bytes through stdin (-files0-from). */
 		const runFind = (assigned: Chunk[], done: (error?: Error) => void): ChildProcess | null => {
 			if (assigned.length === 0) return null;
-			const child = spawn(find, ['-P', '-files0-from', '-', ...FIND_EXPR], {stdio: ['pipe', 'pipe', 'pipe'], env: {...process.env, LC_ALL: 'C'}});
+			const child = spawn(find, ['-P', '-files0-from', '-', ...FIND_EXPR], {stdio: ['pipe', 'pipe', 'pipe'], env: helperEnv()});
 			child.stdin!.on('error', () => {});
 			// All chunk roots at once: find's stdout is block-buffered, so feeding on demand would deadlock.
 			child.stdin!.end(Buffer.concat(assigned.flatMap(c => [Buffer.from(b.abs(c.rel)), Buffer.alloc(1)])));
