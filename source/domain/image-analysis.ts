@@ -149,11 +149,10 @@ interface Hidden {
 	addedIn: number;
 }
 
-/** Sum of visible file bytes at and below `id` (self optional), cleared as it goes. */
-function takeVisible(t: LayerStack, id: number, self: boolean): number {
+/** Sum of the visible file bytes of `nodes` (a subtree), cleared as it goes. */
+function takeVisible(t: LayerStack, nodes: Int32Array, count: number): number {
 	let sum = 0;
 	const {visType, visBytes} = t;
-	const {nodes, count} = t.subtree(id, self);
 	for (let i = 0; i < count; i++) {
 		const n = nodes[i]!;
 		const type = visType[n]!;
@@ -164,9 +163,8 @@ function takeVisible(t: LayerStack, id: number, self: boolean): number {
 	return sum;
 }
 
-/** Stored bytes at and below `id` not yet attributed; marks them attributed. Also the lowest layer seen. */
-function attribute(t: LayerStack, id: number, self: boolean): Hidden {
-	const {nodes, count} = t.subtree(id, self);
+/** Stored bytes of `nodes` (a subtree) not yet attributed; marks them attributed. Also the lowest layer seen. */
+function attribute(t: LayerStack, nodes: Int32Array, count: number): Hidden {
 	// The loops apart, each returning a number: a loop optimised while it runs (on-stack
 	// replacement) then leaves to code that has run before.
 	return {bytes: attributeBytes(t.stored, t.attributed, nodes, count), addedIn: lowestLayer(t.firstLayer, nodes, count)};
@@ -221,31 +219,91 @@ function markParents(childOf: Int32Array, parent: Int32Array, nodes: Int32Array,
 	return bytes;
 }
 
-/** dive's size of a whiteout: its path's subtree in the layers below when a directory there, else 0. */
-function whiteoutLeafSize(t: LayerStack, node: number): number {
-	if (t.dive[node] !== DIVE_DIR) return 0;
+/** dive's stacked bytes of `nodes` (a subtree). */
+function diveSize(dive: Uint8Array, diveBytes: Float64Array, nodes: Int32Array, count: number): number {
 	let sum = 0;
-	const {nodes, count} = t.subtree(node, true);
-	for (let i = 0; i < count; i++) if (t.dive[nodes[i]!] !== DIVE_NONE) sum += t.diveBytes[nodes[i]!]!;
+	for (let i = 0; i < count; i++) sum += dive[nodes[i]!] !== DIVE_NONE ? diveBytes[nodes[i]!]! : 0;
 	return sum;
+}
+
+/**
+ * dive's efficiency sums over the layers stacked so far, kept as each leaf is added, so the
+ * figures need no pass over the whole trie: sum of cumulative sizes, of smallest sizes (paths
+ * seen at least once), of cumulative sizes of paths seen twice or more (wasted), and the paths
+ * that became a leaf a second time (the inefficiencies, once their bytes are known). Sums of
+ * whole numbers: the order they are added in does not matter.
+ */
+class LeafSums {
+	cumulative = 0;
+	minimum = 0;
+	wasted = 0;
+	twice: Int32Array = new Int32Array(1024);
+	twiceCount = 0;
+
+	/** `twice` with room for `more` paths. */
+	reserve(more: number): Int32Array {
+		if (this.twiceCount + more > this.twice.length) {
+			const grown = new Int32Array(Math.max(this.twice.length * 2, this.twiceCount + more));
+			grown.set(this.twice.subarray(0, this.twiceCount));
+			this.twice = grown;
+		}
+		return this.twice;
+	}
+}
+
+/** One leaf of `bytes` at node `n` (a whiteout's: addLeaves leaves them out, their size is a walk). */
+function addLeaf(t: LayerStack, n: number, bytes: number, sums: LeafSums): void {
+	const count = t.effCount[n]!;
+	const min = t.effMin[n]!;
+	const cumulative = t.effCumulative[n]! + bytes;
+	const lowest = count === 0 || bytes < min ? bytes : min;
+	t.effCumulative[n] = cumulative;
+	t.effMin[n] = lowest;
+	t.effCount[n] = count + 1;
+	sums.cumulative += bytes;
+	sums.minimum += count === 0 ? bytes : lowest - min;
+	sums.wasted += count === 1 ? cumulative : count >= 2 ? bytes : 0;
+	if (count === 1) sums.reserve(1)[sums.twiceCount++] = n;
 }
 
 /**
  * dive's efficiency sums: each leaf of this layer's tree adds its bytes to its path's
  * cumulative size, minimum and count. A directory with any entry below it in the layer
- * (whiteouts included) is not a leaf; a whiteout's size is whiteoutLeafSize.
+ * (whiteouts included) is not a leaf; whiteouts are added apart (addLeaf). No branch that
+ * only some entries take does work: a path first seen twice in the last layer must not send
+ * the optimised loop back to the interpreter.
  */
-function addLeaves(t: LayerStack, nodes: Int32Array, types: Uint8Array, sizes: Float64Array, layer: number): void {
+function addLeaves(t: LayerStack, nodes: Int32Array, types: Uint8Array, sizes: Float64Array, layer: number, sums: LeafSums): void {
 	const {childOf, effCumulative, effMin, effCount} = t;
+	const twice = sums.reserve(nodes.length);
+	let k = sums.twiceCount;
+	let cumulative = 0;
+	let minimum = 0;
+	let wasted = 0;
 	for (let i = 0; i < nodes.length; i++) {
 		const type = types[i]!;
 		const n = nodes[i]!;
-		if (type === T_DIR && childOf[n] === layer) continue;
-		const bytes = type === T_WHITEOUT ? whiteoutLeafSize(t, n) : sizes[i]!;
-		effCumulative[n] += bytes;
-		if (effMin[n]! < 0 || bytes < effMin[n]!) effMin[n] = bytes;
-		effCount[n]++;
+		if ((type === T_DIR && childOf[n] === layer) || type === T_WHITEOUT) continue;
+		const bytes = sizes[i]!;
+		const count = effCount[n]!;
+		const min = effMin[n]!;
+		const sum = effCumulative[n]! + bytes;
+		const smaller = bytes < min;
+		const lowest = count === 0 || smaller ? bytes : min;
+		const lowered = lowest - min;
+		effCumulative[n] = sum;
+		effMin[n] = lowest;
+		effCount[n] = count + 1;
+		cumulative += bytes;
+		minimum += count === 0 ? bytes : lowered;
+		wasted += count === 1 ? sum : count >= 2 ? bytes : 0;
+		twice[k] = n;
+		k += count === 1 ? 1 : 0;
 	}
+	sums.cumulative += cumulative;
+	sums.minimum += minimum;
+	sums.wasted += wasted;
+	sums.twiceCount = k;
 }
 
 /** Figures of one layer's pass over its entries. */
@@ -253,18 +311,25 @@ interface Stacked {
 	files: number;
 	addedBytes: number;
 	modifiedBytes: number;
+	/** File bytes the entries store. */
+	storedBytes: number;
+	/** Visible bytes below that the entries hide (overwritten files, and what was under them). */
+	hiddenBytes: number;
 }
 
-/** A file written where something is visible: everything stored at or below the path so far is now hidden. */
-function overwriteFile(t: LayerStack, node: number, layer: number, overwritten: LayerOverwrite[]): void {
-	takeVisible(t, node, true);
-	const {bytes, addedIn} = attribute(t, node, true);
+/** A file written where something is visible: everything stored at or below the path so far is now hidden. Returns the visible bytes it hides. */
+function overwriteFile(t: LayerStack, node: number, layer: number, overwritten: LayerOverwrite[]): number {
+	const {nodes, count} = t.subtree(node, true);
+	const visible = takeVisible(t, nodes, count);
+	const {bytes, addedIn} = attribute(t, nodes, count);
 	if (bytes > 0) overwritten.push({layer, path: t.pathOf(node), hiddenBytes: bytes, addedIn});
+	return visible;
 }
 
 /** A directory written where a non-directory is visible. */
 function overwriteWithDir(t: LayerStack, node: number, layer: number, overwritten: LayerOverwrite[]): void {
-	const {bytes, addedIn} = attribute(t, node, true);
+	const {nodes, count} = t.subtree(node, true);
+	const {bytes, addedIn} = attribute(t, nodes, count);
 	if (bytes > 0) overwritten.push({layer, path: t.pathOf(node), hiddenBytes: bytes, addedIn});
 }
 
@@ -287,6 +352,8 @@ function stackEntries(t: LayerStack, nodes: Int32Array, types: Uint8Array, sizes
 	let files = 0;
 	let addedBytes = 0;
 	let modifiedBytes = 0;
+	let storedBytes = 0;
+	let hiddenBytes = 0;
 	const {visType, visBytes, stored, firstLayer, dive, diveBytes} = t;
 	for (let i = 0; i < nodes.length; i++) {
 		const type = types[i]!;
@@ -298,12 +365,16 @@ function stackEntries(t: LayerStack, nodes: Int32Array, types: Uint8Array, sizes
 			files++;
 			if (before !== NONE) {
 				modifiedBytes += size;
-				overwriteFile(t, node, layer, overwritten);
+				hiddenBytes += overwriteFile(t, node, layer, overwritten);
 			} else addedBytes += size;
 			stored[node] += size;
+			storedBytes += size;
 		} else if (before !== T_DIR) {
 			addedBytes += size;
-			if (before !== NONE) overwriteWithDir(t, node, layer, overwritten);
+			if (before !== NONE) {
+				hiddenBytes += visBytes[node]!;
+				overwriteWithDir(t, node, layer, overwritten);
+			}
 		}
 		if (firstLayer[node]! < 0) firstLayer[node] = layer;
 		visType[node] = type;
@@ -312,7 +383,7 @@ function stackEntries(t: LayerStack, nodes: Int32Array, types: Uint8Array, sizes
 		dive[node] = type === T_DIR ? DIVE_DIR : DIVE_FILE;
 		diveBytes[node] = size;
 	}
-	return {files, addedBytes, modifiedBytes};
+	return {files, addedBytes, modifiedBytes, storedBytes, hiddenBytes};
 }
 
 /**
@@ -326,6 +397,10 @@ export class ImageStacker {
 	private readonly summaries: ImageLayerSummary[] = [];
 	private readonly deleted: LayerWhiteout[] = [];
 	private readonly overwritten: LayerOverwrite[] = [];
+	private readonly sums = new LeafSums();
+	/** File bytes stored by the layers stacked, and of those the ones visible on top of them. */
+	private storedBytes = 0;
+	private visibleBytes = 0;
 
 	add(layer: LayerInput): void {
 		const index = this.summaries.length;
@@ -344,41 +419,53 @@ export class ImageStacker {
 		const slices = slicesOf(nodes, types, sizes);
 		let bytes = 0;
 		for (const slice of slices) bytes += markParents(t.childOf, t.parent, slice.nodes, slice.sizes, index);
-		for (const slice of slices) addLeaves(t, slice.nodes, slice.types, slice.sizes, index);
+		for (const slice of slices) addLeaves(t, slice.nodes, slice.types, slice.sizes, index, this.sums);
 		const whiteouts: number[] = [];
 		for (const slice of slices) whiteoutsIn(slice.types, slice.offset, whiteouts);
 
 		// Overlay semantics: whiteouts and opaque directories first, then this layer's entries.
+		// A whiteout's subtree is walked once: its leaf size (dive's: the subtree in the layers
+		// below when a directory there, else 0), then what it hides. Whiteouts are leaves, so
+		// two of one layer never share a subtree.
 		let removedBytes = 0;
 		for (const i of whiteouts) {
 			const node = nodes[i]!;
-			removedBytes += takeVisible(t, node, true);
-			const hidden = attribute(t, node, true);
-			if (hidden.addedIn >= 0) this.deleted.push({layer: index, path: t.pathOf(node), hiddenBytes: hidden.bytes, addedIn: hidden.addedIn});
 			const {nodes: below, count} = t.subtree(node, true);
+			addLeaf(t, node, t.dive[node] === DIVE_DIR ? diveSize(t.dive, t.diveBytes, below, count) : 0, this.sums);
+			removedBytes += takeVisible(t, below, count);
+			const hidden = attribute(t, below, count);
+			if (hidden.addedIn >= 0) this.deleted.push({layer: index, path: t.pathOf(node), hiddenBytes: hidden.bytes, addedIn: hidden.addedIn});
 			for (let j = 0; j < count; j++) t.dive[below[j]!] = DIVE_NONE;
 		}
 		for (let j = 0; j < opaque.length; j++) {
 			const node = opaque[j]!;
-			removedBytes += takeVisible(t, node, false);
-			const hidden = attribute(t, node, false);
+			const {nodes: below, count} = t.subtree(node, false);
+			removedBytes += takeVisible(t, below, count);
+			const hidden = attribute(t, below, count);
 			if (hidden.addedIn >= 0 && hidden.bytes > 0) this.deleted.push({layer: index, path: norm(layer.opaqueDirs[j]!), hiddenBytes: hidden.bytes, addedIn: hidden.addedIn});
 		}
 		let files = 0;
 		let addedBytes = 0;
 		let modifiedBytes = 0;
+		let storedBytes = 0;
+		let hiddenBytes = 0;
 		for (const slice of slices) {
 			const stacked = stackEntries(t, slice.nodes, slice.types, slice.sizes, index, this.overwritten);
 			files += stacked.files;
 			addedBytes += stacked.addedBytes;
 			modifiedBytes += stacked.modifiedBytes;
+			storedBytes += stacked.storedBytes;
+			hiddenBytes += stacked.hiddenBytes;
 		}
+		// Whole numbers: exact in any order.
+		this.storedBytes += storedBytes;
+		this.visibleBytes += storedBytes - hiddenBytes - removedBytes;
 		this.summaries.push({index, digest: layer.digest, createdBy: layer.createdBy, bytes, addedBytes, modifiedBytes, removedBytes, files});
 	}
 
 	/** The figures of the layers stacked. */
 	finish(): ImageAnalysis {
-		return figures(this.t ?? new LayerStack(1), this.summaries, this.deleted, this.overwritten);
+		return figures(this.t ?? new LayerStack(1), this.summaries, this.deleted, this.overwritten, this.sums, this.storedBytes, this.visibleBytes);
 	}
 }
 
@@ -391,45 +478,37 @@ export function analyzeImage(layers: readonly LayerInput[]): ImageAnalysis {
 	return stacker.finish();
 }
 
-function figures(t: LayerStack, summaries: ImageLayerSummary[], deleted: LayerWhiteout[], overwritten: LayerOverwrite[]): ImageAnalysis {
-	// One pass from the last node to the root: a parent is made before its children (its id is
-	// lower), so when the pass reaches a node, the bytes stored and not visible below it are all
-	// summed into it. The sums are of whole numbers: their order does not matter.
-	const {parent, visType, visBytes, effCount, effCumulative, effMin} = t;
-	const storedAt = t.stored;
-	const invisibleBelow = new Float64Array(t.size);
-	let stored = 0;
-	let visibleBytes = 0;
-	let minimum = 0;
-	let cumulative = 0;
-	let wastedBytes = 0;
-	// The loop has no branch that only some nodes take: it runs once per image, optimised while
-	// it runs, and code first reached after that would send it back to the interpreter.
-	const inefficient = new Int32Array(t.size);
-	let inefficientCount = 0;
+/**
+ * Of each node, the bytes stored at and below it and not visible in the final filesystem: one
+ * pass from the last node to the root (a parent is made before its children: its id is lower).
+ */
+function invisibleBelow(t: LayerStack): Float64Array {
+	const {parent, visType, visBytes, stored} = t;
+	const below = new Float64Array(t.size);
 	for (let n = t.size - 1; n > 0; n--) {
 		const type = visType[n]!;
-		const visible = type !== NONE && type !== T_DIR ? visBytes[n]! : 0;
-		stored += storedAt[n]!;
-		visibleBytes += visible;
-		const below = invisibleBelow[n]! + storedAt[n]! - visible;
-		invisibleBelow[n] = below;
-		invisibleBelow[parent[n]!] += below;
-		// dive's efficiency: every path that was a leaf somewhere (count > 0); wasted where it was one twice or more.
-		const count = effCount[n]!;
-		const cum = effCumulative[n]!;
-		const min = effMin[n]!;
-		minimum += count > 0 ? min : 0;
-		cumulative += cum;
-		const wasted = count >= 2 ? cum : 0;
-		wastedBytes += wasted;
-		inefficient[inefficientCount] = n;
-		inefficientCount += wasted > 0 ? 1 : 0;
+		const sum = below[n]! + stored[n]! - (type !== NONE && type !== T_DIR ? visBytes[n]! : 0);
+		below[n] = sum;
+		below[parent[n]!] += sum;
 	}
-	// The root (node 0): its own bytes (none that a listing gives), never a leaf.
-	stored += storedAt[0]!;
-	if (visType[0] !== NONE && visType[0] !== T_DIR) visibleBytes += visBytes[0]!;
-	const inefficiencies: Inefficiency[] = Array.from(inefficient.subarray(0, inefficientCount), n => ({path: t.pathOf(n), count: effCount[n]!, cumulativeBytes: effCumulative[n]!, invisibleBytes: invisibleBelow[n]!}));
+	return below;
+}
+
+/** The figures from the sums kept as the layers were stacked: no pass over the whole trie unless an inefficient path has entries below it. */
+function figures(t: LayerStack, summaries: ImageLayerSummary[], deleted: LayerWhiteout[], overwritten: LayerOverwrite[], sums: LeafSums, stored: number, visibleBytes: number): ImageAnalysis {
+	const {effCount, effCumulative, visType, visBytes} = t;
+	// dive's inefficiencies: the paths that were a leaf twice or more, with bytes.
+	const paths: number[] = [];
+	let branches = false;
+	for (let i = 0; i < sums.twiceCount; i++) {
+		const n = sums.twice[i]!;
+		if (effCumulative[n]! <= 0) continue;
+		paths.push(n);
+		if (t.firstChild[n] !== -1) branches = true;
+	}
+	const below = branches ? invisibleBelow(t) : undefined;
+	const invisibleAt = (n: number) => below?.[n] ?? t.stored[n]! - (visType[n] !== NONE && visType[n] !== T_DIR ? visBytes[n]! : 0);
+	const inefficiencies: Inefficiency[] = paths.map(n => ({path: t.pathOf(n), count: effCount[n]!, cumulativeBytes: effCumulative[n]!, invisibleBytes: invisibleAt(n)}));
 	inefficiencies.sort((a, b) => b.cumulativeBytes - a.cumulativeBytes || (a.path < b.path ? -1 : 1));
 	const sizeBytes = summaries.reduce((total, l) => total + l.bytes, 0);
 	const userSizeBytes = sizeBytes - (summaries[0]?.bytes ?? 0);
@@ -437,9 +516,9 @@ function figures(t: LayerStack, summaries: ImageLayerSummary[], deleted: LayerWh
 		layers: summaries,
 		sizeBytes,
 		userSizeBytes,
-		efficiency: cumulative === 0 ? 1 : minimum / cumulative,
-		wastedBytes,
-		userWastedPercent: userSizeBytes === 0 ? 0 : wastedBytes / userSizeBytes,
+		efficiency: sums.cumulative === 0 ? 1 : sums.minimum / sums.cumulative,
+		wastedBytes: sums.wasted,
+		userWastedPercent: userSizeBytes === 0 ? 0 : sums.wasted / userSizeBytes,
 		invisibleBytes: stored - visibleBytes,
 		visibleBytes,
 		inefficiencies,

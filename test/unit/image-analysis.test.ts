@@ -40,6 +40,28 @@ describe('analyzeImage (dive definitions, exact invisible bytes)', () => {
 		expect(a.userWastedPercent).toBe(60 / 50);
 	});
 
+	it('gives a directory deleted twice as one inefficiency, with the invisible bytes of its whole subtree', () => {
+		const a = analyzeImage([layer([dir('/d'), file('/d/a', 100)]), layer([wh('/d')]), layer([dir('/d'), file('/d/b', 30)]), layer([wh('/d')])]);
+		// Leaves: /d/a 100, /d (whiteout of 100), /d/b 30, /d (whiteout of 30).
+		expect(a.efficiency).toBeCloseTo((100 + 30 + 30) / (100 + 100 + 30 + 30), 12);
+		expect(a.wastedBytes).toBe(130);
+		expect(a.userWastedPercent).toBe(130 / 30);
+		expect(a.inefficiencies).toEqual([{path: '/d', count: 2, cumulativeBytes: 130, invisibleBytes: 130}]);
+		expect(a.invisibleBytes).toBe(130);
+		expect(a.visibleBytes).toBe(0);
+	});
+
+	it('a directory over a file hides the file; a file over a file counts once as visible', () => {
+		const a = analyzeImage([layer([file('/x', 5), file('/y', 3)]), layer([dir('/x'), file('/x/z', 7), file('/y', 4)])]);
+		expect(a.invisibleBytes).toBe(8);
+		expect(a.visibleBytes).toBe(11);
+		expect(a.inefficiencies).toEqual([{path: '/y', count: 2, cumulativeBytes: 7, invisibleBytes: 3}]);
+		expect(a.overwritten.map(o => [o.path, o.hiddenBytes])).toEqual([
+			['/x', 5],
+			['/y', 3],
+		]);
+	});
+
 	it("replacing a directory by a file hides the directory's files", () => {
 		const a = analyzeImage([layer([dir('/d'), file('/d/a', 40)]), layer([file('/d', 1)])]);
 		expect(a.invisibleBytes).toBe(40);
