@@ -141,7 +141,7 @@ export async function loadImage(client: DockerClient, wanted: string, options: L
 				.catch(() => client.call('info', (d: any) => d.info()).then((info: any) => configOf(info.DockerRootDir)))
 				.catch(() => null);
 			try {
-				// Every layer directory in one pass (two find processes), then one tar for the opaque xattrs.
+				// Every layer directory in one pass (a few find processes), then one tar for the opaque xattrs.
 				// Each layer is stacked as soon as it and those below it are read, as if no directory
 				// were opaque: when one is, the layers are stacked again once that is known.
 				const early = new ImageStacker();
