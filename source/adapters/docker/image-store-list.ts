@@ -423,6 +423,8 @@ export async function listLayerDirs(dirs: readonly string[], options: ListOption
 			const i = handed++;
 			const found = below.add(columns[i]!, i, stack.size);
 			if (found.count > 0) handCandidates(i, found.nodes, found.count);
+			// The last layer's candidates given: tar ends while that layer is stacked.
+			if (handed === builds.length) tar?.end(candidates.length);
 			if (!options.onLayer || listenerError) continue;
 			try {
 				options.onLayer(i, columns[i]!);

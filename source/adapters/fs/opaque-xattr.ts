@@ -63,6 +63,8 @@ interface TarRun {
 	write(input: Buffer): void;
 	/** Gives the started tar the rest of its paths (stdin) and waits for its archive. */
 	feed(input: Buffer): Promise<{error?: Error; status: number | null; stdout: Buffer}>;
+	/** Tells the started tar it has all its paths (feed then gives nothing more). */
+	end(): void;
 	cancel(): void;
 }
 
@@ -93,8 +95,17 @@ function startTar(tar: string): TarRun {
 			if (child?.stdin && !child.stdin.writableEnded) child.stdin.write(input);
 		},
 		feed: input => {
-			if (child?.stdin) child.stdin.end(input);
+			if (child?.stdin && !child.stdin.writableEnded && !child.stdin.destroyed) child.stdin.end(input);
+			else if (input.length > 0) finish(new Error('tar was given more paths after its last'), null);
 			return result;
+		},
+		end: () => {
+			const stdin = child?.stdin;
+			if (!stdin || stdin.writableEnded || stdin.destroyed) return;
+			// Everything written: closing the pipe now (destroy closes it at once; end() waits for
+			// the event loop, which the caller may keep busy) lets tar finish meanwhile.
+			if (stdin.writableLength === 0) stdin.destroy();
+			else stdin.end();
 		},
 		cancel: () => {
 			child?.kill('SIGKILL');
@@ -128,6 +139,11 @@ export interface OpaqueReader {
 	written: number;
 	/** Gives the started tar the next path now (at most CHUNK): it works while the caller goes on. */
 	write(path: Uint8Array): void;
+	/**
+	 * There are no more paths: when the started tar has them all (`count` at most CHUNK), it is
+	 * told so now and finishes while the caller goes on; readOpaqueAsync then only waits for it.
+	 */
+	end(count: number): void;
 	close(): void;
 }
 
@@ -141,6 +157,9 @@ export function startOpaqueReader(): OpaqueReader {
 			if (!run || reader.written >= CHUNK) return;
 			reader.written++;
 			run.write(Buffer.concat([path, Buffer.alloc(1)]));
+		},
+		end: count => {
+			if (count === reader.written) run?.end();
 		},
 		close: () => run?.cancel(),
 	};
