@@ -8,7 +8,6 @@ import type {DockerClient} from '../adapters/docker/docker-client.js';
 import {exportImage} from '../adapters/docker/image-export.js';
 import {layerDirsOf} from '../adapters/docker/image-layers.js';
 import {listLayerDirs} from '../adapters/docker/image-store-list.js';
-import {chainIds} from '../adapters/docker/layer-sizes.js';
 import {analyzeImage, ImageStacker, layerInputOf, type ImageAnalysis, type LayerInput} from '../domain/image-analysis.js';
 import {historyFindings, layerFindings, type HistoryStep, type ImageFinding} from '../domain/image-findings.js';
 import {mapLimit} from '../lib/map-limit.js';
@@ -218,15 +217,19 @@ async function containersOf(client: DockerClient, id: string): Promise<ImageUser
 	return list.filter(c => c.ImageID === id).map(c => ({id: c.Id, name: String(c.Names?.[0] ?? '').replace(/^\//, ''), state: c.State ?? ''}));
 }
 
-/** Other images whose layer chain starts like this one's, with the number of layers shared. */
-async function sharedChains(client: DockerClient, id: string, diffIds: string[]): Promise<Array<Omit<SharedLayers, 'bytes'>>> {
-	const mine = chainIds(diffIds);
+/**
+ * Other images whose layer chain starts like this one's, with the number of layers shared. A
+ * layer's chain id is a hash of the diff ids up to it, so two images share their first n
+ * layers exactly when their first n diff ids are the same: compared as they are, with no
+ * hashing and no node:crypto to load.
+ */
+async function sharedChains(client: DockerClient, id: string, mine: readonly string[]): Promise<Array<Omit<SharedLayers, 'bytes'>>> {
 	const images: any[] = await client.call('list images', (d: any) => d.listImages({all: false}));
 	const others = images.filter(i => i.Id !== id).slice(0, 500);
 	const found = await mapLimit(others, 8, async image => {
 		try {
 			const detail: any = await client.call('inspect image', (d: any) => d.getImage(image.Id).inspect());
-			const theirs = chainIds(detail.RootFS?.Layers ?? []);
+			const theirs: readonly string[] = detail.RootFS?.Layers ?? [];
 			let n = 0;
 			while (n < mine.length && n < theirs.length && mine[n] === theirs[n]) n++;
 			if (n === 0) return null;
