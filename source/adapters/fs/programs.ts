@@ -28,7 +28,7 @@ export function programPath(name: string): string | null {
 }
 
 /**
- * glibc's malloc in a walking helper gives its heap top back to the kernel each time the
+ * glibc's malloc in a walking find gives its heap top back to the kernel each time the
  * top is free for 128 KiB (fts frees a directory's entries as it leaves it), then faults
  * the same pages in again: a find over 100,000 entries took 2,900 page faults where 480
  * do with a 16 MiB pad kept (bench/image.mjs: about 2 ms of CPU per find). Pages never
@@ -37,13 +37,17 @@ export function programPath(name: string): string | null {
  */
 const TOP_PAD = 'glibc.malloc.top_pad=16777216';
 
+/** The environment of a walking find: `env` in the C locale (names as bytes, messages in English), with a kept heap top. */
+export function helperEnvOf(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+	const tunables = env.GLIBC_TUNABLES;
+	const padded = tunables === undefined || tunables === '' ? TOP_PAD : tunables.includes('glibc.malloc.top_pad=') ? tunables : `${tunables}:${TOP_PAD}`;
+	return {...env, LC_ALL: 'C', GLIBC_TUNABLES: padded};
+}
+
 let helperEnvironment: NodeJS.ProcessEnv | undefined;
 
-/** The environment of find and tar: the caller's, in the C locale (names as bytes, messages in English), with a kept heap top. */
+/** helperEnvOf(process.env), made once. */
 export function helperEnv(): NodeJS.ProcessEnv {
-	if (helperEnvironment) return helperEnvironment;
-	const tunables = process.env.GLIBC_TUNABLES;
-	const padded = tunables === undefined || tunables === '' ? TOP_PAD : tunables.includes('glibc.malloc.top_pad=') ? tunables : `${tunables}:${TOP_PAD}`;
-	helperEnvironment = {...process.env, LC_ALL: 'C', GLIBC_TUNABLES: padded};
+	helperEnvironment ??= helperEnvOf(process.env);
 	return helperEnvironment;
 }
