@@ -125,8 +125,13 @@ export async function runImage(name: string | undefined, flags: ImageFlags): Pro
 	const rules = flags.ci ? ciRules(flags) : [];
 	const client = new DockerClient(resolveDockerEndpoint(flags.host), flags.timeout * 1000);
 	const ahead = flags.prefetchedImage;
-	const inspected = ahead && ahead.name === name && ahead.socketPath === client.endpoint.socketPath ? ahead.inspect : undefined;
-	const {report} = await loadImage(client, name, {source: (flags.source ?? 'auto') as 'auto' | 'store' | 'export', inspected});
+	const mine = ahead && ahead.name === name && ahead.socketPath === client.endpoint.socketPath ? ahead : undefined;
+	const {report} = await loadImage(client, name, {
+		source: (flags.source ?? 'auto') as 'auto' | 'store' | 'export',
+		inspected: mine?.inspect,
+		containers: mine?.containers,
+		images: mine?.images,
+	});
 	if (!flags.ci) {
 		process.stdout.write(flags.json ? JSON.stringify(report, null, 2) + '\n' : renderImageText(report));
 		return 0;

@@ -85,6 +85,9 @@ export interface LoadOptions {
 	signal?: AbortSignal;
 	/** The image's inspect asked for ahead: its body, or null to ask the client (which gives the usual errors). */
 	inspected?: Promise<unknown>;
+	/** The container list (all) and the image list asked for ahead, as `inspected`. */
+	containers?: Promise<unknown>;
+	images?: Promise<unknown>;
 }
 
 /** What an image reference or id can hold (a repository, a tag, a digest, an id); anything else is refused before the engine is asked. */
@@ -114,11 +117,12 @@ export async function loadImage(client: DockerClient, wanted: string, options: L
 	let analysis: ImageAnalysis | undefined;
 	const want = options.source ?? 'auto';
 	// The containers and the other images' layer chains are asked for while the layers are read
-	// (once the finds that read them have started: they are what the command waits for).
+	// (once the finds that read them have started: they are what the command waits for). The
+	// two lists come from options when `image NAME` asked for them with the inspect.
 	let queries: {usedBy: Promise<ImageUser[]>; chains: Promise<Array<Omit<SharedLayers, 'bytes'>>>} | undefined;
 	const ask = () => {
 		if (queries) return queries;
-		queries = {usedBy: containersOf(client, id), chains: sharedChains(client, id, diffIds)};
+		queries = {usedBy: containersOf(client, id, options.containers), chains: sharedChains(client, id, diffIds, options.images)};
 		queries.usedBy.catch(() => {});
 		queries.chains.catch(() => {});
 		return queries;
@@ -212,8 +216,14 @@ export function engineRootOf(diffDir: string): string {
 	return dirname(driver);
 }
 
-async function containersOf(client: DockerClient, id: string): Promise<ImageUser[]> {
-	const list: any[] = await client.call('list containers', (d: any) => d.listContainers({all: true}));
+/** A list asked for ahead when it came (an array), else asked for now. */
+async function listOf(ahead: Promise<unknown> | undefined, ask: () => Promise<any[]>): Promise<any[]> {
+	const given = await ahead;
+	return Array.isArray(given) ? given : ask();
+}
+
+async function containersOf(client: DockerClient, id: string, ahead?: Promise<unknown>): Promise<ImageUser[]> {
+	const list = await listOf(ahead, () => client.call('list containers', (d: any) => d.listContainers({all: true})));
 	return list.filter(c => c.ImageID === id).map(c => ({id: c.Id, name: String(c.Names?.[0] ?? '').replace(/^\//, ''), state: c.State ?? ''}));
 }
 
@@ -223,8 +233,8 @@ async function containersOf(client: DockerClient, id: string): Promise<ImageUser
  * layers exactly when their first n diff ids are the same: compared as they are, with no
  * hashing and no node:crypto to load.
  */
-async function sharedChains(client: DockerClient, id: string, mine: readonly string[]): Promise<Array<Omit<SharedLayers, 'bytes'>>> {
-	const images: any[] = await client.call('list images', (d: any) => d.listImages({all: false}));
+async function sharedChains(client: DockerClient, id: string, mine: readonly string[], ahead?: Promise<unknown>): Promise<Array<Omit<SharedLayers, 'bytes'>>> {
+	const images = await listOf(ahead, () => client.call('list images', (d: any) => d.listImages({all: false})));
 	const others = images.filter(i => i.Id !== id).slice(0, 500);
 	const found = await mapLimit(others, 8, async image => {
 		try {

@@ -28,6 +28,10 @@ describe('the runtime prefetch', () => {
 				res.writeHead(500, {'Content-Type': 'application/json'}).end('{"message":"busy"}');
 			} else if (req.url?.endsWith('/info')) {
 				res.writeHead(200, {'Content-Type': 'application/json'}).end(JSON.stringify({ServerVersion: '20.10.24', Driver: 'overlay2', DriverStatus: [['Backing Filesystem', 'extfs']], DockerRootDir: '/var/lib/docker'}));
+			} else if (req.url === '/containers/json?all=1') {
+				res.writeHead(200, {'Content-Type': 'application/json'}).end(JSON.stringify([{Id: 'c1', ImageID: 'sha256:abc', Names: ['/web'], State: 'running'}]));
+			} else if (req.url === '/images/json') {
+				res.writeHead(200, {'Content-Type': 'application/json'}).end(JSON.stringify([{Id: 'sha256:abc', RepoTags: ['ls/img:1']}]));
 			} else if (req.url === '/images/ls/img:1/json') {
 				res.writeHead(200, {'Content-Type': 'application/json'}).end(JSON.stringify({Id: 'sha256:abc', RepoTags: ['ls/img:1']}));
 			} else res.writeHead(404).end();
@@ -61,11 +65,14 @@ describe('the runtime prefetch', () => {
 		const found = prefetchImage(socketPath, 'ls/img:1', 5000)!;
 		await found.sent;
 		expect(await found.inspect).toEqual({Id: 'sha256:abc', RepoTags: ['ls/img:1']});
+		// The container and image lists, asked for at the same time (used by loadImage when they came).
+		expect(await found.containers).toEqual([{Id: 'c1', ImageID: 'sha256:abc', Names: ['/web'], State: 'running'}]);
+		expect(await found.images).toEqual([{Id: 'sha256:abc', RepoTags: ['ls/img:1']}]);
 		const missing = prefetchImage(socketPath, 'nope:latest', 5000)!;
 		expect(await missing.inspect).toBeNull();
 		const nobody = prefetchImage(join(dir, 'none.sock'), 'ls/img:1', 5000)!;
 		await nobody.sent;
-		expect(await nobody.inspect).toBeNull();
+		expect(await Promise.all([nobody.inspect, nobody.containers, nobody.images])).toEqual([null, null, null]);
 		for (const p of [found, missing, nobody]) p.close();
 	});
 

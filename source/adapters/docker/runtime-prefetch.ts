@@ -67,6 +67,9 @@ export interface PrefetchedImage {
 	socketPath: string;
 	name: string;
 	inspect: Promise<unknown>;
+	/** GET /containers/json?all=1 and GET /images/json, asked for at the same time: the engine answers them while this process loads, not while the finds need the cores. */
+	containers: Promise<unknown>;
+	images: Promise<unknown>;
 	/**
 	 * Settles once the request is written to the socket (or has failed), or after
 	 * SENT_WAIT_MS whatever happened: Node connects and writes on a later tick, and a caller
@@ -100,6 +103,8 @@ export function prefetchImage(socketPath: string, name: string, timeoutMs: numbe
 		socketPath,
 		name,
 		inspect: get(socketPath, `/images/${name}/json`, timeoutMs, open, onSent),
+		containers: get(socketPath, '/containers/json?all=1', timeoutMs, open),
+		images: get(socketPath, '/images/json', timeoutMs, open),
 		sent,
 		close: () => {
 			for (const req of open) req.destroy();
