@@ -70,7 +70,6 @@ export class LayerStack {
 	private namesUsed = 0;
 	/** Open addressing: node ids (0: empty, the root is nobody's child), a power of two long. */
 	private slots = new Int32Array(0);
-	private readonly stack: number[] = [];
 	/** subtree's scratch. */
 	private below: Int32Array = new Int32Array(1024);
 	private claimed = false;
@@ -280,22 +279,21 @@ export class LayerStack {
 
 	/**
 	 * `id` (when `self`) and every node below it, as the first `count` ids of `nodes` (a scratch
-	 * array, valid until the next call): callers loop over it, no callback per node.
+	 * array, valid until the next call): callers loop over it, no callback per node. Breadth
+	 * first, the array its own queue (no stack to push to and pop from).
 	 */
 	subtree(id: number, self: boolean): {nodes: Int32Array; count: number} {
+		const {firstChild, nextSibling} = this;
 		let out = this.below;
-		let count = 0;
-		if (self) out[count++] = id;
-		const stack = this.stack;
-		const base = stack.length;
-		for (let c = this.firstChild[id]!; c >= 0; c = this.nextSibling[c]!) stack.push(c);
-		while (stack.length > base) {
-			const n = stack.pop()!;
-			if (count === out.length) out = this.growBelow();
-			out[count++] = n;
-			for (let c = this.firstChild[n]!; c >= 0; c = this.nextSibling[c]!) stack.push(c);
+		out[0] = id;
+		let count = 1;
+		for (let i = 0; i < count; i++) {
+			for (let c = firstChild[out[i]!]!; c >= 0; c = nextSibling[c]!) {
+				if (count === out.length) out = this.growBelow();
+				out[count++] = c;
+			}
 		}
-		return {nodes: out, count};
+		return self ? {nodes: out, count} : {nodes: out.subarray(1), count: count - 1};
 	}
 
 	private growBelow(): Int32Array {
