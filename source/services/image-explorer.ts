@@ -120,9 +120,11 @@ export async function loadImage(client: DockerClient, wanted: string, options: L
 	// (once the finds that read them have started: they are what the command waits for). The
 	// two lists come from options when `image NAME` asked for them with the inspect.
 	let queries: {usedBy: Promise<ImageUser[]>; chains: Promise<Array<Omit<SharedLayers, 'bytes'>>>} | undefined;
+	/** The engine's image configs on this host (<root>/image/overlay2/imagedb/content/sha256), when the layer store is read. */
+	let configDir: string | undefined;
 	const ask = () => {
 		if (queries) return queries;
-		queries = {usedBy: containersOf(client, id, options.containers), chains: sharedChains(client, id, diffIds, options.images)};
+		queries = {usedBy: containersOf(client, id, options.containers), chains: sharedChains(client, id, diffIds, options.images, configDir)};
 		queries.usedBy.catch(() => {});
 		queries.chains.catch(() => {});
 		return queries;
@@ -138,7 +140,13 @@ export async function loadImage(client: DockerClient, wanted: string, options: L
 			// The config (history) is read while the layers are listed: from the engine's root, which
 			// the layer directories name (<root>/overlay2/<layer>/diff), else from /info (which makes
 			// dockerd run `runc --version` and `docker-init --version`, on the cores the listing uses).
-			const configOf = (root: string) => JSON.parse(readFileSync(join(root, 'image', 'overlay2', 'imagedb', 'content', 'sha256', id.replace(/^sha256:/, '')), 'utf8'));
+			const configsIn = (root: string) => join(root, 'image', 'overlay2', 'imagedb', 'content', 'sha256');
+			const configOf = (root: string) => JSON.parse(readFileSync(join(configsIn(root), id.replace(/^sha256:/, '')), 'utf8'));
+			try {
+				configDir = configsIn(engineRootOf(dirs!.at(-1)!));
+			} catch {
+				configDir = undefined;
+			}
 			const configRead = Promise.resolve()
 				.then(() => configOf(engineRootOf(dirs!.at(-1)!)))
 				.catch(() => client.call('info', (d: any) => d.info()).then((info: any) => configOf(info.DockerRootDir)))
@@ -233,15 +241,23 @@ async function containersOf(client: DockerClient, id: string, ahead?: Promise<un
  * layers exactly when their first n diff ids are the same: compared as they are, with no
  * hashing and no node:crypto to load.
  */
-async function sharedChains(client: DockerClient, id: string, mine: readonly string[], ahead?: Promise<unknown>): Promise<Array<Omit<SharedLayers, 'bytes'>>> {
+async function sharedChains(client: DockerClient, id: string, mine: readonly string[], ahead?: Promise<unknown>, configDir?: string): Promise<Array<Omit<SharedLayers, 'bytes'>>> {
 	const images = await listOf(ahead, () => client.call('list images', (d: any) => d.listImages({all: false})));
 	const others = images.filter(i => i.Id !== id).slice(0, 500);
 	const found = await mapLimit(others, 8, async image => {
 		try {
-			const detail: any = await client.call('inspect image', (d: any) => d.getImage(image.Id).inspect());
-			const theirs: readonly string[] = detail.RootFS?.Layers ?? [];
+			// From the image's config on disk when the store is read (an inspect per image made
+			// dockerd work on the cores the finds need: with 100 other images the command took
+			// 224 ms, 192 from disk), else asked. One read per turn of the event loop, so that
+			// the finds' output is read in between.
+			let theirs: readonly string[] | null = null;
+			if (configDir !== undefined) {
+				await new Promise(setImmediate);
+				theirs = diffIdsOf(configDir, image.Id);
+			}
+			theirs ??= ((await client.call('inspect image', (d: any) => d.getImage(image.Id).inspect())) as any).RootFS?.Layers ?? [];
 			let n = 0;
-			while (n < mine.length && n < theirs.length && mine[n] === theirs[n]) n++;
+			while (n < mine.length && n < theirs!.length && mine[n] === theirs![n]) n++;
 			if (n === 0) return null;
 			return {image: image.RepoTags?.[0] && image.RepoTags[0] !== '<none>:<none>' ? image.RepoTags[0] : image.Id.slice(7, 19), imageId: image.Id, layers: n};
 		} catch {
@@ -249,4 +265,28 @@ async function sharedChains(client: DockerClient, id: string, mine: readonly str
 		}
 	});
 	return found.filter((s): s is Omit<SharedLayers, 'bytes'> => s !== null);
+}
+
+/**
+ * An image's diff ids from its config in the engine's image store (`dir`/<hex of its id>), or
+ * null when that cannot be read. Only the "diff_ids" array is parsed: in JSON that key with its
+ * quotes cannot occur inside a string (quotes there are escaped).
+ */
+export function diffIdsOf(dir: string, imageId: unknown): string[] | null {
+	if (typeof imageId !== 'string' || !/^sha256:[0-9a-f]{64}$/.test(imageId)) return null;
+	let text: string;
+	try {
+		text = readFileSync(join(dir, imageId.slice(7)), 'latin1');
+	} catch {
+		return null;
+	}
+	const key = /"diff_ids"\s*:\s*\[/.exec(text);
+	const end = key ? text.indexOf(']', key.index) : -1;
+	if (!key || end < 0) return null;
+	try {
+		const ids: unknown = JSON.parse(text.slice(key.index + key[0].length - 1, end + 1));
+		return Array.isArray(ids) && ids.every(x => typeof x === 'string') ? (ids as string[]) : null;
+	} catch {
+		return null;
+	}
 }
