@@ -243,29 +243,48 @@ async function containersOf(client: DockerClient, id: string, ahead?: Promise<un
  */
 async function sharedChains(client: DockerClient, id: string, mine: readonly string[], ahead?: Promise<unknown>, configDir?: string): Promise<Array<Omit<SharedLayers, 'bytes'>>> {
 	const images = await listOf(ahead, () => client.call('list images', (d: any) => d.listImages({all: false})));
-	const others = images.filter(i => i.Id !== id).slice(0, 500);
-	const found = await mapLimit(others, 8, async image => {
-		try {
-			// From the image's config on disk when the store is read (an inspect per image made
-			// dockerd work on the cores the finds need: with 100 other images the command took
-			// 224 ms, 192 from disk), else asked. One read per turn of the event loop, so that
-			// the finds' output is read in between.
-			let theirs: readonly string[] | null = null;
-			if (configDir !== undefined) {
-				await new Promise(setImmediate);
-				theirs = diffIdsOf(configDir, image.Id);
+	const shared = (image: any, theirs: readonly string[]): Omit<SharedLayers, 'bytes'> | null => {
+		let n = 0;
+		while (n < mine.length && n < theirs.length && mine[n] === theirs[n]) n++;
+		if (n === 0) return null;
+		return {image: image.RepoTags?.[0] && image.RepoTags[0] !== '<none>:<none>' ? image.RepoTags[0] : image.Id.slice(7, 19), imageId: image.Id, layers: n};
+	};
+	const found: Array<Omit<SharedLayers, 'bytes'>> = [];
+	// Each image's diff ids from its config on disk when the store is read, every image (an
+	// inspect per image made dockerd work on the cores the finds need: with 100 other images
+	// the command took 224 ms, 192 from disk), a batch per turn of the event loop so that the
+	// finds' output is read in between. The engine is asked for the others, the newest 500.
+	const ask: any[] = [];
+	let read = 0;
+	for (const image of images) {
+		if (image.Id === id) continue;
+		if (configDir !== undefined) {
+			if (read++ % DISK_BATCH === 0) await new Promise(setImmediate);
+			const theirs = diffIdsOf(configDir, image.Id);
+			if (theirs) {
+				const s = shared(image, theirs);
+				if (s) found.push(s);
+				continue;
 			}
-			theirs ??= ((await client.call('inspect image', (d: any) => d.getImage(image.Id).inspect())) as any).RootFS?.Layers ?? [];
-			let n = 0;
-			while (n < mine.length && n < theirs!.length && mine[n] === theirs![n]) n++;
-			if (n === 0) return null;
-			return {image: image.RepoTags?.[0] && image.RepoTags[0] !== '<none>:<none>' ? image.RepoTags[0] : image.Id.slice(7, 19), imageId: image.Id, layers: n};
+		}
+		if (ask.length < ASKED_AT_MOST) ask.push(image);
+	}
+	const asked = await mapLimit(ask, 8, async image => {
+		try {
+			const detail: any = await client.call('inspect image', (d: any) => d.getImage(image.Id).inspect());
+			return shared(image, detail.RootFS?.Layers ?? []);
 		} catch {
 			return null;
 		}
 	});
-	return found.filter((s): s is Omit<SharedLayers, 'bytes'> => s !== null);
+	for (const s of asked) if (s) found.push(s);
+	return found;
 }
+
+/** Image configs read from disk per turn of the event loop (sharedChains). */
+const DISK_BATCH = 16;
+/** Images whose layers are asked of the engine at most (sharedChains), the newest first as it lists them. */
+const ASKED_AT_MOST = 500;
 
 /**
  * An image's diff ids from its config in the engine's image store (`dir`/<hex of its id>), or
