@@ -141,15 +141,19 @@ export async function loadImage(client: DockerClient, wanted: string, options: L
 			// the layer directories name (<root>/overlay2/<layer>/diff), else from /info (which makes
 			// dockerd run `runc --version` and `docker-init --version`, on the cores the listing uses).
 			const configsIn = (root: string) => join(root, 'image', 'overlay2', 'imagedb', 'content', 'sha256');
-			const configOf = (root: string) => JSON.parse(readFileSync(join(configsIn(root), id.replace(/^sha256:/, '')), 'utf8'));
+			const configOf = (dir: string) => JSON.parse(readFileSync(join(dir, id.replace(/^sha256:/, '')), 'utf8'));
 			try {
 				configDir = configsIn(engineRootOf(dirs!.at(-1)!));
 			} catch {
 				configDir = undefined;
 			}
+			const named = configDir;
 			const configRead = Promise.resolve()
-				.then(() => configOf(engineRootOf(dirs!.at(-1)!)))
-				.catch(() => client.call('info', (d: any) => d.info()).then((info: any) => configOf(info.DockerRootDir)))
+				.then(() => {
+					if (named === undefined) throw new Error('the layer directories name no engine root');
+					return configOf(named);
+				})
+				.catch(() => client.call('info', (d: any) => d.info()).then((info: any) => configOf(configsIn(info.DockerRootDir))))
 				.catch(() => null);
 			try {
 				// Every layer directory in one pass (a few find processes), then one tar for the opaque xattrs.
