@@ -513,20 +513,25 @@ export function analyzeImage(layers: readonly LayerInput[]): ImageAnalysis {
  * pass from the last node to the root (a parent is made before its children: its id is lower).
  */
 function invisibleBelow(t: LayerStack): Float64Array {
-	const {parent, visType, visBytes, stored} = t;
+	const parent = t.parent;
 	const below = new Float64Array(t.size);
 	for (let n = t.size - 1; n > 0; n--) {
-		const type = visType[n]!;
-		const sum = below[n]! + stored[n]! - (type !== NONE && type !== T_DIR ? visBytes[n]! : 0);
+		const sum = below[n]! + invisibleAt(t, n);
 		below[n] = sum;
 		below[parent[n]!] += sum;
 	}
 	return below;
 }
 
+/** The bytes stored at exactly node `n` and not visible there. */
+function invisibleAt(t: LayerStack, n: number): number {
+	const type = t.visType[n]!;
+	return t.stored[n]! - (type !== NONE && type !== T_DIR ? t.visBytes[n]! : 0);
+}
+
 /** The figures from the sums kept as the layers were stacked: no pass over the whole trie unless an inefficient path has entries below it. */
 function figures(t: LayerStack, summaries: ImageLayerSummary[], deleted: LayerWhiteout[], overwritten: LayerOverwrite[], sums: LeafSums, stored: number, visibleBytes: number): ImageAnalysis {
-	const {effCount, effCumulative, visType, visBytes} = t;
+	const {effCount, effCumulative} = t;
 	// dive's inefficiencies: the paths that were a leaf twice or more, with bytes.
 	const paths: number[] = [];
 	let branches = false;
@@ -536,9 +541,9 @@ function figures(t: LayerStack, summaries: ImageLayerSummary[], deleted: LayerWh
 		paths.push(n);
 		if (t.firstChild[n] !== -1) branches = true;
 	}
+	// A path with nothing below it: its own bytes; else the pass over the trie.
 	const below = branches ? invisibleBelow(t) : undefined;
-	const invisibleAt = (n: number) => below?.[n] ?? t.stored[n]! - (visType[n] !== NONE && visType[n] !== T_DIR ? visBytes[n]! : 0);
-	const inefficiencies: Inefficiency[] = paths.map(n => ({path: t.pathOf(n), count: effCount[n]!, cumulativeBytes: effCumulative[n]!, invisibleBytes: invisibleAt(n)}));
+	const inefficiencies: Inefficiency[] = paths.map(n => ({path: t.pathOf(n), count: effCount[n]!, cumulativeBytes: effCumulative[n]!, invisibleBytes: below ? below[n]! : invisibleAt(t, n)}));
 	inefficiencies.sort((a, b) => b.cumulativeBytes - a.cumulativeBytes || (a.path < b.path ? -1 : 1));
 	const sizeBytes = summaries.reduce((total, l) => total + l.bytes, 0);
 	const userSizeBytes = sizeBytes - (summaries[0]?.bytes ?? 0);
