@@ -131,23 +131,13 @@ class DirsBelow {
 		}
 		const marks = this.marks;
 		const {nodes, types} = layer as {nodes: Int32Array; types: Uint8Array};
-		let found = this.found;
+		// Room for every entry of the layer: no check per candidate.
+		if (this.found.length < nodes.length) this.found = new Int32Array(Math.max(nodes.length, this.found.length * 2));
+		const found = this.found;
 		let count = 0;
-		if (index > 0)
-			for (let i = 0; i < nodes.length; i++)
-				if (types[i] === T_DIR && marks[nodes[i]!] === 1) {
-					if (count === found.length) found = this.more(found);
-					found[count++] = nodes[i]!;
-				}
+		if (index > 0) for (let i = 0; i < nodes.length; i++) if (types[i] === T_DIR && marks[nodes[i]!] === 1) found[count++] = nodes[i]!;
 		for (let i = 0; i < nodes.length; i++) if (types[i] === T_DIR) marks[nodes[i]!] = 1;
 		return {nodes: found, count};
-	}
-
-	private more(found: Int32Array): Int32Array {
-		const grown = new Int32Array(found.length * 2);
-		grown.set(found);
-		this.found = grown;
-		return grown;
 	}
 }
 
